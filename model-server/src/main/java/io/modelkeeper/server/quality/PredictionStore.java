@@ -8,8 +8,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Recent predictions by inference id, waiting for their labels. Bounded by count and by age;
- * the oldest go first. Ids that were labelled or expired are remembered (as bare ids, up to the
- * same count) so a late or repeated label is answered "expired" or "duplicate" rather than
+ * the oldest go first. Ids that were labelled or expired are remembered (as bare ids, up to twice
+ * the count) so a late or repeated label is answered "expired" or "duplicate" rather than
  * "unknown".
  */
 public final class PredictionStore {
@@ -69,7 +69,7 @@ public final class PredictionStore {
     Pending replaced = pending.remove(id);
     if (replaced != null) {
       pendingBytes -= replaced.bytes();
-      unlabelled++;
+      unlabelled += replaced.prediction().rows();
     }
     if (settled.remove(id) != null) {
       settledBytes -= idBytes(id);
@@ -77,7 +77,7 @@ public final class PredictionStore {
     long bytes = ENTRY_OVERHEAD + idBytes(id) + prediction.estimatedBytes();
     pending.put(id, new Pending(prediction, now, bytes));
     pendingBytes += bytes;
-    remembered++;
+    remembered += prediction.rows();
     expire(now);
   }
 
@@ -126,7 +126,7 @@ public final class PredictionStore {
       }
       oldest.remove();
       pendingBytes -= entry.getValue().bytes();
-      unlabelled++;
+      unlabelled += entry.getValue().prediction().rows();
       settle(entry.getKey(), false);
     }
   }
@@ -136,7 +136,7 @@ public final class PredictionStore {
       settledBytes += ENTRY_OVERHEAD + idBytes(id);
     }
     Iterator<String> oldest = settled.keySet().iterator();
-    while (settled.size() > maxEntries) {
+    while (settled.size() > 2L * maxEntries) {
       settledBytes -= ENTRY_OVERHEAD + idBytes(oldest.next());
       oldest.remove();
     }
@@ -156,12 +156,12 @@ public final class PredictionStore {
     return pendingBytes + settledBytes;
   }
 
-  /** Predictions ever remembered. */
+  /** Predicted rows ever remembered. */
   public synchronized long rememberedTotal() {
     return remembered;
   }
 
-  /** Predictions that left the store without a label (aged, pushed out, or replaced). */
+  /** Predicted rows that left the store without a label (aged, pushed out, or replaced). */
   public synchronized long unlabelledTotal() {
     return unlabelled;
   }
