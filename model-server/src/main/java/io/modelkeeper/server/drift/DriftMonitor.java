@@ -112,9 +112,11 @@ public final class DriftMonitor {
    *
    * @param rows row-major {@code rowCount x columns().size()} feature values
    * @param predictions one prediction per row when {@link #tracksPrediction()}, else ignored
+   * @return true when these rows completed the captured reference
    */
-  public synchronized void record(float[] rows, int rowCount, float[] predictions) {
+  public synchronized boolean record(float[] rows, int rowCount, float[] predictions) {
     changes++;
+    boolean completed = false;
     for (int row = 0; row < rowCount; row++) {
       if (reference == null) {
         System.arraycopy(rows, row * width, captureRows, captured * width, width);
@@ -125,6 +127,7 @@ public final class DriftMonitor {
           reference = buildCapturedReference();
           captureRows = null;
           capturePredictions = null;
+          completed = true;
         }
         continue;
       }
@@ -135,6 +138,12 @@ public final class DriftMonitor {
       next = (next + 1) % capacity;
       size = Math.min(size + 1, capacity);
     }
+    return completed;
+  }
+
+  /** Where the reference comes from: {@code shipped} or {@code captured}. */
+  public String source() {
+    return source;
   }
 
   /** The reference in use, or null while it is still being captured. */

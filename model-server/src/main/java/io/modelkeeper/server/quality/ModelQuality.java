@@ -35,6 +35,7 @@ public final class ModelQuality {
   private final int[] driftColumn;
   private final Map<FeedbackStatus, LongAdder> feedback = new EnumMap<>(FeedbackStatus.class);
   private final LongAdder unreadable = new LongAdder();
+  private volatile Runnable referenceReady = () -> {};
 
   /**
    * @param drift null turns drift off
@@ -106,7 +107,14 @@ public final class ModelQuality {
             ? prediction.classes()[row] : prediction.values()[row]);
       }
     }
-    drift.record(features, rows, predicted);
+    if (drift.record(features, rows, predicted)) {
+      referenceReady.run();
+    }
+  }
+
+  /** Runs once the captured drift reference is complete, outside the drift monitor's lock. */
+  public void onReferenceReady(Runnable action) {
+    this.referenceReady = action;
   }
 
   private float[] keptInputs(int rows, TensorRows[] tensors) {
