@@ -1,8 +1,5 @@
 package io.modelkeeper.server.capture;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,7 +15,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -40,7 +36,6 @@ public final class DatasetWriter implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DatasetWriter.class);
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-  private static final JsonFactory JSON = new JsonFactory();
 
   private final Path directory;
   private final String model;
@@ -51,6 +46,7 @@ public final class DatasetWriter implements AutoCloseable {
   private final long flushIntervalMillis;
   private final int maxBatchRows;
   private final Clock clock;
+  private final DatasetLine line;
   private final BlockingQueue<Object> queue;
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
@@ -89,6 +85,7 @@ public final class DatasetWriter implements AutoCloseable {
     this.flushIntervalMillis = Math.max(1, limits.flushInterval().toMillis());
     this.maxBatchRows = limits.maxBatchRows();
     this.clock = clock;
+    this.line = new DatasetLine(model, version);
     this.queue = new ArrayBlockingQueue<>(limits.queueRows());
     Files.createDirectories(directory);
     recoverLeftovers();
@@ -197,7 +194,7 @@ public final class DatasetWriter implements AutoCloseable {
     int rows = 0;
     for (CapturedRow row : batch) {
       try {
-        writeLine(row, lines);
+        line.write(row, lines);
       } catch (IOException | RuntimeException e) {
         failed.incrementAndGet();
         LOG.errorf("dataset capture: could not encode row %s: %s", row.id(), e.getMessage());
@@ -237,54 +234,6 @@ public final class DatasetWriter implements AutoCloseable {
     if (fileBytes >= maxFileBytes) {
       finishFile();
     }
-  }
-
-  private void writeLine(CapturedRow row, ByteArrayOutputStream out) throws IOException {
-    try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-      json.writeStartObject();
-      json.writeStringField("time", row.time().toString());
-      json.writeStringField("model", model);
-      json.writeStringField("version", version);
-      json.writeStringField("id", row.id());
-      json.writeNumberField("row", row.row());
-      json.writeObjectFieldStart("features");
-      for (Map.Entry<String, float[]> input : row.features().entrySet()) {
-        json.writeFieldName(input.getKey());
-        float[] values = input.getValue();
-        json.writeArray(toDoubles(values), 0, values.length);
-      }
-      json.writeEndObject();
-      writeNumber(json, "label", row.label());
-      writeNumber(json, "prediction", row.prediction());
-      if (row.score() != null) {
-        json.writeNumberField("score", row.score());
-      }
-      if (row.probabilities() != null) {
-        json.writeFieldName("probabilities");
-        json.writeArray(toDoubles(row.probabilities()), 0, row.probabilities().length);
-      }
-      json.writeEndObject();
-    }
-    out.write('\n');
-  }
-
-  private static void writeNumber(JsonGenerator json, String field, Number value)
-      throws IOException {
-    json.writeFieldName(field);
-    if (value instanceof Integer || value instanceof Long) {
-      json.writeNumber(value.longValue());
-    } else {
-      json.writeNumber(value.doubleValue());
-    }
-  }
-
-  private static double[] toDoubles(float[] values) {
-    double[] result = new double[values.length];
-    for (int i = 0; i < values.length; i++) {
-      // Through the decimal text, so 0.1f is written as 0.1 rather than 0.10000000149011612.
-      result[i] = Double.parseDouble(Float.toString(values[i]));
-    }
-    return result;
   }
 
   private void openFile() throws IOException {

@@ -189,6 +189,24 @@ class QualityApiTest {
 
   @Test
   @Order(5)
+  void scrapePassesPromtool() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/promtool")),
+        "promtool is installed by .ci/run");
+    Process promtool = new ProcessBuilder("promtool", "check", "metrics")
+        .redirectErrorStream(true).start();
+    try (var stdin = promtool.getOutputStream()) {
+      stdin.write(send("GET", "/metrics", null).body().getBytes(
+          java.nio.charset.StandardCharsets.UTF_8));
+    }
+    String output = new String(promtool.getInputStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+
+    assertThat(promtool.waitFor()).as(output).isZero();
+  }
+
+  @Test
+  @Order(6)
   void labelledRowsLandInTheCaptureDirectory() {
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(DatasetFiles.readAll(QualityProfile.CAPTURE_DIR))
