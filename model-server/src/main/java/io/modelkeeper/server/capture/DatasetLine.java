@@ -42,7 +42,7 @@ final class DatasetLine {
       writeNumber(json, "label", row.label());
       writeNumber(json, "prediction", row.prediction());
       if (row.score() != null) {
-        json.writeNumberField("score", row.score());
+        json.writeNumberField("score", shortest(row.score().floatValue()));
       }
       if (row.probabilities() != null) {
         json.writeFieldName("probabilities");
@@ -66,9 +66,13 @@ final class DatasetLine {
   private static double[] toDoubles(float[] values) {
     double[] result = new double[values.length];
     for (int i = 0; i < values.length; i++) {
-      // Through the decimal text, so 0.1f is written as 0.1 rather than 0.10000000149011612.
-      result[i] = Double.parseDouble(Float.toString(values[i]));
+      result[i] = shortest(values[i]);
     }
     return result;
+  }
+
+  /** Through the decimal text, so 0.1f is written as 0.1 rather than 0.10000000149011612. */
+  private static double shortest(float value) {
+    return Double.parseDouble(Float.toString(value));
   }
 }

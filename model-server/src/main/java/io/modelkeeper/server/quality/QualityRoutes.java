@@ -54,6 +54,12 @@ public class QualityRoutes {
     if (quality == null) {
       return;
     }
+    String contentType = context.request().getHeader("Content-Type");
+    if (contentType != null && !contentType.toLowerCase().startsWith("application/json")) {
+      reply(context, 415, error("unsupported Content-Type '" + contentType
+          + "': send application/json"));
+      return;
+    }
     List<JsonNode> items;
     try {
       items = items(context);
@@ -102,11 +108,6 @@ public class QualityRoutes {
   }
 
   private static List<JsonNode> items(RoutingContext context) {
-    String contentType = context.request().getHeader("Content-Type");
-    if (contentType != null && !contentType.toLowerCase().startsWith("application/json")) {
-      throw new IllegalArgumentException("unsupported Content-Type '" + contentType
-          + "': send application/json");
-    }
     Buffer body = context.body().buffer();
     JsonNode root;
     try {
