@@ -74,7 +74,8 @@ public class ServedModel {
           name(), version(), opened.executionProvider(), (System.nanoTime() - start) / 1_000_000,
           batcher.coalesces() ? "up to " + config.maxBatchSize() + " rows" : "off");
     } catch (FetchException | IllegalArgumentException e) {
-      fail(e.getMessage(), e);
+      // The reason says it all; a stack trace would bury it.
+      fail(e.getMessage(), null);
     } catch (Exception | LinkageError e) {
       fail(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
