@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelkeeper.server.capture.DatasetFiles;
+import io.modelkeeper.server.support.Http;
+import io.modelkeeper.server.support.Http.Reply;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,47 +27,30 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestProfile(QualityProfile.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QualityApiTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient CLIENT = HttpClient.newHttpClient();
   private static final String MODEL = "/v2/models/fraud";
 
   @TestHTTPResource("/")
   URL url;
 
-  record Reply(int status, String body) {
-    JsonNode json() throws Exception {
-      return JSON.readTree(body);
-    }
-  }
+  private Http http;
 
-  private Reply send(String method, String path, String body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path.substring(1)))
-        .timeout(Duration.ofSeconds(30));
-    request = body == null ? request.GET()
-        : request.method(method, HttpRequest.BodyPublishers.ofString(body))
-            .header("Content-Type", "application/json");
-    HttpResponse<String> response = CLIENT.send(request.build(),
-        HttpResponse.BodyHandlers.ofString());
-    return new Reply(response.statusCode(), response.body());
-  }
-
-  private Reply post(String path, Object body) throws Exception {
-    return send("POST", path, body instanceof String text ? text : JSON.writeValueAsString(body));
+  private Reply post(String path, Object body) {
+    return http.postJson(path, body);
   }
 
   /** Infers one row; returns the predicted class (probability of fraud above 0.5). */
-  private int infer(String id, float[] features) throws Exception {
+  private int infer(String id, float[] features) {
     Map<String, Object> input = Map.of("name", "input", "datatype", "FP32",
         "shape", List.of(1, 8), "data", features);
     Reply reply = post(MODEL + "/infer", id == null ? Map.of("inputs", List.of(input))
         : Map.of("id", id, "inputs", List.of(input)));
-    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    assertThat(reply.status()).as(reply.text()).isEqualTo(200);
     return reply.json().get("outputs").get(0).get("data").get(0).floatValue() > 0.5 ? 1 : 0;
   }
 
   /** The scrape, with the text format's optional trailing comma in label sets removed. */
-  private String scrape() throws Exception {
-    return send("GET", "/metrics", null).body().replace(",}", "}");
+  private String scrape() {
+    return http.get("/metrics").text().replace(",}", "}");
   }
 
   private static float[] features(Random random, double shift) {
@@ -83,13 +63,14 @@ class QualityApiTest {
 
   @BeforeEach
   void monitoringStarted() {
+    http = new Http(url.toString());
     await().atMost(Duration.ofSeconds(30))
-        .until(() -> send("GET", MODEL + "/quality", null).status() == 200);
+        .until(() -> http.get(MODEL + "/quality").status() == 200);
   }
 
   @Test
   @Order(1)
-  void modelRightNineTimesInTen_showsAccuracyPointNineInJsonAndMetrics() throws Exception {
+  void modelRightNineTimesInTen_showsAccuracyPointNineInJsonAndMetrics() {
     Random random = new Random(11);
     List<Map<String, Object>> labels = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
@@ -99,9 +80,9 @@ class QualityApiTest {
 
     Reply feedback = post(MODEL + "/feedback", labels);
 
-    assertThat(feedback.status()).as(feedback.body()).isEqualTo(200);
+    assertThat(feedback.status()).as(feedback.text()).isEqualTo(200);
     assertThat(feedback.json().get("accepted").asInt()).isEqualTo(200);
-    JsonNode quality = send("GET", MODEL + "/versions/7/quality", null).json();
+    JsonNode quality = http.get(MODEL + "/versions/7/quality").json();
     assertThat(quality.get("task").asText()).isEqualTo("binary-classification");
     assertThat(quality.get("metrics").get("accuracy").asDouble()).isCloseTo(0.9, within(1e-9));
     assertThat(quality.get("classes").get(1).get("name").asText()).isEqualTo("fraud");
@@ -117,7 +98,7 @@ class QualityApiTest {
 
   @Test
   @Order(2)
-  void feedbackErrors_perItemStatusesAndWholeRequestStatus() throws Exception {
+  void feedbackErrors_perItemStatusesAndWholeRequestStatus() {
     infer("bad-1", new float[8]);
     infer("bad-2", new float[8]);
 
@@ -148,7 +129,7 @@ class QualityApiTest {
 
   @Test
   @Order(3)
-  void requestWithoutId_getsOneThatCanBeLabelled() throws Exception {
+  void requestWithoutId_getsOneThatCanBeLabelled() {
     Map<String, Object> input = Map.of("name", "input", "datatype", "FP32",
         "shape", List.of(1, 8), "data", new float[8]);
     Reply reply = post(MODEL + "/infer", Map.of("inputs", List.of(input)));
@@ -157,18 +138,18 @@ class QualityApiTest {
     Reply feedback = post(MODEL + "/feedback", Map.of("id", id, "label", true));
 
     assertThat(id).isNotBlank();
-    assertThat(feedback.status()).as(feedback.body()).isEqualTo(200);
+    assertThat(feedback.status()).as(feedback.text()).isEqualTo(200);
   }
 
   @Test
   @Order(4)
-  void shiftedInput_isFlaggedOnThatFeatureAgainstTheCapturedReference() throws Exception {
+  void shiftedInput_isFlaggedOnThatFeatureAgainstTheCapturedReference() {
     Random random = new Random(12);
     for (int i = 0; i < 200; i++) {
       infer(null, features(random, 3.0));
     }
 
-    JsonNode drift = send("GET", MODEL + "/quality", null).json().get("drift");
+    JsonNode drift = http.get(MODEL + "/quality").json().get("drift");
 
     assertThat(drift.get("reference").asText()).isEqualTo("captured");
     assertThat(drift.get("window_rows").asInt()).isEqualTo(200);
@@ -183,7 +164,7 @@ class QualityApiTest {
         "modelkeeper_drift_psi\\{feature=\"input\\[3]\",model=\"fraud\",reference=\"captured\","
             + "version=\"7\"} \\d");
     assertThat(metrics).contains("modelkeeper_drift_score{model=\"fraud\",reference=\"captured\"");
-    Reply reference = send("GET", MODEL + "/reference", null);
+    Reply reference = http.get(MODEL + "/reference");
     assertThat(reference.json().get("features")).hasSize(8);
   }
 
@@ -196,7 +177,7 @@ class QualityApiTest {
     Process promtool = new ProcessBuilder("promtool", "check", "metrics")
         .redirectErrorStream(true).start();
     try (var stdin = promtool.getOutputStream()) {
-      stdin.write(send("GET", "/metrics", null).body().getBytes(
+      stdin.write(http.get("/metrics").text().getBytes(
           java.nio.charset.StandardCharsets.UTF_8));
     }
     String output = new String(promtool.getInputStream().readAllBytes(),

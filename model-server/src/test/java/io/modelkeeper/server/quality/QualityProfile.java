@@ -1,5 +1,6 @@
 package io.modelkeeper.server.quality;
 
+import io.modelkeeper.server.support.TestModels;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.nio.file.Path;
 import java.util.Map;
@@ -11,12 +12,10 @@ public class QualityProfile implements QuarkusTestProfile {
 
   @Override
   public Map<String, String> getConfigOverrides() {
-    Path model = Path.of("..", "examples", "models", "logistic-regression", "model.onnx")
-        .toAbsolutePath().normalize();
     return Map.of(
         "modelkeeper.model.name", "fraud",
         "modelkeeper.model.version", "7",
-        "modelkeeper.model.uri", model.toUri().toString(),
+        "modelkeeper.model.uri", TestModels.logisticRegressionFile().toUri().toString(),
         "modelkeeper.task", "binary-classification",
         "modelkeeper.class-names", "legit,fraud",
         "modelkeeper.drift.reference-size", "100",
