@@ -27,24 +27,25 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Inference throughput with quality and drift monitoring on and off, measured in one run:
- * the packaged server is started alternately without and with {@code MODELKEEPER_TASK}, and 32
- * clients send single-row requests to it. Not part of the test suite (the name does not end in
+ * Inference throughput with quality and drift monitoring on and off, measured in one run: the
+ * packaged server runs twice, without and with {@code MODELKEEPER_TASK}, and 32 clients send
+ * single-row requests to each in turn, in short alternating slices; the servers' CPU time per
+ * request is read from /proc. Not part of the test suite (the name does not end in
  * Test); run it as the README's "Model quality and drift" section shows. Also times the
  * monitoring's per-request work in-process.
  */
 class QualityOverheadBenchmark {
   private static final int CLIENTS = Integer.getInteger("bench.clients", 32);
   private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("bench.warmup", 5));
-  private static final Duration MEASURE = Duration.ofSeconds(Long.getLong("bench.seconds", 15));
-  private static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
-
-  /** Throughput and client-side latency of one measured round. */
-  record Round(String arm, double requestsPerSecond, double p50Millis, double p99Millis,
-      long errors) {}
+  private static final Duration SLICE = Duration.ofSeconds(Long.getLong("bench.slice", 3));
+  private static final int SLICES = Integer.getInteger("bench.slices", 10);
 
   @Test
   void throughputWithMonitoringOnAndOff() throws Exception {
+    if (Boolean.getBoolean("bench.inProcessOnly")) {
+      inProcessCost();
+      return;
+    }
     Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
@@ -52,58 +53,139 @@ class QualityOverheadBenchmark {
     }
     Path model = Path.of("..", "examples", "models", "logistic-regression", "model.onnx")
         .toAbsolutePath().normalize();
-    List<Round> rounds = new ArrayList<>();
-    for (int round = 0; round < ROUNDS; round++) {
-      rounds.add(measure(jar, model, "off", Map.of()));
-      rounds.add(measure(jar, model, "on", Map.of("MODELKEEPER_TASK", "binary-classification")));
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    Server off = Server.start(jar, model, "off", Map.of());
+    Server on = Server.start(jar, model, "on", onEnvironment());
+    try {
+      for (Server server : List.of(off, on)) {
+        awaitReady(client, server.base());
+        load(client, server.base(), WARMUP);
+      }
+      // Short slices, alternating which arm goes first, so that load from other processes on
+      // the machine falls on both arms alike.
+      for (int slice = 0; slice < SLICES; slice++) {
+        List<Server> order = slice % 2 == 0 ? List.of(off, on) : List.of(on, off);
+        for (Server server : order) {
+          long cpuBefore = server.cpuNanos();
+          Load load = load(client, server.base(), SLICE);
+          server.add(load, server.cpuNanos() - cpuBefore);
+        }
+      }
+    } finally {
+      off.stop();
+      on.stop();
     }
-    System.out.printf(Locale.ROOT, "%n%d clients, %ds warm-up, %ds measured per round%n",
-        CLIENTS, WARMUP.toSeconds(), MEASURE.toSeconds());
-    System.out.println("| round | monitoring | requests/s | p50 ms | p99 ms | errors |");
+    System.out.printf(Locale.ROOT, "%n%d clients, %d alternating slices of %ds per arm, "
+        + "load average %.1f at the end%n", CLIENTS, SLICES, SLICE.toSeconds(),
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    System.out.println(
+        "| monitoring | requests/s | p50 ms | p99 ms | server CPU µs/request | errors |");
     System.out.println("|---|---|---|---|---|---|");
-    for (int i = 0; i < rounds.size(); i++) {
-      Round r = rounds.get(i);
-      System.out.printf(Locale.ROOT, "| %d | %s | %.0f | %.2f | %.2f | %d |%n", i / 2 + 1,
-          r.arm(), r.requestsPerSecond(), r.p50Millis(), r.p99Millis(), r.errors());
+    for (Server server : List.of(off, on)) {
+      System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.0f | %d |%n", server.arm,
+          server.requestsPerSecond(), server.percentile(0.5), server.percentile(0.99),
+          server.cpuMicrosPerRequest(), server.errors);
     }
-    double off = rounds.stream().filter(r -> r.arm().equals("off"))
-        .mapToDouble(Round::requestsPerSecond).average().orElseThrow();
-    double on = rounds.stream().filter(r -> r.arm().equals("on"))
-        .mapToDouble(Round::requestsPerSecond).average().orElseThrow();
-    System.out.printf(Locale.ROOT, "mean off %.0f req/s, on %.0f req/s, on/off %.3f (%.1f%% loss)%n",
-        off, on, on / off, 100 * (1 - on / off));
+    System.out.printf(Locale.ROOT, "throughput on/off %.3f (%.1f%% loss); server CPU per request "
+        + "on/off %.3f%n", on.requestsPerSecond() / off.requestsPerSecond(),
+        100 * (1 - on.requestsPerSecond() / off.requestsPerSecond()),
+        on.cpuMicrosPerRequest() / off.cpuMicrosPerRequest());
     inProcessCost();
   }
 
-  private Round measure(Path jar, Path model, String arm, Map<String, String> env)
-      throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
+  /**
+   * Settings of the monitored arm: {@code -Dbench.onEnv=K=V,K=V} (default: the task only, so
+   * quality and drift run with their defaults); an empty value gives an A/A run for the noise.
+   */
+  private static Map<String, String> onEnvironment() {
+    String spec = System.getProperty("bench.onEnv", "MODELKEEPER_TASK=binary-classification");
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    for (String pair : spec.split(",")) {
+      if (!pair.isBlank()) {
+        String[] kv = pair.split("=", 2);
+        env.put(kv[0].trim(), kv[1].trim());
+      }
     }
-    ProcessBuilder builder = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-jar", jar.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(Path.of("target", "bench-server-" + arm + ".log").toFile());
-    builder.environment().putAll(Map.of(
-        "QUARKUS_HTTP_HOST", "127.0.0.1",
-        "QUARKUS_HTTP_PORT", Integer.toString(port),
-        "MODELKEEPER_MODEL_NAME", "bench",
-        "MODELKEEPER_MODEL_VERSION", "1",
-        "MODELKEEPER_MODEL_URI", model.toUri().toString()));
-    builder.environment().remove("MODELKEEPER_TASK");
-    builder.environment().putAll(env);
-    Process server = builder.start();
-    try {
-      String base = "http://127.0.0.1:" + port;
-      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-      awaitReady(client, base);
-      load(client, base, WARMUP);
-      return load(client, base, MEASURE).withArm(arm);
-    } finally {
-      server.destroy();
-      server.waitFor();
+    System.out.println("monitored arm: " + env);
+    return env;
+  }
+
+  /** One server process and what was measured against it. */
+  private static final class Server {
+    final String arm;
+    final Process process;
+    final int port;
+    long requests;
+    long errors;
+    double seconds;
+    long cpuNanos;
+    final List<long[]> latencies = new ArrayList<>();
+
+    private Server(String arm, Process process, int port) {
+      this.arm = arm;
+      this.process = process;
+      this.port = port;
+    }
+
+    static Server start(Path jar, Path model, String arm, Map<String, String> env)
+        throws IOException {
+      int port;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        port = socket.getLocalPort();
+      }
+      ProcessBuilder builder = new ProcessBuilder(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx512m", "-jar", jar.toString())
+          .redirectErrorStream(true)
+          .redirectOutput(Path.of("target", "bench-server-" + arm + ".log").toFile());
+      builder.environment().putAll(Map.of(
+          "QUARKUS_HTTP_HOST", "127.0.0.1",
+          "QUARKUS_HTTP_PORT", Integer.toString(port),
+          "MODELKEEPER_MODEL_NAME", "bench",
+          "MODELKEEPER_MODEL_VERSION", "1",
+          "MODELKEEPER_MODEL_URI", model.toUri().toString()));
+      builder.environment().remove("MODELKEEPER_TASK");
+      builder.environment().putAll(env);
+      return new Server(arm, builder.start(), port);
+    }
+
+    String base() {
+      return "http://127.0.0.1:" + port;
+    }
+
+    /** User plus system CPU time of the process, from /proc (Linux). */
+    long cpuNanos() throws IOException {
+      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      return ticks * 10_000_000L;
+    }
+
+    void add(Load load, long cpu) {
+      requests += load.requests();
+      errors += load.errors();
+      seconds += load.seconds();
+      cpuNanos += cpu;
+      latencies.add(load.latencies());
+    }
+
+    double requestsPerSecond() {
+      return requests / seconds;
+    }
+
+    double cpuMicrosPerRequest() {
+      return cpuNanos / 1e3 / requests;
+    }
+
+    double percentile(double q) {
+      long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+      return all.length == 0 ? Double.NaN
+          : all[Math.min(all.length - 1, (int) (q * all.length))] / 1e6;
+    }
+
+    void stop() throws InterruptedException {
+      process.destroy();
+      process.waitFor();
     }
   }
 
@@ -125,12 +207,8 @@ class QualityOverheadBenchmark {
     throw new IllegalStateException("server at " + base + " did not become ready");
   }
 
-  /** Partial result of {@link #load}; the arm is filled in by the caller. */
-  record Load(double requestsPerSecond, double p50Millis, double p99Millis, long errors) {
-    Round withArm(String arm) {
-      return new Round(arm, requestsPerSecond, p50Millis, p99Millis, errors);
-    }
-  }
+  /** What one load slice achieved. */
+  record Load(long requests, long errors, double seconds, long[] latencies) {}
 
   private static Load load(HttpClient client, String base, Duration duration)
       throws InterruptedException {
@@ -141,13 +219,13 @@ class QualityOverheadBenchmark {
     long[][] latencies = new long[CLIENTS][];
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < CLIENTS; c++) {
-      int client_ = c;
+      int clientIndex = c;
       Thread thread = new Thread(() -> {
         long[] mine = new long[1 << 16];
         int count = 0;
         long sequence = 0;
         while (running.get()) {
-          String body = request(client_ + "-" + sequence++);
+          String body = request(clientIndex + "-" + sequence++);
           long start = System.nanoTime();
           try {
             HttpResponse<Void> response = client.send(
@@ -167,7 +245,7 @@ class QualityOverheadBenchmark {
             errors.incrementAndGet();
           }
         }
-        latencies[client_] = Arrays.copyOf(mine, count);
+        latencies[clientIndex] = Arrays.copyOf(mine, count);
       });
       threads.add(thread);
     }
@@ -179,14 +257,8 @@ class QualityOverheadBenchmark {
       thread.join();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
-    return new Load(ok.get() / seconds, percentile(all, 0.5), percentile(all, 0.99),
-        errors.get());
-  }
-
-  private static double percentile(long[] sorted, double q) {
-    return sorted.length == 0 ? Double.NaN
-        : sorted[Math.min(sorted.length - 1, (int) (q * sorted.length))] / 1e6;
+    long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).toArray();
+    return new Load(ok.get(), errors.get(), seconds, all);
   }
 
   private static String request(String id) {
@@ -214,8 +286,11 @@ class QualityOverheadBenchmark {
     TensorRows features = PredictionReaderTest.rows(8, row);
     TensorRows probability = PredictionReaderTest.rows(1, 0.7f);
     java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+    var process = (com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     for (int threads : new int[] {1, CLIENTS, 1}) {
-      int perThread = 400_000 / threads;
+      int perThread = 1_000_000 / threads;
+      long processBefore = process.getProcessCpuTime();
       AtomicLong cpuNanos = new AtomicLong();
       List<Thread> workers = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
@@ -232,9 +307,11 @@ class QualityOverheadBenchmark {
       for (Thread worker : workers) {
         worker.join();
       }
+      double calls = perThread * (double) threads;
       System.out.printf(Locale.ROOT,
-          "in-process, %d thread(s): %.0f ns CPU per single-row request recorded%n", threads,
-          cpuNanos.get() / (double) (perThread * threads));
+          "in-process, %d thread(s): %.0f ns CPU per single-row request recorded by the calling "
+              + "threads, %.0f ns by the whole process (with garbage collection)%n", threads,
+          cpuNanos.get() / calls, (process.getProcessCpuTime() - processBefore) / calls);
     }
   }
 }
