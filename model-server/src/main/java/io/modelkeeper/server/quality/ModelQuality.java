@@ -72,6 +72,9 @@ public final class ModelQuality {
   public void inferred(
       String id, int rows, Function<String, TensorRows> inputValues,
       Function<String, TensorRows> outputValues) {
+    if (rows == 0) {
+      return;
+    }
     StoredPrediction prediction;
     try {
       prediction = reader.read(rows, outputValues);

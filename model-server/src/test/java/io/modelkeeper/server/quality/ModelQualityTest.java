@@ -162,6 +162,21 @@ class ModelQualityTest {
   }
 
   @Test
+  void multiRowRequest_takesOneLabelPerRow() {
+    ModelQuality quality = binary(10, null, null);
+    quality.inferred("batch", 3, Map.of("x", rows(2, 1, 1, 2, 2, 3, 3))::get,
+        Map.of("probability", rows(1, 0.9f, 0.2f, 0.6f))::get);
+
+    FeedbackResult scalar = quality.feedback(List.of(item("batch", 1))).get(0);
+    FeedbackResult labels = quality.feedback(List.of(item("batch", List.of(1, 0, 0)))).get(0);
+
+    assertThat(scalar.status()).isEqualTo(FeedbackStatus.WRONG_TYPE);
+    assertThat(labels.status()).isEqualTo(FeedbackStatus.OK);
+    assertThat(quality.labelledTotal()).isEqualTo(3);
+    assertThat(quality.quality().metric("accuracy")).isCloseTo(2 / 3.0, within(1e-12));
+  }
+
+  @Test
   void labelledRowsAreCaptured() throws Exception {
     DatasetWriter writer = new DatasetWriter(directory, "fraud", "7", "pod-a",
         new DatasetWriter.Limits(1 << 20, Duration.ofHours(1), Duration.ofMillis(10), 100, 100),
