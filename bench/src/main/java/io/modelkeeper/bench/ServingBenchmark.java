@@ -49,7 +49,8 @@ public final class ServingBenchmark {
     Path mlpFile = Files.write(work.resolve("mlp.onnx"), mlp.toOnnx("mlp", Map.of()));
     Path heavyFile = Files.write(work.resolve("heavy.onnx"), heavy.toOnnx("heavy_mlp", Map.of()));
     int cores = Runtime.getRuntime().availableProcessors();
-    System.out.printf("cores=%d, java=%s, server -Xmx256m%n", cores, System.getProperty("java.version"));
+    System.out.printf("cores=%d, java=%s, server -Xmx256m, load average at start: %s%n",
+        cores, System.getProperty("java.version"), loadAverage());
 
     double raw1 = rawRowsPerSecond(mlp, 1, cores);
     double raw64 = rawRowsPerSecond(mlp, 64, cores);
@@ -109,6 +110,7 @@ public final class ServingBenchmark {
         "- heavy MLP, batching on: p99 %.1f ms vs maxQueueDelay 2 ms + 3 x mean batch run %.1f ms (mean %.1f rows) = %.1f ms%n",
         batchedOn.load.p99Millis(), batchedOn.batchMillis, batchedOn.meanBatch, bound);
     System.out.printf(Locale.ROOT, "- server peak RSS under load with -Xmx256m: %.0f MiB (target <= 400 MB)%n", peakRss);
+    System.out.println("- load average at end: " + loadAverage());
   }
 
   /** Heavy-model throughput at 32 clients, and the server's own mean batch run time and size. */
@@ -170,6 +172,15 @@ public final class ServingBenchmark {
         worker.join();
       }
       return runs.get() * batch / 4.0;
+    }
+  }
+
+  /** Other work on the machine skews every figure; the run prints how busy it was. */
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "unknown";
     }
   }
 
