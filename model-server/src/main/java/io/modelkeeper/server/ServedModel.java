@@ -14,6 +14,7 @@ import jakarta.enterprise.event.Observes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,6 +32,7 @@ public class ServedModel {
   private volatile ModelState state = ModelState.LOADING;
   private volatile ModelRunner runner;
   private volatile DynamicBatcher batcher;
+  private final AtomicInteger arriving = new AtomicInteger();
 
   public ServedModel(ServerConfig config, ServingMetrics metrics) {
     this.config = config;
@@ -66,7 +68,8 @@ public class ServedModel {
               metrics,
               config.maxBatchSize(),
               config.maxQueueDelay(),
-              config.inferenceThreads().orElse(Runtime.getRuntime().availableProcessors()));
+              config.inferenceThreads().orElse(Runtime.getRuntime().availableProcessors()),
+              arriving);
       metrics.modelLoaded(System.nanoTime() - start, opened.executionProvider());
       state = ModelState.ready();
       LOG.infof(
@@ -126,6 +129,11 @@ public class ServedModel {
 
   public String executionProvider() {
     return runner.executionProvider();
+  }
+
+  /** Requests received and not yet submitted to the batcher; the batcher waits only for these. */
+  public AtomicInteger arriving() {
+    return arriving;
   }
 
   public DynamicBatcher batcher() {

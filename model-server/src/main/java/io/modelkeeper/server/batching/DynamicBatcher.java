@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Queues inference requests and runs them on a few ONNX Runtime threads. For batchable models it
  * coalesces queued requests, up to {@code maxRows} rows or until the oldest has waited {@code
  * maxDelay}, into one run and splits the outputs back so each caller gets exactly its own rows.
- * A batch is only formed when a run thread is free, so under load batches grow by themselves.
+ * A batch is only formed when a run thread is free, so under load batches grow by themselves;
+ * and it stops waiting early when no other request is arriving, so light load pays no delay.
  */
 public final class DynamicBatcher implements AutoCloseable {
 
@@ -29,16 +30,29 @@ public final class DynamicBatcher implements AutoCloseable {
   private final int maxRows;
   private final long maxDelayNanos;
   private final boolean coalesce;
+  private static final long POLL_SLICE_NANOS = 200_000;
+
   private final LinkedBlockingQueue<PendingInference> queue = new LinkedBlockingQueue<>();
+  private final AtomicInteger arriving;
   private final Semaphore freeRunThreads;
   private final ExecutorService runThreads;
   private final Thread dispatcher;
   private volatile boolean closed;
   private PendingInference carried;
 
+  /**
+   * {@code arriving} counts requests the HTTP layer has received but not yet submitted (their
+   * bodies are still being read or checked); a batch waits for them, and only for them.
+   */
   public DynamicBatcher(
-      ModelRunner runner, ServingMetrics metrics, int maxRows, Duration maxDelay, int threads) {
+      ModelRunner runner,
+      ServingMetrics metrics,
+      int maxRows,
+      Duration maxDelay,
+      int threads,
+      AtomicInteger arriving) {
     this.runner = runner;
+    this.arriving = arriving;
     this.metrics = metrics;
     this.maxRows = Math.max(1, maxRows);
     this.maxDelayNanos = maxDelay.toNanos();
@@ -105,10 +119,18 @@ public final class DynamicBatcher implements AutoCloseable {
     long deadline = first.enqueuedNanos + maxDelayNanos;
     while (rows < maxRows) {
       long wait = deadline - System.nanoTime();
-      // Past the deadline, still take what is already queued: it has waited long enough too.
-      PendingInference next = wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
-      if (next == null) {
-        break;
+      PendingInference next;
+      if (wait <= 0 || arriving.get() == 0) {
+        // Past the deadline, or nobody else on the way: take only what is already queued.
+        next = queue.poll();
+        if (next == null) {
+          break;
+        }
+      } else {
+        next = queue.poll(Math.min(wait, POLL_SLICE_NANOS), TimeUnit.NANOSECONDS);
+        if (next == null) {
+          continue;
+        }
       }
       if (rows + next.rows > maxRows || !first.stacksWith(next)) {
         carried = next;

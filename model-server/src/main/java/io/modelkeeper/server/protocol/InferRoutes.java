@@ -61,8 +61,19 @@ public class InferRoutes {
 
   private void start(RoutingContext context) {
     context.put("start", System.nanoTime());
+    context.put("arriving", Boolean.TRUE);
+    model.arriving().incrementAndGet();
+    // Also covers a caller that hangs up before its body has arrived.
+    context.addEndHandler(ended -> arrived(context));
     metrics.requestStarted();
     context.next();
+  }
+
+  /** The request is no longer on its way to the batcher: submitted, rejected or failed. */
+  private void arrived(RoutingContext context) {
+    if (context.remove("arriving") != null) {
+      model.arriving().decrementAndGet();
+    }
   }
 
   private void failed(RoutingContext context) {
@@ -101,6 +112,7 @@ public class InferRoutes {
       return;
     }
     String id = request.id() == null || request.id().isEmpty() ? UUID.randomUUID().toString() : request.id();
+    arrived(context);
     model
         .batcher()
         .submit(inputs.tensors(), inputs.rows())
@@ -189,6 +201,7 @@ public class InferRoutes {
   }
 
   private void send(RoutingContext context, Outcome outcome, int status, byte[] body) {
+    arrived(context);
     Long start = context.get("start");
     HttpServerResponse response = context.response();
     if (!response.ended() && !response.closed()) {
