@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * {@code POST …/feedback} joins labels to earlier predictions; {@code GET …/quality} reports
@@ -30,6 +31,7 @@ public class QualityRoutes {
   static final int MAX_FEEDBACK_ITEMS = 10_000;
   private static final long MAX_FEEDBACK_BYTES = 16L * 1024 * 1024;
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = Logger.getLogger(QualityRoutes.class);
 
   private final ServedModel model;
   private final QualityMonitor monitor;
@@ -43,7 +45,8 @@ public class QualityRoutes {
     for (String base : List.of("/v2/models/:model", "/v2/models/:model/versions/:version")) {
       router.route(HttpMethod.POST, base + "/feedback")
           .handler(BodyHandler.create(false).setBodyLimit(MAX_FEEDBACK_BYTES))
-          .blockingHandler(this::feedback, false);
+          .blockingHandler(this::feedback, false)
+          .failureHandler(this::failed);
       router.route(HttpMethod.GET, base + "/quality").blockingHandler(this::quality, false);
       router.route(HttpMethod.GET, base + "/reference").blockingHandler(this::reference, false);
     }
@@ -105,6 +108,17 @@ public class QualityRoutes {
     body.put("rejected", rejected);
     body.put("results", answers);
     reply(context, status, body);
+  }
+
+  private void failed(RoutingContext context) {
+    if (context.statusCode() == 413) {
+      reply(context, 413, error("feedback body exceeds " + MAX_FEEDBACK_BYTES + " bytes"));
+    } else if (context.statusCode() >= 400 && context.statusCode() < 500) {
+      reply(context, context.statusCode(), error("feedback request could not be read"));
+    } else {
+      LOG.errorf(context.failure(), "feedback request failed");
+      reply(context, 500, error("feedback failed: " + context.failure()));
+    }
   }
 
   private static List<JsonNode> items(RoutingContext context) {

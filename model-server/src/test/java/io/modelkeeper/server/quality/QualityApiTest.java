@@ -123,6 +123,14 @@ class QualityApiTest {
     assertThat(post(MODEL + "/feedback", "[]").json().get("error").asText())
         .isEqualTo("the feedback array is empty");
     assertThat(post("/v2/models/other/feedback", "[]").status()).isEqualTo(404);
+    Reply tooMany = post(MODEL + "/feedback",
+        "[" + String.join(",", java.util.Collections.nCopies(QualityRoutes.MAX_FEEDBACK_ITEMS + 1,
+            "{\"id\":\"bad-1\",\"label\":1}")) + "]");
+    assertThat(tooMany.status()).isEqualTo(413);
+    assertThat(tooMany.json().get("error").asText()).contains("at most 10000 feedback items");
+    Reply form = http.post(MODEL + "/feedback", "id=bad-1".getBytes(),
+        Map.of("Content-Type", "application/x-www-form-urlencoded"));
+    assertThat(form.status()).isEqualTo(415);
     assertThat(post(MODEL + "/versions/8/feedback", "[]").json().get("error").asText())
         .contains("has no version '8'");
   }
