@@ -22,8 +22,33 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LoadDriver implements AutoCloseable {
 
-  /** Throughput and latency of one run. */
-  record Result(double requestsPerSecond, double rowsPerSecond, double p50Millis, double p99Millis, long errors) {}
+  /** Throughput and latency of one or more runs of the same call. */
+  record Result(long[] latencies, double seconds, int rows, long errors) {
+
+    double requestsPerSecond() {
+      return latencies.length / seconds;
+    }
+
+    double rowsPerSecond() {
+      return latencies.length * (double) rows / seconds;
+    }
+
+    double p50Millis() {
+      return percentile(latencies, 0.50);
+    }
+
+    double p99Millis() {
+      return percentile(latencies, 0.99);
+    }
+
+    /** Pools two runs, as if they were one run of the combined length. */
+    Result plus(Result other) {
+      long[] all = Arrays.copyOf(latencies, latencies.length + other.latencies.length);
+      System.arraycopy(other.latencies, 0, all, latencies.length, other.latencies.length);
+      Arrays.sort(all);
+      return new Result(all, seconds + other.seconds, rows, errors + other.errors);
+    }
+  }
 
   /** A request to repeat: method, URL, headers and body (null for GET). */
   record Call(HttpMethod method, String url, Map<String, String> headers, byte[] body) {}
@@ -41,7 +66,7 @@ final class LoadDriver implements AutoCloseable {
     long start = System.nanoTime();
     long measureFrom = start + warmup.toNanos();
     long measureUntil = measureFrom + measure.toNanos();
-    long[][] latencies = new long[clients][1 << 20];
+    long[][] latencies = new long[clients][1 << 18];
     int[] counts = new int[clients];
     AtomicLong errors = new AtomicLong();
     CountDownLatch done = new CountDownLatch(clients);
@@ -61,8 +86,7 @@ final class LoadDriver implements AutoCloseable {
       offset += counts[c];
     }
     Arrays.sort(all);
-    double seconds = measure.toNanos() / 1e9;
-    return new Result(total / seconds, total * (double) rows / seconds, percentile(all, 0.50), percentile(all, 0.99), errors.get());
+    return new Result(all, measure.toNanos() / 1e9, rows, errors.get());
   }
 
   private void next(HttpClient http, RequestOptions options, Buffer body, int caller, long measureFrom, long measureUntil,

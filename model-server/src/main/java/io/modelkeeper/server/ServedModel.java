@@ -60,7 +60,7 @@ public class ServedModel {
       boolean tryCuda =
           ExecutionProviderChoice.shouldTryCuda(request, ExecutionProviderChoice.gpuVisible());
       ModelRunner opened = ModelRunner.open(Files.readAllBytes(file), tryCuda, LOG::warn);
-      opened.run(opened.zeroInputs());
+      long singleRun = warmUp(opened);
       runner = opened;
       batcher =
           new DynamicBatcher(
@@ -69,7 +69,8 @@ public class ServedModel {
               config.maxBatchSize(),
               config.maxQueueDelay(),
               config.inferenceThreads().orElse(Runtime.getRuntime().availableProcessors()),
-              arriving);
+              arriving,
+              singleRun < config.inlineRunLimitMicros() * 1000);
       metrics.modelLoaded(System.nanoTime() - start, opened.executionProvider());
       state = ModelState.ready();
       LOG.infof(
@@ -82,6 +83,20 @@ public class ServedModel {
     } catch (Exception | LinkageError e) {
       fail(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Runs the model on zeros a few times; returns the median run time in nanoseconds. */
+  private static long warmUp(ModelRunner runner) throws Exception {
+    var inputs = runner.zeroInputs();
+    runner.run(inputs);
+    long[] times = new long[9];
+    for (int i = 0; i < times.length; i++) {
+      long start = System.nanoTime();
+      runner.run(inputs);
+      times[i] = System.nanoTime() - start;
+    }
+    java.util.Arrays.sort(times);
+    return times[times.length / 2];
   }
 
   private void fail(String reason, Throwable cause) {

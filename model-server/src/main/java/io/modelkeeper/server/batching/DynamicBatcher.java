@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * maxDelay}, into one run and splits the outputs back so each caller gets exactly its own rows.
  * A batch is only formed when a run thread is free, so under load batches grow by themselves;
  * and it stops waiting early when no other request is arriving, so light load pays no delay.
+ * For a light model (a run shorter than the inline limit) a request that would run alone anyway
+ * runs on the caller's thread, sparing two thread hand-offs that cost more than the run itself.
  */
 public final class DynamicBatcher implements AutoCloseable {
 
@@ -30,6 +32,7 @@ public final class DynamicBatcher implements AutoCloseable {
   private final int maxRows;
   private final long maxDelayNanos;
   private final boolean coalesce;
+  private final boolean inline;
   private static final long POLL_SLICE_NANOS = 200_000;
 
   private final LinkedBlockingQueue<PendingInference> queue = new LinkedBlockingQueue<>();
@@ -38,7 +41,7 @@ public final class DynamicBatcher implements AutoCloseable {
   private final ExecutorService runThreads;
   private final Thread dispatcher;
   private volatile boolean closed;
-  private PendingInference carried;
+  private volatile PendingInference carried;
 
   /**
    * {@code arriving} counts requests the HTTP layer has received but not yet submitted (their
@@ -50,13 +53,15 @@ public final class DynamicBatcher implements AutoCloseable {
       int maxRows,
       Duration maxDelay,
       int threads,
-      AtomicInteger arriving) {
+      AtomicInteger arriving,
+      boolean inlineLoneRequests) {
     this.runner = runner;
     this.arriving = arriving;
     this.metrics = metrics;
     this.maxRows = Math.max(1, maxRows);
     this.maxDelayNanos = maxDelay.toNanos();
     this.coalesce = this.maxRows > 1 && runner.signature().batchable();
+    this.inline = inlineLoneRequests;
     this.freeRunThreads = new Semaphore(threads);
     AtomicInteger count = new AtomicInteger();
     this.runThreads =
@@ -81,6 +86,10 @@ public final class DynamicBatcher implements AutoCloseable {
     PendingInference pending = new PendingInference(inputs, rows);
     if (closed) {
       pending.result.completeExceptionally(new IllegalStateException("the server is shutting down"));
+    } else if (inline && queue.isEmpty() && carried == null && arriving.get() == 0) {
+      // Nothing to join and nobody coming: the dispatcher would run it alone right away.
+      metrics.queued(0);
+      runAlone(pending, System.nanoTime());
     } else {
       queue.add(pending);
     }

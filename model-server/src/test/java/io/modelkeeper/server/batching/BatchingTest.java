@@ -4,27 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelkeeper.server.models.SampleModels;
 import io.modelkeeper.server.support.ConcurrentCallers;
-import io.modelkeeper.server.support.Http;
 import io.modelkeeper.server.support.Profiles;
-import io.quarkus.test.common.http.TestHTTPResource;
+import io.modelkeeper.server.support.ServedModelTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import java.net.URL;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @TestProfile(Profiles.Mlp.class)
-class BatchingTest {
+class BatchingTest extends ServedModelTest {
 
   private static final String LABELS = "model=\"mlp\",version=\"3\"";
 
-  @TestHTTPResource("/")
-  URL url;
 
   @Test
   void thirtyTwoConcurrentCallersEachGetTheirOwnRowsFromSharedBatches() throws Exception {
-    Http http = new Http(url.toString());
-    http.awaitReady();
     double batchesBefore = http.metric("modelkeeper_batch_size_count{" + LABELS + "}");
     double singleRowBefore = http.metric("modelkeeper_batch_size_bucket{" + LABELS + ",le=\"1.0\"}");
 

@@ -33,7 +33,7 @@ class DynamicBatcherTest {
   @BeforeEach
   void open() throws Exception {
     runner = ModelRunner.open(MLP.toOnnx("mlp", Map.of()), false, w -> {});
-    batcher = new DynamicBatcher(runner, new ServingMetrics(registry), 32, Duration.ofSeconds(2), 1, arriving);
+    batcher = new DynamicBatcher(runner, new ServingMetrics(registry), 32, Duration.ofSeconds(2), 1, arriving, false);
   }
 
   @AfterEach
@@ -69,5 +69,17 @@ class DynamicBatcherTest {
     assertThat(servedB).containsExactly(ForwardPass.rows(MLP, second, 3), org.assertj.core.data.Offset.offset(1e-5f));
     assertThat(registry.get("modelkeeper.batch.size").summary().count()).isEqualTo(1);
     assertThat(registry.get("modelkeeper.batch.size").summary().max()).isEqualTo(5);
+  }
+
+  @Test
+  void aLightModelRunsALoneRequestOnTheCallersThread() throws Exception {
+    float[] values = TestModels.randomRows(new Random(3), 1, 16);
+    try (DynamicBatcher inline =
+        new DynamicBatcher(runner, new ServingMetrics(new SimpleMeterRegistry()), 32, Duration.ofSeconds(2), 1, new AtomicInteger(), true)) {
+      CompletableFuture<Map<String, Tensor>> result = inline.submit(rows(values, 1), 1);
+      assertThat(result).isDone();
+      assertThat((float[]) result.get().get("probabilities").data())
+          .containsExactly(ForwardPass.rows(MLP, values, 1), org.assertj.core.data.Offset.offset(1e-5f));
+    }
   }
 }

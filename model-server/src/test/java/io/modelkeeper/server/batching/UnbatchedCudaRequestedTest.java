@@ -4,32 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelkeeper.server.models.SampleModels;
 import io.modelkeeper.server.support.ConcurrentCallers;
-import io.modelkeeper.server.support.Http;
 import io.modelkeeper.server.support.Profiles;
-import io.quarkus.test.common.http.TestHTTPResource;
+import io.modelkeeper.server.support.ServedModelTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import java.net.URL;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** MAX_BATCH_SIZE=1 and EXECUTION_PROVIDER=cuda on a machine without CUDA. */
 @QuarkusTest
 @TestProfile(Profiles.UnbatchedCudaRequested.class)
-class UnbatchedCudaRequestedTest {
+class UnbatchedCudaRequestedTest extends ServedModelTest {
 
   private static final String LABELS = "model=\"lr\",version=\"1\"";
 
-  @TestHTTPResource("/")
-  URL url;
 
-  private Http http;
 
-  @BeforeEach
-  void ready() {
-    http = new Http(url.toString());
-    http.awaitReady();
-  }
 
   @Test
   void cudaRequestedWithoutAGpuRunsOnCpuAndSaysSo() {

@@ -3,13 +3,11 @@ package io.modelkeeper.server.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.modelkeeper.server.support.Http;
 import io.modelkeeper.server.support.Profiles;
-import io.quarkus.test.common.http.TestHTTPResource;
+import io.modelkeeper.server.support.ServedModelTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.io.File;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,17 +16,12 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @TestProfile(Profiles.Mlp.class)
-class MetricsTest {
+class MetricsTest extends ServedModelTest {
 
-  @TestHTTPResource("/")
-  URL url;
 
-  private Http http;
 
   @BeforeEach
-  void readyAndUsed() {
-    http = new Http(url.toString());
-    http.awaitReady();
+  void used() {
     http.postJson("/v2/models/mlp/infer", "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,16],\"data\":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}]}");
   }
 

@@ -6,11 +6,10 @@ import io.modelkeeper.server.models.SampleModels;
 import io.modelkeeper.server.support.ForwardPass;
 import io.modelkeeper.server.support.Http;
 import io.modelkeeper.server.support.Profiles;
+import io.modelkeeper.server.support.ServedModelTest;
 import io.modelkeeper.server.support.TestModels;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import java.net.URL;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -18,26 +17,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @TestProfile(Profiles.Mlp.class)
-class BadInputTest {
+class BadInputTest extends ServedModelTest {
 
   private static final String INFER = "/v2/models/mlp/infer";
   private static final String SIXTEEN = "[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]";
 
-  @TestHTTPResource("/")
-  URL url;
 
-  private Http http;
 
-  @BeforeEach
-  void ready() {
-    http = new Http(url.toString());
-    http.awaitReady();
-  }
 
   private static String input(String name, String datatype, String shape, String data) {
     return "{\"inputs\":[{\"name\":\"" + name + "\",\"datatype\":\"" + datatype + "\",\"shape\":" + shape

@@ -5,34 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelkeeper.server.support.Http;
 import io.modelkeeper.server.support.Profiles;
-import io.quarkus.test.common.http.TestHTTPResource;
+import io.modelkeeper.server.support.ServedModelTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import java.net.URL;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** FP64, INT32, INT64 and BOOL through a pass-through model, in JSON and binary form. */
 @QuarkusTest
 @TestProfile(Profiles.Typed.class)
-class DataTypesTest {
+class DataTypesTest extends ServedModelTest {
 
   private static final String INFER = "/v2/models/typed/infer";
 
-  @TestHTTPResource("/")
-  URL url;
 
-  private Http http;
 
-  @BeforeEach
-  void ready() {
-    http = new Http(url.toString());
-    http.awaitReady();
-  }
 
   private static String request(String f64, String i32, String i64, String flag) {
     return "{\"inputs\":["

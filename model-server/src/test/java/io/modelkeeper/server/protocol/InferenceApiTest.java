@@ -9,36 +9,26 @@ import io.modelkeeper.server.models.SampleModels;
 import io.modelkeeper.server.support.ForwardPass;
 import io.modelkeeper.server.support.Http;
 import io.modelkeeper.server.support.Profiles;
+import io.modelkeeper.server.support.ServedModelTest;
 import io.modelkeeper.server.support.TestModels;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import java.net.URL;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @TestProfile(Profiles.Mlp.class)
-class InferenceApiTest {
+class InferenceApiTest extends ServedModelTest {
 
   private static final DenseNetwork MLP = SampleModels.mlp();
 
-  @TestHTTPResource("/")
-  URL url;
 
-  private Http http;
 
-  @BeforeEach
-  void ready() {
-    http = new Http(url.toString());
-    http.awaitReady();
-  }
 
   static Map<String, Object> request(String id, float[] rows, int count) {
     return Map.of(

@@ -8,7 +8,7 @@ public final class Profiles {
 
   private Profiles() {}
 
-  /** The sample MLP as "mlp" version "3", batching up to 32 rows within 5 ms. */
+  /** The sample MLP as "mlp" version "3", batching up to 32 rows within 5 ms, never inline. */
   public static class Mlp implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -18,11 +18,16 @@ public final class Profiles {
           "modelkeeper.model.uri", TestModels.mlpFile().toUri().toString(),
           "modelkeeper.max-batch-size", "32",
           "modelkeeper.max-queue-delay", "5ms",
-          "modelkeeper.max-request-size", "64K");
+          "modelkeeper.max-request-size", "64K",
+          // Every request goes through the queue, so that concurrent callers always batch.
+          "modelkeeper.inline-run-limit-micros", "0");
     }
   }
 
-  /** The logistic regression with batching off and CUDA requested on a machine without it. */
+  /**
+   * The logistic regression with batching off and CUDA requested on a machine without it; light
+   * enough that lone requests run inline.
+   */
   public static class UnbatchedCudaRequested implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
