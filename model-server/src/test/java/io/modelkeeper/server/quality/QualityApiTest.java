@@ -6,12 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelkeeper.server.capture.DatasetFiles;
-import io.modelkeeper.server.support.Http;
+import io.modelkeeper.server.support.ServedModelTest;
 import io.modelkeeper.server.support.Http.Reply;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,13 +24,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @QuarkusTest
 @TestProfile(QualityProfile.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class QualityApiTest {
+class QualityApiTest extends ServedModelTest {
   private static final String MODEL = "/v2/models/fraud";
-
-  @TestHTTPResource("/")
-  URL url;
-
-  private Http http;
 
   private Reply post(String path, Object body) {
     return http.postJson(path, body);
@@ -63,7 +56,6 @@ class QualityApiTest {
 
   @BeforeEach
   void monitoringStarted() {
-    http = new Http(url.toString());
     await().atMost(Duration.ofSeconds(30))
         .until(() -> http.get(MODEL + "/quality").status() == 200);
   }
