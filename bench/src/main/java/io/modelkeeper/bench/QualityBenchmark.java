@@ -149,8 +149,9 @@ public final class QualityBenchmark {
         1000, DriftMonitor.capturing(inputs.defaultFeatures(64), true,
             new DriftMonitor.Settings(1000, 1000, 0.05, Duration.ofSeconds(1))),
         null, Clock.systemUTC());
-    TensorRows features = rows(8, new float[] {0.1f, -0.3f, 1.2f, 0f, 0.5f, -1f, 0.2f, 0.9f});
-    TensorRows probability = rows(1, new float[] {0.7f});
+    float[] row = {0.1f, -0.3f, 1.2f, 0f, 0.5f, -1f, 0.2f, 0.9f};
+    TensorRows features = index -> row[index];
+    TensorRows probability = index -> 0.7f;
     var threadsCpu = ManagementFactory.getThreadMXBean();
     var process = (com.sun.management.OperatingSystemMXBean)
         ManagementFactory.getOperatingSystemMXBean();
@@ -181,20 +182,6 @@ public final class QualityBenchmark {
           callerNanos.get() / calls / 1e3, (process.getProcessCpuTime() - processBefore) / calls
               / 1e3);
     }
-  }
-
-  private static TensorRows rows(int width, float[] values) {
-    return new TensorRows() {
-      @Override
-      public int valuesPerRow() {
-        return width;
-      }
-
-      @Override
-      public float at(int index) {
-        return values[index];
-      }
-    };
   }
 
   /** User plus system CPU time of a process, from /proc (clock ticks of 10 ms). */

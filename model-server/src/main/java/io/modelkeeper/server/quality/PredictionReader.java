@@ -26,10 +26,9 @@ public final class PredictionReader {
   /** One model output as detection sees it. */
   public record Output(String name, boolean floating, int valuesPerRow) {}
 
-  /** Flat, row-major values of one tensor of a request. */
+  /** Flat, row-major values of one tensor of a request, read as floats. */
+  @FunctionalInterface
   public interface TensorRows {
-    int valuesPerRow();
-
     float at(int index);
   }
 

@@ -6,7 +6,6 @@ import io.modelkeeper.server.ModelState;
 import io.modelkeeper.server.ServedModel;
 import io.modelkeeper.server.ServerConfig;
 import io.modelkeeper.server.onnx.Tensor;
-import io.modelkeeper.server.quality.PredictionReader.TensorRows;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -106,25 +105,10 @@ public class QualityMonitor implements InferenceListener {
     if (current == null) {
       return;
     }
-    int rows = event.rows();
-    current.inferred(event.id(), rows, name -> rowsOf(event.inputs(), name, rows),
-        name -> rowsOf(event.outputs(), name, rows));
-  }
-
-  private static TensorRows rowsOf(Map<String, Tensor> tensors, String name, int rows) {
-    Tensor tensor = tensors.get(name);
-    int width = rows == 0 ? 0 : tensor.elementCount() / rows;
-    return new TensorRows() {
-      @Override
-      public int valuesPerRow() {
-        return width;
-      }
-
-      @Override
-      public float at(int index) {
-        return tensor.floatAt(index);
-      }
-    };
+    Map<String, Tensor> inputs = event.inputs();
+    Map<String, Tensor> outputs = event.outputs();
+    current.inferred(event.id(), event.rows(), name -> inputs.get(name)::floatAt,
+        name -> outputs.get(name)::floatAt);
   }
 
   /** The running monitoring, or null; then {@link #problem()} says why. */

@@ -1,6 +1,6 @@
 package io.modelkeeper.server.quality;
 
-import static io.modelkeeper.server.quality.PredictionReaderTest.rows;
+import static io.modelkeeper.server.quality.PredictionReaderTest.values;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -43,8 +43,8 @@ class ModelQualityTest {
   }
 
   private static void infer(ModelQuality quality, String id, float x, float probability) {
-    quality.inferred(id, 1, Map.of("x", rows(2, x, -x))::get,
-        Map.of("probability", rows(1, probability))::get);
+    quality.inferred(id, 1, Map.of("x", values(x, -x))::get,
+        Map.of("probability", values(probability))::get);
   }
 
   private static JsonNode item(String id, Object label) {
@@ -164,8 +164,8 @@ class ModelQualityTest {
   @Test
   void multiRowRequest_takesOneLabelPerRow() {
     ModelQuality quality = binary(10, null, null);
-    quality.inferred("batch", 3, Map.of("x", rows(2, 1, 1, 2, 2, 3, 3))::get,
-        Map.of("probability", rows(1, 0.9f, 0.2f, 0.6f))::get);
+    quality.inferred("batch", 3, Map.of("x", values(1, 1, 2, 2, 3, 3))::get,
+        Map.of("probability", values(0.9f, 0.2f, 0.6f))::get);
 
     FeedbackResult scalar = quality.feedback(List.of(item("batch", 1))).get(0);
     FeedbackResult labels = quality.feedback(List.of(item("batch", List.of(1, 0, 0)))).get(0);

@@ -17,18 +17,8 @@ class PredictionReaderTest {
   private static final Settings DETECT =
       new Settings(Optional.empty(), Optional.empty(), ScoreKind.AUTO, List.of());
 
-  static TensorRows rows(int width, float... values) {
-    return new TensorRows() {
-      @Override
-      public int valuesPerRow() {
-        return width;
-      }
-
-      @Override
-      public float at(int index) {
-        return values[index];
-      }
-    };
+  static TensorRows values(float... values) {
+    return index -> values[index];
   }
 
   @Test
@@ -36,7 +26,7 @@ class PredictionReaderTest {
     PredictionReader reader = PredictionReader.detect(Task.BINARY_CLASSIFICATION,
         List.of(new Output("probability", true, 1)), DETECT);
 
-    StoredPrediction p = reader.read(3, Map.of("probability", rows(1, 0.2f, 0.7f, 0.5f))::get);
+    StoredPrediction p = reader.read(3, Map.of("probability", values(0.2f, 0.7f, 0.5f))::get);
 
     assertThat(reader.classNames()).containsExactly("0", "1");
     assertThat(p.classes()).containsExactly(0, 1, 0);
@@ -49,7 +39,7 @@ class PredictionReaderTest {
         List.of(new Output("label", false, 1), new Output("logits", true, 3)), DETECT);
 
     StoredPrediction p = reader.read(1,
-        Map.of("logits", rows(3, 1f, 2f, 3f), "label", rows(1, 1f))::get);
+        Map.of("logits", values(1f, 2f, 3f), "label", values(1f))::get);
 
     double z = Math.exp(1) + Math.exp(2) + Math.exp(3);
     assertThat(p.rowProbabilities(0)[2]).isCloseTo((float) (Math.exp(3) / z), within(1e-6f));
@@ -63,7 +53,7 @@ class PredictionReaderTest {
     PredictionReader reader = PredictionReader.detect(Task.MULTICLASS_CLASSIFICATION,
         List.of(new Output("out", true, 2)), DETECT);
 
-    StoredPrediction p = reader.read(2, Map.of("out", rows(2, 0.25f, 0.75f, 0f, 0f))::get);
+    StoredPrediction p = reader.read(2, Map.of("out", values(0.25f, 0.75f, 0f, 0f))::get);
 
     assertThat(p.rowProbabilities(0)).containsExactly(0.25f, 0.75f);
     assertThat(p.rowProbabilities(1)).containsExactly(0.5f, 0.5f);
@@ -85,7 +75,7 @@ class PredictionReaderTest {
     PredictionReader reader = PredictionReader.detect(Task.REGRESSION,
         List.of(new Output("price", true, 1)), DETECT);
 
-    StoredPrediction p = reader.read(2, Map.of("price", rows(1, 3.5f, -1f))::get);
+    StoredPrediction p = reader.read(2, Map.of("price", values(3.5f, -1f))::get);
 
     assertThat(p.values()).containsExactly(3.5, -1.0);
     assertThat(p.classes()).isNull();
@@ -114,7 +104,7 @@ class PredictionReaderTest {
     PredictionReader reader = PredictionReader.detect(Task.BINARY_CLASSIFICATION,
         List.of(new Output("label", false, 1)), DETECT);
 
-    assertThatThrownBy(() -> reader.read(1, Map.of("label", rows(1, 4f))::get))
+    assertThatThrownBy(() -> reader.read(1, Map.of("label", values(4f))::get))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("gave class 4.0");
   }
