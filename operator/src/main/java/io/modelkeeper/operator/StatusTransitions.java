@@ -1,6 +1,7 @@
 package io.modelkeeper.operator;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.modelkeeper.api.v1alpha1.CanaryStatus;
 import io.modelkeeper.api.v1alpha1.Conditions;
 import io.modelkeeper.api.v1alpha1.HistoryEntry;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
@@ -37,24 +38,46 @@ public final class StatusTransitions {
         if (isTrue(readyAfter) && !isTrue(StatusAggregator.find(before, Conditions.READY))) {
             transitions.add(new Transition(EventReason.VERSION_READY, readyAfter.getMessage()));
         }
-        int historyBefore = before == null || before.getHistory() == null ? 0 : before.getHistory().size();
-        List<HistoryEntry> historyAfter = after.getHistory() == null ? List.of() : after.getHistory();
-        if (historyAfter.size() > historyBefore || (historyAfter.size() == StatusAggregator.HISTORY_LIMIT
-                && !historyAfter.isEmpty() && !lastEquals(before, historyAfter))) {
-            HistoryEntry last = historyAfter.get(historyAfter.size() - 1);
-            transitions.add(new Transition(EventReason.PROMOTED,
-                    "Version " + last.getVersion() + " promoted: " + last.getReason()));
+        for (HistoryEntry entry : newEntries(before, after)) {
+            EventReason reason = switch (entry.getResult()) {
+                case Promoted -> EventReason.PROMOTED;
+                case RolledBack -> EventReason.ROLLED_BACK;
+                case Failed -> EventReason.ROLLOUT_FAILED;
+            };
+            String verb = switch (entry.getResult()) {
+                case Promoted -> " promoted: ";
+                case RolledBack -> " rolled back: ";
+                case Failed -> " failed its rollout: ";
+            };
+            transitions.add(new Transition(reason, "Version " + entry.getVersion() + verb + entry.getReason()));
+        }
+        CanaryStatus canaryBefore = before == null ? null : before.getCanary();
+        CanaryStatus canaryAfter = after.getCanary();
+        if (canaryAfter != null && (canaryBefore == null
+                || !Objects.equals(canaryBefore.getVersion(), canaryAfter.getVersion()))) {
+            transitions.add(new Transition(EventReason.CANARY_STARTED, "Canary version " + canaryAfter.getVersion()
+                    + " started beside version " + (after.getStable() == null ? "none" : after.getStable().getVersion())));
+        } else if (canaryAfter != null && canaryAfter.getStep() != null && canaryBefore.getStep() != null
+                && canaryAfter.getStep() > canaryBefore.getStep()) {
+            transitions.add(new Transition(EventReason.CANARY_ADVANCED, "Canary version " + canaryAfter.getVersion()
+                    + " advanced to step " + (canaryAfter.getStep() + 1) + " (" + canaryAfter.getRequestedWeight()
+                    + "%): " + canaryAfter.getAnalysis().getReason()));
         }
         return transitions;
     }
 
-    private static boolean lastEquals(ModelDeploymentStatus before, List<HistoryEntry> after) {
-        if (before == null || before.getHistory() == null || before.getHistory().isEmpty()) {
-            return false;
+    /** History entries in {@code after} that {@code before} did not hold. */
+    private static List<HistoryEntry> newEntries(ModelDeploymentStatus before, ModelDeploymentStatus after) {
+        List<HistoryEntry> old = before == null || before.getHistory() == null ? List.of() : before.getHistory();
+        List<HistoryEntry> fresh = new ArrayList<>();
+        for (HistoryEntry entry : after.getHistory() == null ? List.<HistoryEntry>of() : after.getHistory()) {
+            boolean known = old.stream().anyMatch(o -> Objects.equals(o.getVersion(), entry.getVersion())
+                    && Objects.equals(o.getAt(), entry.getAt()) && o.getResult() == entry.getResult());
+            if (!known) {
+                fresh.add(entry);
+            }
         }
-        HistoryEntry a = before.getHistory().get(before.getHistory().size() - 1);
-        HistoryEntry b = after.get(after.size() - 1);
-        return Objects.equals(a.getVersion(), b.getVersion()) && Objects.equals(a.getAt(), b.getAt());
+        return fresh;
     }
 
     private static boolean isTrue(Condition condition) {
