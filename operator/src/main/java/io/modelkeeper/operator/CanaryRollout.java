@@ -48,7 +48,7 @@ public final class CanaryRollout {
     /** The plan when a version serves and the spec asks for a different version. */
     public static RolloutPlan plan(ModelDeployment md, ModelVersion serving, ObservedWorkloads observed,
             ArmReader metrics, Function<ModelVersion, WorkloadProblem> diagnose, Instant now) {
-        ModelDeploymentStatus previous = md.getStatus();
+        ModelDeploymentStatus previous = md.getStatus() != null ? md.getStatus() : new ModelDeploymentStatus();
         ModelVersion wanted = ModelVersion.of(md.getSpec().getModel());
         int replicas = md.getSpec().getServing().getReplicas();
         List<HistoryEntry> outcomes = new ArrayList<>();
@@ -91,7 +91,8 @@ public final class CanaryRollout {
                     new RolloutState(null, outcomes, arm(canary), seen, verdict, canary.getAnalysis()));
         }
         if (promoting(canary) && observed.isReady(wanted.version(), replicas)) {
-            outcomes.add(entry(wanted.version(), RolloutResult.Promoted, canary.getAnalysis().getReason(), now));
+            outcomes.add(entry(wanted.version(), RolloutResult.Promoted, canary.getAnalysis().getReason()
+                    + "; replaced version " + serving.version(), now));
             return new RolloutPlan(wanted, null, true, List.of(new Workload(wanted, Arm.STABLE, replicas)),
                     new RolloutState(null, outcomes, null, seen, verdict, canary.getAnalysis()));
         }
