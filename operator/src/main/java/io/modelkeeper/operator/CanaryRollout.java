@@ -1,5 +1,6 @@
 package io.modelkeeper.operator;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelkeeper.api.v1alpha1.AnalysisStatus;
 import io.modelkeeper.api.v1alpha1.ArmStatus;
 import io.modelkeeper.api.v1alpha1.CanaryStatus;
@@ -42,6 +43,8 @@ public final class CanaryRollout {
         ArmMetrics read(String version);
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private CanaryRollout() {
     }
 
@@ -61,7 +64,9 @@ public final class CanaryRollout {
                     new RolloutState(null, outcomes, rejected, seen, null, null));
         }
 
-        CanaryStatus canary = previous.getCanary();
+        // A copy: the status read from the cluster must stay as it was, to compare against.
+        CanaryStatus canary = previous.getCanary() == null ? null
+                : JSON.convertValue(previous.getCanary(), CanaryStatus.class);
         if (canary != null && !wanted.equals(ModelVersion.of(canary))) {
             outcomes.add(entry(canary.getVersion(), RolloutResult.RolledBack,
                     "superseded by version " + wanted.version() + " before its rollout finished", now));
