@@ -45,10 +45,10 @@ class OperatorEndpointsTest {
         new TestCluster(client).models().resource(TestModels.model("metered", "1")).create();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             String body = get(metrics).body();
-            assertThat(body).contains("reconciliations_started_total{controller_name=\"modeldeployment\"}")
-                    .contains("reconciliations_success_total{controller_name=\"modeldeployment\"}")
-                    .contains("reconciliations_execution_duration_seconds_count{controller_name=\"modeldeployment\"}")
-                    .contains("custom_resources{controller_name=\"modeldeployment\"}");
+            assertThat(body).contains("modelkeeper_operator_reconciles_total{outcome=\"success\"}")
+                    .contains("modelkeeper_operator_reconcile_duration_seconds_bucket")
+                    .contains("modelkeeper_operator_reconcile_duration_seconds_count")
+                    .contains("modelkeeper_operator_events_total{reason=\"Created\",type=\"Normal\"}");
         });
     }
 }
