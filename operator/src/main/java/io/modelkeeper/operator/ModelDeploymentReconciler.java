@@ -40,18 +40,20 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     private final OperatorConfig config;
     private final VersionedDeployments deployments;
     private final EventRecorder events;
-    private final MetricsSource metrics;
+    private final OperatorMetrics metrics;
+    private final MetricsSource armMetrics;
     private final TrafficRouting traffic;
-    private final OperatorMetrics operatorMetrics;
+    private final RolloutMetrics rolloutMetrics;
 
     public ModelDeploymentReconciler(OperatorConfig config, VersionedDeployments deployments, EventRecorder events,
-            MetricsSource metrics, TrafficRouting traffic, OperatorMetrics operatorMetrics) {
+            OperatorMetrics metrics, MetricsSource armMetrics, TrafficRouting traffic, RolloutMetrics rolloutMetrics) {
         this.config = config;
         this.deployments = deployments;
         this.events = events;
         this.metrics = metrics;
+        this.armMetrics = armMetrics;
         this.traffic = traffic;
-        this.operatorMetrics = operatorMetrics;
+        this.rolloutMetrics = rolloutMetrics;
     }
 
     @Override
@@ -80,6 +82,10 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
     @Override
     public UpdateControl<ModelDeployment> reconcile(ModelDeployment md, Context<ModelDeployment> context) {
+        return metrics.reconcile(() -> reconcileMeasured(md, context));
+    }
+
+    private UpdateControl<ModelDeployment> reconcileMeasured(ModelDeployment md, Context<ModelDeployment> context) {
         ObservedWorkloads observed = ObservedWorkloads.of(
                 context.getSecondaryResources(Deployment.class), context.getSecondaryResources(Pod.class));
         ModelVersion serving = ModelVersion.of(md.getStatus() == null ? null : md.getStatus().getStable());
@@ -96,7 +102,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         RolloutPlan plan = plan(md, serving, observed, now);
         deployments.apply(md, plan, observed, context);
         traffic.apply(md, plan, observed, context);
-        operatorMetrics.recordRollout(md, plan.rollout());
+        rolloutMetrics.recordRollout(md, plan.rollout());
 
         return writeStatus(md, context, new StatusAggregator.Findings(plan, observed,
                 diagnose(md, plan.stable(), observed), diagnose(md, plan.incoming(), observed)));
@@ -111,7 +117,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         }
         Duration interval = Durations.parse(md.getSpec().getRollout().getAnalysis().getInterval());
         return CanaryRollout.plan(md, serving, observed,
-                version -> metrics.read(md, version, observed.podsOf(version), interval),
+                version -> armMetrics.read(md, version, observed.podsOf(version), interval),
                 model -> diagnose(md, model, observed), now);
     }
 
@@ -139,7 +145,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             StatusAggregator.Findings findings) {
         ModelDeploymentStatus next = StatusAggregator.build(md, findings, Instant.now());
         recordTransitions(md, next);
-        operatorMetrics.recordStatus(md, next);
+        rolloutMetrics.recordStatus(md, next);
         UpdateControl<ModelDeployment> control;
         if (sameStatus(context, md.getStatus(), next)) {
             control = UpdateControl.noUpdate();
