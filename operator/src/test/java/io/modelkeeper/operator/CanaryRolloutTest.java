@@ -218,6 +218,15 @@ class CanaryRolloutTest {
         assertThat(replicas()).containsOnlyKeys("1");
     }
 
+    @Test
+    void nothingChangesInStatusWhileNothingHappens() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        reconcile(T0);
+        String before = json.writeValueAsString(md.getStatus());
+        reconcile(T0.plusSeconds(30));
+        assertThat(json.writeValueAsString(md.getStatus())).isEqualTo(before);
+    }
+
     private void newVersion(String version) {
         md.getSpec().getModel().setVersion(version);
         md.getSpec().getModel().setUri("https://models.example.com/" + version);
