@@ -18,9 +18,10 @@ import java.util.Objects;
  *
  * <p>Error rates and accuracy are compared with one-sided tests on the counts since the canary
  * started. A check fails only when the evidence clears a bar raised for the number of checks the
- * rollout plans (Bonferroni over the checks), so a canary as good as stable is not rolled back on
- * noise however often it is looked at; a canary that is merely suspicious at the plain confidence
- * is not promoted but watched longer. Latency gates compare the last interval's p99.
+ * rollout plans times the number of statistical gates (Bonferroni), so a canary as good as stable
+ * is not rolled back on noise however often it is looked at; a canary that is merely suspicious
+ * (at the confidence corrected for the number of gates only) is not promoted but watched longer. Latency gates compare the last
+ * interval's p99.
  */
 public final class CanaryJudge {
 
@@ -41,9 +42,9 @@ public final class CanaryJudge {
         if (evidence.canaryProblem() != null) {
             gates.fail("canary pods are not serving: " + evidence.canaryProblem());
         } else {
-            checkErrors(analysis, planned(rollout), evidence, gates);
+            checkErrors(analysis, planned(rollout), gates(analysis), evidence, gates);
             checkLatency(analysis, evidence, gates);
-            checkAccuracy(analysis, planned(rollout), evidence, gates);
+            checkAccuracy(analysis, planned(rollout), gates(analysis), evidence, gates);
         }
         if (!gates.failures.isEmpty()) {
             int failed = failedBefore + 1;
@@ -92,8 +93,18 @@ public final class CanaryJudge {
         return new Verdict(Decision.Advance, stepName + " passed; " + summary(evidence), 0, null);
     }
 
-    /** Checks the rollout plans: total step time over the interval, at least one. */
+    /** Statistical looks the rollout plans: checks over all steps times the statistical gates. */
     static int planned(RolloutSpec rollout) {
+        return checks(rollout) * gates(rollout.getAnalysis());
+    }
+
+    /** Statistical tests made at each check: error rate against stable, and the optional ones. */
+    static int gates(AnalysisSpec analysis) {
+        return 1 + (analysis.getMaxErrorRate() != null ? 1 : 0) + (analysis.getMaxAccuracyDrop() != null ? 1 : 0);
+    }
+
+    /** Checks the rollout plans: total step time over the interval, at least one. */
+    static int checks(RolloutSpec rollout) {
         Duration interval = Durations.parse(rollout.getAnalysis().getInterval());
         Duration total = Duration.ZERO;
         for (StepSpec step : rollout.getSteps()) {
@@ -102,7 +113,7 @@ public final class CanaryJudge {
         return (int) Math.max(1, (total.toMillis() + interval.toMillis() - 1) / Math.max(1, interval.toMillis()));
     }
 
-    private static void checkErrors(AnalysisSpec analysis, int checks, Evidence evidence, Gates gates) {
+    private static void checkErrors(AnalysisSpec analysis, int looks, int tests, Evidence evidence, Gates gates) {
         ArmEvidence c = evidence.canary();
         ArmEvidence s = evidence.stable();
         long min = Objects.requireNonNullElse(analysis.getMinRequests(), 0);
@@ -110,8 +121,8 @@ public final class CanaryJudge {
             return;
         }
         double confidence = analysis.getConfidence();
-        double zPlain = ProportionTests.critical(confidence);
-        double zStrict = ProportionTests.critical(1 - (1 - confidence) / checks);
+        double zPlain = ProportionTests.critical(1 - (1 - confidence) / tests);
+        double zStrict = ProportionTests.critical(1 - (1 - confidence) / looks);
         if (analysis.getMaxErrorRate() != null) {
             String text = "canary error rate " + pct(c.errorRate()) + " of " + c.requests()
                     + " requests is above maxErrorRate " + pct(analysis.getMaxErrorRate());
@@ -156,7 +167,8 @@ public final class CanaryJudge {
         }
     }
 
-    private static void checkAccuracy(AnalysisSpec analysis, int checks, Evidence evidence, Gates gates) {
+    private static void checkAccuracy(AnalysisSpec analysis, int looks, int tests, Evidence evidence,
+            Gates gates) {
         if (analysis.getMaxAccuracyDrop() == null || !hasLabels(analysis, evidence)) {
             return;
         }
@@ -168,9 +180,9 @@ public final class CanaryJudge {
                 + pct(analysis.getMaxAccuracyDrop()) + " below stable's " + pct(s.accuracy()) + " ("
                 + s.labelled() + " labelled)";
         double confidence = analysis.getConfidence();
-        if (z > ProportionTests.critical(1 - (1 - confidence) / checks)) {
+        if (z > ProportionTests.critical(1 - (1 - confidence) / looks)) {
             gates.fail(text);
-        } else if (z > ProportionTests.critical(confidence)) {
+        } else if (z > ProportionTests.critical(1 - (1 - confidence) / tests)) {
             gates.suspect(text);
         }
     }
