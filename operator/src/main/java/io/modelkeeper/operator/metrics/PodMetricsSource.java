@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.operator.ModelServerDeployment;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
+import jakarta.enterprise.inject.Typed;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
@@ -23,6 +25,7 @@ import org.jboss.logging.Logger;
  * only, so after an operator restart the first scrape of a pod sets its baseline and counts nothing.
  */
 @ApplicationScoped
+@Typed(PodMetricsSource.class) // only through ConfiguredMetricsSource, which picks the provider per spec
 public class PodMetricsSource implements MetricsSource {
 
     private static final Logger LOG = Logger.getLogger(PodMetricsSource.class);
@@ -38,13 +41,17 @@ public class PodMetricsSource implements MetricsSource {
         Map<String, PodSnapshot> previous = baselines.getOrDefault(armKey, Map.of());
         Map<String, PodSnapshot> next = new HashMap<>();
         ArmAggregate aggregate = new ArmAggregate();
+        // All pods at once, so one slow pod costs one timeout, not one per pod.
+        Map<String, CompletableFuture<Optional<PodSnapshot>>> scrapes = new LinkedHashMap<>();
         for (Pod pod : pods) {
             String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
-            if (ip == null || !"Running".equals(pod.getStatus().getPhase())) {
-                continue;
+            if (ip != null && "Running".equals(pod.getStatus().getPhase())) {
+                scrapes.put(uid(pod), scrape(ip, pod.getMetadata().getName()));
             }
-            String uid = pod.getMetadata().getUid() != null ? pod.getMetadata().getUid() : pod.getMetadata().getName();
-            Optional<PodSnapshot> scraped = scrape(ip, pod.getMetadata().getName());
+        }
+        for (var entry : scrapes.entrySet()) {
+            String uid = entry.getKey();
+            Optional<PodSnapshot> scraped = entry.getValue().join();
             if (scraped.isEmpty()) {
                 aggregate.addMissed();
                 if (previous.containsKey(uid)) {
@@ -65,26 +72,28 @@ public class PodMetricsSource implements MetricsSource {
         return aggregate.result();
     }
 
-    private Optional<PodSnapshot> scrape(String ip, String podName) {
+    private static String uid(Pod pod) {
+        return pod.getMetadata().getUid() != null ? pod.getMetadata().getUid() : pod.getMetadata().getName();
+    }
+
+    private CompletableFuture<Optional<PodSnapshot>> scrape(String ip, String podName) {
         String host = ip.contains(":") ? "[" + ip + "]" : ip;
         HttpRequest request = HttpRequest.newBuilder(
                         URI.create("http://" + host + ":" + ModelServerDeployment.HTTP_PORT + "/metrics"))
                 .timeout(TIMEOUT)
                 .GET()
                 .build();
-        try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                LOG.debugf("scrape of pod %s answered %d", podName, response.statusCode());
-                return Optional.empty();
-            }
-            return Optional.of(PodSnapshot.of(PrometheusText.parse(response.body())));
-        } catch (IOException | IllegalArgumentException e) {
-            LOG.debugf("scrape of pod %s failed: %s", podName, e.getMessage());
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .thenApply(response -> {
+                    if (response.statusCode() != 200) {
+                        LOG.debugf("scrape of pod %s answered %d", podName, response.statusCode());
+                        return Optional.<PodSnapshot>empty();
+                    }
+                    return Optional.of(PodSnapshot.of(PrometheusText.parse(response.body())));
+                })
+                .exceptionally(e -> {
+                    LOG.debugf("scrape of pod %s failed: %s", podName, e.getMessage());
+                    return Optional.empty();
+                });
     }
 }
