@@ -155,7 +155,7 @@ class HelmChartTest {
     assertThat(config.getData())
         .containsEntry("MODELKEEPER_GPU_RESOURCE_NAME", "amd.com/gpu")
         .containsEntry("MODELKEEPER_MODEL_SERVER_IMAGE", "ghcr.io/modelkeeper/model-server:9.9.9")
-        .containsEntry("QUARKUS_OPERATOR_SDK_NAMESPACES", "JOSDK_ALL_NAMESPACES")
+        .containsEntry("MODELKEEPER_WATCH_NAMESPACES", "JOSDK_ALL_NAMESPACES")
         .containsEntry("MODELKEEPER_LEADER_ELECTION_ENABLED", "false");
   }
 
@@ -163,13 +163,19 @@ class HelmChartTest {
   void watchedNamespacesGetRolesInsteadOfAClusterRole() {
     List<HasMetadata> objects = Chart.objects(Chart.values("watchNamespaces", List.of("team-a", "team-b")));
 
-    assertThat(Chart.ofType(objects, ClusterRole.class)).isEmpty();
-    assertThat(Chart.ofType(objects, ClusterRoleBinding.class)).isEmpty();
+    assertThat(Chart.ofType(objects, ClusterRole.class)).singleElement()
+        .as("only the CRD check is cluster-wide").satisfies(role ->
+            assertThat(role.getRules()).singleElement().satisfies(rule -> {
+              assertThat(rule.getResources()).containsExactly("customresourcedefinitions");
+              assertThat(rule.getResourceNames()).containsExactly("modeldeployments.modelkeeper.io");
+              assertThat(rule.getVerbs()).containsExactly("get");
+            }));
+    assertThat(Chart.ofType(objects, ClusterRoleBinding.class)).hasSize(1);
     assertThat(Chart.ofType(objects, Role.class)).extracting(r -> r.getMetadata().getNamespace())
         .containsExactlyInAnyOrder("team-a", "team-b");
     assertThat(Chart.ofType(objects, RoleBinding.class)).hasSize(2);
     assertThat(Chart.ofType(objects, ConfigMap.class).get(0).getData())
-        .containsEntry("QUARKUS_OPERATOR_SDK_NAMESPACES", "team-a,team-b");
+        .containsEntry("MODELKEEPER_WATCH_NAMESPACES", "team-a,team-b");
   }
 
   @Test
