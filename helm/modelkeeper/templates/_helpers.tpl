@@ -47,30 +47,32 @@ app.kubernetes.io/component: operator
 {{- printf "%s:%s" .Values.modelServer.image.repository (default .Chart.AppVersion .Values.modelServer.image.tag) }}
 {{- end }}
 
-{{/* The rules the operator needs on namespaced objects; shared by the ClusterRole and the Roles. */}}
+{{/*
+The rules the operator needs on namespaced objects; shared by the ClusterRole and the Roles.
+They must equal operator/rbac/cluster-role.yaml (ChartRbacTest checks it).
+*/}}
 {{- define "modelkeeper.namespacedRules" -}}
+# Watch ModelDeployments; write only their status (never spec: GitOps tools own it).
 - apiGroups: ["modelkeeper.io"]
   resources: ["modeldeployments"]
-  verbs: ["get", "list", "watch", "patch", "update"]
+  verbs: ["get", "list", "watch"]
 - apiGroups: ["modelkeeper.io"]
   resources: ["modeldeployments/status"]
   verbs: ["get", "patch", "update"]
-- apiGroups: ["modelkeeper.io"]
-  resources: ["modeldeployments/finalizers"]
-  verbs: ["update"]
+# One Deployment per model version: created, put back after manual edits, removed when replaced.
 - apiGroups: ["apps"]
   resources: ["deployments"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "update", "delete"]
+# The Service over all versions.
 - apiGroups: [""]
   resources: ["services"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "update"]
+# Pods are only read, to tell why a version does not become ready.
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["get", "list", "watch"]
+# Events on ModelDeployments.
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
-- apiGroups: ["gateway.networking.k8s.io"]
-  resources: ["httproutes"]
-  verbs: ["get", "list", "watch", "update", "patch"]
+  verbs: ["create"]
 {{- end }}

@@ -167,8 +167,7 @@ class HelmChartTest {
         .as("only the CRD check is cluster-wide").satisfies(role ->
             assertThat(role.getRules()).singleElement().satisfies(rule -> {
               assertThat(rule.getResources()).containsExactly("customresourcedefinitions");
-              assertThat(rule.getResourceNames()).containsExactly("modeldeployments.modelkeeper.io");
-              assertThat(rule.getVerbs()).containsExactly("get");
+              assertThat(rule.getVerbs()).containsExactly("get", "list");
             }));
     assertThat(Chart.ofType(objects, ClusterRoleBinding.class)).hasSize(1);
     assertThat(Chart.ofType(objects, Role.class)).extracting(r -> r.getMetadata().getNamespace())
