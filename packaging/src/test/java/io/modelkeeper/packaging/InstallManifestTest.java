@@ -25,6 +25,11 @@ class InstallManifestTest {
   private static final Path INSTALL = Repo.path("manifests/install.yaml");
 
   static String expected() {
+    // helm template leaves the chart's crds/ out; kubectl apply needs them first.
+    StringBuilder crds = new StringBuilder();
+    for (String crd : crdFiles()) {
+      crds.append("---\n").append(Repo.read("helm/modelkeeper/crds/" + crd).strip()).append("\n");
+    }
     return """
         # ModelKeeper: everything `helm install modelkeeper helm/modelkeeper -n %s` installs,
         # rendered with the chart's defaults. Install with: kubectl apply -f manifests/install.yaml
@@ -37,7 +42,16 @@ class InstallManifestTest {
           name: %s
           labels:
             pod-security.kubernetes.io/enforce: restricted
-        %s""".formatted(Chart.NAMESPACE, REGENERATE, Chart.NAMESPACE, Chart.render(Map.of()).strip() + "\n");
+        %s%s""".formatted(Chart.NAMESPACE, REGENERATE, Chart.NAMESPACE, crds,
+        Chart.render(Map.of()).strip() + "\n");
+  }
+
+  private static List<String> crdFiles() {
+    try (var files = Files.list(Repo.path("helm/modelkeeper/crds"))) {
+      return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".yml")).sorted().toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
