@@ -59,14 +59,20 @@ They must equal operator/rbac/cluster-role.yaml (ChartRbacTest checks it).
 - apiGroups: ["modelkeeper.io"]
   resources: ["modeldeployments/status"]
   verbs: ["get", "patch", "update"]
-# One Deployment per model version: created, put back after manual edits, removed when replaced.
+# One Deployment per model version: created, sized for its canary step, put back after manual
+# edits, scaled to zero and removed when replaced.
 - apiGroups: ["apps"]
   resources: ["deployments"]
   verbs: ["get", "list", "watch", "create", "update", "delete"]
-# The Service over all versions.
+# The Service over all versions; with the gateway-api router also one Service per running
+# version, removed when its version goes.
 - apiGroups: [""]
   resources: ["services"]
-  verbs: ["get", "list", "watch", "create", "update"]
+  verbs: ["get", "list", "watch", "create", "update", "delete"]
+# gateway-api router: the canary's weight is written into the named HTTPRoute's backendRefs.
+- apiGroups: ["gateway.networking.k8s.io"]
+  resources: ["httproutes"]
+  verbs: ["get", "update"]
 # Pods are only read, to tell why a version does not become ready.
 - apiGroups: [""]
   resources: ["pods"]

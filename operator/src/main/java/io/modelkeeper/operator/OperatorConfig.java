@@ -28,11 +28,26 @@ public interface OperatorConfig {
     @WithName("prometheus-url")
     Optional<String> prometheusUrl();
 
+    /** Leader election, for operators run with more than one replica. */
+    @WithName("leader-election")
+    LeaderElectionSettings leaderElection();
+
     /** Settings of the model-server pods. */
     interface ModelServer {
 
         /** Image of the model server and of its fetch-model init container. */
         @WithDefault("ghcr.io/modelkeeper/model-server:0.1.0")
         String image();
+    }
+
+    /** One active operator among several replicas, the others waiting on a Lease. */
+    interface LeaderElectionSettings {
+
+        /** Off by default: a single replica needs no Lease. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Namespace of the Lease; empty means the namespace of the operator's service account. */
+        Optional<String> namespace();
     }
 }

@@ -104,27 +104,7 @@ class ModelServerDeploymentTest {
     @Test
     void gpuResourceNameComesFromTheOperatorConfig() {
         ModelDeployment md = TestModels.model("vision", "3", spec -> spec.getServing().setGpus(1));
-        OperatorConfig amd = new OperatorConfig() {
-            @Override
-            public ModelServer modelServer() {
-                return () -> "registry.local/server:1";
-            }
-
-            @Override
-            public String gpuResourceName() {
-                return "amd.com/gpu";
-            }
-
-            @Override
-            public java.time.Duration reconcileInterval() {
-                return java.time.Duration.ofSeconds(5);
-            }
-
-            @Override
-            public java.util.Optional<String> prometheusUrl() {
-                return java.util.Optional.empty();
-            }
-        };
+        OperatorConfig amd = TestModels.config("registry.local/server:1", "amd.com/gpu");
         Deployment deployment = ModelServerDeployment.desired(md, ModelVersion.of(md.getSpec().getModel()),
                 Arm.STABLE, 1, amd);
         assertThat(server(deployment).getResources().getLimits()).containsKey("amd.com/gpu")

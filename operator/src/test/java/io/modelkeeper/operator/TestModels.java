@@ -36,15 +36,20 @@ public final class TestModels {
 
     /** The operator settings with their defaults. */
     public static OperatorConfig config() {
+        return config("ghcr.io/modelkeeper/model-server:0.1.0", "nvidia.com/gpu");
+    }
+
+    /** The operator settings with another model-server image and GPU resource name. */
+    public static OperatorConfig config(String image, String gpuResourceName) {
         return new OperatorConfig() {
             @Override
             public ModelServer modelServer() {
-                return () -> "ghcr.io/modelkeeper/model-server:0.1.0";
+                return () -> image;
             }
 
             @Override
             public String gpuResourceName() {
-                return "nvidia.com/gpu";
+                return gpuResourceName;
             }
 
             @Override
@@ -55,6 +60,21 @@ public final class TestModels {
             @Override
             public java.util.Optional<String> prometheusUrl() {
                 return java.util.Optional.empty();
+            }
+
+            @Override
+            public LeaderElectionSettings leaderElection() {
+                return new LeaderElectionSettings() {
+                    @Override
+                    public boolean enabled() {
+                        return false;
+                    }
+
+                    @Override
+                    public java.util.Optional<String> namespace() {
+                        return java.util.Optional.empty();
+                    }
+                };
             }
         };
     }
