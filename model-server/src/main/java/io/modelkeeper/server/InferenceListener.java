@@ -1,0 +1,10 @@
+package io.modelkeeper.server;
+
+/**
+ * Told about every successful inference after its response is sent, so that model-quality
+ * monitoring can join later feedback by id. Implementations must be quick and must not throw.
+ */
+public interface InferenceListener {
+
+  void inferred(InferenceEvent event);
+}

@@ -1,0 +1,33 @@
+package io.modelkeeper.server;
+
+import io.modelkeeper.server.fetch.FetchCommand;
+import io.modelkeeper.server.fetch.ModelFetcher;
+import io.modelkeeper.server.models.SampleModelWriter;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import java.nio.file.Path;
+
+/**
+ * Entry point of the jar: no argument serves the model; {@code fetch} is the init-container mode;
+ * {@code write-samples <dir>} regenerates the sample models.
+ */
+@QuarkusMain
+public final class ModelServerMain {
+
+  private ModelServerMain() {}
+
+  public static void main(String... args) throws Exception {
+    if (args.length > 0 && args[0].equals("fetch")) {
+      // Runs without booting the server: the init container only copies a file.
+      FetchCommand command = new FetchCommand(new ModelFetcher(), FetchCommand.TERMINATION_LOG);
+      System.exit(command.run(System.getenv(), System.out, System.err));
+    }
+    if (args.length > 0 && args[0].equals("write-samples")) {
+      Path directory = Path.of(args.length > 1 ? args[1] : "examples/models");
+      SampleModelWriter.writeAll(directory);
+      System.out.println("wrote sample models to " + directory.toAbsolutePath());
+      System.exit(0);
+    }
+    Quarkus.run(args);
+  }
+}

@@ -1,0 +1,133 @@
+package io.modelkeeper.server;
+
+import io.modelkeeper.server.batching.DynamicBatcher;
+import io.modelkeeper.server.fetch.FetchException;
+import io.modelkeeper.server.fetch.ModelFetcher;
+import io.modelkeeper.server.metrics.ServingMetrics;
+import io.modelkeeper.server.onnx.ExecutionProviderChoice;
+import io.modelkeeper.server.onnx.ModelRunner;
+import io.modelkeeper.server.onnx.ModelSignature;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.jboss.logging.Logger;
+
+/**
+ * The one model this process serves: loads it in the background at start-up (fetching it first
+ * when the URI is remote), warms it up, and then hands out its batcher. A failed load leaves the
+ * server up and not ready, with the reason.
+ */
+@ApplicationScoped
+public class ServedModel {
+
+  private static final Logger LOG = Logger.getLogger(ServedModel.class);
+
+  private final ServerConfig config;
+  private final ServingMetrics metrics;
+  private volatile ModelState state = ModelState.LOADING;
+  private volatile ModelRunner runner;
+  private volatile DynamicBatcher batcher;
+
+  public ServedModel(ServerConfig config, ServingMetrics metrics) {
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    Thread loader = new Thread(this::load, "model-loader");
+    loader.setDaemon(true);
+    loader.start();
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    if (batcher != null) {
+      batcher.close();
+    }
+  }
+
+  private void load() {
+    long start = System.nanoTime();
+    try {
+      Path file = localModelFile();
+      ExecutionProviderChoice.Request request =
+          ExecutionProviderChoice.Request.parse(config.executionProvider());
+      boolean tryCuda =
+          ExecutionProviderChoice.shouldTryCuda(request, ExecutionProviderChoice.gpuVisible());
+      ModelRunner opened = ModelRunner.open(Files.readAllBytes(file), tryCuda, LOG::warn);
+      opened.run(opened.zeroInputs());
+      runner = opened;
+      batcher =
+          new DynamicBatcher(
+              opened,
+              metrics,
+              config.maxBatchSize(),
+              config.maxQueueDelay(),
+              config.inferenceThreads().orElse(Runtime.getRuntime().availableProcessors()));
+      metrics.modelLoaded(System.nanoTime() - start, opened.executionProvider());
+      state = ModelState.ready();
+      LOG.infof(
+          "model %s version %s ready on %s in %d ms (batching %s)",
+          name(), version(), opened.executionProvider(), (System.nanoTime() - start) / 1_000_000,
+          batcher.coalesces() ? "up to " + config.maxBatchSize() + " rows" : "off");
+    } catch (FetchException | IllegalArgumentException e) {
+      fail(e.getMessage(), e);
+    } catch (Exception | LinkageError e) {
+      fail(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void fail(String reason, Throwable cause) {
+    String oneLine = String.valueOf(reason).replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+    state = ModelState.failed(oneLine);
+    LOG.errorf(cause, "model %s version %s failed to load: %s", name(), version(), oneLine);
+  }
+
+  private Path localModelFile() throws Exception {
+    String uri = config.model().uri().orElse("");
+    boolean plainPath = uri.startsWith("/");
+    if (plainPath || uri.toLowerCase(Locale.ROOT).startsWith("file:")) {
+      Path file = plainPath ? Path.of(uri) : Path.of(java.net.URI.create(uri));
+      if (!Files.isRegularFile(file)) {
+        throw new FetchException("model file not found: " + file);
+      }
+      ModelFetcher.verifySha256(file, config.model().sha256());
+      ModelFetcher.checkOnnx(file, uri);
+      return file;
+    }
+    Path directory = Files.createTempDirectory("modelkeeper-model");
+    return new ModelFetcher().fetch(uri, config.model().sha256(), directory);
+  }
+
+  public String name() {
+    return config.model().name();
+  }
+
+  public String version() {
+    return config.model().version();
+  }
+
+  public int maxBatchSize() {
+    return config.maxBatchSize();
+  }
+
+  public ModelState state() {
+    return state;
+  }
+
+  /** The loaded model's signature; only call when {@link #state()} is ready. */
+  public ModelSignature signature() {
+    return runner.signature();
+  }
+
+  public String executionProvider() {
+    return runner.executionProvider();
+  }
+
+  public DynamicBatcher batcher() {
+    return batcher;
+  }
+}

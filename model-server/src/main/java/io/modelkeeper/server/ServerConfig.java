@@ -1,0 +1,47 @@
+package io.modelkeeper.server;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** The server's settings, read from MODELKEEPER_* environment variables (see the README). */
+@ConfigMapping(prefix = "modelkeeper")
+public interface ServerConfig {
+
+  Model model();
+
+  /** auto, cuda or cpu. */
+  @WithDefault("auto")
+  String executionProvider();
+
+  /** Most rows one ONNX Runtime call may carry; 1 turns batching off. */
+  @WithDefault("32")
+  int maxBatchSize();
+
+  /** Longest a request waits for others to share its batch. */
+  @WithDefault("2ms")
+  Duration maxQueueDelay();
+
+  /** Largest request body accepted; larger ones get 413. */
+  @WithDefault("32M")
+  MemorySize maxRequestSize();
+
+  /** Parallel ONNX Runtime calls; defaults to the number of cores. */
+  OptionalInt inferenceThreads();
+
+  /** Which model this process serves. */
+  interface Model {
+    @WithDefault("model")
+    String name();
+
+    @WithDefault("1")
+    String version();
+
+    Optional<String> uri();
+
+    Optional<String> sha256();
+  }
+}

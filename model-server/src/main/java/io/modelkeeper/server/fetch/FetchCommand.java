@@ -1,0 +1,59 @@
+package io.modelkeeper.server.fetch;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The init-container {@code fetch} mode: reads MODELKEEPER_MODEL_URI, MODELKEEPER_MODEL_SHA256 and
+ * MODELKEEPER_MODEL_DIR, fetches the model and exits 0, or prints {@code fetch failed: <reason>} as
+ * the last stderr line (and to the termination log) and exits 1.
+ */
+public final class FetchCommand {
+
+  public static final String DEFAULT_DIR = "/mnt/models";
+  public static final Path TERMINATION_LOG = Path.of("/dev/termination-log");
+
+  private final ModelFetcher fetcher;
+  private final Path terminationLog;
+
+  public FetchCommand(ModelFetcher fetcher, Path terminationLog) {
+    this.fetcher = fetcher;
+    this.terminationLog = terminationLog;
+  }
+
+  public int run(Map<String, String> env, PrintStream out, PrintStream err) {
+    String uri = env.get("MODELKEEPER_MODEL_URI");
+    Path dir = Path.of(env.getOrDefault("MODELKEEPER_MODEL_DIR", DEFAULT_DIR));
+    try {
+      Path model = fetcher.fetch(uri, Optional.ofNullable(env.get("MODELKEEPER_MODEL_SHA256")), dir);
+      out.println("fetched " + uri + " to " + model);
+      return 0;
+    } catch (FetchException | RuntimeException e) {
+      String line = "fetch failed: " + oneLine(e.getMessage());
+      err.println(line);
+      err.flush();
+      writeTerminationLog(line);
+      return 1;
+    }
+  }
+
+  private void writeTerminationLog(String line) {
+    // The kubelet creates the file; outside a pod it is absent and nothing is created.
+    if (Files.isRegularFile(terminationLog) && Files.isWritable(terminationLog)) {
+      try {
+        Files.writeString(terminationLog, line + "\n", StandardCharsets.UTF_8);
+      } catch (IOException ignored) {
+        // The stderr line is the contract; the termination log is a courtesy where writable.
+      }
+    }
+  }
+
+  private static String oneLine(String message) {
+    return String.valueOf(message).replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+  }
+}

@@ -1,0 +1,19 @@
+package io.modelkeeper.server.metrics;
+
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.modelkeeper.server.ServerConfig;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** Labels every series with the served model's name and version, so replicas aggregate by version. */
+@Singleton
+public class CommonTags {
+
+  @Produces
+  @Singleton
+  MeterFilter modelAndVersion(ServerConfig config) {
+    return MeterFilter.commonTags(
+        Tags.of("model", config.model().name(), "version", config.model().version()));
+  }
+}

@@ -1,0 +1,142 @@
+package io.modelkeeper.server.onnx;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** One ONNX Runtime session for one model file, with the execution provider it ended up on. */
+public final class ModelRunner implements AutoCloseable {
+
+  /** Model metadata key that lets NaN and infinities through input validation. */
+  public static final String ALLOW_NAN_KEY = "modelkeeper.allow_nan";
+
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final ModelSignature signature;
+  private final String executionProvider;
+
+  private ModelRunner(OrtEnvironment env, OrtSession session, String provider)
+      throws OrtException {
+    this.env = env;
+    this.session = session;
+    this.executionProvider = provider;
+    boolean allowNaN =
+        session.getMetadata().getCustomMetadataValue(ALLOW_NAN_KEY).map("true"::equals).orElse(false);
+    this.signature =
+        new ModelSignature(
+            specs(session.getInputInfo(), "input"), specs(session.getOutputInfo(), "output"), allowNaN);
+  }
+
+  /**
+   * Opens a session, on CUDA when asked for and possible, else on CPU; {@code warn} receives one
+   * line when CUDA was wanted but could not be used.
+   */
+  public static ModelRunner open(byte[] model, boolean tryCuda, Consumer<String> warn)
+      throws OrtException {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    if (tryCuda) {
+      try {
+        OrtSession.SessionOptions options = options();
+        options.addCUDA(0);
+        return new ModelRunner(env, env.createSession(model, options), "cuda");
+      } catch (OrtException | RuntimeException | LinkageError e) {
+        warn.accept("CUDA execution provider unavailable, falling back to CPU: " + firstLine(e));
+      }
+    }
+    return new ModelRunner(env, env.createSession(model, options()), "cpu");
+  }
+
+  private static OrtSession.SessionOptions options() throws OrtException {
+    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+    // Concurrency comes from parallel runs and batching; more threads per run only contend.
+    options.setIntraOpNumThreads(1);
+    options.setInterOpNumThreads(1);
+    options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    return options;
+  }
+
+  private static String firstLine(Throwable e) {
+    String message = String.valueOf(e.getMessage());
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  private static List<TensorSpec> specs(Map<String, NodeInfo> infos, String kind) {
+    List<TensorSpec> specs = new ArrayList<>();
+    for (NodeInfo node : infos.values()) {
+      if (!(node.getInfo() instanceof TensorInfo info)) {
+        throw new IllegalArgumentException(
+            kind + " '" + node.getName() + "' is not a tensor; this server serves tensor models only");
+      }
+      DataType type =
+          DataType.fromOnnx(info.type)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          kind + " '" + node.getName() + "' has element type " + info.onnxType
+                              + ", not one this server serves (" + DataType.supportedNames() + ")"));
+      long[] shape = info.getShape().clone();
+      for (int i = 0; i < shape.length; i++) {
+        shape[i] = shape[i] < 0 ? -1 : shape[i];
+      }
+      specs.add(new TensorSpec(node.getName(), type, shape));
+    }
+    return List.copyOf(specs);
+  }
+
+  public ModelSignature signature() {
+    return signature;
+  }
+
+  public String executionProvider() {
+    return executionProvider;
+  }
+
+  /** Runs the model once; returns every output by name. Safe to call from several threads. */
+  public Map<String, Tensor> run(Map<String, Tensor> inputs) throws OrtException {
+    Map<String, OnnxTensor> onnxInputs = new LinkedHashMap<>();
+    try {
+      for (Tensor input : inputs.values()) {
+        onnxInputs.put(input.name(), input.toOnnx(env));
+      }
+      try (OrtSession.Result result = session.run(onnxInputs)) {
+        Map<String, Tensor> outputs = new LinkedHashMap<>();
+        for (Map.Entry<String, OnnxValue> entry : result) {
+          outputs.put(entry.getKey(), Tensor.fromOnnx(entry.getKey(), (OnnxTensor) entry.getValue()));
+        }
+        return outputs;
+      }
+    } finally {
+      onnxInputs.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  /** Inputs of zeros with every dynamic dimension set to 1, for the warm-up run. */
+  public Map<String, Tensor> zeroInputs() {
+    Map<String, Tensor> inputs = new LinkedHashMap<>();
+    for (TensorSpec spec : signature.inputs()) {
+      long[] shape = spec.shape().clone();
+      long count = 1;
+      for (int i = 0; i < shape.length; i++) {
+        shape[i] = shape[i] < 0 ? 1 : shape[i];
+        count *= shape[i];
+      }
+      inputs.put(spec.name(), new Tensor(spec.name(), spec.type(), shape, Tensor.newArray(spec.type(), (int) count)));
+    }
+    return inputs;
+  }
+
+  @Override
+  public void close() throws OrtException {
+    session.close();
+  }
+}
