@@ -7,7 +7,9 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionList;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.URLDecoder;
@@ -71,6 +73,9 @@ final class KubectlDispatcher extends Dispatcher {
             "the local API server does not implement strategic merge patch: use kubectl patch"
                 + " --type=merge or --type=json, and kubectl apply only for custom resources");
       }
+      if (contentType != null && contentType.startsWith("application/merge-patch+json")) {
+        return mergePatch(request, path);
+      }
       if (contentType != null && contentType.startsWith("application/apply-patch")) {
         return status(415, "UnsupportedMediaType",
             "the local API server does not implement server-side apply: use client-side kubectl apply");
@@ -81,6 +86,25 @@ final class KubectlDispatcher extends Dispatcher {
     } catch (RuntimeException e) {
       // The mock throws on bodies it cannot parse; answer instead of leaving the caller hanging.
       return status(400, "BadRequest", "cannot handle " + method + " " + path + ": " + e.getMessage());
+    }
+  }
+
+  private MockResponse mergePatch(RecordedRequest request, String path) {
+    String objectPath = path.endsWith("/status") ? path.substring(0, path.length() - "/status".length()) : path;
+    MockResponse current = store.handleGet(objectPath);
+    if (current.code() != 200) {
+      return current;
+    }
+    try {
+      JsonNode before = json.readTree(current.getBody().readUtf8());
+      JsonNode after = MergePatch.apply(before, json.readTree(request.getUtf8Body()));
+      byte[] jsonPatch = json.writeValueAsBytes(MergePatch.asJsonPatch(json, before, after));
+      Headers headers = request.getHeaders().newBuilder()
+          .set("Content-Type", "application/json-patch+json").build();
+      return store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
+          headers, new Buffer(jsonPatch)));
+    } catch (Exception e) {
+      return status(400, "BadRequest", "invalid merge patch: " + e.getMessage());
     }
   }
 
