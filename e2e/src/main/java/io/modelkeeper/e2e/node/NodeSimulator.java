@@ -37,6 +37,7 @@ public final class NodeSimulator implements AutoCloseable {
   private final OwnerCollector collector;
   private final PodAddresses addresses = new PodAddresses();
   private final Map<String, RunningPod> pods = new ConcurrentHashMap<>();
+  private final Set<Thread> stopping = ConcurrentHashMap.newKeySet();
   private final SynchronousQueue<Boolean> wakeUp = new SynchronousQueue<>();
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private final Thread loop;
@@ -153,12 +154,14 @@ public final class NodeSimulator implements AutoCloseable {
     pods.remove(key, running);
     running.runner().stop();
     // Stopping waits out the grace period; the address is free only once the process is gone.
+    stopping.add(running.thread());
     Thread reaper = new Thread(() -> {
       try {
         running.thread().join();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      stopping.remove(running.thread());
       addresses.give(running.runner().ip());
     }, "stop-" + key);
     reaper.setDaemon(true);
@@ -168,6 +171,11 @@ public final class NodeSimulator implements AutoCloseable {
   /** Pods this node runs now, as namespace/name. */
   public Set<String> runningPods() {
     return Set.copyOf(pods.keySet());
+  }
+
+  /** True while a deleted pod's processes are still being stopped. */
+  public boolean stoppingPods() {
+    return stopping.stream().anyMatch(Thread::isAlive);
   }
 
   public NodeConfig config() {
@@ -196,9 +204,12 @@ public final class NodeSimulator implements AutoCloseable {
     List<RunningPod> running = new ArrayList<>(pods.values());
     pods.clear();
     running.forEach(p -> p.runner().stop());
-    for (RunningPod pod : running) {
+    List<Thread> threads = new ArrayList<>(stopping);
+    running.forEach(p -> threads.add(p.thread()));
+    for (Thread thread : threads) {
       try {
-        pod.thread().join(15_000);
+        // A runner stops its processes with SIGTERM, then SIGKILL after 10 s.
+        thread.join(15_000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -59,9 +59,12 @@ public final class InferenceClient {
     return values;
   }
 
-  /** {@code POST <base>/v2/models/<model>/feedback}: ground-truth labels for earlier inference ids. */
+  /**
+   * {@code POST <base>/v2/models/<model>/feedback}: ground-truth labels, {@code [{"id", "label"}]},
+   * for earlier inference ids. It goes to the pod that answered them, which holds those predictions.
+   */
   public Reply feedback(String base, String model, List<Map<String, Object>> labels) {
-    return post(base + "/v2/models/" + model + "/feedback", Map.of("feedback", labels));
+    return post(base + "/v2/models/" + model + "/feedback", labels);
   }
 
   public Reply get(String url) {
