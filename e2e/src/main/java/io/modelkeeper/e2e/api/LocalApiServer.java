@@ -44,12 +44,17 @@ public final class LocalApiServer implements AutoCloseable {
 
   /** Starts on a free loopback port and installs every CRD YAML file in {@code crdDir} (if it exists). */
   public static LocalApiServer start(Path crdDir) {
+    return start(crdDir, null);
+  }
+
+  /** As {@link #start(Path)}, answering {@code kubectl logs} from the local node's pod directory. */
+  public static LocalApiServer start(Path crdDir, Path podLogs) {
     // The mock logs every request at INFO; a cluster that runs for hours should not.
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
     KubernetesCrudDispatcher store = new KubernetesCrudDispatcher(List.of());
     KubernetesMockServer mock = new KubernetesMockServer(
         new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
-        new KubectlDispatcher(store), false);
+        new KubectlDispatcher(store, podLogs), false);
     try {
       mock.start(InetAddress.getByName("127.0.0.1"), 0);
     } catch (IOException e) {

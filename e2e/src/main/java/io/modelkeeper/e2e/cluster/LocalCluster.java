@@ -96,7 +96,7 @@ public final class LocalCluster implements AutoCloseable {
     LocalCluster cluster = new LocalCluster(layout);
     try {
       Files.createDirectories(layout.stateDir());
-      cluster.api = cluster.keep(LocalApiServer.start(layout.crdDir()));
+      cluster.api = cluster.keep(LocalApiServer.start(layout.crdDir(), layout.stateDir().resolve("pods")));
       cluster.api.writeKubeconfig(layout.kubeconfig());
       progress.accept("API server      " + cluster.api.url() + "  (kubeconfig " + layout.kubeconfig() + ")");
       cluster.repository = cluster.keep(ModelRepository.start(layout.modelsDir()));

@@ -133,6 +133,9 @@ class ModelDeploymentE2E {
       assertThat(conditions).containsPattern("=True ModelFetchFailed: .*fetch failed: .*404.*" + missing);
     });
     assertThat(kubectl.run("get", "md", "fraud", "-o", "jsonpath={.status.stable.version}").orThrow()).isEqualTo("1");
+    String failedPod = cluster.client().pods().withLabel("modelkeeper.io/version", "2").list().getItems().get(0)
+        .getMetadata().getName();
+    assertThat(kubectl.run("logs", failedPod, "-c", "fetch-model").orThrow()).contains("fetch failed: HTTP 404");
     List<Pod> serving = readyPods("fraud").stream()
         .filter(p -> "1".equals(p.getMetadata().getLabels().get("modelkeeper.io/version"))).toList();
     assertThat(serving).hasSize(3);
