@@ -29,6 +29,13 @@ public interface ServerConfig {
   @WithDefault("32M")
   MemorySize maxRequestSize();
 
+  /**
+   * Models whose single-row run takes less than this many microseconds run a request that has
+   * nothing to batch with on the receiving thread; 0 always hands requests to the batcher.
+   */
+  @WithDefault("200")
+  long inlineRunLimitMicros();
+
   /** Parallel ONNX Runtime calls; defaults to the number of cores. */
   OptionalInt inferenceThreads();
 

@@ -20,7 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Queues inference requests and runs them on a few ONNX Runtime threads. For batchable models it
  * coalesces queued requests, up to {@code maxRows} rows or until the oldest has waited {@code
  * maxDelay}, into one run and splits the outputs back so each caller gets exactly its own rows.
- * A batch is only formed when a run thread is free, so under load batches grow by themselves.
+ * A batch is only formed when a run thread is free, so under load batches grow by themselves;
+ * and it stops waiting early when no other request is arriving, so light load pays no delay.
+ * For a light model (a run shorter than the inline limit) a request that would run alone anyway
+ * runs on the caller's thread, sparing two thread hand-offs that cost more than the run itself.
  */
 public final class DynamicBatcher implements AutoCloseable {
 
@@ -29,20 +32,36 @@ public final class DynamicBatcher implements AutoCloseable {
   private final int maxRows;
   private final long maxDelayNanos;
   private final boolean coalesce;
+  private final boolean inline;
+  private static final long POLL_SLICE_NANOS = 200_000;
+
   private final LinkedBlockingQueue<PendingInference> queue = new LinkedBlockingQueue<>();
+  private final AtomicInteger arriving;
   private final Semaphore freeRunThreads;
   private final ExecutorService runThreads;
   private final Thread dispatcher;
   private volatile boolean closed;
-  private PendingInference carried;
+  private volatile PendingInference carried;
 
+  /**
+   * {@code arriving} counts requests the HTTP layer has received but not yet submitted (their
+   * bodies are still being read or checked); a batch waits for them, and only for them.
+   */
   public DynamicBatcher(
-      ModelRunner runner, ServingMetrics metrics, int maxRows, Duration maxDelay, int threads) {
+      ModelRunner runner,
+      ServingMetrics metrics,
+      int maxRows,
+      Duration maxDelay,
+      int threads,
+      AtomicInteger arriving,
+      boolean inlineLoneRequests) {
     this.runner = runner;
+    this.arriving = arriving;
     this.metrics = metrics;
     this.maxRows = Math.max(1, maxRows);
     this.maxDelayNanos = maxDelay.toNanos();
     this.coalesce = this.maxRows > 1 && runner.signature().batchable();
+    this.inline = inlineLoneRequests;
     this.freeRunThreads = new Semaphore(threads);
     AtomicInteger count = new AtomicInteger();
     this.runThreads =
@@ -67,6 +86,10 @@ public final class DynamicBatcher implements AutoCloseable {
     PendingInference pending = new PendingInference(inputs, rows);
     if (closed) {
       pending.result.completeExceptionally(new IllegalStateException("the server is shutting down"));
+    } else if (inline && queue.isEmpty() && carried == null && arriving.get() == 0) {
+      // Nothing to join and nobody coming: the dispatcher would run it alone right away.
+      metrics.queued(0);
+      runAlone(pending, System.nanoTime());
     } else {
       queue.add(pending);
     }
@@ -105,10 +128,18 @@ public final class DynamicBatcher implements AutoCloseable {
     long deadline = first.enqueuedNanos + maxDelayNanos;
     while (rows < maxRows) {
       long wait = deadline - System.nanoTime();
-      // Past the deadline, still take what is already queued: it has waited long enough too.
-      PendingInference next = wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
-      if (next == null) {
-        break;
+      PendingInference next;
+      if (wait <= 0 || arriving.get() == 0) {
+        // Past the deadline, or nobody else on the way: take only what is already queued.
+        next = queue.poll();
+        if (next == null) {
+          break;
+        }
+      } else {
+        next = queue.poll(Math.min(wait, POLL_SLICE_NANOS), TimeUnit.NANOSECONDS);
+        if (next == null) {
+          continue;
+        }
       }
       if (rows + next.rows > maxRows || !first.stacksWith(next)) {
         carried = next;

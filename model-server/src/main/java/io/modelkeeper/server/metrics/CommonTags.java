@@ -16,4 +16,11 @@ public class CommonTags {
     return MeterFilter.commonTags(
         Tags.of("model", config.model().name(), "version", config.model().version()));
   }
+
+  /** jvm_info carries the JVM's own "version" label, which would hide the model version. */
+  @Produces
+  @Singleton
+  MeterFilter noJvmInfo() {
+    return MeterFilter.denyNameStartsWith("jvm.info");
+  }
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -61,8 +62,19 @@ public class InferRoutes {
 
   private void start(RoutingContext context) {
     context.put("start", System.nanoTime());
+    context.put("arriving", Boolean.TRUE);
+    model.arriving().incrementAndGet();
+    // Also covers a caller that hangs up before its body has arrived.
+    context.addEndHandler(ended -> arrived(context));
     metrics.requestStarted();
     context.next();
+  }
+
+  /** The request is no longer on its way to the batcher: submitted, rejected or failed. */
+  private void arrived(RoutingContext context) {
+    if (context.remove("arriving") != null) {
+      model.arriving().decrementAndGet();
+    }
   }
 
   private void failed(RoutingContext context) {
@@ -100,7 +112,8 @@ public class InferRoutes {
       reject(context, e);
       return;
     }
-    String id = request.id() == null || request.id().isEmpty() ? UUID.randomUUID().toString() : request.id();
+    String id = request.id() == null || request.id().isEmpty() ? newId() : request.id();
+    arrived(context);
     model
         .batcher()
         .submit(inputs.tensors(), inputs.rows())
@@ -189,6 +202,7 @@ public class InferRoutes {
   }
 
   private void send(RoutingContext context, Outcome outcome, int status, byte[] body) {
+    arrived(context);
     Long start = context.get("start");
     HttpServerResponse response = context.response();
     if (!response.ended() && !response.closed()) {
@@ -198,6 +212,14 @@ public class InferRoutes {
       context.put("finished", Boolean.TRUE);
       metrics.requestFinished(outcome, start);
     }
+  }
+
+  /** A random (version 4) UUID; ids need uniqueness, not SecureRandom's cost on every request. */
+  private static String newId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(high, low).toString();
   }
 
   private static String firstLine(String message) {

@@ -1,0 +1,158 @@
+package io.modelkeeper.server.fetch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.modelkeeper.server.models.SampleModelWriter;
+import io.modelkeeper.server.models.SampleModels;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FetchCommandTest {
+
+  private static final byte[] MODEL = SampleModels.mlp().toOnnx("mlp", Map.of());
+  private static final byte[] REFERENCE = "{\"features\": []}".getBytes(StandardCharsets.UTF_8);
+
+  @TempDir Path dir;
+  private HttpServer server;
+  private String base;
+  private Path terminationLog;
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  @BeforeEach
+  void serve() throws Exception {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    Map<String, byte[]> files =
+        Map.of(
+            "/with-reference/model.onnx", MODEL,
+            "/with-reference/reference.json", REFERENCE,
+            "/plain/model.onnx", MODEL,
+            "/garbage/model.onnx", "<html>not a model</html>".getBytes(StandardCharsets.UTF_8));
+    server.createContext(
+        "/",
+        exchange -> {
+          byte[] body = files.get(exchange.getRequestURI().getPath());
+          if (body == null) {
+            exchange.sendResponseHeaders(404, -1);
+          } else {
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+          }
+          exchange.close();
+        });
+    server.start();
+    base = "http://127.0.0.1:" + server.getAddress().getPort();
+    terminationLog = Files.createFile(dir.resolve("termination-log"));
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+  }
+
+  private int fetch(String uri, String sha256) {
+    Map<String, String> env = new HashMap<>();
+    if (uri != null) {
+      env.put("MODELKEEPER_MODEL_URI", uri);
+    }
+    if (sha256 != null) {
+      env.put("MODELKEEPER_MODEL_SHA256", sha256);
+    }
+    env.put("MODELKEEPER_MODEL_DIR", dir.resolve("models").toString());
+    FetchCommand command =
+        new FetchCommand(new ModelFetcher(Duration.ofSeconds(2), Duration.ofSeconds(10)), terminationLog);
+    return command.run(env, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String lastErrorLine() {
+    String[] lines = err.toString(StandardCharsets.UTF_8).split("\n");
+    return lines[lines.length - 1];
+  }
+
+  @Test
+  void fetchesOverHttpWithChecksumAndSiblingReference() throws Exception {
+    assertThat(fetch(base + "/with-reference/model.onnx", SampleModelWriter.sha256(MODEL))).isZero();
+    assertThat(Files.readAllBytes(dir.resolve("models/model.onnx"))).isEqualTo(MODEL);
+    assertThat(Files.readAllBytes(dir.resolve("models/reference.json"))).isEqualTo(REFERENCE);
+    assertThat(err.size()).isZero();
+  }
+
+  @Test
+  void aMissingSiblingReferenceIsNotAnError() {
+    assertThat(fetch(base + "/plain/model.onnx", null)).isZero();
+    assertThat(dir.resolve("models/model.onnx")).exists();
+    assertThat(dir.resolve("models/reference.json")).doesNotExist();
+  }
+
+  @Test
+  void fetchesALocalFile() throws Exception {
+    Path source = Files.write(dir.resolve("source.onnx"), MODEL);
+    assertThat(fetch(source.toUri().toString(), SampleModelWriter.sha256(MODEL).toUpperCase())).isZero();
+    assertThat(Files.readAllBytes(dir.resolve("models/model.onnx"))).isEqualTo(MODEL);
+  }
+
+  @Test
+  void checksumMismatchFailsWithBothSums() throws Exception {
+    String wrong = "0".repeat(64);
+    assertThat(fetch(base + "/plain/model.onnx", wrong)).isEqualTo(1);
+    assertThat(lastErrorLine())
+        .startsWith("fetch failed: sha256 mismatch")
+        .contains(wrong)
+        .contains(SampleModelWriter.sha256(MODEL));
+    assertThat(dir.resolve("models/model.onnx")).doesNotExist();
+    assertThat(Files.readString(terminationLog)).isEqualTo(lastErrorLine() + "\n");
+  }
+
+  @Test
+  void notFoundFails() {
+    assertThat(fetch(base + "/missing/model.onnx", null)).isEqualTo(1);
+    assertThat(lastErrorLine()).isEqualTo("fetch failed: HTTP 404 from " + base + "/missing/model.onnx");
+  }
+
+  @Test
+  void unreachableHostFails() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    assertThat(fetch("http://127.0.0.1:" + closedPort + "/model.onnx", null)).isEqualTo(1);
+    assertThat(lastErrorLine()).startsWith("fetch failed: cannot reach 127.0.0.1:" + closedPort);
+  }
+
+  @Test
+  void aFileThatIsNotOnnxFails() {
+    assertThat(fetch(base + "/garbage/model.onnx", null)).isEqualTo(1);
+    assertThat(lastErrorLine()).startsWith("fetch failed: not an ONNX model");
+    assertThat(dir.resolve("models/model.onnx")).doesNotExist();
+  }
+
+  @Test
+  void missingOrUnsupportedUriFails() {
+    assertThat(fetch(null, null)).isEqualTo(1);
+    assertThat(lastErrorLine()).isEqualTo("fetch failed: MODELKEEPER_MODEL_URI is not set");
+    assertThat(fetch("s3://bucket/model.onnx", null)).isEqualTo(1);
+    assertThat(lastErrorLine()).startsWith("fetch failed: MODELKEEPER_MODEL_URI scheme 's3' is not supported");
+    assertThat(fetch(base + "/plain/model.onnx", "abc")).isEqualTo(1);
+    assertThat(lastErrorLine()).startsWith("fetch failed: MODELKEEPER_MODEL_SHA256 must be 64 hex digits");
+  }
+
+  @Test
+  void everyFailureIsExactlyOneLine() {
+    fetch("file:///no/such/model.onnx", null);
+    assertThat(err.toString(StandardCharsets.UTF_8).lines()).hasSize(1);
+    assertThat(lastErrorLine()).isEqualTo("fetch failed: file not found: /no/such/model.onnx");
+  }
+}
