@@ -22,9 +22,11 @@ public class EventRecorder {
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
     private final KubernetesClient client;
+    private final OperatorMetrics metrics;
 
-    public EventRecorder(KubernetesClient client) {
+    public EventRecorder(KubernetesClient client, OperatorMetrics metrics) {
         this.client = client;
+        this.metrics = metrics;
     }
 
     /** Records an Event on the ModelDeployment. A failure to record is logged, never fatal. */
@@ -36,6 +38,7 @@ public class EventRecorder {
         } else {
             LOG.infof("%s/%s %s: %s", namespace, name, reason.reason(), message);
         }
+        metrics.event(reason);
         String now = SECONDS.format(Instant.now());
         Event event = new EventBuilder()
                 .withNewMetadata()

@@ -37,11 +37,14 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     private final OperatorConfig config;
     private final VersionedDeployments deployments;
     private final EventRecorder events;
+    private final OperatorMetrics metrics;
 
-    public ModelDeploymentReconciler(OperatorConfig config, VersionedDeployments deployments, EventRecorder events) {
+    public ModelDeploymentReconciler(OperatorConfig config, VersionedDeployments deployments, EventRecorder events,
+            OperatorMetrics metrics) {
         this.config = config;
         this.deployments = deployments;
         this.events = events;
+        this.metrics = metrics;
     }
 
     @Override
@@ -70,6 +73,10 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
     @Override
     public UpdateControl<ModelDeployment> reconcile(ModelDeployment md, Context<ModelDeployment> context) {
+        return metrics.reconcile(() -> reconcileMeasured(md, context));
+    }
+
+    private UpdateControl<ModelDeployment> reconcileMeasured(ModelDeployment md, Context<ModelDeployment> context) {
         ObservedWorkloads observed = ObservedWorkloads.of(
                 context.getSecondaryResources(Deployment.class), context.getSecondaryResources(Pod.class));
         ModelVersion serving = ModelVersion.of(md.getStatus() == null ? null : md.getStatus().getStable());

@@ -1,6 +1,7 @@
 package io.modelkeeper.operator;
 
 import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelkeeper.operator.crd.GeneratedCrd;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,8 +14,9 @@ public class CrdInMockServer implements Consumer<KubernetesServer> {
 
     @Override
     public void accept(KubernetesServer server) {
-        try (InputStream crd = Files.newInputStream(GeneratedCrd.COMMITTED)) {
-            server.getClient().apiextensions().v1().customResourceDefinitions().load(crd).create();
+        try (InputStream crd = Files.newInputStream(GeneratedCrd.COMMITTED);
+                KubernetesClient client = TestCluster.testClient(server.getClient())) {
+            client.apiextensions().v1().customResourceDefinitions().load(crd).create();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

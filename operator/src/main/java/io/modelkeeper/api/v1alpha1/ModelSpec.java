@@ -24,7 +24,7 @@ public class ModelSpec {
     @Required
     @Pattern("^(https?://[^\\s]+|file:///[^\\s]+|pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?/[^\\s]+)$")
     @Size(max = 2048)
-    @JsonPropertyDescription("Where the ONNX file is fetched from: https://host/path/model.onnx, http://..., file:///path on the node image, or pvc://<claim>/<path> to mount a PersistentVolumeClaim of this namespace read-only.")
+    @JsonPropertyDescription("Where the ONNX file is fetched from: https://host/path/model.onnx, http://..., file:///path inside the model-server image, or pvc://<claim>/<path> to mount a PersistentVolumeClaim of this namespace read-only.")
     private String uri;
 
     @Pattern("^[a-fA-F0-9]{64}$")
