@@ -33,13 +33,13 @@ final class KubectlDispatcher extends Dispatcher {
   private static final Duration WATCH_POLL = Duration.ofMillis(750);
 
   private final KubernetesCrudDispatcher store;
-  private final java.nio.file.Path podLogs;
+  private final PodLogs podLogs;
   private final ObjectMapper json = Serialization.jsonMapper();
 
   /** {@code podLogs} holds {@code <namespace>_<pod>/<container>.log} files, or is null. */
   KubectlDispatcher(KubernetesCrudDispatcher store, java.nio.file.Path podLogs) {
     this.store = store;
-    this.podLogs = podLogs;
+    this.podLogs = new PodLogs(podLogs);
   }
 
   @Override
@@ -57,7 +57,11 @@ final class KubectlDispatcher extends Dispatcher {
         return discovery.get();
       }
       if (path.startsWith("/api/v1/namespaces/") && path.endsWith("/log")) {
-        return podLog(path, query);
+        String objectPath = path.substring(0, path.length() - "/log".length());
+        if (store.handleGet(objectPath).code() != 200) {
+          return status(404, "NotFound", "pod " + objectPath + " not found");
+        }
+        return podLogs.read(ResourcePath.parse(objectPath), query);
       }
       if ("true".equals(query.get("watch")) && request.getHeader("Upgrade") == null) {
         String accept = request.getHeader("Accept");
@@ -92,32 +96,6 @@ final class KubectlDispatcher extends Dispatcher {
     } catch (RuntimeException e) {
       // The mock throws on bodies it cannot parse; answer instead of leaving the caller hanging.
       return status(400, "BadRequest", "cannot handle " + method + " " + path + ": " + e.getMessage());
-    }
-  }
-
-  /** {@code kubectl logs}: the container log files the local node writes. */
-  private MockResponse podLog(String path, Map<String, String> query) {
-    ResourcePath pod = ResourcePath.parse(path.substring(0, path.length() - "/log".length()));
-    if (store.handleGet(path.substring(0, path.length() - "/log".length())).code() != 200) {
-      return status(404, "NotFound", "pods \"" + pod.name() + "\" not found");
-    }
-    java.nio.file.Path dir = podLogs == null ? null : podLogs.resolve(pod.namespace() + "_" + pod.name());
-    String container = query.getOrDefault("container", "model-server");
-    java.nio.file.Path file = dir == null ? null : dir.resolve(container + ".log");
-    if (file == null || !java.nio.file.Files.isRegularFile(file)) {
-      return status(400, "BadRequest", "container \"" + container + "\" in pod \"" + pod.name()
-          + "\" has no log yet (containers: model-server, fetch-model; choose one with -c)");
-    }
-    try {
-      List<String> lines = java.nio.file.Files.readAllLines(file);
-      int tail = Integer.parseInt(query.getOrDefault("tailLines", "-1"));
-      if (tail >= 0 && tail < lines.size()) {
-        lines = lines.subList(lines.size() - tail, lines.size());
-      }
-      return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain")
-          .setBody(lines.isEmpty() ? "" : String.join("\n", lines) + "\n");
-    } catch (java.io.IOException | NumberFormatException e) {
-      return status(400, "BadRequest", "cannot read the log: " + e.getMessage());
     }
   }
 
