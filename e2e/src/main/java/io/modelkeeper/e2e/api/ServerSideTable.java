@@ -80,6 +80,16 @@ final class ServerSideTable {
         columns.add(new Column("Port(s)", "string", 0, ServerSideTable::servicePorts));
         columns.add(age());
       }
+      case "/events", "events.k8s.io/events" -> {
+        columns.clear();
+        columns.add(new Column("Last Seen", "string", 0, o -> humanAge(
+            o.path("lastTimestamp").asText(o.path("metadata").path("creationTimestamp").asText("")))));
+        columns.add(new Column("Type", "string", 0, o -> o.path("type").asText()));
+        columns.add(new Column("Reason", "string", 0, o -> o.path("reason").asText()));
+        columns.add(new Column("Object", "string", 0, o -> o.path("involvedObject").path("kind").asText().toLowerCase()
+            + "/" + o.path("involvedObject").path("name").asText()));
+        columns.add(new Column("Message", "string", 0, o -> o.path("message").asText()));
+      }
       default -> columns.addAll(customColumns(path, crds));
     }
     return columns;
