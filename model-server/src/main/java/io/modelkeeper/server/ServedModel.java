@@ -61,6 +61,7 @@ public class ServedModel {
           ExecutionProviderChoice.shouldTryCuda(request, ExecutionProviderChoice.gpuVisible());
       ModelRunner opened = ModelRunner.open(Files.readAllBytes(file), tryCuda, LOG::warn);
       long singleRun = warmUp(opened);
+      boolean inline = singleRun < config.inlineRunLimitMicros() * 1000;
       runner = opened;
       batcher =
           new DynamicBatcher(
@@ -70,13 +71,15 @@ public class ServedModel {
               config.maxQueueDelay(),
               config.inferenceThreads().orElse(Runtime.getRuntime().availableProcessors()),
               arriving,
-              singleRun < config.inlineRunLimitMicros() * 1000);
+              inline);
       metrics.modelLoaded(System.nanoTime() - start, opened.executionProvider());
       state = ModelState.ready();
       LOG.infof(
-          "model %s version %s ready on %s in %d ms (batching %s)",
+          "model %s version %s ready on %s in %d ms (batching %s; single-row run %d us, %s)",
           name(), version(), opened.executionProvider(), (System.nanoTime() - start) / 1_000_000,
-          batcher.coalesces() ? "up to " + config.maxBatchSize() + " rows" : "off");
+          batcher.coalesces() ? "up to " + config.maxBatchSize() + " rows" : "off",
+          singleRun / 1000,
+          inline ? "lone requests run on the event loop" : "all requests run on inference threads");
     } catch (FetchException | IllegalArgumentException e) {
       // The reason says it all; a stack trace would bury it.
       fail(e.getMessage(), null);

@@ -9,6 +9,7 @@ import io.modelkeeper.server.ServerConfig;
 import io.modelkeeper.server.metrics.ServingMetrics;
 import io.modelkeeper.server.metrics.ServingMetrics.Outcome;
 import io.modelkeeper.server.onnx.Tensor;
+import io.quarkus.arc.All;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -37,14 +38,17 @@ public class InferRoutes {
 
   private final ServedModel model;
   private final ServingMetrics metrics;
-  private final InferenceListener listener;
+  private final List<InferenceListener> listeners;
   private final long maxRequestBytes;
 
   public InferRoutes(
-      ServedModel model, ServingMetrics metrics, InferenceListener listener, ServerConfig config) {
+      ServedModel model,
+      ServingMetrics metrics,
+      @All List<InferenceListener> listeners,
+      ServerConfig config) {
     this.model = model;
     this.metrics = metrics;
-    this.listener = listener;
+    this.listeners = listeners;
     this.maxRequestBytes = config.maxRequestSize().asLongValue();
   }
 
@@ -164,10 +168,16 @@ public class InferRoutes {
       response.putHeader("Content-Type", Replies.JSON);
     }
     send(context, Outcome.SUCCESS, 200, body.bytes());
-    try {
-      listener.inferred(new InferenceEvent(id, model.name(), model.version(), inputs, result));
-    } catch (RuntimeException e) {
-      LOG.warnf(e, "inference listener failed for request %s", id);
+    if (listeners.isEmpty()) {
+      return;
+    }
+    InferenceEvent event = new InferenceEvent(id, model.name(), model.version(), inputs, result);
+    for (InferenceListener listener : listeners) {
+      try {
+        listener.inferred(event);
+      } catch (RuntimeException e) {
+        LOG.warnf(e, "inference listener %s failed for request %s", listener.getClass().getSimpleName(), id);
+      }
     }
   }
 

@@ -2,18 +2,23 @@ package io.modelkeeper.server.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.modelkeeper.server.InferenceEvent;
 import io.modelkeeper.server.models.DenseNetwork;
 import io.modelkeeper.server.models.SampleModels;
 import io.modelkeeper.server.support.ForwardPass;
 import io.modelkeeper.server.support.Http;
 import io.modelkeeper.server.support.Profiles;
+import io.modelkeeper.server.support.RecordingInferenceListener;
 import io.modelkeeper.server.support.ServedModelTest;
 import io.modelkeeper.server.support.TestModels;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -159,5 +164,23 @@ class InferenceApiTest extends ServedModelTest {
     assertThat(reply.status()).as(reply.text()).isEqualTo(200);
     assertThat(reply.header("Content-Type")).startsWith("application/json");
     assertRowsMatch(reply.json().at("/outputs/0/data"), ForwardPass.rows(MLP, values, 2));
+  }
+
+  @Inject RecordingInferenceListener listener;
+
+  @Test
+  void theInferenceListenerGetsTheIdInputRowsAndOutputs() {
+    float[] rows = TestModels.randomRows(new Random(6), 2, 16);
+    assertThat(http.postJson("/v2/models/mlp/infer", request("listen-1", rows, 2)).status()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(5)).until(() -> listener.event("listen-1") != null);
+    InferenceEvent event = listener.event("listen-1");
+    assertThat(event.model()).isEqualTo("mlp");
+    assertThat(event.version()).isEqualTo("3");
+    assertThat(event.rows()).isEqualTo(2);
+    assertThat(event.inputRows()[0]).containsExactly(java.util.Arrays.copyOfRange(rows, 0, 16));
+    assertThat(event.inputRows()[1]).containsExactly(java.util.Arrays.copyOfRange(rows, 16, 32));
+    float[] expected = ForwardPass.rows(MLP, rows, 2);
+    assertThat(event.outputRows("probabilities")[1])
+        .containsExactly(java.util.Arrays.copyOfRange(expected, 3, 6), org.assertj.core.data.Offset.offset(1e-5f));
   }
 }
