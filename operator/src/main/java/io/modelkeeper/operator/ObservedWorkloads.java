@@ -1,5 +1,6 @@
 package io.modelkeeper.operator;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.Collection;
@@ -64,7 +65,7 @@ public record ObservedWorkloads(Map<String, Deployment> deployments, Map<String,
         return current && updated && readyReplicas(version) >= wanted;
     }
 
-    private static String version(io.fabric8.kubernetes.api.model.HasMetadata resource) {
+    private static String version(HasMetadata resource) {
         Map<String, String> labels = resource.getMetadata().getLabels();
         return labels == null ? null : labels.get(WorkloadLabels.MODEL_VERSION);
     }

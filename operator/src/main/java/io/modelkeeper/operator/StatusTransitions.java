@@ -37,24 +37,23 @@ public final class StatusTransitions {
         if (isTrue(readyAfter) && !isTrue(StatusAggregator.find(before, Conditions.READY))) {
             transitions.add(new Transition(EventReason.VERSION_READY, readyAfter.getMessage()));
         }
-        int historyBefore = before == null || before.getHistory() == null ? 0 : before.getHistory().size();
-        List<HistoryEntry> historyAfter = after.getHistory() == null ? List.of() : after.getHistory();
-        if (historyAfter.size() > historyBefore || (historyAfter.size() == StatusAggregator.HISTORY_LIMIT
-                && !historyAfter.isEmpty() && !lastEquals(before, historyAfter))) {
-            HistoryEntry last = historyAfter.get(historyAfter.size() - 1);
+        HistoryEntry newest = newest(after);
+        if (newest != null && !sameEntry(newest, newest(before))) {
             transitions.add(new Transition(EventReason.PROMOTED,
-                    "Version " + last.getVersion() + " promoted: " + last.getReason()));
+                    "Version " + newest.getVersion() + " promoted: " + newest.getReason()));
         }
         return transitions;
     }
 
-    private static boolean lastEquals(ModelDeploymentStatus before, List<HistoryEntry> after) {
-        if (before == null || before.getHistory() == null || before.getHistory().isEmpty()) {
-            return false;
+    private static HistoryEntry newest(ModelDeploymentStatus status) {
+        if (status == null || status.getHistory() == null || status.getHistory().isEmpty()) {
+            return null;
         }
-        HistoryEntry a = before.getHistory().get(before.getHistory().size() - 1);
-        HistoryEntry b = after.get(after.size() - 1);
-        return Objects.equals(a.getVersion(), b.getVersion()) && Objects.equals(a.getAt(), b.getAt());
+        return status.getHistory().get(status.getHistory().size() - 1);
+    }
+
+    private static boolean sameEntry(HistoryEntry a, HistoryEntry b) {
+        return b != null && Objects.equals(a.getVersion(), b.getVersion()) && Objects.equals(a.getAt(), b.getAt());
     }
 
     private static boolean isTrue(Condition condition) {

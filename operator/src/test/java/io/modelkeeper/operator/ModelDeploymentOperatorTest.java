@@ -61,7 +61,7 @@ class ModelDeploymentOperatorTest {
         });
         assertThat(cluster.events("fraud")).contains("Created", "VersionReady");
 
-        cluster.models().withName("fraud").edit(md -> {
+        cluster.editModel("fraud", md -> {
             md.getSpec().getServing().setReplicas(2);
             return md;
         });
@@ -73,12 +73,19 @@ class ModelDeploymentOperatorTest {
                     .isEqualTo(md.getMetadata().getGeneration());
         });
 
-        cluster.deployment("fraud-1").edit(d -> {
+        cluster.editDeployment("fraud-1", d -> {
             d.getSpec().setReplicas(7);
             return d;
         });
         await().atMost(WAIT).untilAsserted(() ->
                 assertThat(cluster.deployment("fraud-1").get().getSpec().getReplicas()).isEqualTo(2));
+
+        client.services().inNamespace(TestModels.NAMESPACE).withName("fraud").edit(s -> {
+            s.getSpec().getSelector().put(WorkloadLabels.DEPLOYMENT, "someone-else");
+            return s;
+        });
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.services().inNamespace(TestModels.NAMESPACE)
+                .withName("fraud").get().getSpec().getSelector()).containsEntry(WorkloadLabels.DEPLOYMENT, "fraud"));
     }
 
     @Test
@@ -107,7 +114,7 @@ class ModelDeploymentOperatorTest {
         cluster.markReady("churn-1", 1);
         await().atMost(WAIT).until(() -> "True".equals(cluster.condition("churn", Conditions.READY).getStatus()));
 
-        cluster.models().withName("churn").edit(md -> {
+        cluster.editModel("churn", md -> {
             md.getSpec().getModel().setVersion("2");
             md.getSpec().getModel().setUri("https://models.example.com/churn/2/model.onnx");
             return md;

@@ -82,12 +82,12 @@ class RbacTest {
         await().atMost(WAIT).until(() -> cluster.deployment("fraud-1").get(), d -> d != null);
         cluster.markReady("fraud-1", 1);
         await().atMost(WAIT).until(() -> "True".equals(cluster.condition("fraud", Conditions.READY).getStatus()));
-        cluster.deployment("fraud-1").edit(d -> {
+        cluster.editDeployment("fraud-1", d -> {
             d.getSpec().setReplicas(3);
             return d;
         });
         await().atMost(WAIT).until(() -> cluster.deployment("fraud-1").get().getSpec().getReplicas() == 1);
-        cluster.models().withName("fraud").edit(md -> {
+        cluster.editModel("fraud", md -> {
             md.getSpec().getModel().setVersion("2");
             return md;
         });

@@ -12,10 +12,12 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** The test's hands on the mock API server: it reads state and plays Deployment controller and kubelet. */
 public final class TestCluster {
@@ -51,6 +53,29 @@ public final class TestCluster {
         return condition != null ? condition : new Condition();
     }
 
+    /** Edits a ModelDeployment as a user would, retrying when the operator wrote it in between. */
+    public void editModel(String name, UnaryOperator<ModelDeployment> change) {
+        retryOnConflict(() -> models().withName(name).edit(change));
+    }
+
+    /** Edits a Deployment behind the operator's back, retrying on a concurrent write. */
+    public void editDeployment(String name, UnaryOperator<Deployment> change) {
+        retryOnConflict(() -> deployment(name).edit(change));
+    }
+
+    private static void retryOnConflict(Runnable write) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                write.run();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     public Resource<Deployment> deployment(String name) {
         return client.apps().deployments().inNamespace(TestModels.NAMESPACE).withName(name);
     }
@@ -65,12 +90,14 @@ public final class TestCluster {
 
     /** What the Deployment controller and kubelet report once {@code pods} pods are up. */
     public void markReady(String deploymentName, int pods) {
-        Deployment current = deployment(deploymentName).get();
-        current.setStatus(new DeploymentStatusBuilder()
-                .withReplicas(pods).withReadyReplicas(pods).withAvailableReplicas(pods).withUpdatedReplicas(pods)
-                .withObservedGeneration(current.getMetadata().getGeneration())
-                .build());
-        deployment(deploymentName).updateStatus(current);
+        retryOnConflict(() -> {
+            Deployment current = deployment(deploymentName).get();
+            current.setStatus(new DeploymentStatusBuilder()
+                    .withReplicas(pods).withReadyReplicas(pods).withAvailableReplicas(pods).withUpdatedReplicas(pods)
+                    .withObservedGeneration(current.getMetadata().getGeneration())
+                    .build());
+            deployment(deploymentName).updateStatus(current);
+        });
     }
 
     /** A pod of a model version in the given state, labelled as the Deployment's pods are. */
