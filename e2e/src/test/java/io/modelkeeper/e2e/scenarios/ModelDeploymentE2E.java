@@ -155,13 +155,25 @@ class ModelDeploymentE2E {
           .orThrow();
       assertThat(ready).startsWith("False ").contains("fetch failed: HTTP 404");
     });
+
+    // An image no node can pull: its pods wait in ImagePullBackOff, and the status names the image.
+    String badImage = Files.readString(Path.of(System.getProperty("modelkeeper.project.dir", ".."))
+        .resolve("e2e/examples/fraud.yaml")).replace("{{MODEL_REPOSITORY}}", cluster.modelBaseUrl())
+        .replace("name: fraud", "name: badimage")
+        .replace("  serving:\n", "  serving:\n    image: example.org/tensorflow-serving:2.16\n");
+    kubectl.runWithInput(badImage, "apply", "--validate=false", "-f", "-").orThrow();
+    await().atMost(PATIENCE).untilAsserted(() -> {
+      String conditions = kubectl.run("get", "md", "badimage", "-o",
+          "jsonpath={range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{\"\\n\"}{end}").orThrow();
+      assertThat(conditions).containsPattern("ImagePullFailed: .*example.org/tensorflow-serving:2.16");
+    });
   }
 
   @Test
   @Order(4)
   void deletedModelDeploymentsLeaveNoPodsAndNoProcesses() {
     remember(cluster.client().pods().withLabel("app.kubernetes.io/managed-by", "modelkeeper").list().getItems());
-    assertThat(kubectl.run("delete", "md", "fraud", "unfetchable", "--timeout=60s").orThrow()).contains("deleted");
+    assertThat(kubectl.run("delete", "md", "fraud", "unfetchable", "badimage", "--timeout=60s").orThrow()).contains("deleted");
 
     await().atMost(PATIENCE).untilAsserted(() -> {
       assertThat(cluster.client().apps().deployments().withLabel("app.kubernetes.io/managed-by", "modelkeeper")
