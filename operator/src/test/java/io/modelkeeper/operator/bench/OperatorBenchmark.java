@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 /**
  * How fast the packaged operator (its real jar, -Xmx256m) brings N ModelDeployments to Ready
  * against a mock API server, with this process playing kubelet: every Deployment the operator
- * creates is reported ready. Not a timed test: run it with operator/bench/run.sh; it prints the
+ * creates is reported ready. Not a timed test: run it with operator/bench/reconcile.sh; it prints the
  * figures and writes them to target/operator-benchmark.txt.
  */
 class OperatorBenchmark {
@@ -43,14 +43,16 @@ class OperatorBenchmark {
     private static final int COUNT = Integer.getInteger("modelkeeper.bench.count", 1000);
     private static final String HEAP = System.getProperty("modelkeeper.bench.xmx", "256m");
     private static final long DEADLINE_SECONDS = Long.getLong("modelkeeper.bench.deadline", 600);
-    private static final int WRITERS = Integer.getInteger("modelkeeper.bench.writers", 8);
+    private static final int WRITERS = Integer.getInteger("modelkeeper.bench.writers", 1);
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    /** The mock server logs every request; at this volume the logging would be what is measured. */
+    private static final java.util.logging.Logger MOCK_SERVER_LOG = quiet("io.fabric8.mockwebserver");
 
     @Test
     void reconcileManyModelDeployments() throws Exception {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run ./mvnw -pl operator package -DskipTests first"
-                    + " (operator/bench/run.sh does)");
+                    + " (operator/bench/reconcile.sh does)");
         }
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);
@@ -204,6 +206,12 @@ class OperatorBenchmark {
             }
         }
         return -1;
+    }
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.WARNING);
+        return logger;
     }
 
     private static int freePort() throws IOException {
