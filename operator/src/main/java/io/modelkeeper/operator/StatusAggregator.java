@@ -62,7 +62,9 @@ public final class StatusAggregator {
                 keepTransitionTime(previous, ready, generation, now),
                 keepTransitionTime(previous, progressing, generation, now),
                 keepTransitionTime(previous, degraded, generation, now)));
-        status.setPhase(phase(ready, progressing, degraded, plan));
+        boolean serving = plan.stable() != null && wanted > 0
+                && findings.observed().readyReplicas(plan.stable().version()) >= wanted;
+        status.setPhase(phase(serving, progressing, degraded, plan));
         if (status.getPhase() == Phase.Progressing && CanaryRollout.promoting(status.getCanary())) {
             status.setPhase(Phase.Promoting);
         } else if (status.getPhase() == Phase.Ready && status.getRejected() != null
@@ -145,6 +147,12 @@ public final class StatusAggregator {
         }
         String version = plan.stable().version();
         int readyPods = findings.observed().readyReplicas(version);
+        if (readyPods >= wanted && findings.incomingProblem() != null) {
+            // The version the spec asks for cannot run: not Ready, though the last good one still serves.
+            return condition(Conditions.READY, false, findings.incomingProblem().reason(),
+                    findings.incomingProblem().message() + " Version " + version + " keeps serving with "
+                            + readyPods + "/" + wanted + " pods.");
+        }
         if (readyPods >= wanted) {
             return condition(Conditions.READY, true, Conditions.REASON_AVAILABLE, "Version " + version
                     + " serves with " + readyPods + "/" + wanted + " pods at " + WorkloadNames.endpoint(md));
@@ -190,8 +198,7 @@ public final class StatusAggregator {
         return condition(Conditions.DEGRADED, false, Conditions.REASON_HEALTHY, "No problem seen");
     }
 
-    private static Phase phase(Condition ready, Condition progressing, Condition degraded, RolloutPlan plan) {
-        boolean serving = "True".equals(ready.getStatus());
+    private static Phase phase(boolean serving, Condition progressing, Condition degraded, RolloutPlan plan) {
         if ("True".equals(degraded.getStatus())) {
             return serving ? Phase.Degraded : Phase.Failed;
         }

@@ -126,7 +126,9 @@ class ModelDeploymentOperatorTest {
             ModelDeployment md = cluster.model("churn");
             assertThat(cluster.condition("churn", Conditions.DEGRADED).getReason())
                     .isEqualTo(Conditions.REASON_MODEL_FETCH_FAILED);
-            assertThat(cluster.condition("churn", Conditions.READY).getStatus()).isEqualTo("True");
+            assertThat(cluster.condition("churn", Conditions.READY).getStatus()).isEqualTo("False");
+            assertThat(cluster.condition("churn", Conditions.READY).getReason())
+                    .isEqualTo(Conditions.REASON_MODEL_FETCH_FAILED);
             assertThat(md.getStatus().getStable().getVersion()).isEqualTo("1");
             assertThat(md.getStatus().getCanary().getVersion()).isEqualTo("2");
             assertThat(md.getStatus().getPhase()).isEqualTo(Phase.Degraded);

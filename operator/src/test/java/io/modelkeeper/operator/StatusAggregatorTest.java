@@ -93,7 +93,7 @@ class StatusAggregatorTest {
     }
 
     @Test
-    void failingNewVersionLeavesTheServingOneReadyAndMarksDegraded() {
+    void failingNewVersionIsNotReadyWhileTheServingOneKeepsServing() {
         ModelDeployment md = model("2", 2);
         var fetch = new WorkloadProblem(Conditions.REASON_MODEL_FETCH_FAILED, "Version 2 cannot fetch its model");
         var observed = TestWorkloads.of(md).deployment("1", 2, 2).deployment("2", 2, 0).observed();
@@ -103,7 +103,12 @@ class StatusAggregatorTest {
         assertThat(status.getStable().getVersion()).isEqualTo("1");
         assertThat(status.getCanary().getVersion()).isEqualTo("2");
         assertThat(status.getCanary().getWeight()).isZero();
-        assertThat(condition(status, Conditions.READY).getStatus()).isEqualTo("True");
+        assertThat(condition(status, Conditions.READY)).satisfies(ready -> {
+            assertThat(ready.getStatus()).isEqualTo("False");
+            assertThat(ready.getReason()).isEqualTo(Conditions.REASON_MODEL_FETCH_FAILED);
+            assertThat(ready.getMessage()).contains("Version 2 cannot fetch its model")
+                    .contains("Version 1 keeps serving with 2/2 pods");
+        });
         assertThat(condition(status, Conditions.DEGRADED).getReason()).isEqualTo(Conditions.REASON_MODEL_FETCH_FAILED);
     }
 

@@ -130,7 +130,8 @@ class ModelDeploymentE2E {
     await().atMost(PATIENCE).untilAsserted(() -> {
       String conditions = kubectl.run("get", "md", "fraud", "-o",
           "jsonpath={range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{\"\\n\"}{end}").orThrow();
-      assertThat(conditions).containsPattern("=True ModelFetchFailed: .*fetch failed: .*404.*" + missing);
+      assertThat(conditions).containsPattern("Ready=False ModelFetchFailed: .*fetch failed: .*404.*" + missing)
+          .containsPattern("Degraded=True ModelFetchFailed: .*fetch failed: .*404.*" + missing);
     });
     assertThat(kubectl.run("get", "md", "fraud", "-o", "jsonpath={.status.stable.version}").orThrow()).isEqualTo("1");
     String failedPod = cluster.client().pods().withLabel("modelkeeper.io/version", "2").list().getItems().get(0)
