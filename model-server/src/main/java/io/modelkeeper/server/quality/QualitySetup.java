@@ -1,0 +1,139 @@
+package io.modelkeeper.server.quality;
+
+import io.modelkeeper.server.capture.DatasetWriter;
+import io.modelkeeper.server.drift.DriftMonitor;
+import io.modelkeeper.server.drift.ReferenceStatistics;
+import io.modelkeeper.server.onnx.DataType;
+import io.modelkeeper.server.onnx.ModelSignature;
+import io.modelkeeper.server.onnx.TensorSpec;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Builds the quality monitoring of a loaded model from the settings and the model's signature. */
+final class QualitySetup {
+  static final String REFERENCE_FILE = "reference.json";
+
+  /** The built monitoring, plus why drift is off when a reference could not be used. */
+  record Built(ModelQuality quality, String driftProblem, String outputsRead) {}
+
+  private QualitySetup() {}
+
+  static Built build(
+      QualityConfig config, Task task, ModelSignature signature, String model, String version,
+      Optional<String> modelUri) throws IOException {
+    PredictionReader reader = PredictionReader.detect(task, outputs(signature),
+        new PredictionReader.Settings(config.predictionOutput(), config.scoreOutput(),
+            PredictionReader.ScoreKind.parse(config.scoreKind()),
+            config.classNames().orElse(List.of())));
+    InputLayout inputs = inputs(signature);
+    var store = config.predictionStore();
+    if (config.quality().window() < 1) {
+      throw new IllegalArgumentException(
+          "MODELKEEPER_QUALITY_WINDOW must be 1 or more, got " + config.quality().window());
+    }
+    PredictionStore predictions = new PredictionStore(store.size(), store.maxAge(),
+        System::currentTimeMillis);
+    String driftProblem = null;
+    DriftMonitor drift = null;
+    if (config.drift().enabled()) {
+      try {
+        drift = drift(config.drift(), inputs, modelUri);
+      } catch (IllegalArgumentException | IOException e) {
+        driftProblem = e.getMessage();
+      }
+    }
+    DatasetWriter capture = null;
+    if (config.capture().dir().isPresent()) {
+      var settings = config.capture();
+      capture = new DatasetWriter(Path.of(settings.dir().get()), model, version,
+          Optional.ofNullable(System.getenv("HOSTNAME")).orElse("local"),
+          new DatasetWriter.Limits(settings.maxFileSize().asLongValue(), settings.maxFileAge(),
+              settings.flushInterval(), 1000, settings.queue()),
+          Clock.systemUTC());
+    }
+    ModelQuality quality = new ModelQuality(task, reader, inputs, predictions,
+        config.quality().window(), drift, capture, Clock.systemUTC());
+    return new Built(quality, driftProblem, reader.describe());
+  }
+
+  private static DriftMonitor drift(
+      QualityConfig.DriftSettings settings, InputLayout inputs, Optional<String> modelUri)
+      throws IOException {
+    DriftMonitor.Settings sizes = new DriftMonitor.Settings(settings.window(),
+        settings.referenceSize(), settings.alpha(), Duration.ofSeconds(1));
+    Optional<Path> file = settings.reference().map(QualitySetup::localPath);
+    if (file.isPresent() && !Files.isRegularFile(file.get())) {
+      throw new IllegalArgumentException(
+          "MODELKEEPER_DRIFT_REFERENCE: no file at " + file.get());
+    }
+    if (file.isEmpty()) {
+      file = modelUri.filter(QualitySetup::isLocal)
+          .map(uri -> localPath(uri).resolveSibling(REFERENCE_FILE))
+          .filter(Files::isRegularFile);
+    }
+    if (file.isPresent()) {
+      ReferenceStatistics shipped = ReferenceStatistics.read(file.get());
+      ReferenceStatistics resolved = new ReferenceStatistics(shipped.format(),
+          shipped.description(), inputs.resolve(shipped.features()), shipped.prediction());
+      return DriftMonitor.against(resolved, sizes);
+    }
+    if (inputs.names().isEmpty()) {
+      throw new IllegalArgumentException(
+          "no model input has a fixed number of values per row, so there is nothing to track");
+    }
+    return DriftMonitor.capturing(inputs.defaultFeatures(settings.maxFeatures()), true, sizes);
+  }
+
+  private static boolean isLocal(String uri) {
+    return uri.startsWith("/") || uri.toLowerCase(Locale.ROOT).startsWith("file:");
+  }
+
+  private static Path localPath(String uri) {
+    return uri.toLowerCase(Locale.ROOT).startsWith("file:") ? Path.of(URI.create(uri))
+        : Path.of(uri);
+  }
+
+  private static List<PredictionReader.Output> outputs(ModelSignature signature) {
+    List<PredictionReader.Output> outputs = new ArrayList<>();
+    for (TensorSpec spec : signature.outputs()) {
+      boolean floating = spec.type() == DataType.FP32 || spec.type() == DataType.FP64;
+      outputs.add(new PredictionReader.Output(spec.name(), floating, valuesPerRow(spec)));
+    }
+    return outputs;
+  }
+
+  /** Inputs with a fixed row size, the only ones drift and capture can lay out as columns. */
+  private static InputLayout inputs(ModelSignature signature) {
+    List<String> names = new ArrayList<>();
+    List<Integer> widths = new ArrayList<>();
+    for (TensorSpec spec : signature.inputs()) {
+      int width = valuesPerRow(spec);
+      if (width > 0) {
+        names.add(spec.name());
+        widths.add(width);
+      }
+    }
+    return new InputLayout(names, widths.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  /** Product of the dimensions after the first; -1 when one of them is dynamic. */
+  private static int valuesPerRow(TensorSpec spec) {
+    long[] shape = spec.shape();
+    long width = 1;
+    for (int d = 1; d < shape.length; d++) {
+      if (shape[d] < 0) {
+        return -1;
+      }
+      width *= shape[d];
+    }
+    return (int) width;
+  }
+}
