@@ -1,0 +1,75 @@
+package io.modelkeeper.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** The last judgement of a canary, with the figures of both arms it was based on. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class AnalysisStatus {
+
+    @JsonPropertyDescription("Figures of the stable version over the last interval.")
+    private MetricsStatus stable;
+
+    @JsonPropertyDescription("Figures of the canary over the last interval.")
+    private MetricsStatus canary;
+
+    @JsonPropertyDescription("Last decision: Advance, Promote, RollBack or Wait.")
+    private String decision;
+
+    @JsonPropertyDescription("Why the last decision was taken, in words.")
+    private String reason;
+
+    @JsonPropertyDescription("Consecutive failed checks so far.")
+    private Integer failedChecks;
+
+    @JsonPropertyDescription("When the last check ran (RFC 3339).")
+    private String checkedAt;
+
+    public MetricsStatus getStable() {
+        return stable;
+    }
+
+    public void setStable(MetricsStatus stable) {
+        this.stable = stable;
+    }
+
+    public MetricsStatus getCanary() {
+        return canary;
+    }
+
+    public void setCanary(MetricsStatus canary) {
+        this.canary = canary;
+    }
+
+    public String getDecision() {
+        return decision;
+    }
+
+    public void setDecision(String decision) {
+        this.decision = decision;
+    }
+
+    public String getReason() {
+        return reason;
+    }
+
+    public void setReason(String reason) {
+        this.reason = reason;
+    }
+
+    public Integer getFailedChecks() {
+        return failedChecks;
+    }
+
+    public void setFailedChecks(Integer failedChecks) {
+        this.failedChecks = failedChecks;
+    }
+
+    public String getCheckedAt() {
+        return checkedAt;
+    }
+
+    public void setCheckedAt(String checkedAt) {
+        this.checkedAt = checkedAt;
+    }
+}

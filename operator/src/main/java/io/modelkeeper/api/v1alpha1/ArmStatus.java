@@ -1,0 +1,75 @@
+package io.modelkeeper.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** One running version of the model (the stable arm, or the canary's workload). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ArmStatus {
+
+    @JsonPropertyDescription("Model version.")
+    private String version;
+
+    @JsonPropertyDescription("Model URI of this version.")
+    private String uri;
+
+    @JsonPropertyDescription("sha256 of this version, when the spec gave one.")
+    private String sha256;
+
+    @JsonPropertyDescription("Name of the Deployment running this version.")
+    private String deployment;
+
+    @JsonPropertyDescription("Pods asked for.")
+    private Integer replicas;
+
+    @JsonPropertyDescription("Pods ready to serve.")
+    private Integer readyReplicas;
+
+    public String getVersion() {
+        return version;
+    }
+
+    public void setVersion(String version) {
+        this.version = version;
+    }
+
+    public String getUri() {
+        return uri;
+    }
+
+    public void setUri(String uri) {
+        this.uri = uri;
+    }
+
+    public String getSha256() {
+        return sha256;
+    }
+
+    public void setSha256(String sha256) {
+        this.sha256 = sha256;
+    }
+
+    public String getDeployment() {
+        return deployment;
+    }
+
+    public void setDeployment(String deployment) {
+        this.deployment = deployment;
+    }
+
+    public Integer getReplicas() {
+        return replicas;
+    }
+
+    public void setReplicas(Integer replicas) {
+        this.replicas = replicas;
+    }
+
+    public Integer getReadyReplicas() {
+        return readyReplicas;
+    }
+
+    public void setReadyReplicas(Integer readyReplicas) {
+        this.readyReplicas = readyReplicas;
+    }
+}

@@ -1,0 +1,64 @@
+package io.modelkeeper.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** The version being rolled out and where its rollout stands. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class CanaryStatus extends ArmStatus {
+
+    @JsonPropertyDescription("Percent of traffic the canary gets now.")
+    private Integer weight;
+
+    @JsonPropertyDescription("Index of the current rollout step, from 0.")
+    private Integer step;
+
+    @JsonPropertyDescription("When the canary started (RFC 3339).")
+    private String startedAt;
+
+    @JsonPropertyDescription("When the current step started (RFC 3339).")
+    private String stepStartedAt;
+
+    @JsonPropertyDescription("Latest analysis of the canary against the stable version.")
+    private AnalysisStatus analysis;
+
+    public Integer getWeight() {
+        return weight;
+    }
+
+    public void setWeight(Integer weight) {
+        this.weight = weight;
+    }
+
+    public Integer getStep() {
+        return step;
+    }
+
+    public void setStep(Integer step) {
+        this.step = step;
+    }
+
+    public String getStartedAt() {
+        return startedAt;
+    }
+
+    public void setStartedAt(String startedAt) {
+        this.startedAt = startedAt;
+    }
+
+    public String getStepStartedAt() {
+        return stepStartedAt;
+    }
+
+    public void setStepStartedAt(String stepStartedAt) {
+        this.stepStartedAt = stepStartedAt;
+    }
+
+    public AnalysisStatus getAnalysis() {
+        return analysis;
+    }
+
+    public void setAnalysis(AnalysisStatus analysis) {
+        this.analysis = analysis;
+    }
+}

@@ -1,0 +1,26 @@
+package io.modelkeeper.api.v1alpha1;
+
+/** Condition types and reasons a ModelDeployment's status carries, for users and tools that read it. */
+public final class Conditions {
+
+    public static final String READY = "Ready";
+    public static final String PROGRESSING = "Progressing";
+    public static final String DEGRADED = "Degraded";
+
+    /** Reasons, each naming what happened in the user's words. */
+    public static final String REASON_AVAILABLE = "Available";
+    public static final String REASON_WAITING_FOR_PODS = "WaitingForPods";
+    public static final String REASON_SCALED_TO_ZERO = "ScaledToZero";
+    public static final String REASON_ROLLING_OUT = "RollingOut";
+    public static final String REASON_UP_TO_DATE = "UpToDate";
+    public static final String REASON_HEALTHY = "Healthy";
+    public static final String REASON_MODEL_FETCH_FAILED = "ModelFetchFailed";
+    public static final String REASON_IMAGE_PULL_FAILED = "ImagePullFailed";
+    public static final String REASON_CRASH_LOOPING = "CrashLooping";
+    public static final String REASON_GPU_UNSCHEDULABLE = "GpuUnschedulable";
+    public static final String REASON_INVALID_SPEC = "InvalidSpec";
+    public static final String REASON_RECONCILE_FAILED = "ReconcileFailed";
+
+    private Conditions() {
+    }
+}

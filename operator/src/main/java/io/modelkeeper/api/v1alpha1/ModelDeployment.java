@@ -1,0 +1,25 @@
+package io.modelkeeper.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** A machine-learning model served on Kubernetes, kept healthy and rolled out by ModelKeeper. */
+@Group(ModelDeployment.GROUP)
+@Version(ModelDeployment.VERSION)
+@ShortNames("md")
+@AdditionalPrinterColumn(name = "VERSION", jsonPath = ".status.stable.version", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "CANARY", jsonPath = ".status.canary.version", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "WEIGHT", jsonPath = ".status.canary.weight", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "PHASE", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "ACCURACY", jsonPath = ".status.metrics.accuracy", type = AdditionalPrinterColumn.Type.NUMBER)
+@AdditionalPrinterColumn(name = "READY", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class ModelDeployment extends CustomResource<ModelDeploymentSpec, ModelDeploymentStatus> implements Namespaced {
+
+    public static final String GROUP = "modelkeeper.io";
+    public static final String VERSION = "v1alpha1";
+}

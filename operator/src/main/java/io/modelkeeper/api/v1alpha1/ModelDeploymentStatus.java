@@ -1,0 +1,100 @@
+package io.modelkeeper.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the operator observed and decided; written only by the operator. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ModelDeploymentStatus {
+
+    @JsonPropertyDescription("Summary of the state: Pending, Ready, Progressing, Promoting, RollingBack, Degraded or Failed.")
+    private Phase phase;
+
+    @JsonPropertyDescription("metadata.generation of the spec this status describes.")
+    private Long observedGeneration;
+
+    @JsonPropertyDescription("In-cluster URL of the model's inference API, for example http://fraud.ml.svc.cluster.local/v2/models/fraud.")
+    private String endpoint;
+
+    @JsonPropertyDescription("The version that serves traffic: the last one that became ready.")
+    private ArmStatus stable;
+
+    @JsonPropertyDescription("The version being rolled out beside the stable one, if any.")
+    private CanaryStatus canary;
+
+    @JsonPropertyDescription("Latest serving and quality figures of the stable version.")
+    private MetricsStatus metrics;
+
+    @JsonPropertyDescription("Outcomes of past rollouts, newest last.")
+    private List<HistoryEntry> history = new ArrayList<>();
+
+    @JsonPropertyDescription("Ready, Progressing and Degraded conditions with reason, message and observedGeneration.")
+    private List<Condition> conditions = new ArrayList<>();
+
+    public Phase getPhase() {
+        return phase;
+    }
+
+    public void setPhase(Phase phase) {
+        this.phase = phase;
+    }
+
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
+
+    public String getEndpoint() {
+        return endpoint;
+    }
+
+    public void setEndpoint(String endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    public ArmStatus getStable() {
+        return stable;
+    }
+
+    public void setStable(ArmStatus stable) {
+        this.stable = stable;
+    }
+
+    public CanaryStatus getCanary() {
+        return canary;
+    }
+
+    public void setCanary(CanaryStatus canary) {
+        this.canary = canary;
+    }
+
+    public MetricsStatus getMetrics() {
+        return metrics;
+    }
+
+    public void setMetrics(MetricsStatus metrics) {
+        this.metrics = metrics;
+    }
+
+    public List<HistoryEntry> getHistory() {
+        return history;
+    }
+
+    public void setHistory(List<HistoryEntry> history) {
+        this.history = history;
+    }
+
+    public List<Condition> getConditions() {
+        return conditions;
+    }
+
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions;
+    }
+}

@@ -1,0 +1,62 @@
+package io.modelkeeper.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+
+/** Service-level objectives of the serving version. Unset objectives are not checked. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class SloSpec {
+
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("Highest acceptable 99th-percentile request latency, as a duration such as 50ms.")
+    private String maxLatencyP99;
+
+    @Min(0)
+    @Max(1)
+    @JsonPropertyDescription("Highest acceptable share of requests answered with a server error, between 0 and 1 (0.01 = 1%).")
+    private Double maxErrorRate;
+
+    @Min(0)
+    @Max(1)
+    @JsonPropertyDescription("Lowest acceptable accuracy over the quality window, between 0 and 1. Classification tasks only.")
+    private Double minAccuracy;
+
+    @Min(0)
+    @JsonPropertyDescription("Highest acceptable overall input drift score (population stability index), for example 0.2.")
+    private Double maxDrift;
+
+    public String getMaxLatencyP99() {
+        return maxLatencyP99;
+    }
+
+    public void setMaxLatencyP99(String maxLatencyP99) {
+        this.maxLatencyP99 = maxLatencyP99;
+    }
+
+    public Double getMaxErrorRate() {
+        return maxErrorRate;
+    }
+
+    public void setMaxErrorRate(Double maxErrorRate) {
+        this.maxErrorRate = maxErrorRate;
+    }
+
+    public Double getMinAccuracy() {
+        return minAccuracy;
+    }
+
+    public void setMinAccuracy(Double minAccuracy) {
+        this.minAccuracy = minAccuracy;
+    }
+
+    public Double getMaxDrift() {
+        return maxDrift;
+    }
+
+    public void setMaxDrift(Double maxDrift) {
+        this.maxDrift = maxDrift;
+    }
+}

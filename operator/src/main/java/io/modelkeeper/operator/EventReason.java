@@ -1,0 +1,49 @@
+package io.modelkeeper.operator;
+
+import io.modelkeeper.api.v1alpha1.Conditions;
+
+/** Every reason the operator records a Kubernetes Event with; Warnings mark something to fix. */
+public enum EventReason {
+    CREATED("Created", false),
+    VERSION_READY("VersionReady", false),
+    PROMOTED("Promoted", false),
+    RECOVERED("Recovered", false),
+    MODEL_FETCH_FAILED(Conditions.REASON_MODEL_FETCH_FAILED, true),
+    IMAGE_PULL_FAILED(Conditions.REASON_IMAGE_PULL_FAILED, true),
+    CRASH_LOOPING(Conditions.REASON_CRASH_LOOPING, true),
+    GPU_UNSCHEDULABLE(Conditions.REASON_GPU_UNSCHEDULABLE, true),
+    INVALID_SPEC(Conditions.REASON_INVALID_SPEC, true),
+    RECONCILE_FAILED(Conditions.REASON_RECONCILE_FAILED, true);
+
+    private final String reason;
+    private final boolean warning;
+
+    EventReason(String reason, boolean warning) {
+        this.reason = reason;
+        this.warning = warning;
+    }
+
+    /** The Event's reason field. */
+    public String reason() {
+        return reason;
+    }
+
+    /** Event type: Warning or Normal. */
+    public String type() {
+        return warning ? "Warning" : "Normal";
+    }
+
+    public boolean isWarning() {
+        return warning;
+    }
+
+    /** The reason recorded for a condition reason, if the condition reports a problem. */
+    public static EventReason forProblem(String conditionReason) {
+        for (EventReason candidate : values()) {
+            if (candidate.warning && candidate.reason.equals(conditionReason)) {
+                return candidate;
+            }
+        }
+        return RECONCILE_FAILED;
+    }
+}

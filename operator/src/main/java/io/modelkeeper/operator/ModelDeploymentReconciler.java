@@ -1,0 +1,146 @@
+package io.modelkeeper.operator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.modelkeeper.api.v1alpha1.Conditions;
+import io.modelkeeper.api.v1alpha1.ModelDeployment;
+import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns a ModelDeployment into running model-server workloads and a status that tells the truth:
+ * observe, validate, plan, apply, then one status write.
+ */
+@Workflow(dependents = @Dependent(type = ModelServiceDependent.class))
+@ControllerConfiguration(name = ModelDeploymentReconciler.NAME)
+public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
+
+    public static final String NAME = "modeldeployment";
+
+    private final OperatorConfig config;
+    private final VersionedDeployments deployments;
+    private final EventRecorder events;
+    private final OperatorMetrics metrics;
+
+    public ModelDeploymentReconciler(OperatorConfig config, VersionedDeployments deployments, EventRecorder events,
+            OperatorMetrics metrics) {
+        this.config = config;
+        this.deployments = deployments;
+        this.events = events;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public List<EventSource<?, ModelDeployment>> prepareEventSources(EventSourceContext<ModelDeployment> context) {
+        var deploymentSource = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Deployment.class, ModelDeployment.class)
+                        .withName("deployments")
+                        .withLabelSelector(WorkloadLabels.MANAGED_SELECTOR)
+                        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelDeployment.class))
+                        .build(),
+                context);
+        // Pods belong to ReplicaSets, not to the ModelDeployment, so they are found by label.
+        var podSource = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Pod.class, ModelDeployment.class)
+                        .withName("pods")
+                        .withLabelSelector(WorkloadLabels.MANAGED_SELECTOR)
+                        .withSecondaryToPrimaryMapper((Pod pod) -> {
+                            String owner = pod.getMetadata().getLabels().get(WorkloadLabels.DEPLOYMENT);
+                            return owner == null ? Set.of()
+                                    : Set.of(new ResourceID(owner, pod.getMetadata().getNamespace()));
+                        })
+                        .build(),
+                context);
+        return List.of(deploymentSource, podSource);
+    }
+
+    @Override
+    public UpdateControl<ModelDeployment> reconcile(ModelDeployment md, Context<ModelDeployment> context) {
+        return metrics.reconcile(() -> reconcileMeasured(md, context));
+    }
+
+    private UpdateControl<ModelDeployment> reconcileMeasured(ModelDeployment md, Context<ModelDeployment> context) {
+        ObservedWorkloads observed = ObservedWorkloads.of(
+                context.getSecondaryResources(Deployment.class), context.getSecondaryResources(Pod.class));
+        ModelVersion serving = ModelVersion.of(md.getStatus() == null ? null : md.getStatus().getStable());
+
+        List<String> invalid = SpecValidator.check(md.getSpec());
+        if (!invalid.isEmpty()) {
+            // Nothing is applied: whatever serves keeps serving until the spec is fixed.
+            var problem = new WorkloadProblem(Conditions.REASON_INVALID_SPEC, String.join("; ", invalid));
+            return writeStatus(md, context, new StatusAggregator.Findings(
+                    RolloutPlan.hold(serving), observed, diagnose(md, serving, observed), problem));
+        }
+
+        RolloutPlan plan = RolloutPlan.decide(ModelVersion.of(md.getSpec().getModel()), serving,
+                md.getSpec().getServing().getReplicas(), observed);
+        deployments.apply(md, plan, observed, context);
+
+        return writeStatus(md, context, new StatusAggregator.Findings(plan, observed,
+                diagnose(md, plan.stable(), observed), diagnose(md, plan.incoming(), observed)));
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<ModelDeployment> updateErrorStatus(ModelDeployment md,
+            Context<ModelDeployment> context, Exception e) {
+        ModelDeploymentStatus next = StatusAggregator.withError(md, e.getMessage(), Instant.now());
+        recordTransitions(md, next);
+        if (sameStatus(context, md.getStatus(), next)) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        md.setStatus(next);
+        return ErrorStatusUpdateControl.patchStatus(md);
+    }
+
+    private WorkloadProblem diagnose(ModelDeployment md, ModelVersion model, ObservedWorkloads observed) {
+        if (model == null) {
+            return null;
+        }
+        return PodDiagnosis.diagnose(md, model, observed.podsOf(model.version()), config.gpuResourceName())
+                .orElse(null);
+    }
+
+    private UpdateControl<ModelDeployment> writeStatus(ModelDeployment md, Context<ModelDeployment> context,
+            StatusAggregator.Findings findings) {
+        ModelDeploymentStatus next = StatusAggregator.build(md, findings, Instant.now());
+        recordTransitions(md, next);
+        UpdateControl<ModelDeployment> control;
+        if (sameStatus(context, md.getStatus(), next)) {
+            control = UpdateControl.noUpdate();
+        } else {
+            md.setStatus(next);
+            control = UpdateControl.patchStatus(md);
+        }
+        // Never wait inside a reconcile: look again later, even if no event arrives.
+        return control.rescheduleAfter(config.reconcileInterval());
+    }
+
+    private void recordTransitions(ModelDeployment md, ModelDeploymentStatus next) {
+        for (var transition : StatusTransitions.between(md.getStatus(), next)) {
+            events.record(md, transition.reason(), transition.message());
+        }
+    }
+
+    private static boolean sameStatus(Context<ModelDeployment> context, ModelDeploymentStatus before,
+            ModelDeploymentStatus after) {
+        KubernetesSerialization json = context.getClient().getKubernetesSerialization();
+        return before != null && json.convertValue(before, JsonNode.class).equals(json.convertValue(after, JsonNode.class));
+    }
+}

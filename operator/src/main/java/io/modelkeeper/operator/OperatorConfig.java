@@ -1,0 +1,33 @@
+package io.modelkeeper.operator;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+
+/** The operator's own settings (application.properties, or MODELKEEPER_* environment variables). */
+@ConfigMapping(prefix = "modelkeeper")
+public interface OperatorConfig {
+
+    /** The model-server image used when a ModelDeployment names none. */
+    @WithName("model-server")
+    ModelServer modelServer();
+
+    /** Extended resource name of one GPU on the cluster's nodes. */
+    @WithName("gpu-resource-name")
+    @WithDefault("nvidia.com/gpu")
+    String gpuResourceName();
+
+    /** Longest time between two reconciliations of a ModelDeployment when nothing changes. */
+    @WithName("reconcile-interval")
+    @WithDefault("60s")
+    Duration reconcileInterval();
+
+    /** Settings of the model-server pods. */
+    interface ModelServer {
+
+        /** Image of the model server and of its fetch-model init container. */
+        @WithDefault("ghcr.io/modelkeeper/model-server:0.1.0")
+        String image();
+    }
+}

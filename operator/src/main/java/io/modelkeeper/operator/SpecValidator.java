@@ -1,0 +1,132 @@
+package io.modelkeeper.operator;
+
+import io.modelkeeper.api.v1alpha1.Durations;
+import io.modelkeeper.api.v1alpha1.ExecutionProvider;
+import io.modelkeeper.api.v1alpha1.ModelDeploymentSpec;
+import io.modelkeeper.api.v1alpha1.StepSpec;
+import io.modelkeeper.api.v1alpha1.TrafficRouter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The spec rules the operator relies on, checked again in the operator: an API server without the
+ * CRD's schema (or an older copy of it) must not make the operator build broken workloads. Each
+ * check returns a message naming the field, the rule and an example.
+ */
+public final class SpecValidator {
+
+    private static final List<Function<ModelDeploymentSpec, Optional<String>>> CHECKS = List.of(
+            SpecValidator::modelUri,
+            SpecValidator::sha256,
+            SpecValidator::servingNumbers,
+            SpecValidator::cudaNeedsGpus,
+            SpecValidator::durations,
+            SpecValidator::stepsIncreasing,
+            SpecValidator::gatewayNeedsRoute);
+
+    private SpecValidator() {
+    }
+
+    /** All violated rules, empty when the spec is usable. */
+    public static List<String> check(ModelDeploymentSpec spec) {
+        Optional<String> missing = modelPresent(spec);
+        if (missing.isPresent()) {
+            return List.of(missing.get());
+        }
+        List<String> problems = new ArrayList<>();
+        for (var check : CHECKS) {
+            check.apply(spec).ifPresent(problems::add);
+        }
+        return problems;
+    }
+
+    private static Optional<String> modelPresent(ModelDeploymentSpec spec) {
+        if (spec == null || spec.getModel() == null || spec.getModel().getVersion() == null
+                || spec.getModel().getUri() == null) {
+            return Optional.of("spec.model.version and spec.model.uri are required,"
+                    + " for example {version: \"1\", uri: https://models.example.com/fraud/1/model.onnx}");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> modelUri(ModelDeploymentSpec spec) {
+        String uri = spec.getModel().getUri();
+        if (!uri.matches("^(https?://\\S+|file:///\\S+|pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?/\\S+)$")) {
+            return Optional.of("spec.model.uri '" + uri + "' must be http(s)://..., file:///... or pvc://<claim>/<path>");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> sha256(ModelDeploymentSpec spec) {
+        String sha = spec.getModel().getSha256();
+        if (sha != null && !sha.matches("^[a-fA-F0-9]{64}$")) {
+            return Optional.of("spec.model.sha256 must be 64 hex characters (the output of sha256sum model.onnx)");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> servingNumbers(ModelDeploymentSpec spec) {
+        var serving = spec.getServing();
+        if (serving.getReplicas() == null || serving.getReplicas() < 0) {
+            return Optional.of("spec.serving.replicas must be 0 or more, for example 2");
+        }
+        if (serving.getGpus() == null || serving.getGpus() < 0) {
+            return Optional.of("spec.serving.gpus must be 0 or more, for example 1");
+        }
+        if (serving.getBatching().getMaxBatchSize() == null || serving.getBatching().getMaxBatchSize() < 1) {
+            return Optional.of("spec.serving.batching.maxBatchSize must be 1 or more, for example 32");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> cudaNeedsGpus(ModelDeploymentSpec spec) {
+        var serving = spec.getServing();
+        if (serving.getExecutionProvider() == ExecutionProvider.CUDA && serving.getGpus() == 0) {
+            return Optional.of("spec.serving.executionProvider 'cuda' needs spec.serving.gpus > 0;"
+                    + " use 'auto' or 'cpu' for CPU-only pods");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> durations(ModelDeploymentSpec spec) {
+        List<String[]> fields = new ArrayList<>();
+        fields.add(new String[] {"spec.serving.batching.maxQueueDelay", spec.getServing().getBatching().getMaxQueueDelay()});
+        fields.add(new String[] {"spec.monitoring.interval", spec.getMonitoring().getInterval()});
+        fields.add(new String[] {"spec.rollout.analysis.interval", spec.getRollout().getAnalysis().getInterval()});
+        fields.add(new String[] {"spec.rollout.progressDeadline", spec.getRollout().getProgressDeadline()});
+        List<StepSpec> steps = spec.getRollout().getSteps();
+        for (int i = 0; i < steps.size(); i++) {
+            fields.add(new String[] {"spec.rollout.steps[" + i + "].duration", steps.get(i).getDuration()});
+        }
+        for (String[] field : fields) {
+            if (field[1] != null && !field[1].matches(Durations.PATTERN)) {
+                return Optional.of(field[0] + " '" + field[1] + "' must be a duration like 500ms, 30s, 2m or 1h");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> stepsIncreasing(ModelDeploymentSpec spec) {
+        int previous = 0;
+        for (StepSpec step : spec.getRollout().getSteps()) {
+            Integer weight = step.getWeight();
+            if (weight == null || weight <= previous || weight > 100) {
+                return Optional.of("spec.rollout.steps weights must be strictly increasing and between 1 and 100,"
+                        + " for example [{weight: 10, duration: 2m}, {weight: 50, duration: 5m}]");
+            }
+            previous = weight;
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> gatewayNeedsRoute(ModelDeploymentSpec spec) {
+        var traffic = spec.getRollout().getTraffic();
+        if (traffic.getRouter() == TrafficRouter.GATEWAY_API && traffic.getHttpRouteRef() == null) {
+            return Optional.of("spec.rollout.traffic.router gateway-api needs spec.rollout.traffic.httpRouteRef,"
+                    + " for example {name: fraud}");
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,244 @@
+package io.modelkeeper.operator;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.modelkeeper.api.v1alpha1.ArmStatus;
+import io.modelkeeper.api.v1alpha1.CanaryStatus;
+import io.modelkeeper.api.v1alpha1.Conditions;
+import io.modelkeeper.api.v1alpha1.HistoryEntry;
+import io.modelkeeper.api.v1alpha1.ModelDeployment;
+import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
+import io.modelkeeper.api.v1alpha1.Phase;
+import io.modelkeeper.api.v1alpha1.RolloutResult;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Builds the whole status of a ModelDeployment from what was observed and planned: phase, the
+ * serving and incoming versions, conditions and history. The one place status is decided.
+ */
+public final class StatusAggregator {
+
+    static final int HISTORY_LIMIT = 20;
+    private static final DateTimeFormatter RFC3339 =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+    private StatusAggregator() {
+    }
+
+    /** What one reconcile saw, beyond the ModelDeployment itself. */
+    public record Findings(RolloutPlan plan, ObservedWorkloads observed, WorkloadProblem stableProblem,
+            WorkloadProblem incomingProblem) {
+    }
+
+    /** The status that tells what runs now; previous conditions keep their transition times. */
+    public static ModelDeploymentStatus build(ModelDeployment md, Findings findings, Instant now) {
+        ModelDeploymentStatus previous = md.getStatus() != null ? md.getStatus() : new ModelDeploymentStatus();
+        RolloutPlan plan = findings.plan();
+        int wanted = Math.max(0, Objects.requireNonNullElse(md.getSpec().getServing().getReplicas(), 0));
+        long generation = Objects.requireNonNullElse(md.getMetadata().getGeneration(), 0L);
+
+        ModelDeploymentStatus status = new ModelDeploymentStatus();
+        status.setObservedGeneration(generation);
+        status.setEndpoint(WorkloadNames.endpoint(md));
+        status.setStable(arm(md, plan.stable(), wanted, findings.observed()));
+        status.setCanary(canary(md, plan, wanted, findings.observed(), previous.getCanary(), now));
+        status.setMetrics(previous.getMetrics());
+        status.setHistory(history(previous, plan, wanted, now));
+
+        Condition ready = ready(md, plan, wanted, findings);
+        Condition progressing = progressing(plan, wanted, findings);
+        Condition degraded = degraded(findings);
+        status.setConditions(List.of(
+                keepTransitionTime(previous, ready, generation, now),
+                keepTransitionTime(previous, progressing, generation, now),
+                keepTransitionTime(previous, degraded, generation, now)));
+        status.setPhase(phase(ready, progressing, degraded, plan));
+        return status;
+    }
+
+    /**
+     * The previous status with Degraded=True, reason ReconcileFailed: the operator could not do its
+     * work (the API server refused a change, for one); everything else stays as last seen.
+     */
+    public static ModelDeploymentStatus withError(ModelDeployment md, String error, Instant now) {
+        ModelDeploymentStatus previous = md.getStatus() != null ? md.getStatus() : new ModelDeploymentStatus();
+        long generation = Objects.requireNonNullElse(md.getMetadata().getGeneration(), 0L);
+        ModelDeploymentStatus status = new ModelDeploymentStatus();
+        status.setPhase(previous.getPhase() != null ? previous.getPhase() : Phase.Pending);
+        status.setObservedGeneration(previous.getObservedGeneration());
+        status.setEndpoint(previous.getEndpoint());
+        status.setStable(previous.getStable());
+        status.setCanary(previous.getCanary());
+        status.setMetrics(previous.getMetrics());
+        status.setHistory(previous.getHistory());
+        List<Condition> conditions = new ArrayList<>();
+        for (String type : List.of(Conditions.READY, Conditions.PROGRESSING)) {
+            Condition kept = find(previous, type);
+            if (kept != null) {
+                conditions.add(kept);
+            }
+        }
+        conditions.add(keepTransitionTime(previous, condition(Conditions.DEGRADED, true,
+                Conditions.REASON_RECONCILE_FAILED, "The operator could not apply the spec: " + error
+                        + ". It retries; check the operator's log and RBAC."), generation, now));
+        status.setConditions(conditions);
+        return status;
+    }
+
+    /** The condition of a type, or null. */
+    public static Condition find(ModelDeploymentStatus status, String type) {
+        if (status == null || status.getConditions() == null) {
+            return null;
+        }
+        return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+    }
+
+    private static Condition ready(ModelDeployment md, RolloutPlan plan, int wanted, Findings findings) {
+        if (wanted == 0) {
+            return condition(Conditions.READY, false, Conditions.REASON_SCALED_TO_ZERO,
+                    "spec.serving.replicas is 0, so no pod serves the model");
+        }
+        if (plan.stable() == null) {
+            if (findings.incomingProblem() != null) {
+                return condition(Conditions.READY, false, findings.incomingProblem().reason(),
+                        findings.incomingProblem().message());
+            }
+            String version = plan.incoming().version();
+            return condition(Conditions.READY, false, Conditions.REASON_WAITING_FOR_PODS, "Version " + version
+                    + " has " + findings.observed().readyReplicas(version) + "/" + wanted + " pods ready");
+        }
+        String version = plan.stable().version();
+        int readyPods = findings.observed().readyReplicas(version);
+        if (readyPods >= wanted) {
+            return condition(Conditions.READY, true, Conditions.REASON_AVAILABLE, "Version " + version
+                    + " serves with " + readyPods + "/" + wanted + " pods at " + WorkloadNames.endpoint(md));
+        }
+        if (findings.stableProblem() != null) {
+            return condition(Conditions.READY, false, findings.stableProblem().reason(),
+                    findings.stableProblem().message());
+        }
+        return condition(Conditions.READY, false, Conditions.REASON_WAITING_FOR_PODS,
+                "Version " + version + " has " + readyPods + "/" + wanted + " pods ready");
+    }
+
+    private static Condition progressing(RolloutPlan plan, int wanted, Findings findings) {
+        WorkloadProblem problem = findings.incomingProblem() != null ? findings.incomingProblem()
+                : findings.stableProblem();
+        if (problem != null) {
+            return condition(Conditions.PROGRESSING, false, problem.reason(), problem.message());
+        }
+        ObservedWorkloads observed = findings.observed();
+        if (plan.incoming() != null) {
+            String version = plan.incoming().version();
+            String beside = plan.stable() != null && !plan.stable().version().equals(version)
+                    ? " beside version " + plan.stable().version() : "";
+            return condition(Conditions.PROGRESSING, true, Conditions.REASON_ROLLING_OUT, "Version " + version
+                    + " is starting" + beside + ": " + observed.readyReplicas(version) + "/" + wanted + " pods ready");
+        }
+        if (plan.stable() != null && !observed.isReady(plan.stable().version(), wanted)) {
+            String version = plan.stable().version();
+            return condition(Conditions.PROGRESSING, true, Conditions.REASON_ROLLING_OUT, "Version " + version
+                    + " is being updated: " + observed.readyReplicas(version) + "/" + wanted + " pods ready");
+        }
+        String version = plan.stable() != null ? plan.stable().version() : "none";
+        return condition(Conditions.PROGRESSING, false, Conditions.REASON_UP_TO_DATE,
+                "Version " + version + " runs as the spec asks");
+    }
+
+    private static Condition degraded(Findings findings) {
+        WorkloadProblem problem = findings.stableProblem() != null ? findings.stableProblem()
+                : findings.incomingProblem();
+        if (problem != null) {
+            return condition(Conditions.DEGRADED, true, problem.reason(), problem.message());
+        }
+        return condition(Conditions.DEGRADED, false, Conditions.REASON_HEALTHY, "No problem seen");
+    }
+
+    private static Phase phase(Condition ready, Condition progressing, Condition degraded, RolloutPlan plan) {
+        boolean serving = "True".equals(ready.getStatus());
+        if ("True".equals(degraded.getStatus())) {
+            return serving ? Phase.Degraded : Phase.Failed;
+        }
+        if ("True".equals(progressing.getStatus()) || plan.incoming() != null) {
+            return Phase.Progressing;
+        }
+        return serving ? Phase.Ready : Phase.Pending;
+    }
+
+    private static ArmStatus arm(ModelDeployment md, ModelVersion model, int wanted, ObservedWorkloads observed) {
+        if (model == null) {
+            return null;
+        }
+        ArmStatus arm = new ArmStatus();
+        fill(arm, md, model, wanted, observed);
+        return arm;
+    }
+
+    private static CanaryStatus canary(ModelDeployment md, RolloutPlan plan, int wanted, ObservedWorkloads observed,
+            CanaryStatus previous, Instant now) {
+        if (plan.stable() == null || plan.incoming() == null
+                || plan.stable().version().equals(plan.incoming().version())) {
+            return null;
+        }
+        CanaryStatus canary = new CanaryStatus();
+        fill(canary, md, plan.incoming(), wanted, observed);
+        int stableReady = observed.readyReplicas(plan.stable().version());
+        int canaryReady = observed.readyReplicas(plan.incoming().version());
+        // One Service spans both versions, so the canary's share is its share of ready pods.
+        canary.setWeight(stableReady + canaryReady == 0 ? 0
+                : Math.round(100f * canaryReady / (stableReady + canaryReady)));
+        boolean sameCanary = previous != null && plan.incoming().version().equals(previous.getVersion());
+        canary.setStartedAt(sameCanary && previous.getStartedAt() != null ? previous.getStartedAt()
+                : RFC3339.format(now));
+        return canary;
+    }
+
+    private static void fill(ArmStatus arm, ModelDeployment md, ModelVersion model, int wanted,
+            ObservedWorkloads observed) {
+        arm.setVersion(model.version());
+        arm.setUri(model.uri());
+        arm.setSha256(model.sha256());
+        arm.setDeployment(WorkloadNames.deployment(md, model.version()));
+        arm.setReplicas(wanted);
+        arm.setReadyReplicas(observed.readyReplicas(model.version()));
+    }
+
+    private static List<HistoryEntry> history(ModelDeploymentStatus previous, RolloutPlan plan, int wanted,
+            Instant now) {
+        List<HistoryEntry> history = new ArrayList<>(
+                previous.getHistory() != null ? previous.getHistory() : List.of());
+        ModelVersion replaced = ModelVersion.of(previous.getStable());
+        if (plan.promoted() && replaced != null && !replaced.equals(plan.stable())) {
+            HistoryEntry entry = new HistoryEntry();
+            entry.setVersion(plan.stable().version());
+            entry.setResult(RolloutResult.Promoted);
+            entry.setAt(RFC3339.format(now));
+            entry.setReason("Ready with " + wanted + " pods; replaced version " + replaced.version());
+            history.add(entry);
+        }
+        return history.size() > HISTORY_LIMIT
+                ? new ArrayList<>(history.subList(history.size() - HISTORY_LIMIT, history.size()))
+                : history;
+    }
+
+    private static Condition condition(String type, boolean value, String reason, String message) {
+        return new ConditionBuilder().withType(type).withStatus(value ? "True" : "False").withReason(reason)
+                .withMessage(message).build();
+    }
+
+    /** lastTransitionTime moves only when the condition's status changes. */
+    private static Condition keepTransitionTime(ModelDeploymentStatus previous, Condition next, long generation,
+            Instant now) {
+        Condition before = find(previous, next.getType());
+        boolean unchanged = before != null && next.getStatus().equals(before.getStatus())
+                && before.getLastTransitionTime() != null;
+        next.setLastTransitionTime(unchanged ? before.getLastTransitionTime() : RFC3339.format(now));
+        next.setObservedGeneration(generation);
+        return next;
+    }
+}

@@ -1,0 +1,77 @@
+package io.modelkeeper.operator;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.GenericKubernetesResourceMatcher;
+import io.modelkeeper.api.v1alpha1.ModelDeployment;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Creates, puts back and removes the per-version Deployments of a plan.
+ *
+ * <p>Written by hand rather than as a JOSDK dependent resource: how many versions run, on which
+ * arm and at what size is a rollout decision taken from observed readiness (and, with canaries,
+ * from analysis), so it belongs to the plan, not to a {@code desired()} of the primary alone.
+ * The comparison is JOSDK's own matcher, so it behaves like a dependent resource would.
+ */
+@ApplicationScoped
+public class VersionedDeployments {
+
+    private final OperatorConfig config;
+    private final EventRecorder events;
+
+    public VersionedDeployments(OperatorConfig config, EventRecorder events) {
+        this.config = config;
+        this.events = events;
+    }
+
+    /** Makes the cluster hold exactly the plan's Deployments. */
+    public void apply(ModelDeployment md, RolloutPlan plan, ObservedWorkloads observed,
+            Context<ModelDeployment> context) {
+        for (RolloutPlan.Workload workload : plan.workloads()) {
+            Deployment desired = ModelServerDeployment.desired(md, workload.model(), workload.arm(),
+                    workload.replicas(), config);
+            Deployment actual = observed.deployment(workload.model().version());
+            if (actual == null) {
+                context.resourceOperations().create(desired);
+                events.record(md, EventReason.CREATED, "Created Deployment " + desired.getMetadata().getName()
+                        + " for model version " + workload.model().version());
+            } else if (!GenericKubernetesResourceMatcher.match(desired, actual, true, false, context).matched()) {
+                context.resourceOperations().update(keepForeignMetadata(desired, actual));
+            }
+        }
+        Set<String> kept = plan.workloads().stream().map(w -> w.model().version()).collect(Collectors.toSet());
+        observed.deployments().forEach((version, deployment) -> {
+            if (!kept.contains(version)) {
+                context.getClient().resource(deployment).delete();
+            }
+        });
+    }
+
+    /**
+     * Keeps labels and annotations others put on the object (the Deployment controller's revision
+     * annotation, for one) and the resource version, so the update replaces only what we own.
+     */
+    private static Deployment keepForeignMetadata(Deployment desired, Deployment actual) {
+        desired.getMetadata().setLabels(merged(actual.getMetadata().getLabels(), desired.getMetadata().getLabels()));
+        desired.getMetadata().setAnnotations(
+                merged(actual.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations()));
+        desired.getMetadata().setResourceVersion(actual.getMetadata().getResourceVersion());
+        return desired;
+    }
+
+    private static Map<String, String> merged(Map<String, String> theirs, Map<String, String> ours) {
+        Map<String, String> result = new HashMap<>();
+        if (theirs != null) {
+            result.putAll(theirs);
+        }
+        if (ours != null) {
+            result.putAll(ours);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,54 @@
+package io.modelkeeper.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The operator's own health and Prometheus metrics. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true, setup = CrdInMockServer.class)
+class OperatorEndpointsTest {
+
+    @TestHTTPResource("/q/health/ready")
+    URI ready;
+
+    @TestHTTPResource("/q/metrics")
+    URI metrics;
+
+    @Inject
+    KubernetesClient client;
+
+    private static HttpResponse<String> get(URI uri) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void healthSaysReadyOnceTheOperatorRuns() throws Exception {
+        HttpResponse<String> response = get(ready);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"status\": \"UP\"");
+    }
+
+    @Test
+    void metricsCountReconcilesAndTheirDuration() {
+        new TestCluster(client).models().resource(TestModels.model("metered", "1")).create();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            String body = get(metrics).body();
+            assertThat(body).contains("modelkeeper_operator_reconciles_total{outcome=\"success\"}")
+                    .contains("modelkeeper_operator_reconcile_duration_seconds_bucket")
+                    .contains("modelkeeper_operator_reconcile_duration_seconds_count")
+                    .contains("modelkeeper_operator_events_total{reason=\"Created\",type=\"Normal\"}");
+        });
+    }
+}

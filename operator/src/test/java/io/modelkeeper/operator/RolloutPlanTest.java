@@ -1,0 +1,60 @@
+package io.modelkeeper.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modelkeeper.api.v1alpha1.ModelDeployment;
+import org.junit.jupiter.api.Test;
+
+class RolloutPlanTest {
+
+    private final ModelDeployment md = TestModels.model("fraud", "2");
+    private final ModelVersion v1 = new ModelVersion("1", "https://models.example.com/1", null);
+    private final ModelVersion v2 = new ModelVersion("2", "https://models.example.com/2", null);
+
+    @Test
+    void firstVersionRunsAloneAndBecomesStableWhenReady() {
+        var starting = RolloutPlan.decide(v1, null, 2, TestWorkloads.of(md).deployment("1", 2, 1).observed());
+        assertThat(starting.stable()).isNull();
+        assertThat(starting.incoming()).isEqualTo(v1);
+        assertThat(starting.workloads()).extracting(RolloutPlan.Workload::arm).containsExactly(Arm.STABLE);
+
+        var ready = RolloutPlan.decide(v1, null, 2, TestWorkloads.of(md).deployment("1", 2, 2).observed());
+        assertThat(ready.stable()).isEqualTo(v1);
+        assertThat(ready.incoming()).isNull();
+        assertThat(ready.promoted()).isTrue();
+    }
+
+    @Test
+    void newVersionStartsBesideTheServingOneUntilReady() {
+        var plan = RolloutPlan.decide(v2, v1, 2, TestWorkloads.of(md).deployment("1", 2, 2)
+                .deployment("2", 2, 1).observed());
+        assertThat(plan.stable()).isEqualTo(v1);
+        assertThat(plan.incoming()).isEqualTo(v2);
+        assertThat(plan.workloads()).extracting(w -> w.model().version() + ":" + w.arm())
+                .containsExactly("1:STABLE", "2:CANARY");
+    }
+
+    @Test
+    void readyNewVersionReplacesTheServingOne() {
+        var plan = RolloutPlan.decide(v2, v1, 2, TestWorkloads.of(md).deployment("1", 2, 2)
+                .deployment("2", 2, 2).observed());
+        assertThat(plan.stable()).isEqualTo(v2);
+        assertThat(plan.promoted()).isTrue();
+        assertThat(plan.workloads()).extracting(w -> w.model().version()).containsExactly("2");
+    }
+
+    @Test
+    void deploymentThatHasNotSeenItsLatestSpecIsNotReady() {
+        var observed = TestWorkloads.of(md).deployment("2", 2, 2).observed();
+        observed.deployment("2").getMetadata().setGeneration(2L);
+        assertThat(observed.isReady("2", 2)).isFalse();
+    }
+
+    @Test
+    void revertingToTheServingVersionDropsTheNewOne() {
+        var plan = RolloutPlan.decide(v1, v1, 2, TestWorkloads.of(md).deployment("1", 2, 2)
+                .deployment("2", 2, 0).observed());
+        assertThat(plan.incoming()).isNull();
+        assertThat(plan.workloads()).extracting(w -> w.model().version()).containsExactly("1");
+    }
+}

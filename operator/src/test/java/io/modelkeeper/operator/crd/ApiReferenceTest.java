@@ -1,0 +1,51 @@
+package io.modelkeeper.operator.crd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The README's API reference names every field of the CRD, so it cannot silently fall behind. */
+class ApiReferenceTest {
+
+    private static final Set<String> KUBERNETES_TYPES = Set.of(
+            "spec.serving.resources", "spec.serving.affinity", "spec.serving.tolerations", "status.conditions");
+
+    @Test
+    void readmeDocumentsEveryField() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        JsonNode schema = CrdValidator.committed().schema();
+        List<String> fields = new ArrayList<>();
+        collect(schema.path("properties").path("spec"), "spec", fields);
+        collect(schema.path("properties").path("status"), "status", fields);
+
+        assertThat(fields).hasSizeGreaterThan(50);
+        assertThat(fields).as("fields missing from the README's ModelDeployment API reference")
+                .allSatisfy(field -> assertThat(readme).contains("`" + field + "`"));
+    }
+
+    private static void collect(JsonNode schema, String path, List<String> fields) {
+        JsonNode properties = schema.path("properties");
+        for (Iterator<String> names = properties.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            JsonNode property = properties.get(name);
+            String field = path + "." + name;
+            fields.add(field);
+            if (KUBERNETES_TYPES.contains(field)) {
+                continue;
+            }
+            if (property.has("items")) {
+                collect(property.get("items"), field + "[]", fields);
+            } else {
+                collect(property, field, fields);
+            }
+        }
+    }
+}
