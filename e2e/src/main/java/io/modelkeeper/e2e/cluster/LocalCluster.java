@@ -1,0 +1,186 @@
+package io.modelkeeper.e2e.cluster;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.modelkeeper.e2e.api.LocalApiServer;
+import io.modelkeeper.e2e.node.NodeConfig;
+import io.modelkeeper.e2e.node.NodeSimulator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The whole system on one machine: the local API server, the model repository, the node simulator
+ * and the operator's packaged jar. Closing it stops every process it started.
+ */
+public final class LocalCluster implements AutoCloseable {
+
+  /** Where things are: the project checkout and the state directory for kubeconfig, pids and logs. */
+  public record Layout(Path projectDir, Path stateDir) {
+
+    public Layout {
+      // Pod processes run in their own directories: every path handed to them must be absolute.
+      projectDir = projectDir.toAbsolutePath().normalize();
+      stateDir = stateDir.toAbsolutePath().normalize();
+    }
+
+    public Path modelServerJar() {
+      return projectDir.resolve("model-server/target/quarkus-app/quarkus-run.jar");
+    }
+
+    public Path operatorJar() {
+      return projectDir.resolve("operator/target/quarkus-app/quarkus-run.jar");
+    }
+
+    public Path crdDir() {
+      return projectDir.resolve("crds");
+    }
+
+    public Path modelsDir() {
+      return projectDir.resolve("examples/models");
+    }
+
+    public Path examplesDir() {
+      return projectDir.resolve("e2e/examples");
+    }
+
+    public Path kubeconfig() {
+      return stateDir.resolve("kubeconfig");
+    }
+
+    public Path operatorLog() {
+      return stateDir.resolve("logs/operator.log");
+    }
+
+    public Path pidDir() {
+      return stateDir.resolve("pids");
+    }
+
+    public Path kubectlCache() {
+      return stateDir.resolve("kubectl-cache");
+    }
+
+    /** Guesses the project from the working directory (the checkout or its e2e/ module). */
+    public static Layout fromWorkingDirectory(Path stateDir) {
+      Path here = Path.of("").toAbsolutePath();
+      Path project = Files.isDirectory(here.resolve("e2e")) ? here : here.getParent();
+      return new Layout(project, stateDir == null ? project.resolve("e2e/.local") : stateDir);
+    }
+  }
+
+  private final Layout layout;
+  private final List<AutoCloseable> started = new ArrayList<>();
+  private LocalApiServer api;
+  private ModelRepository repository;
+  private KubernetesClient client;
+  private NodeSimulator node;
+  private OperatorProcess operator;
+
+  private LocalCluster(Layout layout) {
+    this.layout = layout;
+  }
+
+  /**
+   * Starts everything, reporting each step to {@code progress}. Anything started before a failure
+   * is stopped again before the exception leaves.
+   */
+  public static LocalCluster start(Layout layout, boolean withOperator, Consumer<String> progress) {
+    requireFile(layout.modelServerJar(), "model-server jar");
+    LocalCluster cluster = new LocalCluster(layout);
+    try {
+      Files.createDirectories(layout.stateDir());
+      cluster.api = cluster.keep(LocalApiServer.start(layout.crdDir(), layout.stateDir().resolve("pods")));
+      cluster.api.writeKubeconfig(layout.kubeconfig());
+      progress.accept("API server      " + cluster.api.url() + "  (kubeconfig " + layout.kubeconfig() + ")");
+      cluster.repository = cluster.keep(ModelRepository.start(layout.modelsDir()));
+      progress.accept("model repository " + cluster.repository.url() + "  (serving " + layout.modelsDir() + ")");
+      cluster.client = cluster.keep(new KubernetesClientBuilder()
+          .withConfig(Config.fromKubeconfig(Files.readString(layout.kubeconfig()))).build());
+      cluster.node = cluster.keep(NodeSimulator.start(cluster.client,
+          NodeConfig.defaults(layout.modelServerJar(), layout.stateDir())));
+      progress.accept("node simulator  pods get 127.0.0.2, .3, ...; pod files under " + layout.stateDir().resolve("pods"));
+      if (withOperator) {
+        progress.accept("operator        starting " + layout.operatorJar() + " ...");
+        cluster.operator = cluster.keep(OperatorProcess.start(layout.operatorJar(), layout.kubeconfig(),
+            layout.operatorLog(), layout.pidDir(), Duration.ofSeconds(90)));
+        progress.accept("operator        ready (pid " + cluster.operator.pid() + ", log " + layout.operatorLog() + ")");
+      }
+      return cluster;
+    } catch (IOException e) {
+      cluster.close();
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  private static void requireFile(Path file, String what) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalStateException(what + " not found: " + file + " (build it: ./mvnw -B -DskipTests package)");
+    }
+  }
+
+  private <T extends AutoCloseable> T keep(T component) {
+    started.add(component);
+    return component;
+  }
+
+  public Layout layout() {
+    return layout;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public ModelRepository repository() {
+    return repository;
+  }
+
+  public NodeSimulator node() {
+    return node;
+  }
+
+  public OperatorProcess operator() {
+    return operator;
+  }
+
+  public Kubectl kubectl() {
+    Path binary = Kubectl.find();
+    if (binary == null) {
+      throw new IllegalStateException("kubectl is not installed");
+    }
+    return new Kubectl(binary, layout.kubeconfig(), layout.kubectlCache());
+  }
+
+  /** An example from {@code e2e/examples/} with the model repository's URL filled in. */
+  public String example(String file) {
+    try {
+      return Files.readString(layout.examplesDir().resolve(file), StandardCharsets.UTF_8)
+          .replace("{{MODEL_REPOSITORY}}", repository.url());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Stops in reverse order of start: the operator first, the API server last. */
+  @Override
+  public void close() {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        System.err.println("stopping " + started.get(i).getClass().getSimpleName() + " failed: " + e);
+      }
+    }
+    started.clear();
+  }
+}

@@ -1,0 +1,201 @@
+package io.modelkeeper.e2e.demo;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.modelkeeper.e2e.cluster.Kubectl;
+import io.modelkeeper.e2e.cluster.LocalCluster;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The one-command demo: starts the local cluster, applies the fraud example, sends inference and
+ * labelled feedback, shows a version whose model cannot be fetched while the serving one goes on,
+ * rolls back, deletes, and stops everything, printing a timeline of what happens.
+ */
+public final class Demo {
+
+  private static final String MODEL = "fraud";
+  private static final Duration PATIENCE = Duration.ofMinutes(5);
+
+  private final LocalCluster.Layout layout;
+  private final Timeline timeline;
+  private final PrintStream out;
+  private LocalCluster cluster;
+  private ClusterWatch watch;
+  private Kubectl kubectl;
+
+  public Demo(LocalCluster.Layout layout, PrintStream out) {
+    this.layout = layout;
+    this.out = out;
+    this.timeline = new Timeline(out);
+  }
+
+  /** Runs the demo; 0 when every step did what it should. Ctrl-C stops everything too. */
+  public int run() {
+    Thread stopOnInterrupt = new Thread(this::stop, "demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
+    try {
+      steps();
+      return 0;
+    } catch (DemoFailure | IllegalStateException e) {
+      timeline.clearProgress();
+      out.println();
+      out.println("demo failed: " + e.getMessage());
+      out.println("logs: operator " + layout.operatorLog() + ", pods under " + layout.stateDir().resolve("pods"));
+      return 1;
+    } finally {
+      stop();
+      Runtime.getRuntime().removeShutdownHook(stopOnInterrupt);
+    }
+  }
+
+  private void steps() {
+    timeline.step("starting the local cluster (API server, model repository, node, operator)");
+    cluster = LocalCluster.start(layout, true, timeline::event);
+    kubectl = cluster.kubectl();
+    watch = new ClusterWatch(cluster.client(), timeline).start();
+
+    timeline.step("kubectl apply -f e2e/examples/fraud.yaml  (the manifests/examples/cpu-model.yaml fraud model,"
+        + " fetched from the local model repository)");
+    timeline.detail(kubectl.runWithInput(cluster.example("fraud.yaml"), "apply", "--validate=false", "-f", "-")
+        .orThrow().strip());
+    awaitReady(2);
+    List<String> pods = readyPodAddresses("1");
+
+    timeline.step("traffic: 400 inference requests spread over the " + pods.size() + " pods, as the Service would");
+    TrafficRun traffic = new TrafficRun(42);
+    report(traffic.send(MODEL, pods, 400, "demo"));
+    timeline.step("labelled feedback: the true label of every request, to the pod that answered it");
+    traffic.sendFeedback(MODEL).forEach(timeline::detail);
+    traffic.quality(MODEL, pods).forEach(timeline::detail);
+
+    timeline.step("kubectl get md,deploy,pods -o wide");
+    kubectl.run("get", "md,deploy,pods", "-o", "wide").orThrow().lines().forEach(timeline::detail);
+
+    timeline.step("new version 2 whose model URL does not exist: kubectl patch md fraud --type=merge ...");
+    String missing = cluster.repository().url() + "/fraud/2/model.onnx";
+    kubectl.run("patch", "md", MODEL, "--type=merge", "-p",
+        "{\"spec\":{\"model\":{\"version\":\"2\",\"uri\":\"" + missing + "\",\"sha256\":null}}}").orThrow();
+    waitFor("the operator to report the failed fetch", () -> conditionWithReason("ModelFetchFailed"));
+    timeline.step("version 1 keeps serving while version 2 cannot start");
+    report(traffic.send(MODEL, readyPodAddresses("1"), 100, "during-v2"));
+
+    timeline.step("roll back: kubectl apply -f e2e/examples/fraud.yaml (version 1 again)");
+    timeline.detail(kubectl.runWithInput(cluster.example("fraud.yaml"), "apply", "--validate=false", "-f", "-")
+        .orThrow().strip());
+    waitFor("version 2's Deployment to go", () ->
+        cluster.client().apps().deployments().withName(MODEL + "-2").get() == null ? "gone" : null);
+    awaitReady(2);
+
+    timeline.step("kubectl delete md fraud");
+    timeline.detail(kubectl.run("delete", "md", MODEL).orThrow().strip());
+    waitFor("its pods and their processes to stop", () -> cluster.client().pods().list().getItems().isEmpty()
+        && cluster.node().runningPods().isEmpty() && !cluster.node().stoppingPods() ? "none left" : null);
+
+    timeline.step("stopping the local cluster");
+    stop();
+    timeline.event("done in " + String.format("%.0f", timeline.seconds()) + " s; processes left running: "
+        + leftoverProcesses());
+  }
+
+  private void report(TrafficRun.Outcome outcome) {
+    timeline.detail(outcome.ok() + "/" + outcome.sent() + " answered, p50 " + String.format("%.1f", outcome.p50Millis())
+        + " ms, p99 " + String.format("%.1f", outcome.p99Millis()) + " ms, per pod " + outcome.perPod());
+    timeline.detail(String.format("accuracy of the answers against the true labels: %.3f", outcome.accuracy()));
+    outcome.failures().forEach(f -> timeline.detail("failed: " + f));
+    if (outcome.ok() != outcome.sent()) {
+      throw new DemoFailure(outcome.sent() - outcome.ok() + " inference requests failed");
+    }
+  }
+
+  private void awaitReady(int replicas) {
+    waitFor(MODEL + " to be Ready with " + replicas + " pods", () -> {
+      GenericKubernetesResource md = cluster.client().genericKubernetesResources(ClusterWatch.MODEL_DEPLOYMENTS)
+          .withName(MODEL).get();
+      boolean ready = md != null && ClusterWatch.describe(md).contains("Ready=True");
+      return ready && readyPodAddresses(null).size() >= replicas ? "ready" : null;
+    });
+  }
+
+  private String conditionWithReason(String reason) {
+    GenericKubernetesResource md = cluster.client().genericKubernetesResources(ClusterWatch.MODEL_DEPLOYMENTS)
+        .withName(MODEL).get();
+    return md != null && ClusterWatch.describe(md).contains("(" + reason + ")") ? reason : null;
+  }
+
+  private List<String> readyPodAddresses(String version) {
+    return cluster.client().pods().withLabel("modelkeeper.io/deployment", MODEL).list().getItems().stream()
+        .filter(p -> version == null || version.equals(p.getMetadata().getLabels().get("modelkeeper.io/version")))
+        .filter(Demo::ready)
+        .map(p -> p.getStatus().getPodIP())
+        .sorted()
+        .toList();
+  }
+
+  private static boolean ready(Pod pod) {
+    return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
+        .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /** Polls {@code check} (non-null means done) with a progress line; fails after the patience runs out. */
+  private void waitFor(String what, Supplier<String> check) {
+    Instant begin = Instant.now();
+    while (Duration.between(begin, Instant.now()).compareTo(PATIENCE) < 0) {
+      if (check.get() != null) {
+        timeline.clearProgress();
+        return;
+      }
+      long pods = cluster.client().pods().list().getItems().stream().filter(Demo::ready).count();
+      timeline.progress("waiting for " + what + " (" + Duration.between(begin, Instant.now()).toSeconds()
+          + " s, " + pods + " pods ready)");
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new DemoFailure("interrupted while waiting for " + what);
+      }
+    }
+    throw new DemoFailure("gave up after " + PATIENCE.toMinutes() + " min waiting for " + what);
+  }
+
+  private synchronized void stop() {
+    if (watch != null) {
+      watch.close();
+      watch = null;
+    }
+    if (cluster != null) {
+      cluster.close();
+      cluster = null;
+    }
+  }
+
+  /** Processes whose pid files are still there, and alive, after the stop. */
+  private String leftoverProcesses() {
+    try (Stream<java.nio.file.Path> files = Files.exists(layout.pidDir()) ? Files.list(layout.pidDir()) : Stream.empty()) {
+      long alive = files.map(f -> {
+        try {
+          return Long.parseLong(Files.readString(f).strip());
+        } catch (IOException | NumberFormatException e) {
+          return -1L;
+        }
+      }).filter(pid -> pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).count();
+      return alive == 0 ? "none" : alive + " (see " + layout.pidDir() + ")";
+    } catch (IOException e) {
+      return "unknown (" + e.getMessage() + ")";
+    }
+  }
+
+  /** A demo step that did not happen as it should. */
+  private static final class DemoFailure extends RuntimeException {
+    DemoFailure(String message) {
+      super(message);
+    }
+  }
+
+}

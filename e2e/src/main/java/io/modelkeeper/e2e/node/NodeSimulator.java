@@ -1,0 +1,218 @@
+package io.modelkeeper.e2e.node;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The part of Kubernetes the local cluster lacks: a Deployment controller, a kubelet that runs each
+ * pod's containers as local processes on the pod's own loopback address, and an owner-reference
+ * garbage collector. Informers on Deployments and Pods wake it; each pass reads the API server
+ * afresh, so it never acts on a stale cache.
+ */
+public final class NodeSimulator implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(NodeSimulator.class.getName());
+  private static final Duration RESYNC = Duration.ofSeconds(1);
+  private static final Duration SWEEP = Duration.ofSeconds(2);
+
+  private final KubernetesClient client;
+  private final NodeConfig config;
+  private final DeploymentController deployments;
+  private final OwnerCollector collector;
+  private final PodAddresses addresses = new PodAddresses();
+  private final Map<String, RunningPod> pods = new ConcurrentHashMap<>();
+  private final Set<Thread> stopping = ConcurrentHashMap.newKeySet();
+  private final SynchronousQueue<Boolean> wakeUp = new SynchronousQueue<>();
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final Thread loop;
+  private volatile boolean closed;
+  private Instant lastSweep = Instant.EPOCH;
+
+  private record RunningPod(String uid, PodRunner runner, Thread thread) {}
+
+  private NodeSimulator(KubernetesClient client, NodeConfig config) {
+    this.client = client;
+    this.config = config;
+    this.deployments = new DeploymentController(client);
+    this.collector = new OwnerCollector(client);
+    this.loop = new Thread(this::runLoop, "node-simulator");
+  }
+
+  /** Starts watching; the client stays the caller's. */
+  public static NodeSimulator start(KubernetesClient client, NodeConfig config) {
+    NodeSimulator node = new NodeSimulator(client, config);
+    ResourceEventHandler<Object> wake = new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Object obj) {
+        node.wakeUp.offer(true);
+      }
+
+      @Override
+      public void onUpdate(Object oldObj, Object newObj) {
+        node.wakeUp.offer(true);
+      }
+
+      @Override
+      public void onDelete(Object obj, boolean deletedFinalStateUnknown) {
+        node.wakeUp.offer(true);
+      }
+    };
+    node.informers.add(client.apps().deployments().inAnyNamespace().inform(castHandler(wake)));
+    node.informers.add(client.pods().inAnyNamespace().inform(castHandler(wake)));
+    node.loop.start();
+    return node;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> ResourceEventHandler<T> castHandler(ResourceEventHandler<Object> handler) {
+    return (ResourceEventHandler<T>) (ResourceEventHandler<?>) handler;
+  }
+
+  private void runLoop() {
+    while (!closed) {
+      try {
+        pass();
+        wakeUp.poll(RESYNC.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        if (!closed) {
+          LOG.log(Level.WARNING, "node simulator pass failed; retrying", e);
+          sleepQuietly();
+        }
+      }
+    }
+  }
+
+  private void pass() {
+    List<Deployment> allDeployments = client.apps().deployments().inAnyNamespace().list().getItems();
+    List<Pod> allPods = client.pods().inAnyNamespace().list().getItems();
+    for (Deployment deployment : allDeployments) {
+      if (deployment.getMetadata().getDeletionTimestamp() == null) {
+        String uid = deployment.getMetadata().getUid();
+        deployments.sync(deployment, allPods.stream()
+            .filter(p -> p.getMetadata().getOwnerReferences() != null && p.getMetadata().getOwnerReferences()
+                .stream().anyMatch(o -> Objects.equals(uid, o.getUid())))
+            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+            .toList());
+      }
+    }
+    runPods(client.pods().inAnyNamespace().list().getItems());
+    if (Duration.between(lastSweep, Instant.now()).compareTo(SWEEP) >= 0) {
+      lastSweep = Instant.now();
+      if (collector.sweep() > 0) {
+        runPods(client.pods().inAnyNamespace().list().getItems());
+      }
+    }
+  }
+
+  /** Starts a runner for each new pod and stops the runners of pods that are gone. */
+  private void runPods(List<Pod> current) {
+    Set<String> alive = new HashSet<>();
+    for (Pod pod : current) {
+      if (pod.getMetadata().getDeletionTimestamp() != null) {
+        continue;
+      }
+      String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+      alive.add(key + "@" + pod.getMetadata().getUid());
+      pods.computeIfAbsent(key, k -> startPod(pod));
+    }
+    for (var entry : pods.entrySet()) {
+      if (!alive.contains(entry.getKey() + "@" + entry.getValue().uid())) {
+        stopPod(entry.getKey(), entry.getValue());
+      }
+    }
+  }
+
+  private RunningPod startPod(Pod pod) {
+    String ip = addresses.take();
+    PodRunner runner = new PodRunner(client, PodContext.create(pod, ip, config));
+    Thread thread = new Thread(runner, "pod-" + pod.getMetadata().getName());
+    thread.setDaemon(true);
+    thread.start();
+    LOG.fine(() -> "started pod " + pod.getMetadata().getName() + " on " + ip);
+    return new RunningPod(pod.getMetadata().getUid(), runner, thread);
+  }
+
+  private void stopPod(String key, RunningPod running) {
+    pods.remove(key, running);
+    running.runner().stop();
+    // Stopping waits out the grace period; the address is free only once the process is gone.
+    stopping.add(running.thread());
+    Thread reaper = new Thread(() -> {
+      try {
+        running.thread().join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      stopping.remove(running.thread());
+      addresses.give(running.runner().ip());
+    }, "stop-" + key);
+    reaper.setDaemon(true);
+    reaper.start();
+  }
+
+  /** Pods this node runs now, as namespace/name. */
+  public Set<String> runningPods() {
+    return Set.copyOf(pods.keySet());
+  }
+
+  /** True while a deleted pod's processes are still being stopped. */
+  public boolean stoppingPods() {
+    return stopping.stream().anyMatch(Thread::isAlive);
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  private void sleepQuietly() {
+    try {
+      Thread.sleep(RESYNC.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops every pod process and waits for them to end. */
+  @Override
+  public void close() {
+    closed = true;
+    loop.interrupt();
+    informers.forEach(SharedIndexInformer::close);
+    try {
+      loop.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<RunningPod> running = new ArrayList<>(pods.values());
+    pods.clear();
+    running.forEach(p -> p.runner().stop());
+    List<Thread> threads = new ArrayList<>(stopping);
+    running.forEach(p -> threads.add(p.thread()));
+    for (Thread thread : threads) {
+      try {
+        // A runner stops its processes with SIGTERM, then SIGKILL after 10 s.
+        thread.join(15_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

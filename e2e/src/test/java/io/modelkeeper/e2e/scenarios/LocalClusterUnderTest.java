@@ -1,0 +1,84 @@
+package io.modelkeeper.e2e.scenarios;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelkeeper.e2e.cluster.Kubectl;
+import io.modelkeeper.e2e.cluster.LocalCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The local cluster started in the test JVM (API server, model repository, node) plus the operator jar. */
+final class LocalClusterUnderTest implements ClusterUnderTest {
+
+  private final LocalCluster cluster;
+
+  private LocalClusterUnderTest(LocalCluster cluster) {
+    this.cluster = cluster;
+  }
+
+  static LocalClusterUnderTest start(Path projectDir, Path stateDir) {
+    return new LocalClusterUnderTest(LocalCluster.start(new LocalCluster.Layout(projectDir, stateDir), true,
+        line -> System.out.println("[local cluster] " + line)));
+  }
+
+  LocalCluster cluster() {
+    return cluster;
+  }
+
+  @Override
+  public KubernetesClient client() {
+    return cluster.client();
+  }
+
+  @Override
+  public Kubectl kubectl() {
+    return cluster.kubectl();
+  }
+
+  @Override
+  public String modelBaseUrl() {
+    return cluster.repository().url();
+  }
+
+  @Override
+  public Path modelsDir() {
+    return cluster.layout().modelsDir();
+  }
+
+  @Override
+  public String podBaseUrl(Pod pod) {
+    return "http://" + pod.getStatus().getPodIP() + ":8080";
+  }
+
+  @Override
+  public boolean runsLocalProcesses() {
+    return true;
+  }
+
+  @Override
+  public String diagnostics() {
+    StringBuilder text = new StringBuilder("--- operator log (last 80 lines) ---\n");
+    text.append(cluster.operator() == null ? "(no operator)" : cluster.operator().tail(80)).append('\n');
+    Path pods = cluster.layout().stateDir().resolve("pods");
+    if (Files.isDirectory(pods)) {
+      try (Stream<Path> logs = Files.walk(pods, 2)) {
+        for (Path log : logs.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
+          List<String> lines = Files.readAllLines(log);
+          text.append("--- ").append(pods.relativize(log)).append(" (last 20 lines) ---\n")
+              .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()))).append('\n');
+        }
+      } catch (IOException e) {
+        text.append("(cannot read pod logs: ").append(e.getMessage()).append(")\n");
+      }
+    }
+    return text.toString();
+  }
+
+  @Override
+  public void close() {
+    cluster.close();
+  }
+}
