@@ -20,6 +20,9 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.modelkeeper.api.v1alpha1.Conditions;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
+import io.modelkeeper.api.v1alpha1.Durations;
+import io.modelkeeper.operator.metrics.MetricsSource;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -38,13 +41,19 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     private final VersionedDeployments deployments;
     private final EventRecorder events;
     private final OperatorMetrics metrics;
+    private final MetricsSource armMetrics;
+    private final TrafficRouting traffic;
+    private final RolloutMetrics rolloutMetrics;
 
     public ModelDeploymentReconciler(OperatorConfig config, VersionedDeployments deployments, EventRecorder events,
-            OperatorMetrics metrics) {
+            OperatorMetrics metrics, MetricsSource armMetrics, TrafficRouting traffic, RolloutMetrics rolloutMetrics) {
         this.config = config;
         this.deployments = deployments;
         this.events = events;
         this.metrics = metrics;
+        this.armMetrics = armMetrics;
+        this.traffic = traffic;
+        this.rolloutMetrics = rolloutMetrics;
     }
 
     @Override
@@ -89,12 +98,27 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                     RolloutPlan.hold(serving), observed, diagnose(md, serving, observed), problem));
         }
 
-        RolloutPlan plan = RolloutPlan.decide(ModelVersion.of(md.getSpec().getModel()), serving,
-                md.getSpec().getServing().getReplicas(), observed);
+        Instant now = Instant.now();
+        RolloutPlan plan = plan(md, serving, observed, now);
         deployments.apply(md, plan, observed, context);
+        traffic.apply(md, plan, observed, context);
+        rolloutMetrics.recordRollout(md, plan.rollout());
 
         return writeStatus(md, context, new StatusAggregator.Findings(plan, observed,
                 diagnose(md, plan.stable(), observed), diagnose(md, plan.incoming(), observed)));
+    }
+
+    /** The first version and a new file under the serving version need no canary; a new version does. */
+    private RolloutPlan plan(ModelDeployment md, ModelVersion serving, ObservedWorkloads observed, Instant now) {
+        ModelVersion wanted = ModelVersion.of(md.getSpec().getModel());
+        if (serving == null || serving.version().equals(wanted.version())) {
+            RolloutPlan plan = RolloutPlan.decide(wanted, serving, md.getSpec().getServing().getReplicas(), observed);
+            return plan.with(CanaryRollout.withoutCanary(md, serving, now));
+        }
+        Duration interval = Durations.parse(md.getSpec().getRollout().getAnalysis().getInterval());
+        return CanaryRollout.plan(md, serving, observed,
+                version -> armMetrics.read(md, version, observed.podsOf(version), interval),
+                model -> diagnose(md, model, observed), now);
     }
 
     @Override
@@ -121,6 +145,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             StatusAggregator.Findings findings) {
         ModelDeploymentStatus next = StatusAggregator.build(md, findings, Instant.now());
         recordTransitions(md, next);
+        rolloutMetrics.recordStatus(md, next);
         UpdateControl<ModelDeployment> control;
         if (sameStatus(context, md.getStatus(), next)) {
             control = UpdateControl.noUpdate();
@@ -128,8 +153,26 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             md.setStatus(next);
             control = UpdateControl.patchStatus(md);
         }
-        // Never wait inside a reconcile: look again later, even if no event arrives.
-        return control.rescheduleAfter(config.reconcileInterval());
+        // Never wait inside a reconcile: look again later, even if no event arrives; a running
+        // canary is looked at again when its next check is due.
+        return control.rescheduleAfter(nextLook(md, next, Instant.now()));
+    }
+
+    private Duration nextLook(ModelDeployment md, ModelDeploymentStatus status, Instant now) {
+        Duration fallback = config.reconcileInterval();
+        if (status.getCanary() == null || CanaryRollout.promoting(status.getCanary())) {
+            return fallback;
+        }
+        if (status.getCanary().getAnalysis() == null || status.getCanary().getAnalysis().getCheckedAt() == null) {
+            return Duration.ofSeconds(1);
+        }
+        Instant due = Instant.parse(status.getCanary().getAnalysis().getCheckedAt())
+                .plus(Durations.parse(md.getSpec().getRollout().getAnalysis().getInterval()));
+        Duration wait = Duration.between(now, due);
+        if (wait.compareTo(Duration.ofSeconds(1)) < 0) {
+            return Duration.ofSeconds(1);
+        }
+        return wait.compareTo(fallback) < 0 ? wait : fallback;
     }
 
     private void recordTransitions(ModelDeployment md, ModelDeploymentStatus next) {

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The operator's own settings (application.properties, or MODELKEEPER_* environment variables). */
 @ConfigMapping(prefix = "modelkeeper")
@@ -22,6 +23,10 @@ public interface OperatorConfig {
     @WithName("reconcile-interval")
     @WithDefault("60s")
     Duration reconcileInterval();
+
+    /** Prometheus used by ModelDeployments whose spec.monitoring.provider is prometheus and names no URL. */
+    @WithName("prometheus-url")
+    Optional<String> prometheusUrl();
 
     /** Settings of the model-server pods. */
     interface ModelServer {

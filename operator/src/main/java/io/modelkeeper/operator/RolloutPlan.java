@@ -3,16 +3,22 @@ package io.modelkeeper.operator;
 import java.util.List;
 
 /**
- * Which versions run, on which arm and with how many pods. The minimal rule until canary steps
- * arrive: a new version starts full-size beside the serving one, and the serving one is removed
- * only once the new one is ready, so a bad version never takes the serving one down.
+ * Which versions run, on which arm and with how many pods. This class holds the rules without a
+ * canary: the first version, and a new file under the same version (rolled in place, as one
+ * Deployment name serves one version). A new version is a canary: see {@link CanaryRollout}.
  *
  * @param stable the version that serves (null before any version was ready)
  * @param incoming the version starting beside it, or null
  * @param promoted true when {@code stable} became the serving version in this reconcile
- * @param workloads the Deployments that must exist; every other version's Deployment goes
+ * @param workloads the Deployments that must exist; every other version's Deployment is drained
+ * @param rollout the canary's record for status, or null to keep what status holds
  */
-public record RolloutPlan(ModelVersion stable, ModelVersion incoming, boolean promoted, List<Workload> workloads) {
+public record RolloutPlan(ModelVersion stable, ModelVersion incoming, boolean promoted, List<Workload> workloads,
+        RolloutState rollout) {
+
+    public RolloutPlan(ModelVersion stable, ModelVersion incoming, boolean promoted, List<Workload> workloads) {
+        this(stable, incoming, promoted, workloads, null);
+    }
 
     /** One versioned Deployment to keep. */
     public record Workload(ModelVersion model, Arm arm, int replicas) {
@@ -20,7 +26,8 @@ public record RolloutPlan(ModelVersion stable, ModelVersion incoming, boolean pr
 
     /**
      * Decides from the wanted version (spec), the serving one (status.stable) and whether the
-     * wanted one's Deployment is ready.
+     * wanted one's Deployment is ready, when no canary is involved: no version serves yet, or
+     * the wanted one has the serving one's version.
      */
     public static RolloutPlan decide(ModelVersion wanted, ModelVersion serving, int replicas,
             ObservedWorkloads observed) {
@@ -32,18 +39,18 @@ public record RolloutPlan(ModelVersion stable, ModelVersion incoming, boolean pr
         if (serving.equals(wanted)) {
             return new RolloutPlan(serving, null, false, List.of(new Workload(serving, Arm.STABLE, replicas)));
         }
-        if (wantedReady && !serving.version().equals(wanted.version())) {
-            return new RolloutPlan(wanted, null, true, List.of(new Workload(wanted, Arm.STABLE, replicas)));
+        if (!serving.version().equals(wanted.version())) {
+            throw new IllegalArgumentException("a new version is a canary: use CanaryRollout");
         }
-        if (serving.version().equals(wanted.version())) {
-            // Same version, new file: one Deployment name, so it is rolled in place; the
-            // Deployment's surge-only strategy keeps the old pods until new ones are ready.
-            return new RolloutPlan(wantedReady ? wanted : serving, wantedReady ? null : wanted, wantedReady,
-                    List.of(new Workload(wanted, Arm.STABLE, replicas)));
-        }
-        return new RolloutPlan(serving, wanted, false, List.of(
-                new Workload(serving, Arm.STABLE, replicas),
-                new Workload(wanted, Arm.CANARY, replicas)));
+        // Same version, new file: one Deployment name, so it is rolled in place; the
+        // Deployment's surge-only strategy keeps the old pods until new ones are ready.
+        return new RolloutPlan(wantedReady ? wanted : serving, wantedReady ? null : wanted, wantedReady,
+                List.of(new Workload(wanted, Arm.STABLE, replicas)));
+    }
+
+    /** The same plan with the rollout's record for status. */
+    public RolloutPlan with(RolloutState state) {
+        return new RolloutPlan(stable, incoming, promoted, workloads, state);
     }
 
     /** Keeps what runs untouched, used while the spec is invalid. */

@@ -24,7 +24,8 @@ public final class SpecValidator {
             SpecValidator::cudaNeedsGpus,
             SpecValidator::durations,
             SpecValidator::stepsIncreasing,
-            SpecValidator::gatewayNeedsRoute);
+            SpecValidator::gatewayNeedsRoute,
+            SpecValidator::gpuBudgetFitsOnePod);
 
     private SpecValidator() {
     }
@@ -117,6 +118,16 @@ public final class SpecValidator {
                         + " for example [{weight: 10, duration: 2m}, {weight: 50, duration: 5m}]");
             }
             previous = weight;
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> gpuBudgetFitsOnePod(ModelDeploymentSpec spec) {
+        Integer budget = spec.getRollout().getMaxExtraGpus();
+        int gpus = spec.getServing().getGpus();
+        if (budget != null && gpus > 0 && budget < gpus) {
+            return Optional.of("spec.rollout.maxExtraGpus (" + budget + ") must be at least spec.serving.gpus ("
+                    + gpus + "), or no canary pod fits; for example maxExtraGpus: " + gpus);
         }
         return Optional.empty();
     }

@@ -46,19 +46,50 @@ public final class StatusAggregator {
         status.setObservedGeneration(generation);
         status.setEndpoint(WorkloadNames.endpoint(md));
         status.setStable(arm(md, plan.stable(), wanted, findings.observed()));
-        status.setCanary(canary(md, plan, wanted, findings.observed(), previous.getCanary(), now));
+        RolloutState rollout = plan.rollout();
+        status.setCanary(rollout != null ? CanaryReport.of(md, plan, findings.observed()) : previous.getCanary());
+        status.setRejected(rollout != null ? rollout.rejected() : previous.getRejected());
+        status.setManualActions(rollout != null ? rollout.manualActions() : previous.getManualActions());
         status.setMetrics(previous.getMetrics());
         status.setHistory(history(previous, plan, wanted, now));
 
         Condition ready = ready(md, plan, wanted, findings);
-        Condition progressing = progressing(plan, wanted, findings);
+        Condition progressing = status.getCanary() != null ? canaryProgress(status.getCanary(), plan)
+                : status.getRejected() != null ? rejectedProgress(status)
+                : progressing(plan, wanted, findings);
         Condition degraded = degraded(findings);
         status.setConditions(List.of(
                 keepTransitionTime(previous, ready, generation, now),
                 keepTransitionTime(previous, progressing, generation, now),
                 keepTransitionTime(previous, degraded, generation, now)));
         status.setPhase(phase(ready, progressing, degraded, plan));
+        if (status.getPhase() == Phase.Progressing && CanaryRollout.promoting(status.getCanary())) {
+            status.setPhase(Phase.Promoting);
+        } else if (status.getPhase() == Phase.Ready && status.getRejected() != null
+                && findings.observed().deployment(status.getRejected().getVersion()) != null) {
+            status.setPhase(Phase.RollingBack);
+        }
         return status;
+    }
+
+    private static Condition canaryProgress(CanaryStatus canary, RolloutPlan plan) {
+        String decision = canary.getAnalysis() == null ? "" : canary.getAnalysis().getDecision();
+        String reason = canary.getAnalysis() == null ? "" : canary.getAnalysis().getReason();
+        String where = CanaryRollout.promoting(canary) ? "is being promoted"
+                : "is at step " + (canary.getStep() + 1) + " with " + canary.getWeight() + "% of traffic";
+        return condition(Conditions.PROGRESSING, true, Conditions.REASON_ROLLING_OUT, "Canary version "
+                + canary.getVersion() + " " + where + " beside version " + plan.stable().version()
+                + "; last decision " + decision + ": " + reason);
+    }
+
+    private static Condition rejectedProgress(ModelDeploymentStatus status) {
+        HistoryEntry last = status.getHistory().isEmpty() ? null : status.getHistory().get(status.getHistory().size() - 1);
+        boolean failed = last != null && last.getResult() == RolloutResult.Failed;
+        String why = last != null ? last.getReason() : "see status.history";
+        return condition(Conditions.PROGRESSING, false,
+                failed ? Conditions.REASON_ROLLOUT_FAILED : Conditions.REASON_ROLLED_BACK,
+                "Version " + status.getRejected().getVersion() + (failed ? " failed its rollout: " : " was rolled back: ")
+                        + why + ". It is not tried again until spec.model changes.");
     }
 
     /**
@@ -179,25 +210,6 @@ public final class StatusAggregator {
         return arm;
     }
 
-    private static CanaryStatus canary(ModelDeployment md, RolloutPlan plan, int wanted, ObservedWorkloads observed,
-            CanaryStatus previous, Instant now) {
-        if (plan.stable() == null || plan.incoming() == null
-                || plan.stable().version().equals(plan.incoming().version())) {
-            return null;
-        }
-        CanaryStatus canary = new CanaryStatus();
-        fill(canary, md, plan.incoming(), wanted, observed);
-        int stableReady = observed.readyReplicas(plan.stable().version());
-        int canaryReady = observed.readyReplicas(plan.incoming().version());
-        // One Service spans both versions, so the canary's share is its share of ready pods.
-        canary.setWeight(stableReady + canaryReady == 0 ? 0
-                : Math.round(100f * canaryReady / (stableReady + canaryReady)));
-        boolean sameCanary = previous != null && plan.incoming().version().equals(previous.getVersion());
-        canary.setStartedAt(sameCanary && previous.getStartedAt() != null ? previous.getStartedAt()
-                : RFC3339.format(now));
-        return canary;
-    }
-
     private static void fill(ArmStatus arm, ModelDeployment md, ModelVersion model, int wanted,
             ObservedWorkloads observed) {
         arm.setVersion(model.version());
@@ -213,13 +225,18 @@ public final class StatusAggregator {
         List<HistoryEntry> history = new ArrayList<>(
                 previous.getHistory() != null ? previous.getHistory() : List.of());
         ModelVersion replaced = ModelVersion.of(previous.getStable());
-        if (plan.promoted() && replaced != null && !replaced.equals(plan.stable())) {
+        boolean recorded = plan.rollout() != null && plan.rollout().outcomes().stream()
+                .anyMatch(e -> e.getResult() == RolloutResult.Promoted);
+        if (plan.promoted() && !recorded && replaced != null && !replaced.equals(plan.stable())) {
             HistoryEntry entry = new HistoryEntry();
             entry.setVersion(plan.stable().version());
             entry.setResult(RolloutResult.Promoted);
             entry.setAt(RFC3339.format(now));
             entry.setReason("Ready with " + wanted + " pods; replaced version " + replaced.version());
             history.add(entry);
+        }
+        if (plan.rollout() != null) {
+            history.addAll(plan.rollout().outcomes());
         }
         return history.size() > HISTORY_LIMIT
                 ? new ArrayList<>(history.subList(history.size() - HISTORY_LIMIT, history.size()))

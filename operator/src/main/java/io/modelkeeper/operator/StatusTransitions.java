@@ -1,6 +1,7 @@
 package io.modelkeeper.operator;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.modelkeeper.api.v1alpha1.CanaryStatus;
 import io.modelkeeper.api.v1alpha1.Conditions;
 import io.modelkeeper.api.v1alpha1.HistoryEntry;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
@@ -41,6 +42,31 @@ public final class StatusTransitions {
         if (newest != null && !sameEntry(newest, newest(before))) {
             transitions.add(new Transition(EventReason.PROMOTED,
                     "Version " + newest.getVersion() + " promoted: " + newest.getReason()));
+
+        for (HistoryEntry entry : newEntries(before, after)) {
+            EventReason reason = switch (entry.getResult()) {
+                case Promoted -> EventReason.PROMOTED;
+                case RolledBack -> EventReason.ROLLED_BACK;
+                case Failed -> EventReason.ROLLOUT_FAILED;
+            };
+            String verb = switch (entry.getResult()) {
+                case Promoted -> " promoted: ";
+                case RolledBack -> " rolled back: ";
+                case Failed -> " failed its rollout: ";
+            };
+            transitions.add(new Transition(reason, "Version " + entry.getVersion() + verb + entry.getReason()));
+        }
+        CanaryStatus canaryBefore = before == null ? null : before.getCanary();
+        CanaryStatus canaryAfter = after.getCanary();
+        if (canaryAfter != null && (canaryBefore == null
+                || !Objects.equals(canaryBefore.getVersion(), canaryAfter.getVersion()))) {
+            transitions.add(new Transition(EventReason.CANARY_STARTED, "Canary version " + canaryAfter.getVersion()
+                    + " started beside version " + (after.getStable() == null ? "none" : after.getStable().getVersion())));
+        } else if (canaryAfter != null && canaryAfter.getStep() != null && canaryBefore.getStep() != null
+                && canaryAfter.getStep() > canaryBefore.getStep()) {
+            transitions.add(new Transition(EventReason.CANARY_ADVANCED, "Canary version " + canaryAfter.getVersion()
+                    + " advanced to step " + (canaryAfter.getStep() + 1) + " (" + canaryAfter.getRequestedWeight()
+                    + "%): " + canaryAfter.getAnalysis().getReason()));
         }
         return transitions;
     }
@@ -54,6 +80,19 @@ public final class StatusTransitions {
 
     private static boolean sameEntry(HistoryEntry a, HistoryEntry b) {
         return b != null && Objects.equals(a.getVersion(), b.getVersion()) && Objects.equals(a.getAt(), b.getAt());
+
+    /** History entries in {@code after} that {@code before} did not hold. */
+    private static List<HistoryEntry> newEntries(ModelDeploymentStatus before, ModelDeploymentStatus after) {
+        List<HistoryEntry> old = before == null || before.getHistory() == null ? List.of() : before.getHistory();
+        List<HistoryEntry> fresh = new ArrayList<>();
+        for (HistoryEntry entry : after.getHistory() == null ? List.<HistoryEntry>of() : after.getHistory()) {
+            boolean known = old.stream().anyMatch(o -> Objects.equals(o.getVersion(), entry.getVersion())
+                    && Objects.equals(o.getAt(), entry.getAt()) && o.getResult() == entry.getResult());
+            if (!known) {
+                fresh.add(entry);
+            }
+        }
+        return fresh;
     }
 
     private static boolean isTrue(Condition condition) {

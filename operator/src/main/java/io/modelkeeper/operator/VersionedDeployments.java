@@ -1,11 +1,14 @@
 package io.modelkeeper.operator;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.GenericKubernetesResourceMatcher;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -47,9 +50,22 @@ public class VersionedDeployments {
         Set<String> kept = plan.workloads().stream().map(w -> w.model().version()).collect(Collectors.toSet());
         observed.deployments().forEach((version, deployment) -> {
             if (!kept.contains(version)) {
-                context.getClient().resource(deployment).delete();
+                drain(deployment, observed.podsOf(version), context);
             }
         });
+    }
+
+    /**
+     * Removes a version that no longer runs in two moves: scaled to zero first, so its pods leave
+     * the Service and finish their requests; deleted once no pod of it is left.
+     */
+    private static void drain(Deployment deployment, List<Pod> pods, Context<ModelDeployment> context) {
+        if (pods.isEmpty()) {
+            context.getClient().resource(deployment).delete();
+        } else if (deployment.getSpec().getReplicas() == null || deployment.getSpec().getReplicas() != 0) {
+            context.resourceOperations().update(new DeploymentBuilder(deployment)
+                    .editSpec().withReplicas(0).endSpec().build());
+        }
     }
 
     /**

@@ -119,6 +119,11 @@ class ModelServerDeploymentTest {
             public java.time.Duration reconcileInterval() {
                 return java.time.Duration.ofSeconds(5);
             }
+
+            @Override
+            public java.util.Optional<String> prometheusUrl() {
+                return java.util.Optional.empty();
+            }
         };
         Deployment deployment = ModelServerDeployment.desired(md, ModelVersion.of(md.getSpec().getModel()),
                 Arm.STABLE, 1, amd);

@@ -25,22 +25,10 @@ class RolloutPlanTest {
     }
 
     @Test
-    void newVersionStartsBesideTheServingOneUntilReady() {
-        var plan = RolloutPlan.decide(v2, v1, 2, TestWorkloads.of(md).deployment("1", 2, 2)
-                .deployment("2", 2, 1).observed());
-        assertThat(plan.stable()).isEqualTo(v1);
-        assertThat(plan.incoming()).isEqualTo(v2);
-        assertThat(plan.workloads()).extracting(w -> w.model().version() + ":" + w.arm())
-                .containsExactly("1:STABLE", "2:CANARY");
-    }
-
-    @Test
-    void readyNewVersionReplacesTheServingOne() {
-        var plan = RolloutPlan.decide(v2, v1, 2, TestWorkloads.of(md).deployment("1", 2, 2)
-                .deployment("2", 2, 2).observed());
-        assertThat(plan.stable()).isEqualTo(v2);
-        assertThat(plan.promoted()).isTrue();
-        assertThat(plan.workloads()).extracting(w -> w.model().version()).containsExactly("2");
+    void aNewVersionIsNotDecidedHereButByTheCanaryRollout() {
+        var observed = TestWorkloads.of(md).deployment("1", 2, 2).observed();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RolloutPlan.decide(v2, v1, 2, observed))
+                .hasMessageContaining("CanaryRollout");
     }
 
     @Test

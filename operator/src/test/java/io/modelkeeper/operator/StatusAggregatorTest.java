@@ -8,6 +8,7 @@ import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
 import io.modelkeeper.api.v1alpha1.Phase;
 import io.modelkeeper.api.v1alpha1.RolloutResult;
+import io.modelkeeper.operator.metrics.ArmMetrics;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,12 @@ class StatusAggregatorTest {
 
     private static ModelDeploymentStatus build(ModelDeployment md, ModelVersion wanted, ModelVersion serving,
             ObservedWorkloads observed, WorkloadProblem stableProblem, WorkloadProblem incomingProblem, Instant now) {
-        var plan = RolloutPlan.decide(wanted, serving, md.getSpec().getServing().getReplicas(), observed);
+        md.getSpec().getModel().setVersion(wanted.version());
+        md.getSpec().getModel().setUri(wanted.uri());
+        var plan = serving == null || serving.version().equals(wanted.version())
+                ? RolloutPlan.decide(wanted, serving, md.getSpec().getServing().getReplicas(), observed)
+                        .with(CanaryRollout.withoutCanary(md, serving, now))
+                : CanaryRollout.plan(md, serving, observed, version -> ArmMetrics.NONE, version -> null, now);
         return StatusAggregator.build(md,
                 new StatusAggregator.Findings(plan, observed, stableProblem, incomingProblem), now);
     }
@@ -107,7 +113,8 @@ class StatusAggregatorTest {
         var observed = TestWorkloads.of(md).deployment("1", 2, 2).deployment("2", 2, 1).observed();
         var status = build(md, v2, v1, observed, null, null, T0);
 
-        assertThat(status.getPhase()).isEqualTo(Phase.Progressing);
+        assertThat(status.getPhase()).as("without rollout.steps a ready new version takes over")
+                .isEqualTo(Phase.Promoting);
         assertThat(status.getCanary().getWeight()).isEqualTo(33);
         assertThat(status.getCanary().getStartedAt()).isEqualTo("2026-01-01T10:00:00Z");
         assertThat(condition(status, Conditions.PROGRESSING).getStatus()).isEqualTo("True");

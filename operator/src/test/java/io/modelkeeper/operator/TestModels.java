@@ -51,6 +51,11 @@ public final class TestModels {
             public java.time.Duration reconcileInterval() {
                 return java.time.Duration.ofSeconds(60);
             }
+
+            @Override
+            public java.util.Optional<String> prometheusUrl() {
+                return java.util.Optional.empty();
+            }
         };
     }
 }

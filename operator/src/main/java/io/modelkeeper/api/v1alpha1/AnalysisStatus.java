@@ -7,10 +7,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AnalysisStatus {
 
-    @JsonPropertyDescription("Figures of the stable version over the last interval.")
+    @JsonPropertyDescription("Figures of the stable version: requests and errors since the canary started, latency over the last interval, quality over its window.")
     private MetricsStatus stable;
 
-    @JsonPropertyDescription("Figures of the canary over the last interval.")
+    @JsonPropertyDescription("Figures of the canary: requests and errors since it started, latency over the last interval, quality over its window.")
     private MetricsStatus canary;
 
     @JsonPropertyDescription("Last decision: Advance, Promote, RollBack or Wait.")
@@ -24,6 +24,12 @@ public class AnalysisStatus {
 
     @JsonPropertyDescription("When the last check ran (RFC 3339).")
     private String checkedAt;
+
+    @JsonPropertyDescription("Requests the stable version served since the current step started.")
+    private Long stableStepRequests;
+
+    @JsonPropertyDescription("Requests the canary served since the current step started.")
+    private Long canaryStepRequests;
 
     public MetricsStatus getStable() {
         return stable;
@@ -71,5 +77,21 @@ public class AnalysisStatus {
 
     public void setCheckedAt(String checkedAt) {
         this.checkedAt = checkedAt;
+    }
+
+    public Long getStableStepRequests() {
+        return stableStepRequests;
+    }
+
+    public void setStableStepRequests(Long stableStepRequests) {
+        this.stableStepRequests = stableStepRequests;
+    }
+
+    public Long getCanaryStepRequests() {
+        return canaryStepRequests;
+    }
+
+    public void setCanaryStepRequests(Long canaryStepRequests) {
+        this.canaryStepRequests = canaryStepRequests;
     }
 }

@@ -7,8 +7,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CanaryStatus extends ArmStatus {
 
-    @JsonPropertyDescription("Percent of traffic the canary gets now.")
+    @JsonPropertyDescription("Percent of traffic the canary gets now, as realised (by ready pods with the replicas router).")
     private Integer weight;
+
+    @JsonPropertyDescription("Percent of traffic the current step asks for.")
+    private Integer requestedWeight;
+
+    @JsonPropertyDescription("Why the realised weight differs from the requested one, when it does.")
+    private String weightNote;
 
     @JsonPropertyDescription("Index of the current rollout step, from 0.")
     private Integer step;
@@ -60,5 +66,21 @@ public class CanaryStatus extends ArmStatus {
 
     public void setAnalysis(AnalysisStatus analysis) {
         this.analysis = analysis;
+    }
+
+    public Integer getRequestedWeight() {
+        return requestedWeight;
+    }
+
+    public void setRequestedWeight(Integer requestedWeight) {
+        this.requestedWeight = requestedWeight;
+    }
+
+    public String getWeightNote() {
+        return weightNote;
+    }
+
+    public void setWeightNote(String weightNote) {
+        this.weightNote = weightNote;
     }
 }

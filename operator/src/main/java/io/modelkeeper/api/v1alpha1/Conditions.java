@@ -20,6 +20,8 @@ public final class Conditions {
     public static final String REASON_GPU_UNSCHEDULABLE = "GpuUnschedulable";
     public static final String REASON_INVALID_SPEC = "InvalidSpec";
     public static final String REASON_RECONCILE_FAILED = "ReconcileFailed";
+    public static final String REASON_ROLLED_BACK = "RolledBack";
+    public static final String REASON_ROLLOUT_FAILED = "RolloutFailed";
 
     private Conditions() {
     }

@@ -10,7 +10,10 @@ public class MetricsStatus {
     @JsonPropertyDescription("Requests counted over the interval.")
     private Long requests;
 
-    @JsonPropertyDescription("Share of requests answered with a server error, 0-1.")
+    @JsonPropertyDescription("Requests answered with an error (4xx or 5xx) over the interval.")
+    private Long errors;
+
+    @JsonPropertyDescription("Share of requests answered with an error (4xx or 5xx), 0-1.")
     private Double errorRate;
 
     @JsonPropertyDescription("Median request latency in seconds.")
@@ -137,5 +140,13 @@ public class MetricsStatus {
 
     public void setObservedAt(String observedAt) {
         this.observedAt = observedAt;
+    }
+
+    public Long getErrors() {
+        return errors;
+    }
+
+    public void setErrors(Long errors) {
+        this.errors = errors;
     }
 }

@@ -25,6 +25,12 @@ public class ModelDeploymentStatus {
     @JsonPropertyDescription("The version being rolled out beside the stable one, if any.")
     private CanaryStatus canary;
 
+    @JsonPropertyDescription("The last version rolled back or failed; it is not tried again until spec.model changes.")
+    private ArmStatus rejected;
+
+    @JsonPropertyDescription("The promote and abort annotations the operator has acted on (or seen while no canary ran); each acts once, and is forgotten when removed.")
+    private List<ManualAction> manualActions = new ArrayList<>();
+
     @JsonPropertyDescription("Latest serving and quality figures of the stable version.")
     private MetricsStatus metrics;
 
@@ -96,5 +102,21 @@ public class ModelDeploymentStatus {
 
     public void setConditions(List<Condition> conditions) {
         this.conditions = conditions;
+    }
+
+    public ArmStatus getRejected() {
+        return rejected;
+    }
+
+    public void setRejected(ArmStatus rejected) {
+        this.rejected = rejected;
+    }
+
+    public List<ManualAction> getManualActions() {
+        return manualActions;
+    }
+
+    public void setManualActions(List<ManualAction> manualActions) {
+        this.manualActions = manualActions;
     }
 }

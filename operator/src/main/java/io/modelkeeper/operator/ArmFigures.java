@@ -1,0 +1,42 @@
+package io.modelkeeper.operator;
+
+import io.modelkeeper.api.v1alpha1.MetricsStatus;
+import io.modelkeeper.operator.canary.ArmEvidence;
+import io.modelkeeper.operator.metrics.ArmMetrics;
+import java.time.Instant;
+
+/** Writes an arm's figures into status, leaving out what was not measured. */
+public final class ArmFigures {
+
+    private ArmFigures() {
+    }
+
+    /** Counts since the canary started, latency of the last interval, quality of the window. */
+    public static MetricsStatus of(ArmEvidence evidence, Instant now) {
+        MetricsStatus status = of(evidence.interval(), now);
+        status.setRequests(evidence.requests());
+        status.setErrors(evidence.errors());
+        status.setErrorRate(finite(evidence.errorRate()));
+        return status;
+    }
+
+    /** The interval's figures as they are. */
+    public static MetricsStatus of(ArmMetrics metrics, Instant now) {
+        MetricsStatus status = new MetricsStatus();
+        status.setRequests(metrics.requests());
+        status.setErrors(metrics.errors());
+        status.setErrorRate(finite(metrics.errorRate()));
+        status.setLatencyP50Seconds(finite(metrics.latencyP50Seconds()));
+        status.setLatencyP99Seconds(finite(metrics.latencyP99Seconds()));
+        status.setLabelled(metrics.labelled() > 0 ? metrics.labelled() : null);
+        status.setAccuracy(finite(metrics.accuracy()));
+        status.setDrift(finite(metrics.drift()));
+        status.setObservedAt(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        return status;
+    }
+
+    /** JSON has no NaN: an unmeasured figure is left out. */
+    private static Double finite(double value) {
+        return Double.isFinite(value) ? value : null;
+    }
+}

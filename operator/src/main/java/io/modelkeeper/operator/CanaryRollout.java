@@ -1,0 +1,266 @@
+package io.modelkeeper.operator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelkeeper.api.v1alpha1.AnalysisStatus;
+import io.modelkeeper.api.v1alpha1.ArmStatus;
+import io.modelkeeper.api.v1alpha1.CanaryStatus;
+import io.modelkeeper.api.v1alpha1.Durations;
+import io.modelkeeper.api.v1alpha1.HistoryEntry;
+import io.modelkeeper.api.v1alpha1.ManualAction;
+import io.modelkeeper.api.v1alpha1.ModelDeployment;
+import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
+import io.modelkeeper.api.v1alpha1.RolloutResult;
+import io.modelkeeper.api.v1alpha1.RolloutSpec;
+import io.modelkeeper.operator.RolloutPlan.Workload;
+import io.modelkeeper.operator.canary.ArmEvidence;
+import io.modelkeeper.operator.canary.CanaryJudge;
+import io.modelkeeper.operator.canary.Decision;
+import io.modelkeeper.operator.canary.Evidence;
+import io.modelkeeper.operator.canary.TrafficWeights;
+import io.modelkeeper.operator.canary.Verdict;
+import io.modelkeeper.operator.metrics.ArmMetrics;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Moves a canary one reconcile forward: starts it, checks it every analysis interval, advances,
+ * promotes or rolls it back, and honours the manual annotations. Everything it knows comes from
+ * status and what is observed now, so a restarted operator carries on at the same step.
+ *
+ * <p>Rules: the stable version keeps its full size until a promotion; a rolled-back version is not
+ * tried again until spec.model changes; a new version arriving during a canary replaces the
+ * canary, which is recorded as rolled back ("superseded").
+ */
+public final class CanaryRollout {
+
+    /** Reads what one version's pods did since the last read. */
+    public interface ArmReader {
+        ArmMetrics read(String version);
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CanaryRollout() {
+    }
+
+    /** The plan when a version serves and the spec asks for a different version. */
+    public static RolloutPlan plan(ModelDeployment md, ModelVersion serving, ObservedWorkloads observed,
+            ArmReader metrics, Function<ModelVersion, WorkloadProblem> diagnose, Instant now) {
+        ModelDeploymentStatus previous = md.getStatus() != null ? md.getStatus() : new ModelDeploymentStatus();
+        ModelVersion wanted = ModelVersion.of(md.getSpec().getModel());
+        int replicas = md.getSpec().getServing().getReplicas();
+        List<HistoryEntry> outcomes = new ArrayList<>();
+        List<ManualAction> seen = new ArrayList<>(ManualControl.stillPresent(md, previous.getManualActions()));
+
+        ArmStatus rejected = previous.getRejected();
+        if (rejected != null && wanted.equals(ModelVersion.of(rejected))) {
+            seen.addAll(ignoredAnnotations(md, seen, now));
+            return new RolloutPlan(serving, null, false, List.of(new Workload(serving, Arm.STABLE, replicas)),
+                    new RolloutState(null, outcomes, rejected, seen, null, null));
+        }
+
+        // A copy: the status read from the cluster must stay as it was, to compare against.
+        CanaryStatus canary = previous.getCanary() == null ? null
+                : JSON.convertValue(previous.getCanary(), CanaryStatus.class);
+        if (canary != null && !wanted.equals(ModelVersion.of(canary))) {
+            outcomes.add(entry(canary.getVersion(), RolloutResult.RolledBack,
+                    "superseded by version " + wanted.version() + " before its rollout finished", now));
+            canary = null;
+        }
+        if (canary == null) {
+            canary = start(md, wanted, now);
+        }
+
+        Optional<ManualControl.Request> request = ManualControl.pending(md, seen);
+        Verdict verdict = null;
+        if (request.isPresent()) {
+            seen.add(new ManualAction(request.get().annotation(), request.get().value(), canary.getVersion(),
+                    stamp(now)));
+            verdict = manual(request.get());
+        } else if (!promoting(canary) && due(md.getSpec().getRollout(), canary, now)) {
+            verdict = check(md, serving, canary, observed, metrics, diagnose, now);
+        }
+        if (verdict != null) {
+            canary = record(canary, verdict, now);
+        }
+        applyStepWeight(md, canary);
+
+        if (verdict != null && verdict.decision() == Decision.RollBack) {
+            outcomes.add(entry(canary.getVersion(), verdict.result(), verdict.reason(), now));
+            return new RolloutPlan(serving, null, false, List.of(new Workload(serving, Arm.STABLE, replicas)),
+                    new RolloutState(null, outcomes, arm(canary), seen, verdict, canary.getAnalysis()));
+        }
+        if (promoting(canary) && observed.isReady(wanted.version(), replicas)) {
+            outcomes.add(entry(wanted.version(), RolloutResult.Promoted, canary.getAnalysis().getReason()
+                    + "; replaced version " + serving.version(), now));
+            return new RolloutPlan(wanted, null, true, List.of(new Workload(wanted, Arm.STABLE, replicas)),
+                    new RolloutState(null, outcomes, null, seen, verdict, canary.getAnalysis()));
+        }
+        return new RolloutPlan(serving, wanted, false, workloads(md, serving, wanted, canary, observed),
+                new RolloutState(canary, outcomes, null, seen, verdict,
+                        verdict == null ? null : canary.getAnalysis()));
+    }
+
+    /**
+     * The record when no canary is involved (first version, or a new file under the serving
+     * version). A canary still in status ends here: the spec went back to the serving version.
+     */
+    public static RolloutState withoutCanary(ModelDeployment md, ModelVersion serving, Instant now) {
+        ModelDeploymentStatus previous = md.getStatus();
+        List<HistoryEntry> outcomes = new ArrayList<>();
+        List<ManualAction> seen = new ArrayList<>();
+        if (previous != null) {
+            seen.addAll(ManualControl.stillPresent(md, previous.getManualActions()));
+            if (previous.getCanary() != null && serving != null) {
+                outcomes.add(entry(previous.getCanary().getVersion(), RolloutResult.RolledBack,
+                        "spec.model went back to the serving version " + serving.version(), now));
+            }
+        }
+        seen.addAll(ignoredAnnotations(md, seen, now));
+        return new RolloutState(null, outcomes, null, seen, null, null);
+    }
+
+    /** The Deployments while a canary runs: stable at full size, the canary sized for its step. */
+    static List<Workload> workloads(ModelDeployment md, ModelVersion serving, ModelVersion wanted,
+            CanaryStatus canary, ObservedWorkloads observed) {
+        int replicas = md.getSpec().getServing().getReplicas();
+        RolloutSpec rollout = md.getSpec().getRollout();
+        int budget = TrafficWeights.budgetPods(md.getSpec().getServing().getGpus(), rollout.getMaxExtraGpus());
+        if (promoting(canary)) {
+            // Each ready canary pod lets one stable pod go, and the canary grows only as far as the
+            // GPU budget allows on top of what still runs: capacity and budget both hold.
+            int canaryReady = Math.min(replicas, observed.readyReplicas(wanted.version()));
+            int canaryPods = (int) Math.min(replicas, (long) canaryReady + budget);
+            return List.of(new Workload(serving, Arm.STABLE, replicas - canaryReady),
+                    new Workload(wanted, Arm.CANARY, canaryPods));
+        }
+        int canaryPods = TrafficWeights.canaryReplicas(rollout.getTraffic().getRouter(), replicas,
+                Objects.requireNonNullElse(canary.getRequestedWeight(), 0), budget);
+        return List.of(new Workload(serving, Arm.STABLE, replicas), new Workload(wanted, Arm.CANARY, canaryPods));
+    }
+
+    /** True once the canary was judged good (or promoted by hand) and is taking over. */
+    public static boolean promoting(CanaryStatus canary) {
+        return canary != null && canary.getAnalysis() != null
+                && Decision.Promote.name().equals(canary.getAnalysis().getDecision());
+    }
+
+    private static CanaryStatus start(ModelDeployment md, ModelVersion wanted, Instant now) {
+        CanaryStatus canary = new CanaryStatus();
+        canary.setVersion(wanted.version());
+        canary.setUri(wanted.uri());
+        canary.setSha256(wanted.sha256());
+        canary.setStep(0);
+        canary.setStartedAt(stamp(now));
+        canary.setStepStartedAt(stamp(now));
+        var steps = md.getSpec().getRollout().getSteps();
+        canary.setRequestedWeight(steps.isEmpty() ? 100 : steps.get(0).getWeight());
+        AnalysisStatus analysis = new AnalysisStatus();
+        analysis.setDecision(steps.isEmpty() ? Decision.Promote.name() : Decision.Wait.name());
+        analysis.setReason(steps.isEmpty() ? "no rollout.steps: the new version replaces the old one once ready"
+                : "canary started; first check after " + md.getSpec().getRollout().getAnalysis().getInterval());
+        analysis.setFailedChecks(0);
+        canary.setAnalysis(analysis);
+        return canary;
+    }
+
+    private static boolean due(RolloutSpec rollout, CanaryStatus canary, Instant now) {
+        String checkedAt = canary.getAnalysis() == null ? null : canary.getAnalysis().getCheckedAt();
+        return checkedAt == null
+                || !now.isBefore(Instant.parse(checkedAt).plus(Durations.parse(rollout.getAnalysis().getInterval())));
+    }
+
+    private static Verdict check(ModelDeployment md, ModelVersion serving, CanaryStatus canary,
+            ObservedWorkloads observed, ArmReader metrics, Function<ModelVersion, WorkloadProblem> diagnose,
+            Instant now) {
+        AnalysisStatus before = canary.getAnalysis();
+        ArmEvidence stable = ArmEvidence.accumulate(before.getStable(), before.getStableStepRequests(),
+                metrics.read(serving.version()));
+        ArmEvidence canaryArm = ArmEvidence.accumulate(before.getCanary(), before.getCanaryStepRequests(),
+                metrics.read(canary.getVersion()));
+        WorkloadProblem problem = diagnose.apply(ModelVersion.of(canary));
+        int wantedPods = workloads(md, serving, ModelVersion.of(canary), canary, observed).get(1).replicas();
+        boolean ready = observed.isReady(canary.getVersion(), wantedPods);
+        Verdict verdict = CanaryJudge.judge(md.getSpec().getRollout(), canary,
+                new Evidence(stable, canaryArm, problem == null ? null : problem.message(), ready), now);
+        AnalysisStatus next = new AnalysisStatus();
+        next.setStable(ArmFigures.of(stable, now));
+        next.setCanary(ArmFigures.of(canaryArm, now));
+        next.setStableStepRequests(stable.stepRequests());
+        next.setCanaryStepRequests(canaryArm.stepRequests());
+        canary.setAnalysis(next);
+        return verdict;
+    }
+
+    private static Verdict manual(ManualControl.Request request) {
+        if (ManualControl.ABORT.equals(request.annotation())) {
+            return new Verdict(Decision.RollBack, "aborted by annotation " + ManualControl.ABORT + ": "
+                    + request.value(), 0, RolloutResult.RolledBack);
+        }
+        if (ManualControl.PROMOTE_NOW.equals(request.value())) {
+            return new Verdict(Decision.Promote, "promoted by annotation " + ManualControl.PROMOTE + ": now", 0, null);
+        }
+        return new Verdict(Decision.Wait, "annotation " + ManualControl.PROMOTE + " has value '" + request.value()
+                + "'; only \"now\" promotes, so it was ignored", 0, null);
+    }
+
+    /** The canary after a verdict: the step moves on Advance, the analysis records the decision. */
+    private static CanaryStatus record(CanaryStatus canary, Verdict verdict, Instant now) {
+        AnalysisStatus analysis = canary.getAnalysis() != null ? canary.getAnalysis() : new AnalysisStatus();
+        analysis.setDecision(verdict.decision().name());
+        analysis.setReason(verdict.reason());
+        analysis.setFailedChecks(verdict.failedChecks());
+        analysis.setCheckedAt(stamp(now));
+        canary.setAnalysis(analysis);
+        if (verdict.decision() == Decision.Advance) {
+            canary.setStep(canary.getStep() + 1);
+            canary.setStepStartedAt(stamp(now));
+            analysis.setStableStepRequests(0L);
+            analysis.setCanaryStepRequests(0L);
+        }
+        if (verdict.decision() == Decision.Promote) {
+            canary.setRequestedWeight(100);
+        }
+        return canary;
+    }
+
+    private static void applyStepWeight(ModelDeployment md, CanaryStatus canary) {
+        var steps = md.getSpec().getRollout().getSteps();
+        if (!promoting(canary) && !steps.isEmpty()) {
+            canary.setRequestedWeight(steps.get(Math.min(canary.getStep(), steps.size() - 1)).getWeight());
+        }
+    }
+
+    private static List<ManualAction> ignoredAnnotations(ModelDeployment md, List<ManualAction> seen, Instant now) {
+        List<ManualAction> ignored = new ArrayList<>();
+        ManualControl.pending(md, seen).ifPresent(request ->
+                ignored.add(new ManualAction(request.annotation(), request.value(), null, stamp(now))));
+        return ignored;
+    }
+
+    private static ArmStatus arm(CanaryStatus canary) {
+        ArmStatus arm = new ArmStatus();
+        arm.setVersion(canary.getVersion());
+        arm.setUri(canary.getUri());
+        arm.setSha256(canary.getSha256());
+        return arm;
+    }
+
+    private static String stamp(Instant now) {
+        return now.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    static HistoryEntry entry(String version, RolloutResult result, String reason, Instant now) {
+        HistoryEntry entry = new HistoryEntry();
+        entry.setVersion(version);
+        entry.setResult(result);
+        entry.setAt(stamp(now));
+        entry.setReason(reason);
+        return entry;
+    }
+}

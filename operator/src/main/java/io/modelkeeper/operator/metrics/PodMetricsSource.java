@@ -1,0 +1,90 @@
+package io.modelkeeper.operator.metrics;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.modelkeeper.api.v1alpha1.ModelDeployment;
+import io.modelkeeper.operator.ModelServerDeployment;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Scrapes each pod's /metrics at its pod IP, no Prometheus needed, and turns counters into
+ * interval deltas. The last scrape of each pod is the baseline of the next; it lives in memory
+ * only, so after an operator restart the first scrape of a pod sets its baseline and counts nothing.
+ */
+@ApplicationScoped
+public class PodMetricsSource implements MetricsSource {
+
+    private static final Logger LOG = Logger.getLogger(PodMetricsSource.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    /** Baselines by arm key (namespace/name/version), then by pod uid. */
+    private final Map<String, Map<String, PodSnapshot>> baselines = new ConcurrentHashMap<>();
+
+    @Override
+    public ArmMetrics read(ModelDeployment md, String version, List<Pod> pods, Duration interval) {
+        String armKey = md.getMetadata().getNamespace() + "/" + md.getMetadata().getName() + "/" + version;
+        Map<String, PodSnapshot> previous = baselines.getOrDefault(armKey, Map.of());
+        Map<String, PodSnapshot> next = new HashMap<>();
+        ArmAggregate aggregate = new ArmAggregate();
+        for (Pod pod : pods) {
+            String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+            if (ip == null || !"Running".equals(pod.getStatus().getPhase())) {
+                continue;
+            }
+            String uid = pod.getMetadata().getUid() != null ? pod.getMetadata().getUid() : pod.getMetadata().getName();
+            Optional<PodSnapshot> scraped = scrape(ip, pod.getMetadata().getName());
+            if (scraped.isEmpty()) {
+                aggregate.addMissed();
+                if (previous.containsKey(uid)) {
+                    // Keep the old baseline: the next successful scrape covers both intervals.
+                    next.put(uid, previous.get(uid));
+                }
+                continue;
+            }
+            next.put(uid, scraped.get());
+            PodSnapshot before = previous.get(uid);
+            if (before == null) {
+                aggregate.addFirstSight(scraped.get());
+            } else {
+                aggregate.addDelta(scraped.get().since(before));
+            }
+        }
+        baselines.put(armKey, next);
+        return aggregate.result();
+    }
+
+    private Optional<PodSnapshot> scrape(String ip, String podName) {
+        String host = ip.contains(":") ? "[" + ip + "]" : ip;
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://" + host + ":" + ModelServerDeployment.HTTP_PORT + "/metrics"))
+                .timeout(TIMEOUT)
+                .GET()
+                .build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                LOG.debugf("scrape of pod %s answered %d", podName, response.statusCode());
+                return Optional.empty();
+            }
+            return Optional.of(PodSnapshot.of(PrometheusText.parse(response.body())));
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.debugf("scrape of pod %s failed: %s", podName, e.getMessage());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.modelkeeper.operator.metrics;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The cumulative counters of one model-server pod at one scrape, and its quality gauges.
+ *
+ * @param requests all answered requests
+ * @param errors requests whose outcome was not success
+ * @param latencyBuckets cumulative request-latency bucket counts by upper bound in seconds
+ * @param labelled labelled predictions in the pod's quality window, NaN when not exported
+ * @param accuracy the pod's window accuracy, NaN when not exported or undefined
+ * @param drift the pod's overall drift score, NaN when not exported
+ */
+public record PodSnapshot(double requests, double errors, TreeMap<Double, Double> latencyBuckets, double labelled,
+        double accuracy, double drift) {
+
+    /** Picks the operator's series out of one scrape. */
+    public static PodSnapshot of(List<PrometheusText.Sample> samples) {
+        double requests = 0;
+        double errors = 0;
+        double labelled = Double.NaN;
+        double accuracy = Double.NaN;
+        double drift = Double.NaN;
+        TreeMap<Double, Double> buckets = new TreeMap<>();
+        for (PrometheusText.Sample sample : samples) {
+            switch (sample.name()) {
+                case ServerMetricNames.REQUESTS -> {
+                    requests += sample.value();
+                    if (!ServerMetricNames.SUCCESS.equals(sample.labels().get(ServerMetricNames.OUTCOME))) {
+                        errors += sample.value();
+                    }
+                }
+                case ServerMetricNames.DURATION_BUCKET -> {
+                    String le = sample.labels().get("le");
+                    if (le != null) {
+                        double bound = "+Inf".equals(le) ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+                        buckets.merge(bound, sample.value(), Double::sum);
+                    }
+                }
+                case ServerMetricNames.ACCURACY -> accuracy = sample.value();
+                case ServerMetricNames.WINDOW_PREDICTIONS -> labelled = sample.value();
+                case ServerMetricNames.DRIFT_SCORE -> drift = sample.value();
+                default -> {
+                }
+            }
+        }
+        return new PodSnapshot(requests, errors, buckets, labelled, accuracy, drift);
+    }
+
+    /**
+     * What happened since {@code before}. A counter lower than before means the server restarted,
+     * so everything counted since its restart is new.
+     */
+    public PodSnapshot since(PodSnapshot before) {
+        boolean restarted = requests < before.requests || errors < before.errors
+                || total(latencyBuckets) < total(before.latencyBuckets);
+        if (restarted) {
+            return this;
+        }
+        TreeMap<Double, Double> delta = new TreeMap<>();
+        latencyBuckets.forEach((bound, count) ->
+                delta.put(bound, Math.max(0, count - before.latencyBuckets.getOrDefault(bound, 0.0))));
+        return new PodSnapshot(requests - before.requests, errors - before.errors, delta, labelled, accuracy, drift);
+    }
+
+    private static double total(TreeMap<Double, Double> buckets) {
+        return buckets.isEmpty() ? 0 : buckets.lastEntry().getValue();
+    }
+
+    /** Bucket counts merged over several pods. */
+    static TreeMap<Double, Double> merge(List<Map<Double, Double>> perPod) {
+        TreeMap<Double, Double> merged = new TreeMap<>();
+        perPod.forEach(buckets -> buckets.forEach((bound, count) -> merged.merge(bound, count, Double::sum)));
+        return merged;
+    }
+}

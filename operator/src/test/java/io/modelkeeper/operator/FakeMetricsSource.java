@@ -1,0 +1,46 @@
+package io.modelkeeper.operator;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.modelkeeper.api.v1alpha1.ModelDeployment;
+import io.modelkeeper.operator.metrics.ArmMetrics;
+import io.modelkeeper.operator.metrics.MetricsSource;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Alternative;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Per-version figures set by a test, answered for every interval read; unknown versions read as missed. */
+@Alternative
+@Priority(1)
+@ApplicationScoped
+public class FakeMetricsSource implements MetricsSource {
+
+    private final Map<String, ArmMetrics> figures = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
+
+    /** What {@code version} of ModelDeployment {@code name} serves in every interval from now on. */
+    public void set(String name, String version, ArmMetrics metrics) {
+        figures.put(name + "/" + version, metrics);
+    }
+
+    /** Requests and errors per interval with a given p99, no quality figures. */
+    public static ArmMetrics serving(long requests, long errors, double p99Seconds) {
+        return new ArmMetrics(requests, errors, p99Seconds / 2, p99Seconds, 0, Double.NaN, Double.NaN, 1, 0);
+    }
+
+    /** How many times a version's figures were read. */
+    public int reads(String name, String version) {
+        return reads.getOrDefault(name + "/" + version, new AtomicInteger()).get();
+    }
+
+    @Override
+    public ArmMetrics read(ModelDeployment md, String version, List<Pod> pods, Duration interval) {
+        String key = md.getMetadata().getName() + "/" + version;
+        reads.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        return figures.getOrDefault(key, new ArmMetrics(0, 0, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN, 0, 1));
+    }
+}
