@@ -1,0 +1,101 @@
+package io.modelkeeper.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What can be checked of the Dockerfile without a Docker engine: its targets, that it copies
+ * what the build really produces, and that the images run as a non-root user.
+ */
+class DockerfileTest {
+
+  private static final Pattern FROM = Pattern.compile("(?im)^FROM\\s+(\\S+)(?:\\s+AS\\s+(\\S+))?\\s*$");
+  private static final Pattern COPY_FROM_BUILD =
+      Pattern.compile("(?im)^COPY\\s+--from=(build\\S*)(?:\\s+--chown=\\S+)?\\s+/src/(\\S+)\\s+(\\S+)\\s*$");
+  private static final List<String> TARGETS = List.of("operator", "model-server", "model-server-cuda");
+
+  private final Map<String, String> stages = stages(Repo.read("Dockerfile"));
+
+  @Test
+  void hasAnImageTargetForTheOperatorAndBothModelServerVariants() {
+    assertThat(stages.keySet()).containsAll(TARGETS).contains("build", "build-gpu");
+    assertThat(stages.get("build-gpu")).contains("-Pgpu");
+    assertThat(baseImage("model-server-cuda")).contains("cuda").contains("cudnn");
+  }
+
+  @Test
+  void everyImageRunsAsANonRootUserWithoutAShellEntrypoint() {
+    for (String target : TARGETS) {
+      String stage = stages.get(target);
+      Matcher user = Pattern.compile("(?m)^USER\\s+(\\S+)").matcher(stage);
+      assertThat(user.find()).as("%s has a USER", target).isTrue();
+      String uid = user.group(1).split(":")[0];
+      assertThat(uid).as("%s user", target).isNotIn("0", "root");
+      assertThat(stage).as("%s entrypoint in exec form", target)
+          .containsPattern("(?m)^ENTRYPOINT \\[\"java\", \"-jar\", \"/deployments/quarkus-run.jar\"\\]");
+      assertThat(stage).as("%s heap follows the container's memory", target)
+          .contains("-XX:MaxRAMPercentage=");
+      for (String label : List.of("title", "description", "version", "revision")) {
+        assertThat(stage).as("%s label %s", target, label).contains("org.opencontainers.image." + label + "=");
+      }
+    }
+  }
+
+  @Test
+  void copiesExactlyWhatTheBuildProduces() {
+    int copies = 0;
+    for (String target : TARGETS) {
+      Matcher copy = COPY_FROM_BUILD.matcher(stages.get(target));
+      while (copy.find()) {
+        copies++;
+        String source = copy.group(2);
+        assertThat(Files.exists(Repo.path(source)))
+            .as("Dockerfile target %s copies %s, which the Maven build did not produce "
+                + "(run ./mvnw -B package first)", target, source)
+            .isTrue();
+        assertThat(copy.group(3)).startsWith("/deployments/");
+      }
+    }
+    assertThat(copies).as("COPY --from=build lines").isEqualTo(12);
+    assertThat(Repo.path("model-server/target/quarkus-app/quarkus-run.jar")).exists();
+    assertThat(Repo.path("operator/target/quarkus-app/quarkus-run.jar")).exists();
+  }
+
+  private String baseImage(String target) {
+    Matcher from = FROM.matcher(stages.get(target));
+    assertThat(from.find()).isTrue();
+    String image = from.group(1);
+    Matcher arg = Pattern.compile("\\$\\{(\\w+)}").matcher(image);
+    if (arg.matches()) {
+      Matcher declared = Pattern.compile("(?m)^ARG " + arg.group(1) + "=(\\S+)").matcher(Repo.read("Dockerfile"));
+      assertThat(declared.find()).as("ARG %s has a default", arg.group(1)).isTrue();
+      return declared.group(1);
+    }
+    return image;
+  }
+
+  /** Splits the Dockerfile into its stages, keyed by stage name, each with its FROM line. */
+  private static Map<String, String> stages(String dockerfile) {
+    Map<String, String> stages = new LinkedHashMap<>();
+    Matcher from = FROM.matcher(dockerfile);
+    List<Integer> starts = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    while (from.find()) {
+      starts.add(from.start());
+      names.add(from.group(2) == null ? "stage" + names.size() : from.group(2));
+    }
+    for (int i = 0; i < starts.size(); i++) {
+      int end = i + 1 < starts.size() ? starts.get(i + 1) : dockerfile.length();
+      stages.put(names.get(i), dockerfile.substring(starts.get(i), end));
+    }
+    return stages;
+  }
+}
