@@ -38,11 +38,6 @@ public final class StatusTransitions {
         if (isTrue(readyAfter) && !isTrue(StatusAggregator.find(before, Conditions.READY))) {
             transitions.add(new Transition(EventReason.VERSION_READY, readyAfter.getMessage()));
         }
-        HistoryEntry newest = newest(after);
-        if (newest != null && !sameEntry(newest, newest(before))) {
-            transitions.add(new Transition(EventReason.PROMOTED,
-                    "Version " + newest.getVersion() + " promoted: " + newest.getReason()));
-
         for (HistoryEntry entry : newEntries(before, after)) {
             EventReason reason = switch (entry.getResult()) {
                 case Promoted -> EventReason.PROMOTED;
@@ -70,16 +65,6 @@ public final class StatusTransitions {
         }
         return transitions;
     }
-
-    private static HistoryEntry newest(ModelDeploymentStatus status) {
-        if (status == null || status.getHistory() == null || status.getHistory().isEmpty()) {
-            return null;
-        }
-        return status.getHistory().get(status.getHistory().size() - 1);
-    }
-
-    private static boolean sameEntry(HistoryEntry a, HistoryEntry b) {
-        return b != null && Objects.equals(a.getVersion(), b.getVersion()) && Objects.equals(a.getAt(), b.getAt());
 
     /** History entries in {@code after} that {@code before} did not hold. */
     private static List<HistoryEntry> newEntries(ModelDeploymentStatus before, ModelDeploymentStatus after) {
