@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class InstallManifestTest {
 
   static final String REGENERATE = "./mvnw -B -am -pl packaging verify -Dtest=InstallManifestTest"
-      + " -Dsurefire.failIfNoSpecifiedTests=false -Dmodelkeeper.manifests.update=true";
+      + " -Dsurefire.failIfNoSpecifiedTests=false -Dmanifests.update=true";
 
   private static final Path INSTALL = Repo.path("manifests/install.yaml");
 
@@ -57,7 +57,7 @@ class InstallManifestTest {
   @Test
   void committedInstallManifestIsTheRenderedChart() throws IOException {
     String expected = expected();
-    if (Boolean.getBoolean("modelkeeper.manifests.update")) {
+    if (Boolean.getBoolean("manifests.update")) {
       Files.writeString(INSTALL, expected);
     }
     assertThat(INSTALL).as("manifests/install.yaml is missing; create it with:%n  %s", REGENERATE).exists();
