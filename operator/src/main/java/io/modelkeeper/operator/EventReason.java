@@ -17,7 +17,11 @@ public enum EventReason {
     CRASH_LOOPING(Conditions.REASON_CRASH_LOOPING, true),
     GPU_UNSCHEDULABLE(Conditions.REASON_GPU_UNSCHEDULABLE, true),
     INVALID_SPEC(Conditions.REASON_INVALID_SPEC, true),
-    RECONCILE_FAILED(Conditions.REASON_RECONCILE_FAILED, true);
+    RECONCILE_FAILED(Conditions.REASON_RECONCILE_FAILED, true),
+    ACCURACY_BELOW_SLO(Conditions.REASON_ACCURACY_BELOW_SLO, true),
+    DRIFT_ABOVE_SLO(Conditions.REASON_DRIFT_ABOVE_SLO, true),
+    LATENCY_ABOVE_SLO(Conditions.REASON_LATENCY_ABOVE_SLO, true),
+    ERROR_RATE_ABOVE_SLO(Conditions.REASON_ERROR_RATE_ABOVE_SLO, true);
 
     private final String reason;
     private final boolean warning;

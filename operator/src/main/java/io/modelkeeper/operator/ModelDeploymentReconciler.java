@@ -17,10 +17,13 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.modelkeeper.api.v1alpha1.AnalysisStatus;
 import io.modelkeeper.api.v1alpha1.Conditions;
+import io.modelkeeper.api.v1alpha1.MetricsStatus;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
 import io.modelkeeper.api.v1alpha1.Durations;
+import io.modelkeeper.operator.metrics.ArmMetrics;
 import io.modelkeeper.operator.metrics.MetricsSource;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,7 +108,45 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         rolloutMetrics.recordRollout(md, plan.rollout());
 
         return writeStatus(md, context, new StatusAggregator.Findings(plan, observed,
-                diagnose(md, plan.stable(), observed), diagnose(md, plan.incoming(), observed)));
+                diagnose(md, plan.stable(), observed), diagnose(md, plan.incoming(), observed),
+                servingFigures(md, serving, plan, observed, now)));
+    }
+
+    /**
+     * The serving version's figures for status.metrics when spec.monitoring asks for them and they
+     * are due; null keeps the previous ones. While a canary runs its analysis already reads the
+     * stable arm, and a second read would split the pods' counter deltas between two readers.
+     */
+    private MetricsStatus servingFigures(ModelDeployment md, ModelVersion serving, RolloutPlan plan,
+            ObservedWorkloads observed, Instant now) {
+        if (md.getSpec().getMonitoring() == null || plan.stable() == null) {
+            return null;
+        }
+        boolean canary = serving != null && !serving.version().equals(ModelVersion.of(md.getSpec().getModel()).version());
+        if (canary) {
+            AnalysisStatus checked = plan.rollout() == null ? null : plan.rollout().checked();
+            return checked == null ? null : checked.getStable();
+        }
+        if (!monitoringDue(md, now).isZero()) {
+            return null;
+        }
+        String version = plan.stable().version();
+        ArmMetrics read = armMetrics.read(md, version, observed.podsOf(version), monitoringInterval(md));
+        return read.measured() ? ArmFigures.of(read, now) : null;
+    }
+
+    /** Time until the serving version's figures are due again; zero when due now. */
+    private static Duration monitoringDue(ModelDeployment md, Instant now) {
+        MetricsStatus last = md.getStatus() == null ? null : md.getStatus().getMetrics();
+        if (last == null || last.getObservedAt() == null) {
+            return Duration.ZERO;
+        }
+        Duration wait = Duration.between(now, Instant.parse(last.getObservedAt()).plus(monitoringInterval(md)));
+        return wait.isNegative() ? Duration.ZERO : wait;
+    }
+
+    private static Duration monitoringInterval(ModelDeployment md) {
+        return Durations.parse(md.getSpec().getMonitoring().getInterval());
     }
 
     /** The first version and a new file under the serving version need no canary; a new version does. */
@@ -160,6 +201,12 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
     private Duration nextLook(ModelDeployment md, ModelDeploymentStatus status, Instant now) {
         Duration fallback = config.reconcileInterval();
+        if (md.getSpec().getMonitoring() != null && status.getStable() != null) {
+            // The serving version's figures are read when due, even if nothing else happens.
+            Duration due = monitoringDue(md, now);
+            Duration monitoring = due.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : due;
+            fallback = monitoring.compareTo(fallback) < 0 ? monitoring : fallback;
+        }
         if (status.getCanary() == null || CanaryRollout.promoting(status.getCanary())) {
             return fallback;
         }

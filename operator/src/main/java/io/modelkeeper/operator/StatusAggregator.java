@@ -6,6 +6,8 @@ import io.modelkeeper.api.v1alpha1.ArmStatus;
 import io.modelkeeper.api.v1alpha1.CanaryStatus;
 import io.modelkeeper.api.v1alpha1.Conditions;
 import io.modelkeeper.api.v1alpha1.HistoryEntry;
+import io.modelkeeper.api.v1alpha1.MetricsStatus;
+import io.modelkeeper.api.v1alpha1.MonitoringSpec;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
 import io.modelkeeper.api.v1alpha1.Phase;
@@ -30,9 +32,17 @@ public final class StatusAggregator {
     private StatusAggregator() {
     }
 
-    /** What one reconcile saw, beyond the ModelDeployment itself. */
+    /**
+     * What one reconcile saw, beyond the ModelDeployment itself; {@code metrics} are the serving
+     * version's figures read this time, null when none were due (the previous ones stay).
+     */
     public record Findings(RolloutPlan plan, ObservedWorkloads observed, WorkloadProblem stableProblem,
-            WorkloadProblem incomingProblem) {
+            WorkloadProblem incomingProblem, MetricsStatus metrics) {
+
+        public Findings(RolloutPlan plan, ObservedWorkloads observed, WorkloadProblem stableProblem,
+                WorkloadProblem incomingProblem) {
+            this(plan, observed, stableProblem, incomingProblem, null);
+        }
     }
 
     /** The status that tells what runs now; previous conditions keep their transition times. */
@@ -50,14 +60,14 @@ public final class StatusAggregator {
         status.setCanary(rollout != null ? CanaryReport.of(md, plan, findings.observed()) : previous.getCanary());
         status.setRejected(rollout != null ? rollout.rejected() : previous.getRejected());
         status.setManualActions(rollout != null ? rollout.manualActions() : previous.getManualActions());
-        status.setMetrics(previous.getMetrics());
+        status.setMetrics(findings.metrics() != null ? findings.metrics() : previous.getMetrics());
         status.setHistory(history(previous, plan, wanted, now));
 
         Condition ready = ready(md, plan, wanted, findings);
         Condition progressing = status.getCanary() != null ? canaryProgress(status.getCanary(), plan)
                 : status.getRejected() != null ? rejectedProgress(status)
                 : progressing(plan, wanted, findings);
-        Condition degraded = degraded(findings);
+        Condition degraded = degraded(md, findings, status.getMetrics());
         status.setConditions(List.of(
                 keepTransitionTime(previous, ready, generation, now),
                 keepTransitionTime(previous, progressing, generation, now),
@@ -189,11 +199,18 @@ public final class StatusAggregator {
                 "Version " + version + " runs as the spec asks");
     }
 
-    private static Condition degraded(Findings findings) {
+    private static Condition degraded(ModelDeployment md, Findings findings, MetricsStatus metrics) {
         WorkloadProblem problem = findings.stableProblem() != null ? findings.stableProblem()
                 : findings.incomingProblem();
         if (problem != null) {
             return condition(Conditions.DEGRADED, true, problem.reason(), problem.message());
+        }
+        MonitoringSpec monitoring = md.getSpec().getMonitoring();
+        var slo = SloCheck.check(monitoring == null ? null : monitoring.getSlo(), metrics);
+        if (slo.isPresent()) {
+            SloCheck.Verdict verdict = slo.get();
+            String version = findings.plan().stable() == null ? "" : "Version " + findings.plan().stable().version() + ": ";
+            return condition(Conditions.DEGRADED, verdict.crossed(), verdict.reason(), version + verdict.message());
         }
         return condition(Conditions.DEGRADED, false, Conditions.REASON_HEALTHY, "No problem seen");
     }

@@ -22,6 +22,11 @@ public final class Conditions {
     public static final String REASON_RECONCILE_FAILED = "ReconcileFailed";
     public static final String REASON_ROLLED_BACK = "RolledBack";
     public static final String REASON_ROLLOUT_FAILED = "RolloutFailed";
+    public static final String REASON_ACCURACY_BELOW_SLO = "AccuracyBelowSlo";
+    public static final String REASON_DRIFT_ABOVE_SLO = "DriftAboveSlo";
+    public static final String REASON_LATENCY_ABOVE_SLO = "LatencyAboveSlo";
+    public static final String REASON_ERROR_RATE_ABOVE_SLO = "ErrorRateAboveSlo";
+    public static final String REASON_SLO_MET = "SloMet";
 
     private Conditions() {
     }
