@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelkeeper.e2e.cluster.Kubectl;
+import io.modelkeeper.e2e.traffic.BackgroundTraffic;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ class CanaryRolloutE2E {
 
   static LocalClusterUnderTest cluster;
   static Kubectl kubectl;
-  static CanaryTraffic traffic;
+  static BackgroundTraffic traffic;
 
   @RegisterExtension
   static final TestWatcher diagnostics = new TestWatcher() {
@@ -66,8 +67,8 @@ class CanaryRolloutE2E {
     kubectl.runWithInput(manifest(), "apply", "--validate=false", "-f", "-").orThrow();
     assertThat(kubectl.run("wait", "--for=condition=Ready", "md/" + MD, "--timeout=180s").orThrow())
         .contains("condition met");
-    traffic = CanaryTraffic.start(cluster, MD);
-    await().atMost(PATIENCE).untilAsserted(() -> assertThat(traffic.of("1").ok.get()).isGreaterThan(20));
+    traffic = BackgroundTraffic.start(cluster.client(), cluster::podBaseUrl, MD);
+    await().atMost(PATIENCE).untilAsserted(() -> assertThat(traffic.of("1").ok()).isGreaterThan(20));
   }
 
   @AfterAll
@@ -127,31 +128,31 @@ class CanaryRolloutE2E {
         .containsExactly(MD + "-2"));
     assertThat(events("CanaryAdvanced", "Canary version 2 ")).hasSize(1);
     assertThat(events("Promoted", "Version 2 ")).hasSize(1);
-    long servedBefore = traffic.of("2").ok.get();
-    await().atMost(PATIENCE).untilAsserted(() -> assertThat(traffic.of("2").ok.get()).isGreaterThan(servedBefore + 10));
+    long servedBefore = traffic.of("2").ok();
+    await().atMost(PATIENCE).untilAsserted(() -> assertThat(traffic.of("2").ok()).isGreaterThan(servedBefore + 10));
   }
 
   @Test
   @Order(2)
   void aVersionWhoseModelRejectsTheClientsIsRolledBackWhileStableServesEveryRequest() {
-    CanaryTraffic.Tally stable = traffic.of("2");
-    long stableOkBefore = stable.ok.get();
-    long stableFailedBefore = stable.failed.get();
+    BackgroundTraffic.Tally stable = traffic.of("2");
+    long stableOkBefore = stable.ok();
+    long stableFailedBefore = stable.failed();
     // The mlp model takes 16 columns where the clients send 8: every request to it is a client error.
     newVersion("3", "mlp");
 
     JsonNode status = awaitStatus(s -> hasHistory(s, "3"));
 
     assertThat(lastHistory(status).path("result").asText()).isEqualTo("RolledBack");
-    assertThat(traffic.of("3").failed.get()).as("requests the canary failed").isPositive();
-    assertThat(traffic.of("3").ok.get()).as("requests the canary answered").isZero();
+    assertThat(traffic.of("3").failed()).as("requests the canary failed").isPositive();
+    assertThat(traffic.of("3").ok()).as("requests the canary answered").isZero();
     awaitStatus(s -> s.path("canary").isMissingNode() && "2".equals(s.path("stable").path("version").asText()));
     await().atMost(PATIENCE).pollInterval(POLL).untilAsserted(() -> assertThat(deploymentNames())
         .containsExactly(MD + "-2"));
     assertThat(status.path("rejected").path("version").asText()).isEqualTo("3");
     assertThat(events("RolledBack", "Version 3 ")).hasSize(1);
-    assertThat(stable.failed.get() - stableFailedBefore).as("requests stable failed: %s", stable).isZero();
-    assertThat(stable.ok.get()).as("stable kept serving").isGreaterThan(stableOkBefore + 20);
+    assertThat(stable.failed() - stableFailedBefore).as("requests stable failed: %s", stable).isZero();
+    assertThat(stable.ok()).as("stable kept serving").isGreaterThan(stableOkBefore + 20);
   }
 
   @Test

@@ -1,24 +1,33 @@
-package io.modelkeeper.e2e.scenarios;
+package io.modelkeeper.e2e.traffic;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.modelkeeper.e2e.traffic.InferenceClient;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * Clients of one model, sending inferences to each ready pod in turn from a background thread: with
  * the replicas router that is how the Service shares traffic between versions. Counts answers per
  * version, so a scenario can tell what stable served while a canary came and went.
  */
-final class CanaryTraffic implements AutoCloseable {
+public final class BackgroundTraffic implements AutoCloseable {
 
   /** Answers of one version: successes, failures, and the first failure in words. */
-  static final class Tally {
-    final AtomicLong ok = new AtomicLong();
-    final AtomicLong failed = new AtomicLong();
-    volatile String firstFailure;
+  public static final class Tally {
+    private final AtomicLong ok = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private volatile String firstFailure;
+
+    public long ok() {
+      return ok.get();
+    }
+
+    public long failed() {
+      return failed.get();
+    }
 
     @Override
     public String toString() {
@@ -28,32 +37,35 @@ final class CanaryTraffic implements AutoCloseable {
 
   private static final float[][] ROWS = {{0.3f, -1.2f, 0.8f, 0.1f, 0.5f, -0.7f, 0.0f, 1.1f}};
 
-  private final ClusterUnderTest cluster;
+  private final KubernetesClient client;
+  private final Function<Pod, String> baseUrl;
   private final String model;
   private final InferenceClient inference = new InferenceClient();
   private final Map<String, Tally> byVersion = new ConcurrentHashMap<>();
   private final Thread sender;
   private volatile boolean running = true;
 
-  private CanaryTraffic(ClusterUnderTest cluster, String model) {
-    this.cluster = cluster;
+  private BackgroundTraffic(KubernetesClient client, Function<Pod, String> baseUrl, String model) {
+    this.client = client;
+    this.baseUrl = baseUrl;
     this.model = model;
     this.sender = new Thread(this::send, "canary-traffic-" + model);
     this.sender.setDaemon(true);
   }
 
-  static CanaryTraffic start(ClusterUnderTest cluster, String model) {
-    CanaryTraffic traffic = new CanaryTraffic(cluster, model);
+  /** Starts sending to the ready pods of {@code model}, each reached at {@code baseUrl(pod)}. */
+  public static BackgroundTraffic start(KubernetesClient client, Function<Pod, String> baseUrl, String model) {
+    BackgroundTraffic traffic = new BackgroundTraffic(client, baseUrl, model);
     traffic.sender.start();
     return traffic;
   }
 
   /** The answers of {@code version}'s pods so far (zero counts if none answered yet). */
-  Tally of(String version) {
+  public Tally of(String version) {
     return byVersion.computeIfAbsent(version, v -> new Tally());
   }
 
-  Map<String, Tally> all() {
+  public Map<String, Tally> all() {
     return Map.copyOf(byVersion);
   }
 
@@ -72,7 +84,7 @@ final class CanaryTraffic implements AutoCloseable {
       }
       Pod pod = pods.get((int) (sent++ % pods.size()));
       String version = pod.getMetadata().getLabels().get("modelkeeper.io/version");
-      InferenceClient.Reply reply = inference.infer(cluster.podBaseUrl(pod), model, "input",
+      InferenceClient.Reply reply = inference.infer(baseUrl.apply(pod), model, "input",
           "traffic-" + sent, ROWS);
       Tally tally = of(version);
       if (reply.ok()) {
@@ -90,7 +102,7 @@ final class CanaryTraffic implements AutoCloseable {
   /** Pods that are ready and not being deleted: the Service's endpoints. */
   private List<Pod> readyPods() {
     try {
-      return cluster.client().pods().withLabel("modelkeeper.io/deployment", model).list().getItems().stream()
+      return client.pods().withLabel("modelkeeper.io/deployment", model).list().getItems().stream()
           .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
           .filter(p -> p.getStatus() != null && p.getStatus().getConditions() != null && p.getStatus().getConditions()
               .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
