@@ -12,6 +12,8 @@ import io.modelkeeper.e2e.cluster.Kubectl;
 import io.modelkeeper.e2e.traffic.BackgroundTraffic;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -169,6 +171,8 @@ class CanaryRolloutE2E {
     long before = cluster.cluster().operator().pid();
     long after = cluster.cluster().restartOperator().pid();
     assertThat(after).isNotEqualTo(before);
+    Instant restarted = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    assertThat(hasHistory(status(), "4")).as("version 4 still a canary when the new operator is up").isFalse();
 
     JsonNode status = awaitStatus(s -> {
       noteStep(s, "4", steps);
@@ -178,6 +182,8 @@ class CanaryRolloutE2E {
     assertThat(lastHistory(status).path("result").asText()).isEqualTo("Promoted");
     assertThat(steps).as("steps of the canary seen across the restart").contains(1).isSorted();
     assertThat(history(status, "4")).hasSize(1);
+    assertThat(Instant.parse(lastHistory(status).path("at").asText())).as("decided by the restarted operator")
+        .isAfterOrEqualTo(restarted);
     assertThat(events("CanaryStarted", "Canary version 4 ")).hasSize(1);
     assertThat(events("CanaryAdvanced", "Canary version 4 ")).hasSize(1);
     assertThat(events("Promoted", "Version 4 ")).hasSize(1);
