@@ -153,6 +153,22 @@ public final class LocalCluster implements AutoCloseable {
     return operator;
   }
 
+  /**
+   * Stops the operator process and starts a new one from the same jar, as a pod restart would: it
+   * knows only what the API server holds.
+   */
+  public OperatorProcess restartOperator() {
+    if (operator == null) {
+      throw new IllegalStateException("this cluster was started without the operator");
+    }
+    operator.close();
+    int index = started.indexOf(operator);
+    operator = OperatorProcess.start(layout.operatorJar(), layout.kubeconfig(), layout.operatorLog(), layout.pidDir(),
+        Duration.ofSeconds(90));
+    started.set(index, operator);
+    return operator;
+  }
+
   public Kubectl kubectl() {
     Path binary = Kubectl.find();
     if (binary == null) {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.modelkeeper.e2e.cluster.Kubectl;
 import io.modelkeeper.e2e.cluster.LocalCluster;
+import io.modelkeeper.e2e.traffic.BackgroundTraffic;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -16,7 +17,7 @@ import java.util.stream.Stream;
 /**
  * The one-command demo: starts the local cluster, applies the fraud example, sends inference and
  * labelled feedback, shows a version whose model cannot be fetched while the serving one goes on,
- * rolls back, deletes, and stops everything, printing a timeline of what happens.
+ * rolls back, promotes a canary and rolls back a failing one under traffic, deletes, and stops everything, printing a timeline of what happens.
  */
 public final class Demo {
 
@@ -93,6 +94,8 @@ public final class Demo {
         cluster.client().apps().deployments().withName(MODEL + "-2").get() == null ? "gone" : null);
     awaitReady(2);
 
+    canaries();
+
     timeline.step("kubectl delete md fraud");
     timeline.detail(kubectl.run("delete", "md", MODEL).orThrow().strip());
     waitFor("its pods and their processes to stop", () -> cluster.client().pods().list().getItems().isEmpty()
@@ -102,6 +105,72 @@ public final class Demo {
     stop();
     timeline.event("done in " + String.format("%.0f", timeline.seconds()) + " s; processes left running: "
         + leftoverProcesses());
+  }
+
+  /**
+   * Two canaries under steady traffic to every ready pod: the same model as a new version is
+   * promoted step by step; a model that rejects the clients' 8-column rows is rolled back.
+   */
+  private void canaries() {
+    timeline.step("short canary steps for the demo: 20% then 50%, 8 s each, checked every 3 s on 15+ requests"
+        + " (error-rate gates only: the demo's traffic brings no labels)"
+        + ": kubectl patch md fraud --type=merge -p '{\"spec\":{\"rollout\":...}}'");
+    kubectl.run("patch", "md", MODEL, "--type=merge", "-p", "{\"spec\":{\"rollout\":{\"steps\":["
+        + "{\"weight\":20,\"duration\":\"8s\"},{\"weight\":50,\"duration\":\"8s\"}],"
+        + "\"analysis\":{\"interval\":\"3s\",\"minRequests\":15,\"maxLatencyRatio\":null,\"maxAccuracyDrop\":null}}}}").orThrow();
+    BackgroundTraffic traffic = BackgroundTraffic.start(cluster.client(),
+        pod -> "http://" + pod.getStatus().getPodIP() + ":8080", MODEL);
+    try {
+      timeline.step("version 3: the same model under a new version, while traffic goes to every ready pod");
+      newVersion("3", "logistic-regression");
+      awaitOutcome("3", "Promoted");
+      waitFor("version 1's Deployment to go", () ->
+          cluster.client().apps().deployments().withName(MODEL + "-1").get() == null ? "gone" : null);
+
+      timeline.step("version 4: the mlp model, which takes 16 columns where the clients send 8");
+      newVersion("4", "mlp");
+      awaitOutcome("4", "RolledBack");
+      waitFor("version 4's Deployment to go", () ->
+          cluster.client().apps().deployments().withName(MODEL + "-4").get() == null ? "gone" : null);
+    } finally {
+      traffic.close();
+    }
+    traffic.all().forEach((version, tally) -> timeline.detail("version " + version + " answered: " + tally));
+    if (traffic.of("3").failed() > 0) {
+      throw new DemoFailure("the serving version 3 failed requests while version 4 was tried");
+    }
+  }
+
+  private void newVersion(String version, String model) {
+    String uri = cluster.repository().url() + "/" + model + "/model.onnx";
+    timeline.detail("kubectl patch md fraud --type=merge -p '{\"spec\":{\"model\":{\"version\":\"" + version
+        + "\",\"uri\":\"" + uri + "\",\"sha256\":null}}}'");
+    kubectl.run("patch", "md", MODEL, "--type=merge", "-p", "{\"spec\":{\"model\":{\"version\":\"" + version
+        + "\",\"uri\":\"" + uri + "\",\"sha256\":null}}}").orThrow();
+  }
+
+  /** Waits for the history entry of {@code version} and fails the demo unless it is {@code expected}. */
+  @SuppressWarnings("unchecked")
+  private void awaitOutcome(String version, String expected) {
+    String[] result = new String[1];
+    waitFor("the canary of version " + version + " to be judged", () -> {
+      GenericKubernetesResource md = cluster.client().genericKubernetesResources(ClusterWatch.MODEL_DEPLOYMENTS)
+          .withName(MODEL).get();
+      if (md != null && md.getAdditionalProperties().get("status") instanceof java.util.Map<?, ?> status
+          && status.get("history") instanceof List<?> history) {
+        for (Object entry : history) {
+          java.util.Map<String, Object> item = (java.util.Map<String, Object>) entry;
+          if (version.equals(item.get("version"))) {
+            result[0] = item.get("result") + ": " + item.get("reason");
+          }
+        }
+      }
+      return result[0];
+    });
+    timeline.detail("status.history: version " + version + " " + result[0]);
+    if (!result[0].startsWith(expected + ":")) {
+      throw new DemoFailure("version " + version + " was expected to end " + expected + ", not " + result[0]);
+    }
   }
 
   private void report(TrafficRun.Outcome outcome) {

@@ -1,0 +1,251 @@
+package io.modelkeeper.e2e.scenarios;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.modelkeeper.e2e.cluster.Kubectl;
+import io.modelkeeper.e2e.traffic.BackgroundTraffic;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * Canary rollouts on the local cluster with real model servers and real traffic: a version that
+ * serves as well is promoted step by step, one whose model rejects the clients' requests is rolled
+ * back while stable serves every request, and an operator restarted mid-step changes nothing.
+ * Short analysis intervals and a small {@code minRequests} keep each rollout to about a minute.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CanaryRolloutE2E {
+
+  private static final String MD = "scoring";
+  private static final Duration PATIENCE = Duration.ofMinutes(2);
+  private static final Duration POLL = Duration.ofMillis(500);
+
+  static LocalClusterUnderTest cluster;
+  static Kubectl kubectl;
+  static BackgroundTraffic traffic;
+
+  @RegisterExtension
+  static final TestWatcher diagnostics = new TestWatcher() {
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      if (cluster != null) {
+        System.out.println("===== " + context.getDisplayName() + " failed: diagnostics =====");
+        System.out.println(traffic);
+        System.out.println(cluster.diagnostics());
+        System.out.println("--- kubectl get md -o yaml ---");
+        System.out.println(kubectl.run("get", "md", "-o", "yaml").out());
+        System.out.println(kubectl.run("get", "deploy,pods", "-o", "wide").out());
+        System.out.println(kubectl.run("get", "events").out());
+      }
+    }
+  };
+
+  @BeforeAll
+  static void startClusterAndServeVersionOne() {
+    assumeTrue(Kubectl.find() != null, "kubectl is not installed: the end-to-end scenarios drive kubectl");
+    Path project = Path.of(System.getProperty("modelkeeper.project.dir", "..")).toAbsolutePath().normalize();
+    cluster = LocalClusterUnderTest.start(project, project.resolve("e2e/target/e2e-canary-state"));
+    kubectl = cluster.kubectl();
+    kubectl.runWithInput(manifest(), "apply", "--validate=false", "-f", "-").orThrow();
+    assertThat(kubectl.run("wait", "--for=condition=Ready", "md/" + MD, "--timeout=180s").orThrow())
+        .contains("condition met");
+    traffic = BackgroundTraffic.start(cluster.client(), cluster::podBaseUrl, MD);
+    await().atMost(PATIENCE).untilAsserted(() -> assertThat(traffic.of("1").ok()).isGreaterThan(20));
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (traffic != null) {
+      traffic.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  /** One stable pod; two short steps judged every 3 s on at least 15 requests per version. */
+  private static String manifest() {
+    return """
+        apiVersion: modelkeeper.io/v1alpha1
+        kind: ModelDeployment
+        metadata:
+          name: %s
+        spec:
+          model:
+            version: "1"
+            uri: %s/logistic-regression/model.onnx
+          serving:
+            replicas: 1
+            gpus: 0
+            executionProvider: cpu
+          rollout:
+            steps:
+              - weight: 20
+                duration: 8s
+              - weight: 50
+                duration: 8s
+            analysis:
+              interval: 3s
+              minRequests: 15
+              failureLimit: 2
+              maxErrorRate: 0.05
+        """.formatted(MD, cluster.modelBaseUrl());
+  }
+
+  @Test
+  @Order(1)
+  void aVersionThatServesAsWellIsPromotedStepByStep() {
+    List<Integer> steps = new ArrayList<>();
+    newVersion("2", "logistic-regression");
+
+    JsonNode status = awaitStatus(s -> {
+      noteStep(s, "2", steps);
+      return hasHistory(s, "2");
+    });
+
+    assertThat(steps).as("steps of the canary seen in status.canary").startsWith(0).contains(1).isSorted();
+    assertThat(lastHistory(status).path("result").asText()).isEqualTo("Promoted");
+    awaitStatus(s -> "2".equals(s.path("stable").path("version").asText()) && s.path("canary").isMissingNode());
+    await().atMost(PATIENCE).pollInterval(POLL).untilAsserted(() -> assertThat(deploymentNames())
+        .containsExactly(MD + "-2"));
+    assertThat(events("CanaryAdvanced", "Canary version 2 ")).hasSize(1);
+    assertThat(events("Promoted", "Version 2 ")).hasSize(1);
+    long servedBefore = traffic.of("2").ok();
+    await().atMost(PATIENCE).untilAsserted(() -> assertThat(traffic.of("2").ok()).isGreaterThan(servedBefore + 10));
+  }
+
+  @Test
+  @Order(2)
+  void aVersionWhoseModelRejectsTheClientsIsRolledBackWhileStableServesEveryRequest() {
+    BackgroundTraffic.Tally stable = traffic.of("2");
+    long stableOkBefore = stable.ok();
+    long stableFailedBefore = stable.failed();
+    // The mlp model takes 16 columns where the clients send 8: every request to it is a client error.
+    newVersion("3", "mlp");
+
+    JsonNode status = awaitStatus(s -> hasHistory(s, "3"));
+
+    assertThat(lastHistory(status).path("result").asText()).isEqualTo("RolledBack");
+    assertThat(traffic.of("3").failed()).as("requests the canary failed").isPositive();
+    assertThat(traffic.of("3").ok()).as("requests the canary answered").isZero();
+    awaitStatus(s -> s.path("canary").isMissingNode() && "2".equals(s.path("stable").path("version").asText()));
+    await().atMost(PATIENCE).pollInterval(POLL).untilAsserted(() -> assertThat(deploymentNames())
+        .containsExactly(MD + "-2"));
+    assertThat(status.path("rejected").path("version").asText()).isEqualTo("3");
+    assertThat(events("RolledBack", "Version 3 ")).hasSize(1);
+    assertThat(stable.failed() - stableFailedBefore).as("requests stable failed: %s", stable).isZero();
+    assertThat(stable.ok()).as("stable kept serving").isGreaterThan(stableOkBefore + 20);
+  }
+
+  @Test
+  @Order(3)
+  void anOperatorRestartedDuringTheCanaryNeitherChangesTheOutcomeNorDoublesAStep() {
+    List<Integer> steps = new ArrayList<>();
+    newVersion("4", "logistic-regression");
+    awaitStatus(s -> {
+      noteStep(s, "4", steps);
+      return s.path("canary").path("analysis").path("decision").isTextual()
+          && "4".equals(s.path("canary").path("version").asText());
+    });
+
+    long before = cluster.cluster().operator().pid();
+    long after = cluster.cluster().restartOperator().pid();
+    assertThat(after).isNotEqualTo(before);
+    Instant restarted = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    assertThat(hasHistory(status(), "4")).as("version 4 still a canary when the new operator is up").isFalse();
+
+    JsonNode status = awaitStatus(s -> {
+      noteStep(s, "4", steps);
+      return hasHistory(s, "4");
+    });
+
+    assertThat(lastHistory(status).path("result").asText()).isEqualTo("Promoted");
+    assertThat(steps).as("steps of the canary seen across the restart").contains(1).isSorted();
+    assertThat(history(status, "4")).hasSize(1);
+    assertThat(Instant.parse(lastHistory(status).path("at").asText())).as("decided by the restarted operator")
+        .isAfterOrEqualTo(restarted);
+    assertThat(events("CanaryStarted", "Canary version 4 ")).hasSize(1);
+    assertThat(events("CanaryAdvanced", "Canary version 4 ")).hasSize(1);
+    assertThat(events("Promoted", "Version 4 ")).hasSize(1);
+    awaitStatus(s -> "4".equals(s.path("stable").path("version").asText()) && s.path("canary").isMissingNode());
+  }
+
+  private static void newVersion(String version, String modelDir) {
+    kubectl.run("patch", "md", MD, "--type=merge", "-p", "{\"spec\":{\"model\":{\"version\":\"" + version
+        + "\",\"uri\":\"" + cluster.modelBaseUrl() + "/" + modelDir + "/model.onnx\"}}}").orThrow();
+  }
+
+  private static JsonNode status() {
+    GenericKubernetesResource md = cluster.client().genericKubernetesResources("modelkeeper.io/v1alpha1",
+        "ModelDeployment").inNamespace("default").withName(MD).get();
+    return Serialization.jsonMapper().valueToTree(md).path("status");
+  }
+
+  private static JsonNode awaitStatus(Predicate<JsonNode> done) {
+    return await().atMost(PATIENCE).pollInterval(POLL).until(CanaryRolloutE2E::status, done);
+  }
+
+  /** Records the canary's step each time it changes, for {@code version}. */
+  private static boolean noteStep(JsonNode status, String version, List<Integer> steps) {
+    JsonNode canary = status.path("canary");
+    if (version.equals(canary.path("version").asText()) && canary.path("step").isInt()) {
+      int step = canary.path("step").asInt();
+      if (steps.isEmpty() || steps.get(steps.size() - 1) != step) {
+        steps.add(step);
+      }
+    }
+    return false;
+  }
+
+  private static boolean hasHistory(JsonNode status, String version) {
+    return !history(status, version).isEmpty();
+  }
+
+  private static List<JsonNode> history(JsonNode status, String version) {
+    List<JsonNode> entries = new ArrayList<>();
+    status.path("history").forEach(e -> {
+      if (version.equals(e.path("version").asText())) {
+        entries.add(e);
+      }
+    });
+    return entries;
+  }
+
+  private static JsonNode lastHistory(JsonNode status) {
+    JsonNode history = status.path("history");
+    return history.path(history.size() - 1);
+  }
+
+  private static List<String> deploymentNames() {
+    return cluster.client().apps().deployments().inNamespace("default").withLabel("modelkeeper.io/deployment", MD)
+        .list().getItems().stream().map(d -> d.getMetadata().getName()).toList();
+  }
+
+  private static List<String> events(String reason, String messagePrefix) {
+    return cluster.client().v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> MD.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
+        .map(Event::getMessage)
+        .filter(m -> m != null && m.startsWith(messagePrefix))
+        .toList();
+  }
+}
