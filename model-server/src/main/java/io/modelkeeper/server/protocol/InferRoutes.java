@@ -167,7 +167,13 @@ public class InferRoutes {
     } else {
       response.putHeader("Content-Type", Replies.JSON);
     }
+    // Listeners hear of the inference before the caller does, so a label sent the moment the
+    // answer arrives finds its prediction.
+    tellListeners(id, inputs, result);
     send(context, Outcome.SUCCESS, 200, body.bytes());
+  }
+
+  private void tellListeners(String id, Map<String, Tensor> inputs, Map<String, Tensor> result) {
     if (listeners.isEmpty()) {
       return;
     }

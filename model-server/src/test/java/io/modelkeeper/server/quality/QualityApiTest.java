@@ -149,7 +149,10 @@ class QualityApiTest extends ServedModelTest {
       infer(null, features(random, 3.0));
     }
 
-    JsonNode drift = http.get(MODEL + "/quality").json().get("drift");
+    // The drift report is reused for up to a second: wait until it shows all 200 rows.
+    JsonNode drift = await().atMost(Duration.ofSeconds(30))
+        .until(() -> http.get(MODEL + "/quality").json().get("drift"),
+            d -> d.get("window_rows").asInt() >= 200);
 
     assertThat(drift.get("reference").asText()).isEqualTo("captured");
     assertThat(drift.get("window_rows").asInt()).isEqualTo(200);
