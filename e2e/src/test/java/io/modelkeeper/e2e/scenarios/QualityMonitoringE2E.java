@@ -150,8 +150,9 @@ class QualityMonitoringE2E {
     for (int i = 0; i < REFERENCE_ROWS / ROWS_PER_REQUEST; i++) {
       infer("drifted-" + i, rows(ROWS_PER_REQUEST, 6f));
     }
-    String metrics = inference.get(pod + "/metrics").text();
-    assertThat(gauge(metrics, "modelkeeper_drift_score")).isGreaterThan(0.5);
+    // The server reuses its drift report for up to a second: read until the new rows show.
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(gauge(inference.get(pod + "/metrics").text(), "modelkeeper_drift_score")).isGreaterThan(0.5));
 
     await().atMost(PATIENCE).untilAsserted(() ->
         assertThat(condition("Degraded")).startsWith("True DriftAboveSlo")
