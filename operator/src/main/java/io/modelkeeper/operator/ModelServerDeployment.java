@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
@@ -59,14 +58,7 @@ public final class ModelServerDeployment {
                     .withName(WorkloadNames.deployment(md, model.version()))
                     .withNamespace(md.getMetadata().getNamespace())
                     .withLabels(WorkloadLabels.forVersion(md, model.version(), arm))
-                    .withOwnerReferences(new OwnerReferenceBuilder()
-                            .withApiVersion(md.getApiVersion())
-                            .withKind(md.getKind())
-                            .withName(md.getMetadata().getName())
-                            .withUid(md.getMetadata().getUid())
-                            .withController(true)
-                            .withBlockOwnerDeletion(true)
-                            .build())
+                    .withOwnerReferences(Ownership.controlledBy(md))
                 .endMetadata()
                 .withNewSpec()
                     .withReplicas(replicas)

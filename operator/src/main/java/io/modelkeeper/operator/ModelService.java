@@ -1,7 +1,6 @@
 package io.modelkeeper.operator;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
@@ -21,14 +20,7 @@ public final class ModelService {
                     .withName(WorkloadNames.service(md))
                     .withNamespace(md.getMetadata().getNamespace())
                     .withLabels(WorkloadLabels.forModel(md))
-                    .withOwnerReferences(new OwnerReferenceBuilder()
-                            .withApiVersion(md.getApiVersion())
-                            .withKind(md.getKind())
-                            .withName(md.getMetadata().getName())
-                            .withUid(md.getMetadata().getUid())
-                            .withController(true)
-                            .withBlockOwnerDeletion(true)
-                            .build())
+                    .withOwnerReferences(Ownership.controlledBy(md))
                 .endMetadata()
                 .withNewSpec()
                     .withType("ClusterIP")

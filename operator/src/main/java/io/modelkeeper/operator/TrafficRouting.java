@@ -2,7 +2,6 @@ package io.modelkeeper.operator;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -104,10 +103,7 @@ public class TrafficRouting {
                     .withName(WorkloadNames.deployment(md, version))
                     .withNamespace(md.getMetadata().getNamespace())
                     .withLabels(labels)
-                    .withOwnerReferences(new OwnerReferenceBuilder()
-                            .withApiVersion(md.getApiVersion()).withKind(md.getKind())
-                            .withName(md.getMetadata().getName()).withUid(md.getMetadata().getUid())
-                            .withController(true).withBlockOwnerDeletion(true).build())
+                    .withOwnerReferences(Ownership.controlledBy(md))
                 .endMetadata()
                 .withNewSpec()
                     .withType("ClusterIP")

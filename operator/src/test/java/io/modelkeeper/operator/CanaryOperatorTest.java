@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -164,36 +162,30 @@ class CanaryOperatorTest {
 
     private NonNamespaceOperation<ModelDeployment, KubernetesResourceList<ModelDeployment>,
             Resource<ModelDeployment>> models() {
-        return client.resources(ModelDeployment.class).inNamespace(TestModels.NAMESPACE);
+        return cluster().models();
     }
 
     private ModelDeployment model(String name) {
-        return models().withName(name).get();
+        return cluster().model(name);
     }
 
     private Condition condition(String name, String type) {
-        ModelDeployment md = model(name);
-        Condition condition = StatusAggregator.find(md == null ? null : md.getStatus(), type);
-        return condition != null ? condition : new Condition();
+        return cluster().condition(name, type);
     }
 
     private Resource<Deployment> deployment(String name) {
-        return client.apps().deployments().inNamespace(TestModels.NAMESPACE).withName(name);
+        return cluster().deployment(name);
     }
 
     private List<String> events(String name) {
-        return client.v1().events().inNamespace(TestModels.NAMESPACE).list().getItems().stream()
-                .filter(e -> name.equals(e.getInvolvedObject().getName()))
-                .map(Event::getReason)
-                .toList();
+        return cluster().events(name);
     }
 
     private void markReady(String deploymentName, int pods) {
-        Deployment current = deployment(deploymentName).get();
-        current.setStatus(new DeploymentStatusBuilder()
-                .withReplicas(pods).withReadyReplicas(pods).withAvailableReplicas(pods).withUpdatedReplicas(pods)
-                .withObservedGeneration(current.getMetadata().getGeneration())
-                .build());
-        deployment(deploymentName).updateStatus(current);
+        cluster().markReady(deploymentName, pods);
+    }
+
+    private TestCluster cluster() {
+        return new TestCluster(client);
     }
 }

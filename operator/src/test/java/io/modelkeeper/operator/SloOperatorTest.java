@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.modelkeeper.api.v1alpha1.Conditions;
@@ -106,31 +105,26 @@ class SloOperatorTest {
     }
 
     private ModelDeployment model() {
-        return client.resources(ModelDeployment.class).inNamespace(TestModels.NAMESPACE).withName("watched").get();
+        return cluster().model("watched");
     }
 
     private Condition degraded() {
-        Condition condition = StatusAggregator.find(model().getStatus(), Conditions.DEGRADED);
-        return condition != null ? condition : new Condition();
+        return cluster().condition("watched", Conditions.DEGRADED);
     }
 
     private io.fabric8.kubernetes.client.dsl.Resource<Deployment> deployment(String name) {
-        return client.apps().deployments().inNamespace(TestModels.NAMESPACE).withName(name);
+        return cluster().deployment(name);
     }
 
     private List<String> events() {
-        return client.v1().events().inNamespace(TestModels.NAMESPACE).list().getItems().stream()
-                .filter(e -> "watched".equals(e.getInvolvedObject().getName()))
-                .map(Event::getReason)
-                .toList();
+        return cluster().events("watched");
     }
 
     private void markReady(String name, int pods) {
-        Deployment current = deployment(name).get();
-        current.setStatus(new DeploymentStatusBuilder()
-                .withReplicas(pods).withReadyReplicas(pods).withAvailableReplicas(pods).withUpdatedReplicas(pods)
-                .withObservedGeneration(current.getMetadata().getGeneration())
-                .build());
-        deployment(name).updateStatus(current);
+        cluster().markReady(name, pods);
+    }
+
+    private TestCluster cluster() {
+        return new TestCluster(client);
     }
 }
