@@ -3,6 +3,7 @@ package io.modelkeeper.operator;
 import io.modelkeeper.api.v1alpha1.MetricsStatus;
 import io.modelkeeper.operator.canary.ArmEvidence;
 import io.modelkeeper.operator.metrics.ArmMetrics;
+import io.modelkeeper.operator.metrics.WindowQuality;
 import java.time.Instant;
 
 /** Writes an arm's figures into status, leaving out what was not measured. */
@@ -30,6 +31,15 @@ public final class ArmFigures {
         status.setLatencyP99Seconds(finite(metrics.latencyP99Seconds()));
         status.setLabelled(metrics.labelled() > 0 ? metrics.labelled() : null);
         status.setAccuracy(finite(metrics.accuracy()));
+        WindowQuality quality = metrics.quality();
+        status.setPrecision(finite(quality.precision()));
+        status.setRecall(finite(quality.recall()));
+        status.setF1(finite(quality.f1()));
+        status.setAuc(finite(quality.aucRoc()));
+        status.setLogLoss(finite(quality.logLoss()));
+        status.setMae(finite(quality.mae()));
+        status.setRmse(finite(quality.rmse()));
+        status.setR2(finite(quality.r2()));
         status.setDrift(finite(metrics.drift()));
         status.setObservedAt(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         return status;

@@ -3,7 +3,10 @@ package io.modelkeeper.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
-/** Serving and quality figures of one version; absent figures were not measured. */
+/**
+ * Serving and quality figures of one version; absent figures were not measured (no labels yet, a
+ * task without that figure, or undefined over the window), never zero.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class MetricsStatus {
 
@@ -22,23 +25,35 @@ public class MetricsStatus {
     @JsonPropertyDescription("99th-percentile request latency in seconds.")
     private Double latencyP99Seconds;
 
-    @JsonPropertyDescription("Labelled predictions in the quality window.")
+    @JsonPropertyDescription("Labelled predictions in the quality window, summed over the version's pods: the sample size of the quality figures.")
     private Long labelled;
 
-    @JsonPropertyDescription("Accuracy over the quality window, 0-1.")
+    @JsonPropertyDescription("Accuracy over the quality window, 0-1. Classification only.")
     private Double accuracy;
 
-    @JsonPropertyDescription("Precision over the quality window, 0-1.")
+    @JsonPropertyDescription("Precision over the quality window, 0-1: of the positive class for binary classification, the macro average over classes for multiclass.")
     private Double precision;
 
-    @JsonPropertyDescription("Recall over the quality window, 0-1.")
+    @JsonPropertyDescription("Recall over the quality window, 0-1: of the positive class for binary classification, the macro average over classes for multiclass.")
     private Double recall;
 
-    @JsonPropertyDescription("F1 score over the quality window, 0-1.")
+    @JsonPropertyDescription("F1 score over the quality window, 0-1: of the positive class for binary classification, the macro average over classes for multiclass.")
     private Double f1;
 
-    @JsonPropertyDescription("Area under the ROC curve over the quality window, 0-1.")
+    @JsonPropertyDescription("Area under the ROC curve over the quality window, 0-1 (multiclass: macro one-vs-rest).")
     private Double auc;
+
+    @JsonPropertyDescription("Log loss (cross-entropy) over the quality window; lower is better. Classification only.")
+    private Double logLoss;
+
+    @JsonPropertyDescription("Mean absolute error over the quality window. Regression only.")
+    private Double mae;
+
+    @JsonPropertyDescription("Root mean squared error over the quality window. Regression only.")
+    private Double rmse;
+
+    @JsonPropertyDescription("Coefficient of determination (R squared) over the quality window; 1 is perfect, below 0 is worse than predicting the mean. Regression only.")
+    private Double r2;
 
     @JsonPropertyDescription("Overall input drift score (population stability index).")
     private Double drift;
@@ -124,6 +139,38 @@ public class MetricsStatus {
 
     public void setAuc(Double auc) {
         this.auc = auc;
+    }
+
+    public Double getLogLoss() {
+        return logLoss;
+    }
+
+    public void setLogLoss(Double logLoss) {
+        this.logLoss = logLoss;
+    }
+
+    public Double getMae() {
+        return mae;
+    }
+
+    public void setMae(Double mae) {
+        this.mae = mae;
+    }
+
+    public Double getRmse() {
+        return rmse;
+    }
+
+    public void setRmse(Double rmse) {
+        this.rmse = rmse;
+    }
+
+    public Double getR2() {
+        return r2;
+    }
+
+    public void setR2(Double r2) {
+        this.r2 = r2;
     }
 
     public Double getDrift() {

@@ -5,7 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Adds up the interval deltas of an arm's pods into one {@link ArmMetrics}. */
+/**
+ * Adds up the interval deltas of an arm's pods into one {@link ArmMetrics}. Window figures are
+ * weighted by each pod's labelled predictions (see {@link WindowQuality#pooled}); drift is the
+ * highest pod's.
+ */
 public final class ArmAggregate {
 
     private final List<PodSnapshot> deltas = new ArrayList<>();
@@ -39,11 +43,18 @@ public final class ArmAggregate {
         }
         TreeMap<Double, Double> merged = PodSnapshot.merge(buckets);
         long labelled = 0;
+        long accuracyWeight = 0;
         double correct = 0;
         double drift = Double.NaN;
+        List<WindowQuality.PodFigures> quality = new ArrayList<>();
         for (PodSnapshot pod : gauges) {
-            if (pod.labelled() > 0 && !Double.isNaN(pod.accuracy())) {
+            if (pod.labelled() > 0) {
+                // Counted with or without accuracy: a regression window has none but is a sample all the same.
                 labelled += Math.round(pod.labelled());
+                quality.add(new WindowQuality.PodFigures(pod.labelled(), pod.quality()));
+            }
+            if (pod.labelled() > 0 && !Double.isNaN(pod.accuracy())) {
+                accuracyWeight += Math.round(pod.labelled());
                 correct += pod.accuracy() * pod.labelled();
             }
             if (!Double.isNaN(pod.drift())) {
@@ -51,6 +62,7 @@ public final class ArmAggregate {
             }
         }
         return new ArmMetrics(requests, errors, HistogramQuantile.of(0.5, merged), HistogramQuantile.of(0.99, merged),
-                labelled, labelled == 0 ? Double.NaN : correct / labelled, drift, deltas.size(), missed);
+                labelled, accuracyWeight == 0 ? Double.NaN : correct / accuracyWeight, drift, deltas.size(), missed,
+                WindowQuality.pooled(quality));
     }
 }

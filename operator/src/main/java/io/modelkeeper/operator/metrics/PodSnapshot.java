@@ -1,7 +1,9 @@
 package io.modelkeeper.operator.metrics;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -13,9 +15,10 @@ import java.util.TreeMap;
  * @param labelled labelled predictions in the pod's quality window, NaN when not exported
  * @param accuracy the pod's window accuracy, NaN when not exported or undefined
  * @param drift the pod's overall drift score, NaN when not exported
+ * @param quality the pod's other window figures (precision, recall, F1, AUC-ROC, MAE...)
  */
 public record PodSnapshot(double requests, double errors, TreeMap<Double, Double> latencyBuckets, double labelled,
-        double accuracy, double drift) {
+        double accuracy, double drift, WindowQuality quality) {
 
     /** Picks the operator's series out of one scrape. */
     public static PodSnapshot of(List<PrometheusText.Sample> samples) {
@@ -24,8 +27,14 @@ public record PodSnapshot(double requests, double errors, TreeMap<Double, Double
         double labelled = Double.NaN;
         double accuracy = Double.NaN;
         double drift = Double.NaN;
+        Map<String, Double> window = new HashMap<>();
         TreeMap<Double, Double> buckets = new TreeMap<>();
         for (PrometheusText.Sample sample : samples) {
+            if (WINDOW_FIGURES.contains(sample.name()) && !sample.labels().containsKey("class")) {
+                // A class-labelled series is one class's figure; the unlabelled one is the window's.
+                window.put(sample.name(), sample.value());
+                continue;
+            }
             switch (sample.name()) {
                 case ServerMetricNames.REQUESTS -> {
                     requests += sample.value();
@@ -47,7 +56,23 @@ public record PodSnapshot(double requests, double errors, TreeMap<Double, Double
                 }
             }
         }
-        return new PodSnapshot(requests, errors, buckets, labelled, accuracy, drift);
+        return new PodSnapshot(requests, errors, buckets, labelled, accuracy, drift, windowQuality(window));
+    }
+
+    private static final Set<String> WINDOW_FIGURES = Set.of(ServerMetricNames.PRECISION, ServerMetricNames.RECALL,
+            ServerMetricNames.F1, ServerMetricNames.AUC_ROC, ServerMetricNames.LOG_LOSS, ServerMetricNames.MAE,
+            ServerMetricNames.RMSE, ServerMetricNames.R2);
+
+    private static WindowQuality windowQuality(Map<String, Double> figures) {
+        return new WindowQuality(
+                figures.getOrDefault(ServerMetricNames.PRECISION, Double.NaN),
+                figures.getOrDefault(ServerMetricNames.RECALL, Double.NaN),
+                figures.getOrDefault(ServerMetricNames.F1, Double.NaN),
+                figures.getOrDefault(ServerMetricNames.AUC_ROC, Double.NaN),
+                figures.getOrDefault(ServerMetricNames.LOG_LOSS, Double.NaN),
+                figures.getOrDefault(ServerMetricNames.MAE, Double.NaN),
+                figures.getOrDefault(ServerMetricNames.RMSE, Double.NaN),
+                figures.getOrDefault(ServerMetricNames.R2, Double.NaN));
     }
 
     /**
@@ -63,7 +88,8 @@ public record PodSnapshot(double requests, double errors, TreeMap<Double, Double
         TreeMap<Double, Double> delta = new TreeMap<>();
         latencyBuckets.forEach((bound, count) ->
                 delta.put(bound, Math.max(0, count - before.latencyBuckets.getOrDefault(bound, 0.0))));
-        return new PodSnapshot(requests - before.requests, errors - before.errors, delta, labelled, accuracy, drift);
+        return new PodSnapshot(requests - before.requests, errors - before.errors, delta, labelled, accuracy, drift,
+                quality);
     }
 
     private static double total(TreeMap<Double, Double> buckets) {

@@ -51,13 +51,24 @@ public class PrometheusMetricsSource implements MetricsSource {
                     + range + "))";
             double p50 = query("histogram_quantile(0.5, " + buckets + ")");
             double p99 = query("histogram_quantile(0.99, " + buckets + ")");
-            double labelled = query("sum(modelkeeper_quality_window_predictions{" + selector + "})");
-            double accuracy = query("sum(modelkeeper_quality_accuracy{" + selector
-                    + "} * modelkeeper_quality_window_predictions{" + selector
-                    + "}) / sum(modelkeeper_quality_window_predictions{" + selector + "})");
+            double labelled = query("sum(" + ServerMetricNames.WINDOW_PREDICTIONS + "{" + selector + "})");
             double drift = query("max(modelkeeper_drift_score{" + selector + "})");
+            double accuracy = Double.NaN;
+            WindowQuality quality = WindowQuality.NONE;
+            if (labelled > 0) {
+                accuracy = weightedMean(ServerMetricNames.ACCURACY, 1, selector);
+                quality = new WindowQuality(
+                        weightedMean(ServerMetricNames.PRECISION, 1, selector),
+                        weightedMean(ServerMetricNames.RECALL, 1, selector),
+                        weightedMean(ServerMetricNames.F1, 1, selector),
+                        weightedMean(ServerMetricNames.AUC_ROC, 1, selector),
+                        weightedMean(ServerMetricNames.LOG_LOSS, 1, selector),
+                        weightedMean(ServerMetricNames.MAE, 1, selector),
+                        Math.sqrt(weightedMean(ServerMetricNames.RMSE, 2, selector)),
+                        weightedMean(ServerMetricNames.R2, 1, selector));
+            }
             return new ArmMetrics(Math.round(requests), Math.round(Double.isNaN(errors) ? 0 : errors), p50, p99,
-                    Double.isNaN(labelled) ? 0 : Math.round(labelled), accuracy, drift, 1, 0);
+                    Double.isNaN(labelled) ? 0 : Math.round(labelled), accuracy, drift, 1, 0, quality);
         } catch (IOException e) {
             LOG.debugf("Prometheus query for %s version %s failed: %s", md.getMetadata().getName(), version,
                     e.getMessage());
@@ -66,6 +77,17 @@ public class PrometheusMetricsSource implements MetricsSource {
             Thread.currentThread().interrupt();
             return ArmMetrics.NONE;
         }
+    }
+
+    /**
+     * A window gauge (to a power: 2 pools RMSE through its squares) over the pods, weighted by their
+     * labelled predictions as {@link WindowQuality#pooled} does. Pods whose figure is NaN (undefined)
+     * are left out of both sums ({@code > -Inf} drops NaN), and so are class-labelled series.
+     */
+    private double weightedMean(String name, int power, String selector) throws IOException, InterruptedException {
+        String defined = "(" + name + "{" + selector + ",class=\"\"} > -Inf)" + (power == 1 ? "" : "^" + power);
+        String window = ServerMetricNames.WINDOW_PREDICTIONS + "{" + selector + "}";
+        return query("sum(" + defined + " * " + window + ") / sum(" + window + " and " + defined + ")");
     }
 
     /** The single value of an instant query; NaN when the result is empty. */

@@ -1,6 +1,7 @@
 package io.modelkeeper.operator.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.sun.net.httpserver.HttpServer;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
@@ -56,8 +57,12 @@ class PrometheusMetricsSourceTest {
             value = "12";
         } else if (query.startsWith("sum(increase(modelkeeper_requests_total")) {
             value = "600.4";
-        } else if (query.startsWith("sum(modelkeeper_quality_accuracy")) {
+        } else if (query.startsWith("sum((modelkeeper_quality_accuracy{")) {
             value = "0.91";
+        } else if (query.startsWith("sum((modelkeeper_quality_f1{")) {
+            value = "0.83";
+        } else if (query.startsWith("sum((modelkeeper_quality_rmse{")) {
+            value = "0.04";
         } else if (query.startsWith("sum(modelkeeper_quality_window_predictions")) {
             value = "1000";
         } else {
@@ -82,6 +87,14 @@ class PrometheusMetricsSourceTest {
         assertThat(metrics.labelled()).isEqualTo(1000);
         assertThat(metrics.accuracy()).isEqualTo(0.91);
         assertThat(metrics.drift()).as("no drift series: not measured").isNaN();
+        assertThat(metrics.quality().f1()).isEqualTo(0.83);
+        assertThat(metrics.quality().rmse()).as("pooled through squares").isCloseTo(0.2, within(1e-12));
+        assertThat(metrics.quality().aucRoc()).as("no series: not measured").isNaN();
+        assertThat(queries).contains("sum((modelkeeper_quality_f1{model=\"fraud\",version=\"2\",namespace=~\"ml|\","
+                + "class=\"\"} > -Inf) * modelkeeper_quality_window_predictions{model=\"fraud\",version=\"2\","
+                + "namespace=~\"ml|\"}) / sum(modelkeeper_quality_window_predictions{model=\"fraud\",version=\"2\","
+                + "namespace=~\"ml|\"} and (modelkeeper_quality_f1{model=\"fraud\",version=\"2\",namespace=~\"ml|\","
+                + "class=\"\"} > -Inf))");
         assertThat(metrics.measured()).isTrue();
         assertThat(queries).first().isEqualTo("sum(increase(modelkeeper_requests_total{model=\"fraud\",version=\"2\","
                 + "namespace=~\"ml|\"}[30s]))");
