@@ -3,6 +3,7 @@ package io.modelkeeper.operator;
 import io.modelkeeper.api.v1alpha1.Durations;
 import io.modelkeeper.api.v1alpha1.ExecutionProvider;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentSpec;
+import io.modelkeeper.api.v1alpha1.SloSpec;
 import io.modelkeeper.api.v1alpha1.StepSpec;
 import io.modelkeeper.api.v1alpha1.TrafficRouter;
 import java.util.ArrayList;
@@ -95,6 +96,11 @@ public final class SpecValidator {
         List<String[]> fields = new ArrayList<>();
         fields.add(new String[] {"spec.serving.batching.maxQueueDelay", spec.getServing().getBatching().getMaxQueueDelay()});
         fields.add(new String[] {"spec.monitoring.interval", spec.getMonitoring().getInterval()});
+        SloSpec slo = spec.getMonitoring().getSlo();
+        if (slo != null) {
+            fields.add(new String[] {"spec.monitoring.slo.for", slo.getHoldFor()});
+            fields.add(new String[] {"spec.monitoring.slo.maxLatencyP99", slo.getMaxLatencyP99()});
+        }
         fields.add(new String[] {"spec.rollout.analysis.interval", spec.getRollout().getAnalysis().getInterval()});
         fields.add(new String[] {"spec.rollout.progressDeadline", spec.getRollout().getProgressDeadline()});
         List<StepSpec> steps = spec.getRollout().getSteps();

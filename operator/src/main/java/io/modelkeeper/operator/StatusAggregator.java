@@ -67,7 +67,7 @@ public final class StatusAggregator {
         Condition progressing = status.getCanary() != null ? canaryProgress(status.getCanary(), plan)
                 : status.getRejected() != null ? rejectedProgress(status)
                 : progressing(plan, wanted, findings);
-        Condition degraded = degraded(md, findings, status.getMetrics());
+        Condition degraded = degraded(md, findings, previous, status, now);
         status.setConditions(List.of(
                 keepTransitionTime(previous, ready, generation, now),
                 keepTransitionTime(previous, progressing, generation, now),
@@ -118,6 +118,7 @@ public final class StatusAggregator {
         status.setStable(previous.getStable());
         status.setCanary(previous.getCanary());
         status.setMetrics(previous.getMetrics());
+        status.setSloCrossings(previous.getSloCrossings());
         status.setHistory(previous.getHistory());
         List<Condition> conditions = new ArrayList<>();
         for (String type : List.of(Conditions.READY, Conditions.PROGRESSING)) {
@@ -199,18 +200,28 @@ public final class StatusAggregator {
                 "Version " + version + " runs as the spec asks");
     }
 
-    private static Condition degraded(ModelDeployment md, Findings findings, MetricsStatus metrics) {
+    /** Also carries the SLO crossings forward into {@code status}, so their clocks survive restarts. */
+    private static Condition degraded(ModelDeployment md, Findings findings, ModelDeploymentStatus previous,
+            ModelDeploymentStatus status, Instant now) {
         WorkloadProblem problem = findings.stableProblem() != null ? findings.stableProblem()
                 : findings.incomingProblem();
         if (problem != null) {
+            status.setSloCrossings(previous.getSloCrossings());
             return condition(Conditions.DEGRADED, true, problem.reason(), problem.message());
         }
+        // A new serving version starts with clean clocks: the old one's crossings are not its own.
+        boolean sameVersion = previous.getStable() != null && findings.plan().stable() != null
+                && Objects.equals(previous.getStable().getVersion(), findings.plan().stable().version());
         MonitoringSpec monitoring = md.getSpec().getMonitoring();
-        var slo = SloCheck.check(monitoring == null ? null : monitoring.getSlo(), metrics);
+        MetricsStatus metrics = status.getMetrics();
+        Instant readAt = metrics == null || metrics.getObservedAt() == null ? now : Instant.parse(metrics.getObservedAt());
+        var slo = SloCheck.check(monitoring == null ? null : monitoring.getSlo(), metrics,
+                sameVersion ? previous.getSloCrossings() : List.of(), readAt);
         if (slo.isPresent()) {
             SloCheck.Verdict verdict = slo.get();
+            status.setSloCrossings(verdict.crossings());
             String version = findings.plan().stable() == null ? "" : "Version " + findings.plan().stable().version() + ": ";
-            return condition(Conditions.DEGRADED, verdict.crossed(), verdict.reason(), version + verdict.message());
+            return condition(Conditions.DEGRADED, verdict.degraded(), verdict.reason(), version + verdict.message());
         }
         return condition(Conditions.DEGRADED, false, Conditions.REASON_HEALTHY, "No problem seen");
     }

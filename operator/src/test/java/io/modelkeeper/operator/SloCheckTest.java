@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelkeeper.api.v1alpha1.MetricsStatus;
 import io.modelkeeper.api.v1alpha1.SloSpec;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -13,6 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Table of figures against objectives: which reason, crossed or not, and what the message says. */
 class SloCheckTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
 
     static Stream<Arguments> cases() {
         return Stream.of(
@@ -44,7 +48,7 @@ class SloCheckTest {
         figures.setLatencyP99Seconds(p99);
         figures.setErrorRate(errorRate);
 
-        Optional<SloCheck.Verdict> verdict = SloCheck.check(slo(), figures);
+        Optional<SloCheck.Verdict> verdict = SloCheck.check(slo(), figures, List.of(), T0);
 
         if (reason == null) {
             assertThat(verdict).isEmpty();
@@ -52,7 +56,7 @@ class SloCheckTest {
         }
         assertThat(verdict).hasValueSatisfying(v -> {
             assertThat(v.reason()).isEqualTo(reason);
-            assertThat(v.crossed()).isEqualTo(crossed);
+            assertThat(v.degraded()).as("with for 0s a crossed objective degrades at once").isEqualTo(crossed);
             assertThat(v.message()).contains(message);
         });
     }
@@ -62,8 +66,8 @@ class SloCheckTest {
         MetricsStatus figures = new MetricsStatus();
         figures.setAccuracy(0.1);
         figures.setDrift(9.0);
-        assertThat(SloCheck.check(null, figures)).isEmpty();
-        assertThat(SloCheck.check(new SloSpec(), figures)).isEmpty();
+        assertThat(SloCheck.check(null, figures, List.of(), T0)).isEmpty();
+        assertThat(SloCheck.check(new SloSpec(), figures, List.of(), T0)).isEmpty();
     }
 
     private static SloSpec slo() {
@@ -72,6 +76,7 @@ class SloCheckTest {
         slo.setMaxDrift(0.2);
         slo.setMaxLatencyP99("50ms");
         slo.setMaxErrorRate(0.01);
+        slo.setHoldFor("0s");
         return slo;
     }
 }

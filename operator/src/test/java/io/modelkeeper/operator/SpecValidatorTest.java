@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelkeeper.api.v1alpha1.ExecutionProvider;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentSpec;
+import io.modelkeeper.api.v1alpha1.SloSpec;
 import io.modelkeeper.api.v1alpha1.StepSpec;
 import io.modelkeeper.api.v1alpha1.TrafficRouter;
 import java.util.List;
@@ -23,6 +24,13 @@ class SpecValidatorTest {
         return step;
     }
 
+    private static SloSpec slo(String holdFor) {
+        SloSpec slo = new SloSpec();
+        slo.setMaxDrift(0.2);
+        slo.setHoldFor(holdFor);
+        return slo;
+    }
+
     @Test
     void validSpecPasses() {
         assertThat(check(spec -> spec.getRollout().setSteps(List.of(step(10, "2m"), step(50, "5m"))))).isEmpty();
@@ -40,6 +48,9 @@ class SpecValidatorTest {
                 .singleElement().asString().contains("spec.serving.gpus > 0");
         assertThat(check(spec -> spec.getServing().getBatching().setMaxQueueDelay("2 ms")))
                 .singleElement().asString().contains("spec.serving.batching.maxQueueDelay");
+        assertThat(check(spec -> spec.getMonitoring().setSlo(slo("five minutes"))))
+                .singleElement().asString().isEqualTo("spec.monitoring.slo.for 'five minutes' must be a duration like"
+                        + " 500ms, 30s, 2m or 1h");
         assertThat(check(spec -> spec.getRollout().setSteps(List.of(step(50, "1m"), step(10, "1m")))))
                 .singleElement().asString().contains("strictly increasing");
         assertThat(check(spec -> spec.getRollout().getTraffic().setRouter(TrafficRouter.GATEWAY_API)))

@@ -100,6 +100,7 @@ class QualityMonitoringE2E {
             window: 100
             interval: 2s
             slo:
+              for: 4s
               minAccuracy: 0.8
               maxDrift: 0.5
         """.formatted(MD, cluster.modelBaseUrl());

@@ -27,6 +27,8 @@ public final class Conditions {
     public static final String REASON_LATENCY_ABOVE_SLO = "LatencyAboveSlo";
     public static final String REASON_ERROR_RATE_ABOVE_SLO = "ErrorRateAboveSlo";
     public static final String REASON_SLO_MET = "SloMet";
+    /** An objective is crossed, but not yet for spec.monitoring.slo.for: not degraded yet. */
+    public static final String REASON_SLO_PENDING = "SloPending";
 
     private Conditions() {
     }

@@ -34,6 +34,9 @@ public class ModelDeploymentStatus {
     @JsonPropertyDescription("Latest serving and quality figures of the stable version.")
     private MetricsStatus metrics;
 
+    @JsonPropertyDescription("Objectives of spec.monitoring.slo that the serving version's latest figures cross, each with the time of the first reading that crossed it; absent when none is crossed. Kept here so an operator restart neither resets nor skips the spec.monitoring.slo.for clock.")
+    private List<SloCrossing> sloCrossings;
+
     @JsonPropertyDescription("Outcomes of past rollouts, newest last.")
     private List<HistoryEntry> history = new ArrayList<>();
 
@@ -86,6 +89,14 @@ public class ModelDeploymentStatus {
 
     public void setMetrics(MetricsStatus metrics) {
         this.metrics = metrics;
+    }
+
+    public List<SloCrossing> getSloCrossings() {
+        return sloCrossings;
+    }
+
+    public void setSloCrossings(List<SloCrossing> sloCrossings) {
+        this.sloCrossings = sloCrossings == null || sloCrossings.isEmpty() ? null : sloCrossings;
     }
 
     public List<HistoryEntry> getHistory() {

@@ -37,7 +37,7 @@ public class MonitoringSpec {
     @JsonPropertyDescription("Prometheus base URL used when provider is prometheus, for example http://prometheus.monitoring:9090. Defaults to the operator's setting.")
     private String prometheusUrl;
 
-    @JsonPropertyDescription("Service-level objectives of the serving version; crossing one sets the Degraded condition.")
+    @JsonPropertyDescription("Service-level objectives of the serving version; one that stays crossed for slo.for sets the Degraded condition.")
     private SloSpec slo;
 
     public ModelTask getTask() {

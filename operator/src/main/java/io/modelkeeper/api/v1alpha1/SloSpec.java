@@ -1,14 +1,25 @@
 package io.modelkeeper.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 
-/** Service-level objectives of the serving version. Unset objectives are not checked. */
+/**
+ * Service-level objectives of the serving version and how long one must stay crossed before the
+ * version counts as degraded. Unset objectives are not checked.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SloSpec {
+
+    @Default("5m")
+    @Pattern(Durations.PATTERN)
+    @JsonProperty("for")
+    @JsonPropertyDescription("How long an objective must stay crossed, reading after reading, before Degraded turns True, as a duration such as 5m, like the for of a Prometheus alerting rule. 0s degrades on the first crossed reading. Degraded clears on the first reading back within every objective.")
+    private String holdFor = "5m";
 
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription("Highest acceptable 99th-percentile request latency, as a duration such as 50ms.")
@@ -27,6 +38,14 @@ public class SloSpec {
     @Min(0)
     @JsonPropertyDescription("Highest acceptable overall input drift score (population stability index), for example 0.2.")
     private Double maxDrift;
+
+    public String getHoldFor() {
+        return holdFor;
+    }
+
+    public void setHoldFor(String holdFor) {
+        this.holdFor = holdFor;
+    }
 
     public String getMaxLatencyP99() {
         return maxLatencyP99;

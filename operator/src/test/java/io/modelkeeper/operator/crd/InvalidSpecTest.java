@@ -57,6 +57,8 @@ class InvalidSpecTest {
                         "$.spec.monitoring.task: does not have a value in the enumeration"),
                 Arguments.of("error rate above 1", MODEL + "monitoring: {slo: {maxErrorRate: 1.5}}",
                         "$.spec.monitoring.slo.maxErrorRate: must have a maximum value of 1"),
+                Arguments.of("objective hold without unit", MODEL + "monitoring: {slo: {for: '5', maxDrift: 0.2}}",
+                        "$.spec.monitoring.slo.for: does not match the regex pattern ^[0-9]+(ms|s|m|h)$"),
                 Arguments.of("step weight above 100", MODEL + "rollout: {steps: [{weight: 150, duration: 1m}]}",
                         "$.spec.rollout.steps[0].weight: must have a maximum value of 100"),
                 Arguments.of("step without duration", MODEL + "rollout: {steps: [{weight: 10}]}",
@@ -88,7 +90,7 @@ class InvalidSpecTest {
         assertThat(CRD.validate(resource(MODEL))).isEmpty();
         assertThat(CRD.validate(resource(MODEL + """
                 serving: {replicas: 2, gpus: 1, executionProvider: cuda, nodeSelector: {pool: gpu}}
-                monitoring: {task: regression, slo: {maxLatencyP99: 50ms, maxDrift: 0.2}}
+                monitoring: {task: regression, slo: {for: 10m, maxLatencyP99: 50ms, maxDrift: 0.2}}
                 rollout:
                   steps: [{weight: 10, duration: 2m}, {weight: 50, duration: 5m}, {weight: 100, duration: 1m}]
                   traffic: {router: gateway-api, httpRouteRef: {name: fraud}}
