@@ -14,6 +14,7 @@ import jakarta.enterprise.event.Observes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
@@ -30,6 +31,7 @@ public class ServedModel {
   private final ServerConfig config;
   private final ServingMetrics metrics;
   private volatile ModelState state = ModelState.LOADING;
+  private volatile Path modelFile;
   private volatile ModelRunner runner;
   private volatile DynamicBatcher batcher;
   private final AtomicInteger arriving = new AtomicInteger();
@@ -55,6 +57,7 @@ public class ServedModel {
     long start = System.nanoTime();
     try {
       Path file = localModelFile();
+      modelFile = file;
       ExecutionProviderChoice.Request request =
           ExecutionProviderChoice.Request.parse(config.executionProvider());
       boolean tryCuda =
@@ -121,7 +124,24 @@ public class ServedModel {
       return file;
     }
     Path directory = Files.createTempDirectory("modelkeeper-model");
-    return new ModelFetcher().fetch(uri, config.model().sha256(), directory);
+    ModelFetcher fetcher = new ModelFetcher();
+    Path file = fetcher.fetchModel(uri, config.model().sha256(), directory);
+    fetchReference(fetcher, uri, directory);
+    return file;
+  }
+
+  /**
+   * Brings the drift reference shipped beside a downloaded model next to its local copy, where
+   * quality monitoring looks for it. It is optional: failing to get it must not stop the model.
+   */
+  private void fetchReference(ModelFetcher fetcher, String uri, Path directory) {
+    try {
+      fetcher.fetchReference(uri, directory);
+    } catch (FetchException e) {
+      LOG.warnf("model %s version %s: could not fetch %s beside %s (%s); drift monitoring uses"
+          + " MODELKEEPER_DRIFT_REFERENCE if set, else a reference captured from the first requests",
+          name(), version(), ModelFetcher.REFERENCE_FILE, uri, e.getMessage());
+    }
   }
 
   public String name() {
@@ -138,6 +158,14 @@ public class ServedModel {
 
   public ModelState state() {
     return state;
+  }
+
+  /**
+   * The model file as loaded: the local file itself, or the downloaded copy of a remote one (with
+   * the reference.json fetched beside it, if any). Only set once {@link #state()} is no longer loading.
+   */
+  public Optional<Path> modelFile() {
+    return Optional.ofNullable(modelFile);
   }
 
   /** The loaded model's signature; only call when {@link #state()} is ready. */

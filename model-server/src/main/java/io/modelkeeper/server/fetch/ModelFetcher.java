@@ -52,8 +52,19 @@ public final class ModelFetcher {
     this(Duration.ofSeconds(10), Duration.ofMinutes(10));
   }
 
-  /** Fetches into {@code directory}, returning the path of the verified model file. */
+  /**
+   * Fetches the model and its sibling reference into {@code directory}, returning the path of the
+   * verified model file. A missing reference is fine; one that cannot be read fails the fetch.
+   */
   public Path fetch(String uriText, Optional<String> expectedSha256, Path directory)
+      throws FetchException {
+    Path model = fetchModel(uriText, expectedSha256, directory);
+    fetchReference(uriText, directory);
+    return model;
+  }
+
+  /** Fetches only the model into {@code directory}, returning the path of the verified file. */
+  public Path fetchModel(String uriText, Optional<String> expectedSha256, Path directory)
       throws FetchException {
     URI uri = parse(uriText);
     Optional<String> expected = expectedSha256.map(String::trim).filter(s -> !s.isEmpty());
@@ -92,7 +103,6 @@ public final class ModelFetcher {
     } catch (IOException e) {
       throw new FetchException("cannot move model into " + target + ": " + e.getMessage(), e);
     }
-    fetchReference(uri, directory);
     return target;
   }
 
@@ -174,17 +184,24 @@ public final class ModelFetcher {
     return Optional.of(response.body());
   }
 
-  private void fetchReference(URI modelUri, Path directory) throws FetchException {
-    URI reference = modelUri.resolve(REFERENCE_FILE);
+  /**
+   * Copies {@code reference.json} from beside the model's URI into {@code directory}. Empty when
+   * the source has none (HTTP 404, no such file); any other failure throws, naming the reference.
+   */
+  public Optional<Path> fetchReference(String modelUriText, Path directory) throws FetchException {
+    URI reference = parse(modelUriText).resolve(REFERENCE_FILE);
     Optional<InputStream> source = open(reference, false);
     if (source.isEmpty()) {
-      return;
+      return Optional.empty();
     }
+    Path target = directory.resolve(REFERENCE_FILE);
     try (InputStream in = source.get()) {
-      Files.copy(in, directory.resolve(REFERENCE_FILE), StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
+      deleteQuietly(target);
       throw new FetchException("cannot copy " + reference + ": " + e.getMessage(), e);
     }
+    return Optional.of(target);
   }
 
   private static String copyHashing(InputStream source, OutputStream out) throws IOException {

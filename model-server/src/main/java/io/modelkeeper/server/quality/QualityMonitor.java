@@ -4,7 +4,6 @@ import io.modelkeeper.server.InferenceEvent;
 import io.modelkeeper.server.InferenceListener;
 import io.modelkeeper.server.ModelState;
 import io.modelkeeper.server.ServedModel;
-import io.modelkeeper.server.ServerConfig;
 import io.modelkeeper.server.onnx.Tensor;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -24,17 +23,15 @@ public class QualityMonitor implements InferenceListener {
 
   private final ServedModel model;
   private final QualityConfig config;
-  private final ServerConfig serverConfig;
   private final QualityMetrics metrics;
   private volatile ModelQuality quality;
   private volatile String problem;
   private volatile String driftProblem;
 
   public QualityMonitor(
-      ServedModel model, QualityConfig config, ServerConfig serverConfig, QualityMetrics metrics) {
+      ServedModel model, QualityConfig config, QualityMetrics metrics) {
     this.model = model;
     this.config = config;
-    this.serverConfig = serverConfig;
     this.metrics = metrics;
     this.problem = config.task().isEmpty()
         ? "quality monitoring is off: set MODELKEEPER_TASK to binary-classification, "
@@ -81,7 +78,7 @@ public class QualityMonitor implements InferenceListener {
     try {
       Task task = Task.parse(config.task().get());
       QualitySetup.Built built = QualitySetup.build(config, task, model.signature(),
-          model.name(), model.version(), serverConfig.model().uri());
+          model.name(), model.version(), model.modelFile());
       driftProblem = built.driftProblem();
       if (driftProblem != null) {
         LOG.errorf("drift monitoring is off for model %s version %s: %s", model.name(),

@@ -28,7 +28,7 @@ final class QualitySetup {
 
   static Built build(
       QualityConfig config, Task task, ModelSignature signature, String model, String version,
-      Optional<String> modelUri) throws IOException {
+      Optional<Path> modelFile) throws IOException {
     PredictionReader reader = PredictionReader.detect(task, outputs(signature),
         new PredictionReader.Settings(config.predictionOutput(), config.scoreOutput(),
             PredictionReader.ScoreKind.parse(config.scoreKind()),
@@ -45,7 +45,7 @@ final class QualitySetup {
     DriftMonitor drift = null;
     if (config.drift().enabled()) {
       try {
-        drift = drift(config.drift(), inputs, modelUri);
+        drift = drift(config.drift(), inputs, modelFile);
       } catch (IllegalArgumentException | IOException e) {
         driftProblem = e.getMessage();
       }
@@ -65,7 +65,7 @@ final class QualitySetup {
   }
 
   private static DriftMonitor drift(
-      QualityConfig.DriftSettings settings, InputLayout inputs, Optional<String> modelUri)
+      QualityConfig.DriftSettings settings, InputLayout inputs, Optional<Path> modelFile)
       throws IOException {
     DriftMonitor.Settings sizes = new DriftMonitor.Settings(settings.window(),
         settings.referenceSize(), settings.alpha(), Duration.ofSeconds(1));
@@ -75,9 +75,9 @@ final class QualitySetup {
           "MODELKEEPER_DRIFT_REFERENCE: no file at " + file.get());
     }
     if (file.isEmpty()) {
-      file = modelUri.filter(QualitySetup::isLocal)
-          .map(uri -> localPath(uri).resolveSibling(REFERENCE_FILE))
-          .filter(Files::isRegularFile);
+      // Beside the model as loaded: a local model's own directory, or where a remote one and its
+      // reference were downloaded to.
+      file = modelFile.map(model -> model.resolveSibling(REFERENCE_FILE)).filter(Files::isRegularFile);
     }
     if (file.isPresent()) {
       ReferenceStatistics shipped = ReferenceStatistics.read(file.get());
@@ -90,10 +90,6 @@ final class QualitySetup {
           "no model input has a fixed number of values per row, so there is nothing to track");
     }
     return DriftMonitor.capturing(inputs.defaultFeatures(settings.maxFeatures()), true, sizes);
-  }
-
-  private static boolean isLocal(String uri) {
-    return uri.startsWith("/") || uri.toLowerCase(Locale.ROOT).startsWith("file:");
   }
 
   private static Path localPath(String uri) {

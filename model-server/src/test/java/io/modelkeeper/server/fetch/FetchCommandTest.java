@@ -1,6 +1,7 @@
 package io.modelkeeper.server.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.modelkeeper.server.models.SampleModelWriter;
@@ -40,12 +41,15 @@ class FetchCommandTest {
             "/with-reference/model.onnx", MODEL,
             "/with-reference/reference.json", REFERENCE,
             "/plain/model.onnx", MODEL,
+            "/broken-reference/model.onnx", MODEL,
             "/garbage/model.onnx", "<html>not a model</html>".getBytes(StandardCharsets.UTF_8));
     server.createContext(
         "/",
         exchange -> {
           byte[] body = files.get(exchange.getRequestURI().getPath());
-          if (body == null) {
+          if (exchange.getRequestURI().getPath().equals("/broken-reference/reference.json")) {
+            exchange.sendResponseHeaders(500, -1);
+          } else if (body == null) {
             exchange.sendResponseHeaders(404, -1);
           } else {
             exchange.sendResponseHeaders(200, body.length);
@@ -95,6 +99,29 @@ class FetchCommandTest {
     assertThat(fetch(base + "/plain/model.onnx", null)).isZero();
     assertThat(dir.resolve("models/model.onnx")).exists();
     assertThat(dir.resolve("models/reference.json")).doesNotExist();
+  }
+
+  @Test
+  void aSiblingReferenceThatCannotBeFetchedFailsTheInitContainerFetch() {
+    assertThat(fetch(base + "/broken-reference/model.onnx", null)).isEqualTo(1);
+    assertThat(lastErrorLine())
+        .isEqualTo("fetch failed: HTTP 500 from " + base + "/broken-reference/reference.json");
+  }
+
+  @Test
+  void theReferenceAloneIsFetchedBesideTheModelOrReportedMissing() throws Exception {
+    ModelFetcher fetcher = new ModelFetcher(Duration.ofSeconds(2), Duration.ofSeconds(10));
+    Path models = dir.resolve("models");
+    Files.createDirectories(models);
+    assertThat(fetcher.fetchReference(base + "/with-reference/model.onnx", models))
+        .hasValue(models.resolve("reference.json"));
+    assertThat(Files.readAllBytes(models.resolve("reference.json"))).isEqualTo(REFERENCE);
+    Files.delete(models.resolve("reference.json"));
+    assertThat(fetcher.fetchReference(base + "/plain/model.onnx", models)).isEmpty();
+    assertThatThrownBy(() -> fetcher.fetchReference(base + "/broken-reference/model.onnx", models))
+        .isInstanceOf(FetchException.class)
+        .hasMessage("HTTP 500 from " + base + "/broken-reference/reference.json");
+    assertThat(models.resolve("reference.json")).doesNotExist();
   }
 
   @Test
