@@ -16,8 +16,9 @@ import java.util.List;
  */
 public class CrdFinishing implements CRDPostProcessor {
 
-    /** The column order of {@code kubectl get md}. */
-    public static final List<String> COLUMNS = List.of("VERSION", "CANARY", "WEIGHT", "PHASE", "ACCURACY", "READY", "AGE");
+    /** The column order of {@code kubectl get md}; F1 to DRIFT show only with {@code -o wide}. */
+    public static final List<String> COLUMNS = List.of("VERSION", "CANARY", "WEIGHT", "PHASE", "ACCURACY", "F1", "AUC",
+            "RMSE", "LABELLED", "DRIFT", "READY", "AGE");
 
     @Override
     public HasMetadata process(HasMetadata crd, String crdSpecVersion) {

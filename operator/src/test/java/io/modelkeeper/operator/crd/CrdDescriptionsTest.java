@@ -26,9 +26,14 @@ class CrdDescriptionsTest {
 
     @Test
     void printerColumnsComeInTheOrderUsersRead() {
-        assertThat(CrdFinishing.COLUMNS).containsExactly("VERSION", "CANARY", "WEIGHT", "PHASE", "ACCURACY", "READY", "AGE");
-        assertThat(GeneratedCrd.committed().indexOf("name: \"VERSION\""))
-                .isLessThan(GeneratedCrd.committed().indexOf("name: \"AGE\""));
+        assertThat(CrdFinishing.COLUMNS).containsExactly("VERSION", "CANARY", "WEIGHT", "PHASE", "ACCURACY", "F1", "AUC",
+                "RMSE", "LABELLED", "DRIFT", "READY", "AGE");
+        String crd = GeneratedCrd.committed();
+        assertThat(crd.indexOf("name: \"VERSION\"")).isLessThan(crd.indexOf("name: \"ACCURACY\""));
+        assertThat(crd.indexOf("name: \"ACCURACY\"")).isLessThan(crd.indexOf("name: \"F1\""));
+        assertThat(crd.indexOf("name: \"DRIFT\"")).isLessThan(crd.indexOf("name: \"AGE\""));
+        // Only the default columns keep kubectl get md narrow; the quality picture is in -o wide.
+        assertThat(crd).containsPattern("name: \"DRIFT\"\\s+priority: 1");
     }
 
     private static void collectUndocumented(JsonNode schema, String path, List<String> undocumented) {
