@@ -52,7 +52,8 @@ public final class SloCheck {
         if (readings.isEmpty()) {
             return Optional.empty();
         }
-        Duration holdFor = Durations.parse(slo.getHoldFor() == null ? "0s" : slo.getHoldFor());
+        String holdForText = slo.getHoldFor() == null ? SloSpec.DEFAULT_FOR : slo.getHoldFor();
+        Duration holdFor = Durations.parse(holdForText);
         List<SloCrossing> crossings = new ArrayList<>();
         List<String> held = new ArrayList<>();
         String heldReason = null;
@@ -71,7 +72,7 @@ public final class SloCheck {
                 held.add(reading.text() + (holdFor.isZero() ? "" : ", since " + format(since)));
             } else {
                 pending.add(reading.text() + " since " + format(since) + "; Degraded if still so at "
-                        + format(degradesAt) + " (spec.monitoring.slo.for " + slo.getHoldFor() + ")");
+                        + format(degradesAt) + " (spec.monitoring.slo.for " + holdForText + ")");
             }
         }
         if (!held.isEmpty()) {

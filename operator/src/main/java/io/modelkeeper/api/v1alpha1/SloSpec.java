@@ -15,11 +15,14 @@ import io.fabric8.generator.annotation.Pattern;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SloSpec {
 
-    @Default("5m")
+    /** The hold when spec.monitoring.slo.for is not set. */
+    public static final String DEFAULT_FOR = "5m";
+
+    @Default(DEFAULT_FOR)
     @Pattern(Durations.PATTERN)
     @JsonProperty("for")
     @JsonPropertyDescription("How long an objective must stay crossed, reading after reading, before Degraded turns True, as a duration such as 5m, like the for of a Prometheus alerting rule. 0s degrades on the first crossed reading. Degraded clears on the first reading back within every objective.")
-    private String holdFor = "5m";
+    private String holdFor = DEFAULT_FOR;
 
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription("Highest acceptable 99th-percentile request latency, as a duration such as 50ms.")

@@ -20,6 +20,11 @@ import java.util.TreeMap;
 public record PodSnapshot(double requests, double errors, TreeMap<Double, Double> latencyBuckets, double labelled,
         double accuracy, double drift, WindowQuality quality) {
 
+    /** The window figures read into {@link WindowQuality}, as the server names them. */
+    private static final Set<String> WINDOW_FIGURES = Set.of(ServerMetricNames.PRECISION, ServerMetricNames.RECALL,
+            ServerMetricNames.F1, ServerMetricNames.AUC_ROC, ServerMetricNames.LOG_LOSS, ServerMetricNames.MAE,
+            ServerMetricNames.RMSE, ServerMetricNames.R2);
+
     /** Picks the operator's series out of one scrape. */
     public static PodSnapshot of(List<PrometheusText.Sample> samples) {
         double requests = 0;
@@ -58,10 +63,6 @@ public record PodSnapshot(double requests, double errors, TreeMap<Double, Double
         }
         return new PodSnapshot(requests, errors, buckets, labelled, accuracy, drift, windowQuality(window));
     }
-
-    private static final Set<String> WINDOW_FIGURES = Set.of(ServerMetricNames.PRECISION, ServerMetricNames.RECALL,
-            ServerMetricNames.F1, ServerMetricNames.AUC_ROC, ServerMetricNames.LOG_LOSS, ServerMetricNames.MAE,
-            ServerMetricNames.RMSE, ServerMetricNames.R2);
 
     private static WindowQuality windowQuality(Map<String, Double> figures) {
         return new WindowQuality(
