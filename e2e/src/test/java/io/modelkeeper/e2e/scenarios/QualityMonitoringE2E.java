@@ -29,7 +29,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
 /**
  * Model quality on the cluster: labels that agree with 90% of a pod's predictions show accuracy
  * 0.9 in the pod's /metrics and /quality and in the ModelDeployment's status; input traffic with
- * one feature shifted far from the reference sets Degraded=True with reason DriftAboveSlo.
+ * one feature shifted far from the reference sets Degraded=True with reason DriftAboveSlo once it
+ * has stayed so for the spec's slo.for.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QualityMonitoringE2E {
@@ -142,6 +143,12 @@ class QualityMonitoringE2E {
       assertThat(table).contains("ACCURACY").containsPattern(MD + "\\s+1\\s+.*\\s0\\.9\\s");
       assertThat(condition("Degraded")).startsWith("False SloMet");
     });
+    // The rest of the window's figures, and its sample size, in -o wide and in status.metrics.
+    String wide = kubectl.run("get", "md", MD, "-o", "wide").orThrow();
+    assertThat(wide).contains("F1", "AUC", "LABELLED", "DRIFT").containsPattern("\\s100\\s");
+    String figures = kubectl.run("get", "md", MD, "-o",
+        "jsonpath={.status.metrics.labelled} {.status.metrics.precision} {.status.metrics.f1}").orThrow();
+    assertThat(figures).matches("100 [01](\\.\\d+)? [01](\\.\\d+)?");
   }
 
   @Test
@@ -157,7 +164,7 @@ class QualityMonitoringE2E {
 
     await().atMost(PATIENCE).untilAsserted(() ->
         assertThat(condition("Degraded")).startsWith("True DriftAboveSlo")
-            .contains("above spec.monitoring.slo.maxDrift 0.5"));
+            .contains("above spec.monitoring.slo.maxDrift 0.5, since "));
     assertThat(cluster.client().v1().events().list().getItems().stream()
         .filter(e -> MD.equals(e.getInvolvedObject().getName())).map(e -> e.getReason()).toList())
         .contains("DriftAboveSlo");
