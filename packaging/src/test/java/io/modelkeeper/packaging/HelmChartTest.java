@@ -90,7 +90,9 @@ class HelmChartTest {
         "metrics.podMonitor.enabled", true, "prometheusRule.enabled", true,
         "grafanaDashboard.enabled", true));
     assertThat(Chart.ofType(all, ServiceMonitor.class)).singleElement()
-        .satisfies(sm -> assertThat(sm.getSpec().getEndpoints().get(0).getPath()).isEqualTo("/q/metrics"));
+        .satisfies(sm -> assertThat(sm.getSpec().getEndpoints().get(0).getPath()).isEqualTo("/q/metrics"))
+        .satisfies(sm -> assertThat(sm.getSpec().getEndpoints().get(0).getHonorLabels())
+            .as("the operator's namespace label names the ModelDeployment's namespace").isTrue());
     assertThat(Chart.ofType(all, PodMonitor.class)).singleElement()
         .satisfies(pm -> assertThat(pm.getSpec().getPodMetricsEndpoints().get(0).getPath())
             .isEqualTo("/metrics"));

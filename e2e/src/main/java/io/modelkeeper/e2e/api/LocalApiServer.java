@@ -62,7 +62,8 @@ public final class LocalApiServer implements AutoCloseable {
     }
     LocalApiServer api = new LocalApiServer(mock);
     try (KubernetesClient client = api.client()) {
-      for (String namespace : List.of("default", "kube-system", "modelkeeper-system")) {
+      // The namespaces a new cluster has; the operator's own namespace comes with its install manifest.
+      for (String namespace : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
             .build()).create();
       }

@@ -108,6 +108,15 @@ public final class OperatorProcess implements AutoCloseable {
     }
   }
 
+  /** The operator's HTTP base URL (health, {@code /q/metrics}), as its log announced it. */
+  public String url() {
+    String url = listeningUrl();
+    if (url == null) {
+      throw new IllegalStateException("the operator has not announced its HTTP port; its log: " + log);
+    }
+    return url;
+  }
+
   public long pid() {
     return process.pid();
   }
