@@ -21,17 +21,17 @@ groups:
           description: "The last canary failed its analysis; status.history says why."
       - alert: ModelKeeperHighErrorRate
         expr: |
-          sum by (model, version) (rate(modelkeeper_requests_total{outcome="server_error"}[5m]))
-            / sum by (model, version) (rate(modelkeeper_requests_total[5m])) > {{ $r.maxErrorRate }}
+          sum by (namespace, model, version) (rate(modelkeeper_requests_total{outcome!="success"}[5m]))
+            / sum by (namespace, model, version) (rate(modelkeeper_requests_total[5m])) > {{ $r.maxErrorRate }}
         for: {{ $r.for }}
         labels:
           severity: critical
         annotations:
           summary: "Model {{ "{{" }} $labels.model {{ "}}" }} v{{ "{{" }} $labels.version {{ "}}" }} fails more than {{ $r.maxErrorRate }} of requests"
-          description: "Server errors are {{ "{{" }} $value | humanizePercentage {{ "}}" }} of requests over 5 minutes."
+          description: "Errors (4xx and 5xx, as spec.monitoring.slo.maxErrorRate counts them) are {{ "{{" }} $value | humanizePercentage {{ "}}" }} of requests over 5 minutes."
       - alert: ModelKeeperHighLatency
         expr: |
-          histogram_quantile(0.99, sum by (model, version, le) (rate(modelkeeper_request_duration_seconds_bucket[5m]))) > {{ $r.maxLatencyP99Seconds }}
+          histogram_quantile(0.99, sum by (namespace, model, version, le) (rate(modelkeeper_request_duration_seconds_bucket[5m]))) > {{ $r.maxLatencyP99Seconds }}
         for: {{ $r.for }}
         labels:
           severity: warning
@@ -39,7 +39,7 @@ groups:
           summary: "Model {{ "{{" }} $labels.model {{ "}}" }} v{{ "{{" }} $labels.version {{ "}}" }} p99 latency is above {{ $r.maxLatencyP99Seconds }}s"
           description: "p99 over 5 minutes is {{ "{{" }} $value | humanizeDuration {{ "}}" }}."
       - alert: ModelKeeperAccuracyBelowSLO
-        expr: min by (model, version) (modelkeeper_quality_accuracy) < {{ $r.minAccuracy }}
+        expr: min by (namespace, model, version) (modelkeeper_quality_accuracy) < {{ $r.minAccuracy }}
         for: {{ $r.for }}
         labels:
           severity: warning
@@ -47,7 +47,7 @@ groups:
           summary: "Model {{ "{{" }} $labels.model {{ "}}" }} v{{ "{{" }} $labels.version {{ "}}" }} accuracy is below {{ $r.minAccuracy }}"
           description: "Windowed accuracy from labelled feedback is {{ "{{" }} $value {{ "}}" }}."
       - alert: ModelKeeperInputDrift
-        expr: max by (model, version) (modelkeeper_drift_score) > {{ $r.maxDrift }}
+        expr: max by (namespace, model, version) (modelkeeper_drift_score) > {{ $r.maxDrift }}
         for: {{ $r.for }}
         labels:
           severity: warning

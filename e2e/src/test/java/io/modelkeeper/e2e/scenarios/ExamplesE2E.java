@@ -52,8 +52,12 @@ class ExamplesE2E {
       "resnet", "mlp");
   private static final Pattern EXAMPLE_URI = Pattern.compile("https://models\\.example\\.com/([a-z]+)/[^/\\s]+/model\\.onnx");
   private static final Pattern SHA256 = Pattern.compile("sha256: [0-9a-f]{64}");
-  /** Labels Prometheus itself attaches to every scraped series (target labels). */
-  private static final Set<String> TARGET_LABELS = Set.of("job", "instance", "pod", "container", "service", "endpoint");
+  /**
+   * Labels Prometheus itself attaches to every scraped series (target labels). The operator's own
+   * {@code namespace} label is kept by its ServiceMonitor's honorLabels.
+   */
+  private static final Set<String> TARGET_LABELS =
+      Set.of("namespace", "job", "instance", "pod", "container", "service", "endpoint");
   private static final ResourceDefinitionContext HTTP_ROUTES = new ResourceDefinitionContext.Builder()
       .withGroup("gateway.networking.k8s.io").withVersion("v1").withPlural("httproutes").withKind("HTTPRoute")
       .withNamespaced(true).build();

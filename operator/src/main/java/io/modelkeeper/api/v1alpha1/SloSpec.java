@@ -30,7 +30,7 @@ public class SloSpec {
 
     @Min(0)
     @Max(1)
-    @JsonPropertyDescription("Highest acceptable share of requests answered with a server error, between 0 and 1 (0.01 = 1%).")
+    @JsonPropertyDescription("Highest acceptable share of requests answered with an error, client (4xx) or server (5xx), between 0 and 1 (0.01 = 1%).")
     private Double maxErrorRate;
 
     @Min(0)
