@@ -89,6 +89,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     }
 
     private UpdateControl<ModelDeployment> reconcileMeasured(ModelDeployment md, Context<ModelDeployment> context) {
+        rolloutMetrics.register(md);
         ObservedWorkloads observed = ObservedWorkloads.of(
                 context.getSecondaryResources(Deployment.class), context.getSecondaryResources(Pod.class));
         ModelVersion serving = ModelVersion.of(md.getStatus() == null ? null : md.getStatus().getStable());

@@ -122,6 +122,22 @@ class CanaryOperatorTest {
         });
     }
 
+    @Test
+    void aModelDeploymentsRolloutSeriesExistFromItsFirstReconcileAndGoWhenItIsDeleted() {
+        serveVersionOne("gauged");
+
+        List<PrometheusText.Sample> before = PrometheusText.parse(registry.scrape());
+        assertThat(value(before, "modelkeeper_analysis_decisions_total", "gauged", "decision", "RollBack")).isZero();
+        assertThat(value(before, "modelkeeper_rollouts_total", "gauged", "result", "Failed")).isZero();
+        assertThat(value(before, "modelkeeper_canary_weight", "gauged")).isZero();
+        assertThat(value(before, "modelkeeper_arm_latency_p99_seconds", "gauged", "arm", "canary")).isNaN();
+
+        models().withName("gauged").delete();
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(PrometheusText.parse(registry.scrape()))
+                .noneMatch(sample -> "gauged".equals(sample.labels().get("modeldeployment"))));
+    }
+
     /** The value of the series with the ModelDeployment's labels and the given extra label. */
     private static Double value(List<PrometheusText.Sample> scrape, String name, String md, String... label) {
         return scrape.stream()
