@@ -27,6 +27,7 @@ import io.modelkeeper.operator.metrics.ArmMetrics;
 import io.modelkeeper.operator.metrics.MetricsSource;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -90,9 +91,9 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
     private UpdateControl<ModelDeployment> reconcileMeasured(ModelDeployment md, Context<ModelDeployment> context) {
         rolloutMetrics.register(md);
-        ObservedWorkloads observed = ObservedWorkloads.of(
-                context.getSecondaryResources(Deployment.class), context.getSecondaryResources(Pod.class));
         ModelVersion serving = ModelVersion.of(md.getStatus() == null ? null : md.getStatus().getStable());
+        ObservedWorkloads observed = ObservedWorkloads.of(context.getSecondaryResources(Deployment.class),
+                context.getSecondaryResources(Pod.class), knownRevisions(md, serving));
 
         List<String> invalid = SpecValidator.check(md.getSpec());
         if (!invalid.isEmpty()) {
@@ -114,6 +115,18 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     }
 
     /**
+     * The revisions status and spec name, in the order objects made by an earlier release (which
+     * carry no revision label) are matched to them: the serving one first, then the canary's.
+     */
+    private static List<ModelVersion> knownRevisions(ModelDeployment md, ModelVersion serving) {
+        List<ModelVersion> known = new ArrayList<>();
+        known.add(serving);
+        known.add(ModelVersion.of(md.getStatus() == null ? null : md.getStatus().getCanary()));
+        known.add(ModelVersion.of(md.getSpec().getModel()));
+        return known;
+    }
+
+    /**
      * The serving version's figures for status.metrics when spec.monitoring asks for them and they
      * are due; null keeps the previous ones. While a canary runs its analysis already reads the
      * stable arm, and a second read would split the pods' counter deltas between two readers.
@@ -123,7 +136,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         if (md.getSpec().getMonitoring() == null || plan.stable() == null) {
             return null;
         }
-        boolean canary = serving != null && !serving.version().equals(ModelVersion.of(md.getSpec().getModel()).version());
+        boolean canary = serving != null && !serving.equals(ModelVersion.of(md.getSpec().getModel()));
         if (canary) {
             AnalysisStatus checked = plan.rollout() == null ? null : plan.rollout().checked();
             return checked == null ? null : checked.getStable();
@@ -131,8 +144,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         if (!monitoringDue(md, now).isZero()) {
             return null;
         }
-        String version = plan.stable().version();
-        ArmMetrics read = armMetrics.read(md, version, observed.podsOf(version), monitoringInterval(md));
+        ArmMetrics read = armMetrics.read(md, plan.stable(), observed.podsOf(plan.stable()), monitoringInterval(md));
         return read.measured() ? ArmFigures.of(read, now) : null;
     }
 
@@ -150,16 +162,16 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         return Durations.parse(md.getSpec().getMonitoring().getInterval());
     }
 
-    /** The first version and a new file under the serving version need no canary; a new version does. */
+    /** The first version needs no canary; any other file than the serving one (version, uri or sha256) does. */
     private RolloutPlan plan(ModelDeployment md, ModelVersion serving, ObservedWorkloads observed, Instant now) {
         ModelVersion wanted = ModelVersion.of(md.getSpec().getModel());
-        if (serving == null || serving.version().equals(wanted.version())) {
+        if (serving == null || serving.equals(wanted)) {
             RolloutPlan plan = RolloutPlan.decide(wanted, serving, md.getSpec().getServing().getReplicas(), observed);
             return plan.with(CanaryRollout.withoutCanary(md, serving, now));
         }
         Duration interval = Durations.parse(md.getSpec().getRollout().getAnalysis().getInterval());
         return CanaryRollout.plan(md, serving, observed,
-                version -> armMetrics.read(md, version, observed.podsOf(version), interval),
+                model -> armMetrics.read(md, model, observed.podsOf(model), interval),
                 model -> diagnose(md, model, observed), now);
     }
 
@@ -179,7 +191,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         if (model == null) {
             return null;
         }
-        return PodDiagnosis.diagnose(md, model, observed.podsOf(model.version()), config.gpuResourceName())
+        return PodDiagnosis.diagnose(md, model, observed.podsOf(model), config.gpuResourceName())
                 .orElse(null);
     }
 

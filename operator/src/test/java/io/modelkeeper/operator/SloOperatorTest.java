@@ -46,8 +46,8 @@ class SloOperatorTest {
         metrics.set("watched", "1", quality(0.9, 0.05));
         client.resources(ModelDeployment.class).inNamespace(TestModels.NAMESPACE)
                 .resource(TestModels.model("watched", "1", spec -> spec.setMonitoring(monitoring()))).create();
-        await().atMost(WAIT).until(() -> deployment("watched-1").get(), d -> d != null);
-        markReady("watched-1", 1);
+        await().atMost(WAIT).until(() -> deployment(TestModels.deploymentName("watched", "1")).get(), d -> d != null);
+        markReady(TestModels.deploymentName("watched", "1"), 1);
 
         await().ignoreExceptions().atMost(WAIT).untilAsserted(() -> {
             ModelDeployment md = model();
