@@ -58,6 +58,19 @@ public final class TestWorkloads {
         return this;
     }
 
+    /**
+     * The Deployment an operator release before revisions made for {@code model}: named
+     * {@code <md>-<version>}, selecting and labelling its pods by version alone.
+     */
+    public static Deployment earlierRelease(ModelDeployment md, ModelVersion model, int replicas) {
+        Deployment deployment = ModelServerDeployment.desired(md, model, Arm.STABLE, replicas, TestModels.config());
+        deployment.getMetadata().setName(md.getMetadata().getName() + "-" + model.version());
+        deployment.getMetadata().getLabels().remove(WorkloadLabels.REVISION);
+        deployment.getSpec().getSelector().getMatchLabels().remove(WorkloadLabels.REVISION);
+        deployment.getSpec().getTemplate().getMetadata().getLabels().remove(WorkloadLabels.REVISION);
+        return deployment;
+    }
+
     public ObservedWorkloads observed() {
         return ObservedWorkloads.of(deployments, pods);
     }
