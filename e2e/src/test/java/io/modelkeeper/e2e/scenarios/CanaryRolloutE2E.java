@@ -126,8 +126,8 @@ class CanaryRolloutE2E {
     assertThat(steps).as("steps of the canary seen in status.canary").startsWith(0).contains(1).isSorted();
     assertThat(lastHistory(status).path("result").asText()).isEqualTo("Promoted");
     awaitStatus(s -> "2".equals(s.path("stable").path("version").asText()) && s.path("canary").isMissingNode());
-    await().atMost(PATIENCE).pollInterval(POLL).untilAsserted(() -> assertThat(deploymentNames())
-        .containsExactly(MD + "-2"));
+    await().atMost(PATIENCE).pollInterval(POLL).untilAsserted(() -> assertThat(deploymentVersions())
+        .containsExactly("2"));
     assertThat(events("CanaryAdvanced", "Canary version 2 ")).hasSize(1);
     assertThat(events("Promoted", "Version 2 ")).hasSize(1);
     long servedBefore = traffic.of("2").ok();
@@ -149,8 +149,8 @@ class CanaryRolloutE2E {
     assertThat(traffic.of("3").failed()).as("requests the canary failed").isPositive();
     assertThat(traffic.of("3").ok()).as("requests the canary answered").isZero();
     awaitStatus(s -> s.path("canary").isMissingNode() && "2".equals(s.path("stable").path("version").asText()));
-    await().atMost(PATIENCE).pollInterval(POLL).untilAsserted(() -> assertThat(deploymentNames())
-        .containsExactly(MD + "-2"));
+    await().atMost(PATIENCE).pollInterval(POLL).untilAsserted(() -> assertThat(deploymentVersions())
+        .containsExactly("2"));
     assertThat(status.path("rejected").path("version").asText()).isEqualTo("3");
     assertThat(events("RolledBack", "Version 3 ")).hasSize(1);
     assertThat(stable.failed() - stableFailedBefore).as("requests stable failed: %s", stable).isZero();
@@ -236,9 +236,10 @@ class CanaryRolloutE2E {
     return history.path(history.size() - 1);
   }
 
-  private static List<String> deploymentNames() {
+  /** The model versions that have a Deployment (named <md>-<version>-<revision>). */
+  private static List<String> deploymentVersions() {
     return cluster.client().apps().deployments().inNamespace("default").withLabel("modelkeeper.io/deployment", MD)
-        .list().getItems().stream().map(d -> d.getMetadata().getName()).toList();
+        .list().getItems().stream().map(d -> d.getMetadata().getLabels().get("modelkeeper.io/version")).toList();
   }
 
   private static List<String> events(String reason, String messagePrefix) {
