@@ -106,12 +106,12 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         Instant now = Instant.now();
         RolloutPlan plan = plan(md, serving, observed, now);
         deployments.apply(md, plan, observed, context);
-        traffic.apply(md, plan, observed, context);
+        WorkloadProblem routing = traffic.apply(md, plan, observed, context);
         rolloutMetrics.recordRollout(md, plan.rollout());
 
         return writeStatus(md, context, new StatusAggregator.Findings(plan, observed,
                 diagnose(md, plan.stable(), observed), diagnose(md, plan.incoming(), observed),
-                servingFigures(md, serving, plan, observed, now)));
+                servingFigures(md, serving, plan, observed, now), routing));
     }
 
     /**

@@ -34,14 +34,15 @@ public final class StatusAggregator {
 
     /**
      * What one reconcile saw, beyond the ModelDeployment itself; {@code metrics} are the serving
-     * version's figures read this time, null when none were due (the previous ones stay).
+     * version's figures read this time, null when none were due (the previous ones stay);
+     * {@code routingProblem} is why the gateway-api router could not weight the HTTPRoute, or null.
      */
     public record Findings(RolloutPlan plan, ObservedWorkloads observed, WorkloadProblem stableProblem,
-            WorkloadProblem incomingProblem, MetricsStatus metrics) {
+            WorkloadProblem incomingProblem, MetricsStatus metrics, WorkloadProblem routingProblem) {
 
         public Findings(RolloutPlan plan, ObservedWorkloads observed, WorkloadProblem stableProblem,
                 WorkloadProblem incomingProblem) {
-            this(plan, observed, stableProblem, incomingProblem, null);
+            this(plan, observed, stableProblem, incomingProblem, null, null);
         }
     }
 
@@ -202,6 +203,7 @@ public final class StatusAggregator {
     private static Condition degraded(ModelDeployment md, Findings findings, MetricsStatus metrics) {
         WorkloadProblem problem = findings.stableProblem() != null ? findings.stableProblem()
                 : findings.incomingProblem();
+        problem = problem != null ? problem : findings.routingProblem();
         if (problem != null) {
             return condition(Conditions.DEGRADED, true, problem.reason(), problem.message());
         }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.modelkeeper.api.v1alpha1.CanaryStatus;
+import io.modelkeeper.api.v1alpha1.Conditions;
 import io.modelkeeper.api.v1alpha1.HttpRouteRef;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.TrafficRouter;
@@ -33,11 +34,15 @@ public class TrafficRouting {
     /** Marks per-version Services; they lack the managed-by label so the shared Service's informer ignores them. */
     static final String VERSION_SERVICE = "modelkeeper.io/version-service";
 
-    /** Points the route at the plan's revisions, with the canary at its current weight. */
-    public void apply(ModelDeployment md, RolloutPlan plan, ObservedWorkloads observed,
+    /**
+     * Points the route at the plan's revisions, with the canary at its current weight. Returns why
+     * the route could not be weighted (it is missing, or routes to none of the model's Services),
+     * or null; the Services are kept either way, and the shared Service keeps serving.
+     */
+    public WorkloadProblem apply(ModelDeployment md, RolloutPlan plan, ObservedWorkloads observed,
             Context<ModelDeployment> context) {
         if (md.getSpec().getRollout().getTraffic().getRouter() != TrafficRouter.GATEWAY_API || plan.stable() == null) {
-            return;
+            return null;
         }
         KubernetesClient client = context.getClient();
         String namespace = md.getMetadata().getNamespace();
@@ -73,26 +78,35 @@ public class TrafficRouting {
             }
         }
         boolean canaryServes = canary != null && observed.readyReplicas(canary) > 0;
-        weighRoute(md, client, owned, observed.deploymentName(md, plan.stable()),
+        return weighRoute(md, client, owned, observed.deploymentName(md, plan.stable()),
                 canary == null ? null : observed.deploymentName(md, canary),
                 canaryServes ? Objects.requireNonNullElse(canaryStatus.getRequestedWeight(), 0) : 0);
     }
 
-    private static void weighRoute(ModelDeployment md, KubernetesClient client, Set<String> owned,
+    private static WorkloadProblem weighRoute(ModelDeployment md, KubernetesClient client, Set<String> owned,
             String stableService, String canaryService, int canaryWeight) {
         HttpRouteRef ref = md.getSpec().getRollout().getTraffic().getHttpRouteRef();
         String namespace = Objects.requireNonNullElse(ref.getNamespace(), md.getMetadata().getNamespace());
         var route = client.genericKubernetesResources(HTTP_ROUTE).inNamespace(namespace).withName(ref.getName());
         GenericKubernetesResource current = route.get();
+        String howTo = " Add a backendRef to Service " + WorkloadNames.service(md) + " (port " + ModelService.PORT
+                + ") in one of its rules, or use spec.rollout.traffic.router: replicas. Until then no canary gets"
+                + " traffic through the route; Service " + WorkloadNames.service(md) + " keeps serving.";
         if (current == null) {
-            throw new IllegalStateException("spec.rollout.traffic.httpRouteRef names HTTPRoute " + namespace + "/"
-                    + ref.getName() + ", which does not exist; create it or use router: replicas");
+            return new WorkloadProblem(Conditions.REASON_HTTP_ROUTE_NOT_FOUND, "spec.rollout.traffic.httpRouteRef"
+                    + " names HTTPRoute " + namespace + "/" + ref.getName() + ", which does not exist." + howTo);
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> spec = (Map<String, Object>) current.getAdditionalProperties().get("spec");
+        if (!HttpRouteWeights.routesTo(spec, owned)) {
+            return new WorkloadProblem(Conditions.REASON_HTTP_ROUTE_WITHOUT_MODEL, "HTTPRoute " + namespace + "/"
+                    + ref.getName() + " (spec.rollout.traffic.httpRouteRef) routes to none of this model's Services."
+                    + howTo);
+        }
         if (HttpRouteWeights.apply(spec, owned, stableService, canaryService, canaryWeight)) {
             client.genericKubernetesResources(HTTP_ROUTE).inNamespace(namespace).resource(current).update();
         }
+        return null;
     }
 
     /**

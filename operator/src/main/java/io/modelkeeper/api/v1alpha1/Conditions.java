@@ -27,6 +27,8 @@ public final class Conditions {
     public static final String REASON_LATENCY_ABOVE_SLO = "LatencyAboveSlo";
     public static final String REASON_ERROR_RATE_ABOVE_SLO = "ErrorRateAboveSlo";
     public static final String REASON_SLO_MET = "SloMet";
+    public static final String REASON_HTTP_ROUTE_NOT_FOUND = "HttpRouteNotFound";
+    public static final String REASON_HTTP_ROUTE_WITHOUT_MODEL = "HttpRouteWithoutModel";
 
     private Conditions() {
     }
