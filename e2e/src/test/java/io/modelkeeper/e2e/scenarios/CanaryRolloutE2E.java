@@ -190,6 +190,31 @@ class CanaryRolloutE2E {
     awaitStatus(s -> "4".equals(s.path("stable").path("version").asText()) && s.path("canary").isMissingNode());
   }
 
+  @Test
+  @Order(4)
+  void aNewUriUnderTheServingVersionIsJudgedAsACanaryAndRolledBackWhenItFails() {
+    JsonNode before = status();
+    String stableRevision = before.path("stable").path("revision").asText();
+    String stableDeployment = before.path("stable").path("deployment").asText();
+    assertThat(stableRevision).isNotEmpty();
+    // Same version string, another file: the mlp model, which rejects the clients' 8 columns.
+    kubectl.run("patch", "md", MD, "--type=merge", "-p", "{\"spec\":{\"model\":{\"uri\":\""
+        + cluster.modelBaseUrl() + "/mlp/model.onnx\"}}}").orThrow();
+
+    JsonNode status = awaitStatus(s -> lastHistory(s).path("uri").asText().endsWith("/mlp/model.onnx"));
+
+    JsonNode outcome = lastHistory(status);
+    assertThat(outcome.path("result").asText()).isEqualTo("RolledBack");
+    assertThat(outcome.path("version").asText()).isEqualTo("4");
+    assertThat(outcome.path("revision").asText()).isNotEqualTo(stableRevision);
+    assertThat(status.path("rejected").path("revision").asText()).isEqualTo(outcome.path("revision").asText());
+    assertThat(events("CanaryStarted", "Canary version 4 (revision " + outcome.path("revision").asText() + ")"))
+        .hasSize(1);
+    awaitStatus(s -> s.path("canary").isMissingNode() && stableRevision.equals(s.path("stable").path("revision").asText()));
+    await().atMost(PATIENCE).pollInterval(POLL).untilAsserted(() -> assertThat(deploymentNames())
+        .containsExactly(stableDeployment));
+  }
+
   private static void newVersion(String version, String modelDir) {
     kubectl.run("patch", "md", MD, "--type=merge", "-p", "{\"spec\":{\"model\":{\"version\":\"" + version
         + "\",\"uri\":\"" + cluster.modelBaseUrl() + "/" + modelDir + "/model.onnx\"}}}").orThrow();
@@ -234,6 +259,11 @@ class CanaryRolloutE2E {
   private static JsonNode lastHistory(JsonNode status) {
     JsonNode history = status.path("history");
     return history.path(history.size() - 1);
+  }
+
+  private static List<String> deploymentNames() {
+    return cluster.client().apps().deployments().inNamespace("default").withLabel("modelkeeper.io/deployment", MD)
+        .list().getItems().stream().map(d -> d.getMetadata().getName()).toList();
   }
 
   /** The model versions that have a Deployment (named <md>-<version>-<revision>). */
