@@ -35,6 +35,13 @@ public class OperatorMetrics implements Metrics {
                 .description("Time one reconcile of a ModelDeployment takes")
                 .serviceLevelObjectives(BUCKETS)
                 .register(registry);
+        // Every outcome and every Event reason is a series from the start, at 0, so an alert on
+        // its increase sees the first one.
+        reconciles("success");
+        reconciles("error");
+        for (EventReason reason : EventReason.values()) {
+            events(reason);
+        }
     }
 
     /** Runs one reconcile, counting it as success or error and timing it. */
@@ -59,12 +66,15 @@ public class OperatorMetrics implements Metrics {
 
     /** Counts an Event recorded on a ModelDeployment. */
     public void event(EventReason reason) {
-        Counter.builder("modelkeeper.operator.events")
+        events(reason).increment();
+    }
+
+    private Counter events(EventReason reason) {
+        return Counter.builder("modelkeeper.operator.events")
                 .description("Events recorded on ModelDeployments, by type and reason")
                 .tag("type", reason.type())
                 .tag("reason", reason.reason())
-                .register(registry)
-                .increment();
+                .register(registry);
     }
 
     private Counter reconciles(String outcome) {

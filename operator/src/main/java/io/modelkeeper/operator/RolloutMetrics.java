@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * outcomes and the Degraded condition. The Helm chart's alerts and dashboard use these names.
  *
  * <p>A ModelDeployment's series exist from its first reconcile (counters at 0, figures NaN), so
- * dashboards and alerts find them before any canary, and go when it is deleted.
+ * dashboards and alerts find them before any canary, and an alert on a counter's increase sees
+ * its first count; they go when it is deleted.
  */
 @ApplicationScoped
 public class RolloutMetrics {
