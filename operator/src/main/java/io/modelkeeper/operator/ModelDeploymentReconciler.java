@@ -116,13 +116,16 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
     /**
      * The revisions status and spec name, in the order objects made by an earlier release (which
-     * carry no revision label) are matched to them: the serving one first, then the canary's.
+     * carry no revision label) are matched to them: the serving one first, then the canary's, the
+     * spec's, and a rolled-back one still draining.
      */
     private static List<ModelVersion> knownRevisions(ModelDeployment md, ModelVersion serving) {
+        ModelDeploymentStatus status = md.getStatus();
         List<ModelVersion> known = new ArrayList<>();
         known.add(serving);
-        known.add(ModelVersion.of(md.getStatus() == null ? null : md.getStatus().getCanary()));
+        known.add(ModelVersion.of(status == null ? null : status.getCanary()));
         known.add(ModelVersion.of(md.getSpec().getModel()));
+        known.add(ModelVersion.of(status == null ? null : status.getRejected()));
         return known;
     }
 
