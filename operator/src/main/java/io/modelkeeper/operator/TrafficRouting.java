@@ -16,6 +16,7 @@ import io.modelkeeper.api.v1alpha1.TrafficRouter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -56,14 +57,10 @@ public class TrafficRouting {
         }
         Set<String> owned = new HashSet<>();
         owned.add(WorkloadNames.service(md));
-        for (Service existing : client.services().inNamespace(namespace)
+        List<Service> existing = client.services().inNamespace(namespace)
                 .withLabel(WorkloadLabels.DEPLOYMENT, md.getMetadata().getName()).withLabel(VERSION_SERVICE).list()
-                .getItems()) {
-            owned.add(existing.getMetadata().getName());
-            if (!running.containsKey(existing.getMetadata().getName())) {
-                client.resource(existing).delete();
-            }
-        }
+                .getItems();
+        existing.forEach(service -> owned.add(service.getMetadata().getName()));
         for (var entry : running.entrySet()) {
             Service desired = versionService(md, entry.getValue(), entry.getKey(), observed.deployment(entry.getValue()));
             owned.add(desired.getMetadata().getName());
@@ -78,9 +75,13 @@ public class TrafficRouting {
             }
         }
         boolean canaryServes = canary != null && observed.readyReplicas(canary) > 0;
-        return weighRoute(md, client, owned, observed.deploymentName(md, plan.stable()),
+        WorkloadProblem problem = weighRoute(md, client, owned, observed.deploymentName(md, plan.stable()),
                 canary == null ? null : observed.deploymentName(md, canary),
                 canaryServes ? Objects.requireNonNullElse(canaryStatus.getRequestedWeight(), 0) : 0);
+        // Only once the route no longer sends anything to them, so no request meets a missing Service.
+        existing.stream().filter(service -> !running.containsKey(service.getMetadata().getName()))
+                .forEach(service -> client.resource(service).delete());
+        return problem;
     }
 
     private static WorkloadProblem weighRoute(ModelDeployment md, KubernetesClient client, Set<String> owned,
