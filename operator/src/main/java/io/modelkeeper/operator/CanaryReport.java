@@ -17,14 +17,15 @@ final class CanaryReport {
             return null;
         }
         CanaryStatus canary = plan.rollout().canary();
-        String version = canary.getVersion();
+        ModelVersion model = ModelVersion.of(canary);
         int canaryPods = replicas(plan, Arm.CANARY);
         int stablePods = replicas(plan, Arm.STABLE);
-        canary.setDeployment(WorkloadNames.deployment(md, version));
+        canary.setRevision(model.revision());
+        canary.setDeployment(observed.deploymentName(md, model));
         canary.setReplicas(canaryPods);
-        canary.setReadyReplicas(observed.readyReplicas(version));
-        int stableReady = observed.readyReplicas(plan.stable().version());
-        int canaryReady = observed.readyReplicas(version);
+        canary.setReadyReplicas(observed.readyReplicas(model));
+        int stableReady = observed.readyReplicas(plan.stable());
+        int canaryReady = observed.readyReplicas(model);
         int requested = canary.getRequestedWeight() == null ? 0 : canary.getRequestedWeight();
         boolean gateway = md.getSpec().getRollout().getTraffic().getRouter() == TrafficRouter.GATEWAY_API;
         if (gateway) {

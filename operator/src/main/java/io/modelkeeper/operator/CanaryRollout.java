@@ -32,15 +32,16 @@ import java.util.function.Function;
  * promotes or rolls it back, and honours the manual annotations. Everything it knows comes from
  * status and what is observed now, so a restarted operator carries on at the same step.
  *
- * <p>Rules: the stable version keeps its full size until a promotion; a rolled-back version is not
- * tried again until spec.model changes; a new version arriving during a canary replaces the
- * canary, which is recorded as rolled back ("superseded").
+ * <p>Rules: the stable version keeps its full size until a promotion; a rolled-back file (version,
+ * uri and sha256) is not tried again until spec.model changes; a new file arriving during a canary
+ * replaces the canary, which is recorded as rolled back ("superseded"). A new uri or sha256 under
+ * the serving version string is a canary like a new version: each file is its own revision.
  */
 public final class CanaryRollout {
 
-    /** Reads what one version's pods did since the last read. */
+    /** Reads what one revision's pods did since the last read. */
     public interface ArmReader {
-        ArmMetrics read(String version);
+        ArmMetrics read(ModelVersion model);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,7 +49,7 @@ public final class CanaryRollout {
     private CanaryRollout() {
     }
 
-    /** The plan when a version serves and the spec asks for a different version. */
+    /** The plan when a version serves and the spec asks for a different file (version, uri or sha256). */
     public static RolloutPlan plan(ModelDeployment md, ModelVersion serving, ObservedWorkloads observed,
             ArmReader metrics, Function<ModelVersion, WorkloadProblem> diagnose, Instant now) {
         ModelDeploymentStatus previous = md.getStatus() != null ? md.getStatus() : new ModelDeploymentStatus();
@@ -68,8 +69,8 @@ public final class CanaryRollout {
         CanaryStatus canary = previous.getCanary() == null ? null
                 : JSON.convertValue(previous.getCanary(), CanaryStatus.class);
         if (canary != null && !wanted.equals(ModelVersion.of(canary))) {
-            outcomes.add(entry(canary.getVersion(), RolloutResult.RolledBack,
-                    "superseded by version " + wanted.version() + " before its rollout finished", now));
+            outcomes.add(entry(ModelVersion.of(canary), RolloutResult.RolledBack,
+                    "superseded by version " + wanted.describe() + " before its rollout finished", now));
             canary = null;
         }
         if (canary == null) {
@@ -91,13 +92,13 @@ public final class CanaryRollout {
         applyStepWeight(md, canary);
 
         if (verdict != null && verdict.decision() == Decision.RollBack) {
-            outcomes.add(entry(canary.getVersion(), verdict.result(), verdict.reason(), now));
+            outcomes.add(entry(ModelVersion.of(canary), verdict.result(), verdict.reason(), now));
             return new RolloutPlan(serving, null, false, List.of(new Workload(serving, Arm.STABLE, replicas)),
                     new RolloutState(null, outcomes, arm(canary), seen, verdict, canary.getAnalysis()));
         }
-        if (promoting(canary) && observed.isReady(wanted.version(), replicas)) {
-            outcomes.add(entry(wanted.version(), RolloutResult.Promoted, canary.getAnalysis().getReason()
-                    + "; replaced version " + serving.version(), now));
+        if (promoting(canary) && observed.isReady(wanted, replicas)) {
+            outcomes.add(entry(wanted, RolloutResult.Promoted, canary.getAnalysis().getReason()
+                    + "; replaced version " + serving.describe(), now));
             return new RolloutPlan(wanted, null, true, List.of(new Workload(wanted, Arm.STABLE, replicas)),
                     new RolloutState(null, outcomes, null, seen, verdict, canary.getAnalysis()));
         }
@@ -107,8 +108,8 @@ public final class CanaryRollout {
     }
 
     /**
-     * The record when no canary is involved (first version, or a new file under the serving
-     * version). A canary still in status ends here: the spec went back to the serving version.
+     * The record when no canary is involved (the first version, or the serving file itself). A
+     * canary still in status ends here: the spec went back to the serving file.
      */
     public static RolloutState withoutCanary(ModelDeployment md, ModelVersion serving, Instant now) {
         ModelDeploymentStatus previous = md.getStatus();
@@ -116,9 +117,10 @@ public final class CanaryRollout {
         List<ManualAction> seen = new ArrayList<>();
         if (previous != null) {
             seen.addAll(ManualControl.stillPresent(md, previous.getManualActions()));
-            if (previous.getCanary() != null && serving != null) {
-                outcomes.add(entry(previous.getCanary().getVersion(), RolloutResult.RolledBack,
-                        "spec.model went back to the serving version " + serving.version(), now));
+            ModelVersion canary = ModelVersion.of(previous.getCanary());
+            if (canary != null && serving != null) {
+                outcomes.add(entry(canary, RolloutResult.RolledBack,
+                        "spec.model went back to the serving version " + serving.describe(), now));
             }
         }
         seen.addAll(ignoredAnnotations(md, seen, now));
@@ -134,7 +136,7 @@ public final class CanaryRollout {
         if (promoting(canary)) {
             // Each ready canary pod lets one stable pod go, and the canary grows only as far as the
             // GPU budget allows on top of what still runs: capacity and budget both hold.
-            int canaryReady = Math.min(replicas, observed.readyReplicas(wanted.version()));
+            int canaryReady = Math.min(replicas, observed.readyReplicas(wanted));
             int canaryPods = (int) Math.min(replicas, (long) canaryReady + budget);
             return List.of(new Workload(serving, Arm.STABLE, replicas - canaryReady),
                     new Workload(wanted, Arm.CANARY, canaryPods));
@@ -155,6 +157,7 @@ public final class CanaryRollout {
         canary.setVersion(wanted.version());
         canary.setUri(wanted.uri());
         canary.setSha256(wanted.sha256());
+        canary.setRevision(wanted.revision());
         canary.setStep(0);
         canary.setStartedAt(stamp(now));
         canary.setStepStartedAt(stamp(now));
@@ -180,12 +183,12 @@ public final class CanaryRollout {
             Instant now) {
         AnalysisStatus before = canary.getAnalysis();
         ArmEvidence stable = ArmEvidence.accumulate(before.getStable(), before.getStableStepRequests(),
-                metrics.read(serving.version()));
+                metrics.read(serving));
         ArmEvidence canaryArm = ArmEvidence.accumulate(before.getCanary(), before.getCanaryStepRequests(),
-                metrics.read(canary.getVersion()));
+                metrics.read(ModelVersion.of(canary)));
         WorkloadProblem problem = diagnose.apply(ModelVersion.of(canary));
         int wantedPods = workloads(md, serving, ModelVersion.of(canary), canary, observed).get(1).replicas();
-        boolean ready = observed.isReady(canary.getVersion(), wantedPods);
+        boolean ready = observed.isReady(ModelVersion.of(canary), wantedPods);
         Verdict verdict = CanaryJudge.judge(md.getSpec().getRollout(), canary,
                 new Evidence(stable, canaryArm, problem == null ? null : problem.message(), ready), now);
         AnalysisStatus next = new AnalysisStatus();
@@ -248,6 +251,7 @@ public final class CanaryRollout {
         arm.setVersion(canary.getVersion());
         arm.setUri(canary.getUri());
         arm.setSha256(canary.getSha256());
+        arm.setRevision(ModelVersion.of(canary).revision());
         return arm;
     }
 
@@ -255,9 +259,11 @@ public final class CanaryRollout {
         return now.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    static HistoryEntry entry(String version, RolloutResult result, String reason, Instant now) {
+    static HistoryEntry entry(ModelVersion model, RolloutResult result, String reason, Instant now) {
         HistoryEntry entry = new HistoryEntry();
-        entry.setVersion(version);
+        entry.setVersion(model.version());
+        entry.setUri(model.uri());
+        entry.setRevision(model.revision());
         entry.setResult(result);
         entry.setAt(stamp(now));
         entry.setReason(reason);

@@ -21,7 +21,9 @@ public enum EventReason {
     ACCURACY_BELOW_SLO(Conditions.REASON_ACCURACY_BELOW_SLO, true),
     DRIFT_ABOVE_SLO(Conditions.REASON_DRIFT_ABOVE_SLO, true),
     LATENCY_ABOVE_SLO(Conditions.REASON_LATENCY_ABOVE_SLO, true),
-    ERROR_RATE_ABOVE_SLO(Conditions.REASON_ERROR_RATE_ABOVE_SLO, true);
+    ERROR_RATE_ABOVE_SLO(Conditions.REASON_ERROR_RATE_ABOVE_SLO, true),
+    HTTP_ROUTE_NOT_FOUND(Conditions.REASON_HTTP_ROUTE_NOT_FOUND, true),
+    HTTP_ROUTE_WITHOUT_MODEL(Conditions.REASON_HTTP_ROUTE_WITHOUT_MODEL, true);
 
     private final String reason;
     private final boolean warning;

@@ -41,6 +41,17 @@ public final class HttpRouteWeights {
         return changed;
     }
 
+    /** True when some rule of the route spec has a backendRef to one of {@code owned}. */
+    public static boolean routesTo(Map<String, Object> spec, Set<String> owned) {
+        Object rules = spec == null ? null : spec.get("rules");
+        if (!(rules instanceof List<?> list)) {
+            return false;
+        }
+        return list.stream().anyMatch(rule -> rule instanceof Map<?, ?> map
+                && map.get("backendRefs") instanceof List<?> refs
+                && refs.stream().anyMatch(ref -> ref instanceof Map<?, ?> backend && isOwned(backend, owned)));
+    }
+
     private static List<Object> weighted(List<Object> refs, Set<String> owned, String stableService,
             String canaryService, int canaryWeight) {
         List<Object> result = new ArrayList<>();

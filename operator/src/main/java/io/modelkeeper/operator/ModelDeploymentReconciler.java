@@ -27,6 +27,7 @@ import io.modelkeeper.operator.metrics.ArmMetrics;
 import io.modelkeeper.operator.metrics.MetricsSource;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -89,9 +90,10 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     }
 
     private UpdateControl<ModelDeployment> reconcileMeasured(ModelDeployment md, Context<ModelDeployment> context) {
-        ObservedWorkloads observed = ObservedWorkloads.of(
-                context.getSecondaryResources(Deployment.class), context.getSecondaryResources(Pod.class));
+        rolloutMetrics.register(md);
         ModelVersion serving = ModelVersion.of(md.getStatus() == null ? null : md.getStatus().getStable());
+        ObservedWorkloads observed = ObservedWorkloads.of(context.getSecondaryResources(Deployment.class),
+                context.getSecondaryResources(Pod.class), knownRevisions(md, serving));
 
         List<String> invalid = SpecValidator.check(md.getSpec());
         if (!invalid.isEmpty()) {
@@ -104,12 +106,27 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         Instant now = Instant.now();
         RolloutPlan plan = plan(md, serving, observed, now);
         deployments.apply(md, plan, observed, context);
-        traffic.apply(md, plan, observed, context);
+        WorkloadProblem routing = traffic.apply(md, plan, observed, context);
         rolloutMetrics.recordRollout(md, plan.rollout());
 
         return writeStatus(md, context, new StatusAggregator.Findings(plan, observed,
                 diagnose(md, plan.stable(), observed), diagnose(md, plan.incoming(), observed),
-                servingFigures(md, serving, plan, observed, now)));
+                servingFigures(md, serving, plan, observed, now), routing));
+    }
+
+    /**
+     * The revisions status and spec name, in the order objects made by an earlier release (which
+     * carry no revision label) are matched to them: the serving one first, then the canary's, the
+     * spec's, and a rolled-back one still draining.
+     */
+    private static List<ModelVersion> knownRevisions(ModelDeployment md, ModelVersion serving) {
+        ModelDeploymentStatus status = md.getStatus();
+        List<ModelVersion> known = new ArrayList<>();
+        known.add(serving);
+        known.add(ModelVersion.of(status == null ? null : status.getCanary()));
+        known.add(ModelVersion.of(md.getSpec().getModel()));
+        known.add(ModelVersion.of(status == null ? null : status.getRejected()));
+        return known;
     }
 
     /**
@@ -122,7 +139,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         if (md.getSpec().getMonitoring() == null || plan.stable() == null) {
             return null;
         }
-        boolean canary = serving != null && !serving.version().equals(ModelVersion.of(md.getSpec().getModel()).version());
+        boolean canary = serving != null && !serving.equals(ModelVersion.of(md.getSpec().getModel()));
         if (canary) {
             AnalysisStatus checked = plan.rollout() == null ? null : plan.rollout().checked();
             return checked == null ? null : checked.getStable();
@@ -130,8 +147,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         if (!monitoringDue(md, now).isZero()) {
             return null;
         }
-        String version = plan.stable().version();
-        ArmMetrics read = armMetrics.read(md, version, observed.podsOf(version), monitoringInterval(md));
+        ArmMetrics read = armMetrics.read(md, plan.stable(), observed.podsOf(plan.stable()), monitoringInterval(md));
         return read.measured() ? ArmFigures.of(read, now) : null;
     }
 
@@ -149,16 +165,16 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         return Durations.parse(md.getSpec().getMonitoring().getInterval());
     }
 
-    /** The first version and a new file under the serving version need no canary; a new version does. */
+    /** The first version needs no canary; any other file than the serving one (version, uri or sha256) does. */
     private RolloutPlan plan(ModelDeployment md, ModelVersion serving, ObservedWorkloads observed, Instant now) {
         ModelVersion wanted = ModelVersion.of(md.getSpec().getModel());
-        if (serving == null || serving.version().equals(wanted.version())) {
+        if (serving == null || serving.equals(wanted)) {
             RolloutPlan plan = RolloutPlan.decide(wanted, serving, md.getSpec().getServing().getReplicas(), observed);
             return plan.with(CanaryRollout.withoutCanary(md, serving, now));
         }
         Duration interval = Durations.parse(md.getSpec().getRollout().getAnalysis().getInterval());
         return CanaryRollout.plan(md, serving, observed,
-                version -> armMetrics.read(md, version, observed.podsOf(version), interval),
+                model -> armMetrics.read(md, model, observed.podsOf(model), interval),
                 model -> diagnose(md, model, observed), now);
     }
 
@@ -178,7 +194,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         if (model == null) {
             return null;
         }
-        return PodDiagnosis.diagnose(md, model, observed.podsOf(model.version()), config.gpuResourceName())
+        return PodDiagnosis.diagnose(md, model, observed.podsOf(model), config.gpuResourceName())
                 .orElse(null);
     }
 

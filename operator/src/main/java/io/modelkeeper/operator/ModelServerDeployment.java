@@ -55,15 +55,15 @@ public final class ModelServerDeployment {
                 : List.of();
         return new DeploymentBuilder()
                 .withNewMetadata()
-                    .withName(WorkloadNames.deployment(md, model.version()))
+                    .withName(WorkloadNames.deployment(md, model))
                     .withNamespace(md.getMetadata().getNamespace())
-                    .withLabels(WorkloadLabels.forVersion(md, model.version(), arm))
+                    .withLabels(WorkloadLabels.forVersion(md, model, arm))
                     .withOwnerReferences(Ownership.controlledBy(md))
                 .endMetadata()
                 .withNewSpec()
                     .withReplicas(replicas)
                     .withRevisionHistoryLimit(3)
-                    .withNewSelector().withMatchLabels(WorkloadLabels.versionSelector(md, model.version())).endSelector()
+                    .withNewSelector().withMatchLabels(WorkloadLabels.versionSelector(md, model)).endSelector()
                     // A new pod must be ready before an old one goes, so a broken template never
                     // takes serving pods away.
                     .withNewStrategy()
@@ -75,7 +75,7 @@ public final class ModelServerDeployment {
                     .endStrategy()
                     .withNewTemplate()
                         .withNewMetadata()
-                            .withLabels(WorkloadLabels.forPods(md, model.version()))
+                            .withLabels(WorkloadLabels.forPods(md, model))
                             .withAnnotations(scrapeAnnotations())
                         .endMetadata()
                         .withNewSpec()

@@ -3,39 +3,86 @@ package io.modelkeeper.operator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.modelkeeper.api.v1alpha1.ModelDeployment;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
-/** The versioned Deployments and their pods as the informers last saw them, keyed by model version. */
+/**
+ * The revisions' Deployments and their pods as the informers last saw them, keyed by revision
+ * ({@link ModelVersion#revision()}), so two files under one version string never mix.
+ */
 public record ObservedWorkloads(Map<String, Deployment> deployments, Map<String, List<Pod>> pods) {
 
-    /** Groups what the informers hold for one ModelDeployment by the modelkeeper.io/version label. */
+    /** Key of a Deployment made by an earlier release whose version no known revision has. */
+    private static final String UNKNOWN = "unrevisioned/";
+
+    /** Groups what the informers hold for one ModelDeployment by the modelkeeper.io/revision label. */
     public static ObservedWorkloads of(Collection<Deployment> deployments, Collection<Pod> pods) {
-        return new ObservedWorkloads(
-                deployments.stream()
-                        .filter(d -> version(d) != null)
-                        .collect(Collectors.toMap(ObservedWorkloads::version, d -> d, (a, b) -> a)),
-                pods.stream()
-                        .filter(p -> version(p) != null)
-                        .collect(Collectors.groupingBy(ObservedWorkloads::version)));
+        return of(deployments, pods, List.of());
     }
 
-    /** The Deployment of a version, or null. */
-    public Deployment deployment(String version) {
-        return deployments.get(version);
+    /**
+     * Same, where objects made by an earlier release (no revision label) are taken as the first of
+     * {@code known} (status.stable, status.canary, then the spec) with their version.
+     */
+    public static ObservedWorkloads of(Collection<Deployment> deployments, Collection<Pod> pods,
+            List<ModelVersion> known) {
+        Map<String, Deployment> byRevision = new LinkedHashMap<>();
+        // The pods of a Deployment that selects by version alone carry no revision label either.
+        Map<String, String> unrevisionedByVersion = new HashMap<>();
+        for (Deployment deployment : deployments) {
+            String version = version(deployment);
+            if (version == null) {
+                continue;
+            }
+            String revision = revision(deployment, known);
+            byRevision.putIfAbsent(revision, deployment);
+            if (EarlierReleases.isUnrevisioned(deployment)) {
+                unrevisionedByVersion.put(version, revision);
+            }
+        }
+        Map<String, List<Pod>> podsByRevision = new HashMap<>();
+        for (Pod pod : pods) {
+            String version = version(pod);
+            if (version == null) {
+                continue;
+            }
+            String revision = EarlierReleases.lacksRevision(pod) && unrevisionedByVersion.containsKey(version)
+                    ? unrevisionedByVersion.get(version) : revision(pod, known);
+            podsByRevision.computeIfAbsent(revision, r -> new ArrayList<>()).add(pod);
+        }
+        return new ObservedWorkloads(byRevision, podsByRevision);
     }
 
-    /** The pods of a version (empty when none). */
-    public List<Pod> podsOf(String version) {
-        return pods.getOrDefault(version, List.of());
+    /** The Deployment of a revision, or null. */
+    public Deployment deployment(ModelVersion model) {
+        return deployments.get(model.revision());
     }
 
-    /** Pods ready in a version's Deployment, as its status says. */
-    public int readyReplicas(String version) {
-        Deployment deployment = deployment(version);
+    /** The name of a revision's Deployment (and, with the gateway-api router, of its Service). */
+    public String deploymentName(ModelDeployment md, ModelVersion model) {
+        Deployment running = deployment(model);
+        return running != null ? running.getMetadata().getName() : WorkloadNames.deployment(md, model);
+    }
+
+    /** The pods of a revision (empty when none). */
+    public List<Pod> podsOf(ModelVersion model) {
+        return pods.getOrDefault(model.revision(), List.of());
+    }
+
+    /** The pods under a key of {@link #deployments()}. */
+    List<Pod> podsUnder(String revision) {
+        return pods.getOrDefault(revision, List.of());
+    }
+
+    /** Pods ready in a revision's Deployment, as its status says. */
+    public int readyReplicas(ModelVersion model) {
+        Deployment deployment = deployment(model);
         if (deployment == null || deployment.getStatus() == null) {
             return 0;
         }
@@ -43,11 +90,11 @@ public record ObservedWorkloads(Map<String, Deployment> deployments, Map<String,
     }
 
     /**
-     * True when a version's Deployment has caught up with its spec and has {@code wanted} ready
+     * True when a revision's Deployment has caught up with its spec and has {@code wanted} ready
      * pods. The Deployment controller (or the test playing it) reports this in the status.
      */
-    public boolean isReady(String version, int wanted) {
-        Deployment deployment = deployment(version);
+    public boolean isReady(ModelVersion model, int wanted) {
+        Deployment deployment = deployment(model);
         if (deployment == null) {
             return false;
         }
@@ -62,7 +109,17 @@ public record ObservedWorkloads(Map<String, Deployment> deployments, Map<String,
         Long observed = status.getObservedGeneration();
         boolean current = generation == null || observed == null || observed >= generation;
         boolean updated = status.getUpdatedReplicas() == null || status.getUpdatedReplicas() >= wanted;
-        return current && updated && readyReplicas(version) >= wanted;
+        return current && updated && readyReplicas(model) >= wanted;
+    }
+
+    private static String revision(HasMetadata resource, List<ModelVersion> known) {
+        String labelled = resource.getMetadata().getLabels().get(WorkloadLabels.REVISION);
+        if (labelled != null) {
+            return labelled;
+        }
+        String version = version(resource);
+        return known.stream().filter(Objects::nonNull).filter(model -> model.version().equals(version))
+                .map(ModelVersion::revision).findFirst().orElse(UNKNOWN + version);
     }
 
     private static String version(HasMetadata resource) {

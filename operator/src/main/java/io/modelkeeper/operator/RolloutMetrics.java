@@ -2,7 +2,9 @@ package io.modelkeeper.operator;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.modelkeeper.api.v1alpha1.AnalysisStatus;
 import io.modelkeeper.api.v1alpha1.Conditions;
@@ -10,8 +12,12 @@ import io.modelkeeper.api.v1alpha1.HistoryEntry;
 import io.modelkeeper.api.v1alpha1.MetricsStatus;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
+import io.modelkeeper.api.v1alpha1.RolloutResult;
+import io.modelkeeper.operator.canary.Decision;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -19,6 +25,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * The rollout series at /q/metrics, so users can graph why a rollout did what it did:
  * every analysis decision, each arm's figures at the last check, the canary's weight, rollout
  * outcomes and the Degraded condition. The Helm chart's alerts and dashboard use these names.
+ *
+ * <p>A ModelDeployment's series exist from its first reconcile (counters at 0, figures NaN), so
+ * dashboards and alerts find them before any canary, and an alert on a counter's increase sees
+ * its first count; they go when it is deleted.
  */
 @ApplicationScoped
 public class RolloutMetrics {
@@ -32,14 +42,57 @@ public class RolloutMetrics {
     static final String ARM_P99 = "modelkeeper.arm.latency.p99.seconds";
     static final String ARM_ACCURACY = "modelkeeper.arm.accuracy";
     static final String DEGRADED = "modelkeeper.modeldeployment.degraded";
+    private static final List<String> ARM_FIGURES = List.of(ARM_REQUESTS, ARM_ERROR_RATE, ARM_P50, ARM_P99,
+            ARM_ACCURACY);
+    private static final Set<String> NAMES = Set.of(DECISIONS, ROLLOUTS, CANARY_WEIGHT, ARM_REQUESTS,
+            ARM_ERROR_RATE, ARM_P50, ARM_P99, ARM_ACCURACY, DEGRADED);
 
     private final MeterRegistry registry;
     private final Map<String, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
     /** The reason label each ModelDeployment's degraded series carries now. */
     private final Map<String, String> degradedReasons = new ConcurrentHashMap<>();
+    /** ModelDeployments whose series are registered, as namespace/name. */
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
 
     public RolloutMetrics(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    /**
+     * Registers a ModelDeployment's series the first time it is seen: every decision and rollout
+     * result counted at 0, the canary weight at 0, each arm's figures NaN until a check sets them.
+     */
+    public void register(ModelDeployment md) {
+        if (!known.add(key(md.getMetadata().getNamespace(), md.getMetadata().getName()))) {
+            return;
+        }
+        Tags model = model(md);
+        for (Decision decision : Decision.values()) {
+            registry.counter(DECISIONS, model.and("decision", decision.name()));
+        }
+        for (RolloutResult result : RolloutResult.values()) {
+            registry.counter(ROLLOUTS, model.and("result", result.name()));
+        }
+        gauge(CANARY_WEIGHT, model, 0.0);
+        for (Arm arm : Arm.values()) {
+            for (String name : ARM_FIGURES) {
+                gauge(name, model.and("arm", arm.label()), Double.NaN);
+            }
+        }
+    }
+
+    /** Removes every series of a deleted ModelDeployment. */
+    public void forget(String namespace, String name) {
+        known.remove(key(namespace, name));
+        degradedReasons.remove(key(namespace, name));
+        Set<Tag> owner = Set.of(Tag.of("namespace", namespace), Tag.of("modeldeployment", name));
+        for (Meter meter : registry.getMeters()) {
+            Meter.Id id = meter.getId();
+            if (NAMES.contains(id.getName()) && id.getTags().containsAll(owner)) {
+                gauges.remove(id.getName() + Tags.of(id.getTags()));
+                registry.remove(meter);
+            }
+        }
     }
 
     /** Counts this reconcile's decision and outcomes and sets the per-arm figures it rested on. */
@@ -70,7 +123,7 @@ public class RolloutMetrics {
         if (degraded == null) {
             return;
         }
-        String key = md.getMetadata().getNamespace() + "/" + md.getMetadata().getName();
+        String key = key(md.getMetadata().getNamespace(), md.getMetadata().getName());
         String reason = String.valueOf(degraded.getReason());
         String before = degradedReasons.put(key, reason);
         if (before != null && !before.equals(reason)) {
@@ -94,11 +147,25 @@ public class RolloutMetrics {
     }
 
     private void set(String name, Tags tags, double value) {
+        holder(name, tags).set(value);
+    }
+
+    /** Registers a gauge at {@code initial} unless it exists; an existing one keeps its value. */
+    private void gauge(String name, Tags tags, double initial) {
         gauges.computeIfAbsent(name + tags, id -> {
-            AtomicReference<Double> holder = new AtomicReference<>(Double.NaN);
+            AtomicReference<Double> holder = new AtomicReference<>(initial);
             Gauge.builder(name, holder, AtomicReference::get).tags(tags).register(registry);
             return holder;
-        }).set(value);
+        });
+    }
+
+    private AtomicReference<Double> holder(String name, Tags tags) {
+        gauge(name, tags, Double.NaN);
+        return gauges.get(name + tags);
+    }
+
+    private static String key(String namespace, String name) {
+        return namespace + "/" + name;
     }
 
     private static double orNaN(Double value) {

@@ -34,14 +34,15 @@ public final class StatusAggregator {
 
     /**
      * What one reconcile saw, beyond the ModelDeployment itself; {@code metrics} are the serving
-     * version's figures read this time, null when none were due (the previous ones stay).
+     * version's figures read this time, null when none were due (the previous ones stay);
+     * {@code routingProblem} is why the gateway-api router could not weight the HTTPRoute, or null.
      */
     public record Findings(RolloutPlan plan, ObservedWorkloads observed, WorkloadProblem stableProblem,
-            WorkloadProblem incomingProblem, MetricsStatus metrics) {
+            WorkloadProblem incomingProblem, MetricsStatus metrics, WorkloadProblem routingProblem) {
 
         public Findings(RolloutPlan plan, ObservedWorkloads observed, WorkloadProblem stableProblem,
                 WorkloadProblem incomingProblem) {
-            this(plan, observed, stableProblem, incomingProblem, null);
+            this(plan, observed, stableProblem, incomingProblem, null, null);
         }
     }
 
@@ -61,7 +62,7 @@ public final class StatusAggregator {
         status.setRejected(rollout != null ? rollout.rejected() : previous.getRejected());
         status.setManualActions(rollout != null ? rollout.manualActions() : previous.getManualActions());
         status.setMetrics(findings.metrics() != null ? findings.metrics() : previous.getMetrics());
-        status.setHistory(history(previous, plan, wanted, now));
+        status.setHistory(history(previous, plan));
 
         Condition ready = ready(md, plan, wanted, findings);
         Condition progressing = status.getCanary() != null ? canaryProgress(status.getCanary(), plan)
@@ -73,12 +74,12 @@ public final class StatusAggregator {
                 keepTransitionTime(previous, progressing, generation, now),
                 keepTransitionTime(previous, degraded, generation, now)));
         boolean serving = plan.stable() != null && wanted > 0
-                && findings.observed().readyReplicas(plan.stable().version()) >= wanted;
+                && findings.observed().readyReplicas(plan.stable()) >= wanted;
         status.setPhase(phase(serving, progressing, degraded, plan));
         if (status.getPhase() == Phase.Progressing && CanaryRollout.promoting(status.getCanary())) {
             status.setPhase(Phase.Promoting);
         } else if (status.getPhase() == Phase.Ready && status.getRejected() != null
-                && findings.observed().deployment(status.getRejected().getVersion()) != null) {
+                && findings.observed().deployment(ModelVersion.of(status.getRejected())) != null) {
             status.setPhase(Phase.RollingBack);
         }
         return status;
@@ -90,7 +91,7 @@ public final class StatusAggregator {
         String where = CanaryRollout.promoting(canary) ? "is being promoted"
                 : "is at step " + (canary.getStep() + 1) + " with " + canary.getWeight() + "% of traffic";
         return condition(Conditions.PROGRESSING, true, Conditions.REASON_ROLLING_OUT, "Canary version "
-                + canary.getVersion() + " " + where + " beside version " + plan.stable().version()
+                + ModelVersion.of(canary).describe() + " " + where + " beside version " + plan.stable().describe()
                 + "; last decision " + decision + ": " + reason);
     }
 
@@ -100,7 +101,7 @@ public final class StatusAggregator {
         String why = last != null ? last.getReason() : "see status.history";
         return condition(Conditions.PROGRESSING, false,
                 failed ? Conditions.REASON_ROLLOUT_FAILED : Conditions.REASON_ROLLED_BACK,
-                "Version " + status.getRejected().getVersion() + (failed ? " failed its rollout: " : " was rolled back: ")
+                "Version " + ModelVersion.of(status.getRejected()).describe() + (failed ? " failed its rollout: " : " was rolled back: ")
                         + why + ". It is not tried again until spec.model changes.");
     }
 
@@ -154,10 +155,10 @@ public final class StatusAggregator {
             }
             String version = plan.incoming().version();
             return condition(Conditions.READY, false, Conditions.REASON_WAITING_FOR_PODS, "Version " + version
-                    + " has " + findings.observed().readyReplicas(version) + "/" + wanted + " pods ready");
+                    + " has " + findings.observed().readyReplicas(plan.incoming()) + "/" + wanted + " pods ready");
         }
         String version = plan.stable().version();
-        int readyPods = findings.observed().readyReplicas(version);
+        int readyPods = findings.observed().readyReplicas(plan.stable());
         if (readyPods >= wanted && findings.incomingProblem() != null) {
             // The version the spec asks for cannot run: not Ready, though the last good one still serves.
             return condition(Conditions.READY, false, findings.incomingProblem().reason(),
@@ -185,15 +186,15 @@ public final class StatusAggregator {
         ObservedWorkloads observed = findings.observed();
         if (plan.incoming() != null) {
             String version = plan.incoming().version();
-            String beside = plan.stable() != null && !plan.stable().version().equals(version)
-                    ? " beside version " + plan.stable().version() : "";
+            String beside = plan.stable() != null ? " beside version " + plan.stable().version() : "";
             return condition(Conditions.PROGRESSING, true, Conditions.REASON_ROLLING_OUT, "Version " + version
-                    + " is starting" + beside + ": " + observed.readyReplicas(version) + "/" + wanted + " pods ready");
+                    + " is starting" + beside + ": " + observed.readyReplicas(plan.incoming()) + "/" + wanted
+                    + " pods ready");
         }
-        if (plan.stable() != null && !observed.isReady(plan.stable().version(), wanted)) {
+        if (plan.stable() != null && !observed.isReady(plan.stable(), wanted)) {
             String version = plan.stable().version();
             return condition(Conditions.PROGRESSING, true, Conditions.REASON_ROLLING_OUT, "Version " + version
-                    + " is being updated: " + observed.readyReplicas(version) + "/" + wanted + " pods ready");
+                    + " is being updated: " + observed.readyReplicas(plan.stable()) + "/" + wanted + " pods ready");
         }
         String version = plan.stable() != null ? plan.stable().version() : "none";
         return condition(Conditions.PROGRESSING, false, Conditions.REASON_UP_TO_DATE,
@@ -205,6 +206,7 @@ public final class StatusAggregator {
             ModelDeploymentStatus status, Instant now) {
         WorkloadProblem problem = findings.stableProblem() != null ? findings.stableProblem()
                 : findings.incomingProblem();
+        problem = problem != null ? problem : findings.routingProblem();
         if (problem != null) {
             status.setSloCrossings(previous.getSloCrossings());
             return condition(Conditions.DEGRADED, true, problem.reason(), problem.message());
@@ -250,26 +252,15 @@ public final class StatusAggregator {
         arm.setVersion(model.version());
         arm.setUri(model.uri());
         arm.setSha256(model.sha256());
-        arm.setDeployment(WorkloadNames.deployment(md, model.version()));
+        arm.setRevision(model.revision());
+        arm.setDeployment(observed.deploymentName(md, model));
         arm.setReplicas(wanted);
-        arm.setReadyReplicas(observed.readyReplicas(model.version()));
+        arm.setReadyReplicas(observed.readyReplicas(model));
     }
 
-    private static List<HistoryEntry> history(ModelDeploymentStatus previous, RolloutPlan plan, int wanted,
-            Instant now) {
+    private static List<HistoryEntry> history(ModelDeploymentStatus previous, RolloutPlan plan) {
         List<HistoryEntry> history = new ArrayList<>(
                 previous.getHistory() != null ? previous.getHistory() : List.of());
-        ModelVersion replaced = ModelVersion.of(previous.getStable());
-        boolean recorded = plan.rollout() != null && plan.rollout().outcomes().stream()
-                .anyMatch(e -> e.getResult() == RolloutResult.Promoted);
-        if (plan.promoted() && !recorded && replaced != null && !replaced.equals(plan.stable())) {
-            HistoryEntry entry = new HistoryEntry();
-            entry.setVersion(plan.stable().version());
-            entry.setResult(RolloutResult.Promoted);
-            entry.setAt(RFC3339.format(now));
-            entry.setReason("Ready with " + wanted + " pods; replaced version " + replaced.version());
-            history.add(entry);
-        }
         if (plan.rollout() != null) {
             history.addAll(plan.rollout().outcomes());
         }

@@ -49,18 +49,22 @@ public final class StatusTransitions {
                 case RolledBack -> " rolled back: ";
                 case Failed -> " failed its rollout: ";
             };
-            transitions.add(new Transition(reason, "Version " + entry.getVersion() + verb + entry.getReason()));
+            String revision = entry.getRevision() == null ? "" : " (revision " + entry.getRevision() + ")";
+            transitions.add(new Transition(reason, "Version " + entry.getVersion() + revision + verb
+                    + entry.getReason()));
         }
         CanaryStatus canaryBefore = before == null ? null : before.getCanary();
         CanaryStatus canaryAfter = after.getCanary();
+        ModelVersion stable = ModelVersion.of(after.getStable());
         if (canaryAfter != null && (canaryBefore == null
-                || !Objects.equals(canaryBefore.getVersion(), canaryAfter.getVersion()))) {
-            transitions.add(new Transition(EventReason.CANARY_STARTED, "Canary version " + canaryAfter.getVersion()
-                    + " started beside version " + (after.getStable() == null ? "none" : after.getStable().getVersion())));
+                || !Objects.equals(ModelVersion.of(canaryBefore), ModelVersion.of(canaryAfter)))) {
+            transitions.add(new Transition(EventReason.CANARY_STARTED, "Canary version "
+                    + ModelVersion.of(canaryAfter).describe() + " started beside version "
+                    + (stable == null ? "none" : stable.describe())));
         } else if (canaryAfter != null && canaryAfter.getStep() != null && canaryBefore.getStep() != null
                 && canaryAfter.getStep() > canaryBefore.getStep()) {
-            transitions.add(new Transition(EventReason.CANARY_ADVANCED, "Canary version " + canaryAfter.getVersion()
-                    + " advanced to step " + (canaryAfter.getStep() + 1) + " (" + canaryAfter.getRequestedWeight()
+            transitions.add(new Transition(EventReason.CANARY_ADVANCED, "Canary version "
+                    + ModelVersion.of(canaryAfter).describe() + " advanced to step " + (canaryAfter.getStep() + 1) + " (" + canaryAfter.getRequestedWeight()
                     + "%): " + canaryAfter.getAnalysis().getReason()));
         }
         return transitions;
@@ -72,6 +76,7 @@ public final class StatusTransitions {
         List<HistoryEntry> fresh = new ArrayList<>();
         for (HistoryEntry entry : after.getHistory() == null ? List.<HistoryEntry>of() : after.getHistory()) {
             boolean known = old.stream().anyMatch(o -> Objects.equals(o.getVersion(), entry.getVersion())
+                    && Objects.equals(o.getRevision(), entry.getRevision())
                     && Objects.equals(o.getAt(), entry.getAt()) && o.getResult() == entry.getResult());
             if (!known) {
                 fresh.add(entry);

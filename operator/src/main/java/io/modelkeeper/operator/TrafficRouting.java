@@ -4,22 +4,25 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.modelkeeper.api.v1alpha1.CanaryStatus;
+import io.modelkeeper.api.v1alpha1.Conditions;
 import io.modelkeeper.api.v1alpha1.HttpRouteRef;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.TrafficRouter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * The gateway-api router: one Service per running version, and the canary's weight written into
+ * The gateway-api router: one Service per running revision, and the canary's weight written into
  * the backendRefs of the HTTPRoute the spec names. The replicas router needs nothing here: the
  * shared Service and the pod counts do the split.
  */
@@ -32,82 +35,103 @@ public class TrafficRouting {
     /** Marks per-version Services; they lack the managed-by label so the shared Service's informer ignores them. */
     static final String VERSION_SERVICE = "modelkeeper.io/version-service";
 
-    /** Points the route at the plan's versions, with the canary at its current weight. */
-    public void apply(ModelDeployment md, RolloutPlan plan, ObservedWorkloads observed,
+    /**
+     * Points the route at the plan's revisions, with the canary at its current weight. Returns why
+     * the route could not be weighted (it is missing, or routes to none of the model's Services),
+     * or null; the Services are kept either way, and the shared Service keeps serving.
+     */
+    public WorkloadProblem apply(ModelDeployment md, RolloutPlan plan, ObservedWorkloads observed,
             Context<ModelDeployment> context) {
         if (md.getSpec().getRollout().getTraffic().getRouter() != TrafficRouter.GATEWAY_API || plan.stable() == null) {
-            return;
+            return null;
         }
         KubernetesClient client = context.getClient();
         String namespace = md.getMetadata().getNamespace();
-        CanaryStatus canary = plan.rollout() == null ? null : plan.rollout().canary();
-        Set<String> running = new HashSet<>();
-        running.add(plan.stable().version());
+        CanaryStatus canaryStatus = plan.rollout() == null ? null : plan.rollout().canary();
+        ModelVersion canary = ModelVersion.of(canaryStatus);
+        // Each Service is named like its revision's Deployment, which keeps its name once made.
+        Map<String, ModelVersion> running = new LinkedHashMap<>();
+        running.put(observed.deploymentName(md, plan.stable()), plan.stable());
         if (canary != null) {
-            running.add(canary.getVersion());
+            running.put(observed.deploymentName(md, canary), canary);
         }
         Set<String> owned = new HashSet<>();
         owned.add(WorkloadNames.service(md));
-        for (Service existing : client.services().inNamespace(namespace)
+        List<Service> existing = client.services().inNamespace(namespace)
                 .withLabel(WorkloadLabels.DEPLOYMENT, md.getMetadata().getName()).withLabel(VERSION_SERVICE).list()
-                .getItems()) {
-            owned.add(existing.getMetadata().getName());
-            String version = existing.getMetadata().getLabels().get(WorkloadLabels.MODEL_VERSION);
-            if (!running.contains(version)) {
-                client.resource(existing).delete();
-            }
-        }
-        for (String version : running) {
-            Service desired = versionService(md, version);
+                .getItems();
+        existing.forEach(service -> owned.add(service.getMetadata().getName()));
+        for (var entry : running.entrySet()) {
+            Service desired = versionService(md, entry.getValue(), entry.getKey(), observed.deployment(entry.getValue()));
             owned.add(desired.getMetadata().getName());
             Service actual = client.services().inNamespace(namespace).withName(desired.getMetadata().getName()).get();
             if (actual == null) {
                 client.resource(desired).create();
-            } else if (!desired.getSpec().getSelector().equals(actual.getSpec().getSelector())) {
+            } else if (!desired.getSpec().getSelector().equals(actual.getSpec().getSelector())
+                    || !actual.getMetadata().getLabels().entrySet().containsAll(desired.getMetadata().getLabels().entrySet())) {
                 actual.getSpec().setSelector(desired.getSpec().getSelector());
+                actual.getMetadata().getLabels().putAll(desired.getMetadata().getLabels());
                 client.resource(actual).update();
             }
         }
-        boolean canaryServes = canary != null && observed.readyReplicas(canary.getVersion()) > 0;
-        weighRoute(md, client, owned, plan.stable().version(), canary, canaryServes);
+        boolean canaryServes = canary != null && observed.readyReplicas(canary) > 0;
+        WorkloadProblem problem = weighRoute(md, client, owned, observed.deploymentName(md, plan.stable()),
+                canary == null ? null : observed.deploymentName(md, canary),
+                canaryServes ? Objects.requireNonNullElse(canaryStatus.getRequestedWeight(), 0) : 0);
+        // Only once the route no longer sends anything to them, so no request meets a missing Service.
+        existing.stream().filter(service -> !running.containsKey(service.getMetadata().getName()))
+                .forEach(service -> client.resource(service).delete());
+        return problem;
     }
 
-    private static void weighRoute(ModelDeployment md, KubernetesClient client, Set<String> owned,
-            String stableVersion, CanaryStatus canary, boolean canaryServes) {
+    private static WorkloadProblem weighRoute(ModelDeployment md, KubernetesClient client, Set<String> owned,
+            String stableService, String canaryService, int canaryWeight) {
         HttpRouteRef ref = md.getSpec().getRollout().getTraffic().getHttpRouteRef();
         String namespace = Objects.requireNonNullElse(ref.getNamespace(), md.getMetadata().getNamespace());
         var route = client.genericKubernetesResources(HTTP_ROUTE).inNamespace(namespace).withName(ref.getName());
         GenericKubernetesResource current = route.get();
+        String howTo = " Add a backendRef to Service " + WorkloadNames.service(md) + " (port " + ModelService.PORT
+                + ") in one of its rules, or use spec.rollout.traffic.router: replicas. Until then no canary gets"
+                + " traffic through the route; Service " + WorkloadNames.service(md) + " keeps serving.";
         if (current == null) {
-            throw new IllegalStateException("spec.rollout.traffic.httpRouteRef names HTTPRoute " + namespace + "/"
-                    + ref.getName() + ", which does not exist; create it or use router: replicas");
+            return new WorkloadProblem(Conditions.REASON_HTTP_ROUTE_NOT_FOUND, "spec.rollout.traffic.httpRouteRef"
+                    + " names HTTPRoute " + namespace + "/" + ref.getName() + ", which does not exist." + howTo);
         }
-        String stable = WorkloadNames.deployment(md, stableVersion);
         @SuppressWarnings("unchecked")
         Map<String, Object> spec = (Map<String, Object>) current.getAdditionalProperties().get("spec");
-        if (HttpRouteWeights.apply(spec, owned, stable,
-                canary == null ? null : WorkloadNames.deployment(md, canary.getVersion()),
-                canaryServes ? Objects.requireNonNullElse(canary.getRequestedWeight(), 0) : 0)) {
+        if (!HttpRouteWeights.routesTo(spec, owned)) {
+            return new WorkloadProblem(Conditions.REASON_HTTP_ROUTE_WITHOUT_MODEL, "HTTPRoute " + namespace + "/"
+                    + ref.getName() + " (spec.rollout.traffic.httpRouteRef) routes to none of this model's Services."
+                    + howTo);
+        }
+        if (HttpRouteWeights.apply(spec, owned, stableService, canaryService, canaryWeight)) {
             client.genericKubernetesResources(HTTP_ROUTE).inNamespace(namespace).resource(current).update();
         }
+        return null;
     }
 
-    /** The Service over one version's pods, named like its Deployment. */
-    static Service versionService(ModelDeployment md, String version) {
+    /**
+     * The Service over one revision's pods, named like its Deployment and selecting what that
+     * Deployment selects (by revision; by version alone for a Deployment of an earlier release).
+     */
+    static Service versionService(ModelDeployment md, ModelVersion model, String name, Deployment running) {
         Map<String, String> labels = new LinkedHashMap<>(WorkloadLabels.forModel(md));
         labels.remove(WorkloadLabels.MANAGED_BY);
-        labels.put(WorkloadLabels.MODEL_VERSION, version);
+        labels.put(WorkloadLabels.MODEL_VERSION, model.version());
+        labels.put(WorkloadLabels.REVISION, model.revision());
         labels.put(VERSION_SERVICE, "true");
+        Map<String, String> selector = running != null && running.getSpec().getSelector() != null
+                ? running.getSpec().getSelector().getMatchLabels() : WorkloadLabels.versionSelector(md, model);
         return new ServiceBuilder()
                 .withNewMetadata()
-                    .withName(WorkloadNames.deployment(md, version))
+                    .withName(name)
                     .withNamespace(md.getMetadata().getNamespace())
                     .withLabels(labels)
                     .withOwnerReferences(Ownership.controlledBy(md))
                 .endMetadata()
                 .withNewSpec()
                     .withType("ClusterIP")
-                    .withSelector(WorkloadLabels.versionSelector(md, version))
+                    .withSelector(selector)
                     .addNewPort()
                         .withName(ModelServerDeployment.HTTP_PORT_NAME)
                         .withPort(ModelService.PORT)

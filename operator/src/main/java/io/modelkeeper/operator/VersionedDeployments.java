@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Creates, puts back and removes the per-version Deployments of a plan.
+ * Creates, puts back and removes the per-revision Deployments of a plan.
  *
  * <p>Written by hand rather than as a JOSDK dependent resource: how many versions run, on which
  * arm and at what size is a rollout decision taken from observed readiness (and, with canaries,
@@ -38,19 +38,22 @@ public class VersionedDeployments {
         for (RolloutPlan.Workload workload : plan.workloads()) {
             Deployment desired = ModelServerDeployment.desired(md, workload.model(), workload.arm(),
                     workload.replicas(), config);
-            Deployment actual = observed.deployment(workload.model().version());
+            Deployment actual = observed.deployment(workload.model());
             if (actual == null) {
                 context.resourceOperations().create(desired);
                 events.record(md, EventReason.CREATED, "Created Deployment " + desired.getMetadata().getName()
-                        + " for model version " + workload.model().version());
-            } else if (!GenericKubernetesResourceMatcher.match(desired, actual, true, false, context).matched()) {
+                        + " for model version " + workload.model().describe());
+                continue;
+            }
+            desired = EarlierReleases.adopt(desired, actual);
+            if (!GenericKubernetesResourceMatcher.match(desired, actual, true, false, context).matched()) {
                 context.resourceOperations().update(keepForeignMetadata(desired, actual));
             }
         }
-        Set<String> kept = plan.workloads().stream().map(w -> w.model().version()).collect(Collectors.toSet());
-        observed.deployments().forEach((version, deployment) -> {
-            if (!kept.contains(version)) {
-                drain(deployment, observed.podsOf(version), context);
+        Set<String> kept = plan.workloads().stream().map(w -> w.model().revision()).collect(Collectors.toSet());
+        observed.deployments().forEach((revision, deployment) -> {
+            if (!kept.contains(revision)) {
+                drain(deployment, observed.podsUnder(revision), context);
             }
         });
     }

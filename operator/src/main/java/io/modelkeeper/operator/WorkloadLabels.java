@@ -14,6 +14,8 @@ public final class WorkloadLabels {
     public static final String DEPLOYMENT = "modelkeeper.io/deployment";
     public static final String MODEL_VERSION = "modelkeeper.io/version";
     public static final String ARM = "modelkeeper.io/arm";
+    /** The model file's revision (see {@link ModelVersion#revision()}): one version string may hold several. */
+    public static final String REVISION = "modelkeeper.io/revision";
 
     public static final String SERVER_NAME = "modelkeeper-model-server";
     public static final String MANAGER = "modelkeeper";
@@ -33,17 +35,18 @@ public final class WorkloadLabels {
         return labels;
     }
 
-    /** Labels of one version's pods; no arm label, so promoting a canary does not restart its pods. */
-    public static Map<String, String> forPods(ModelDeployment md, String version) {
+    /** Labels of one revision's pods; no arm label, so promoting a canary does not restart its pods. */
+    public static Map<String, String> forPods(ModelDeployment md, ModelVersion model) {
         Map<String, String> labels = forModel(md);
-        labels.put(VERSION, version);
-        labels.put(MODEL_VERSION, version);
+        labels.put(VERSION, model.version());
+        labels.put(MODEL_VERSION, model.version());
+        labels.put(REVISION, model.revision());
         return labels;
     }
 
-    /** Labels of one version's Deployment object. */
-    public static Map<String, String> forVersion(ModelDeployment md, String version, Arm arm) {
-        Map<String, String> labels = forPods(md, version);
+    /** Labels of one revision's Deployment object. */
+    public static Map<String, String> forVersion(ModelDeployment md, ModelVersion model, Arm arm) {
+        Map<String, String> labels = forPods(md, model);
         labels.put(ARM, arm.label());
         return labels;
     }
@@ -56,10 +59,11 @@ public final class WorkloadLabels {
         return selector;
     }
 
-    /** Selects the pods of one version (a Deployment's selector, immutable once created). */
-    public static Map<String, String> versionSelector(ModelDeployment md, String version) {
+    /** Selects the pods of one revision (a Deployment's selector, immutable once created). */
+    public static Map<String, String> versionSelector(ModelDeployment md, ModelVersion model) {
         Map<String, String> selector = modelSelector(md);
-        selector.put(MODEL_VERSION, version);
+        selector.put(MODEL_VERSION, model.version());
+        selector.put(REVISION, model.revision());
         return selector;
     }
 }

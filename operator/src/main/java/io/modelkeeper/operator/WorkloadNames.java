@@ -11,7 +11,6 @@ import java.util.Locale;
 public final class WorkloadNames {
 
     private static final int DNS_LABEL_MAX = 63;
-    private static final int HASH_CHARS = 6;
 
     private WorkloadNames() {
     }
@@ -22,18 +21,17 @@ public final class WorkloadNames {
     }
 
     /**
-     * The Deployment of one version, {@code <name>-<version>}. When the version needs changing to
-     * fit a DNS label (upper case, '_' or '.', too long), a short hash of the version is appended
-     * so that "1.0" and "1-0" never share a Deployment.
+     * The Deployment of one revision of the model, {@code <name>-<version>-<revision>}: the
+     * revision tells apart two files under one version string, and "1.0" from "1-0" once both
+     * are made DNS-safe. The head is shortened when needed; the revision is always kept whole.
+     * (Deployments made by an earlier release are named {@code <name>-<version>}; they keep
+     * their name, see {@link EarlierReleases}.)
      */
-    public static String deployment(ModelDeployment md, String version) {
-        String raw = md.getMetadata().getName() + "-" + version;
-        String label = raw.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
-        if (label.equals(raw) && raw.length() <= DNS_LABEL_MAX) {
-            return raw;
-        }
-        String head = label.substring(0, Math.min(label.length(), DNS_LABEL_MAX - HASH_CHARS - 1));
-        return trimDashes(head) + "-" + shortHash(version);
+    public static String deployment(ModelDeployment md, ModelVersion model) {
+        String label = (md.getMetadata().getName() + "-" + model.version()).toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9-]", "-");
+        String head = label.substring(0, Math.min(label.length(), DNS_LABEL_MAX - ModelVersion.REVISION_CHARS - 1));
+        return trimDashes(head) + "-" + model.revision();
     }
 
     /** The in-cluster URL of the model's inference API. */
@@ -52,10 +50,11 @@ public final class WorkloadNames {
         return text.replaceAll("-+$", "");
     }
 
-    private static String shortHash(String text) {
+    /** The first {@code chars} hex digits of the SHA-256 of {@code text}. */
+    static String hash(String text, int chars) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest).substring(0, HASH_CHARS);
+            return HexFormat.of().formatHex(digest).substring(0, chars);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }

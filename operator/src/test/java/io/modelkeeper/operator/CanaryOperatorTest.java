@@ -50,10 +50,10 @@ class CanaryOperatorTest {
         List<Integer> stepsSeen = new ArrayList<>();
 
         newVersion("walk", "2");
-        Deployment canary = await().atMost(WAIT).until(() -> deployment("walk-2").get(), d -> d != null);
+        Deployment canary = await().atMost(WAIT).until(() -> deployment(TestModels.deploymentName("walk", "2")).get(), d -> d != null);
         assertThat(canary.getMetadata().getLabels()).containsEntry(WorkloadLabels.ARM, "canary");
         assertThat(canary.getSpec().getReplicas()).as("25% beside 2 stable pods").isEqualTo(1);
-        markReady("walk-2", 1);
+        markReady(TestModels.deploymentName("walk", "2"), 1);
 
         await().atMost(WAIT).untilAsserted(() -> {
             ModelDeployment md = model("walk");
@@ -61,10 +61,10 @@ class CanaryOperatorTest {
                 stepsSeen.add(md.getStatus().getCanary().getStep());
             }
             assertThat(md.getStatus().getCanary().getStep()).isEqualTo(1);
-            assertThat(deployment("walk-2").get().getSpec().getReplicas()).isEqualTo(2);
+            assertThat(deployment(TestModels.deploymentName("walk", "2")).get().getSpec().getReplicas()).isEqualTo(2);
         });
-        assertThat(deployment("walk-1").get().getSpec().getReplicas()).as("stable keeps its size").isEqualTo(2);
-        markReady("walk-2", 2);
+        assertThat(deployment(TestModels.deploymentName("walk", "1")).get().getSpec().getReplicas()).as("stable keeps its size").isEqualTo(2);
+        markReady(TestModels.deploymentName("walk", "2"), 2);
 
         await().atMost(WAIT).untilAsserted(() -> {
             ModelDeployment md = model("walk");
@@ -74,8 +74,8 @@ class CanaryOperatorTest {
                 assertThat(h.getResult()).isEqualTo(RolloutResult.Promoted);
                 assertThat(h.getReason()).contains("all 2 steps passed");
             });
-            assertThat(deployment("walk-1").get()).as("old version removed once drained").isNull();
-            assertThat(deployment("walk-2").get().getMetadata().getLabels()).containsEntry(WorkloadLabels.ARM, "stable");
+            assertThat(deployment(TestModels.deploymentName("walk", "1")).get()).as("old version removed once drained").isNull();
+            assertThat(deployment(TestModels.deploymentName("walk", "2")).get().getMetadata().getLabels()).containsEntry(WorkloadLabels.ARM, "stable");
         });
         assertThat(stepsSeen).containsExactly(0, 1);
         assertThat(events("walk")).contains("CanaryStarted", "CanaryAdvanced", "Promoted");
@@ -97,8 +97,8 @@ class CanaryOperatorTest {
         metrics.set("sour", "2", FakeMetricsSource.serving(400, 400, 0.05));
 
         newVersion("sour", "2");
-        await().atMost(WAIT).until(() -> deployment("sour-2").get(), d -> d != null);
-        markReady("sour-2", 1);
+        await().atMost(WAIT).until(() -> deployment(TestModels.deploymentName("sour", "2")).get(), d -> d != null);
+        markReady(TestModels.deploymentName("sour", "2"), 1);
 
         await().atMost(WAIT).untilAsserted(() -> {
             ModelDeployment md = model("sour");
@@ -109,17 +109,33 @@ class CanaryOperatorTest {
                 assertThat(h.getReason()).contains("higher than stable's");
             });
             assertThat(condition("sour", Conditions.PROGRESSING).getReason()).isEqualTo(Conditions.REASON_ROLLED_BACK);
-            assertThat(deployment("sour-2").get()).isNull();
+            assertThat(deployment(TestModels.deploymentName("sour", "2")).get()).isNull();
         });
-        assertThat(deployment("sour-1").get().getSpec().getReplicas()).isEqualTo(2);
+        assertThat(deployment(TestModels.deploymentName("sour", "1")).get().getSpec().getReplicas()).isEqualTo(2);
         assertThat(condition("sour", Conditions.READY).getStatus()).isEqualTo("True");
         assertThat(events("sour")).contains("RolledBack");
 
         int readsAfterRollback = metrics.reads("sour", "2");
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            assertThat(deployment("sour-2").get()).as("a rolled-back version is not retried").isNull();
+            assertThat(deployment(TestModels.deploymentName("sour", "2")).get()).as("a rolled-back version is not retried").isNull();
             assertThat(metrics.reads("sour", "2")).isEqualTo(readsAfterRollback);
         });
+    }
+
+    @Test
+    void aModelDeploymentsRolloutSeriesExistFromItsFirstReconcileAndGoWhenItIsDeleted() {
+        serveVersionOne("gauged");
+
+        List<PrometheusText.Sample> before = PrometheusText.parse(registry.scrape());
+        assertThat(value(before, "modelkeeper_analysis_decisions_total", "gauged", "decision", "RollBack")).isZero();
+        assertThat(value(before, "modelkeeper_rollouts_total", "gauged", "result", "Failed")).isZero();
+        assertThat(value(before, "modelkeeper_canary_weight", "gauged")).isZero();
+        assertThat(value(before, "modelkeeper_arm_latency_p99_seconds", "gauged", "arm", "canary")).isNaN();
+
+        models().withName("gauged").delete();
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(PrometheusText.parse(registry.scrape()))
+                .noneMatch(sample -> "gauged".equals(sample.labels().get("modeldeployment"))));
     }
 
     /** The value of the series with the ModelDeployment's labels and the given extra label. */
@@ -140,8 +156,8 @@ class CanaryOperatorTest {
             spec.getRollout().getAnalysis().setInterval("1s");
             spec.getRollout().getAnalysis().setMinRequests(100);
         })).create();
-        await().atMost(WAIT).until(() -> deployment(name + "-1").get(), d -> d != null);
-        markReady(name + "-1", 2);
+        await().atMost(WAIT).until(() -> deployment(TestModels.deploymentName(name, "1")).get(), d -> d != null);
+        markReady(TestModels.deploymentName(name, "1"), 2);
         await().atMost(WAIT).until(() -> "True".equals(condition(name, Conditions.READY).getStatus()));
     }
 

@@ -35,6 +35,7 @@ class CanaryRolloutTest {
     @BeforeEach
     void servingVersionOne() {
         md = TestModels.model("fraud", "1", spec -> {
+            spec.getModel().setUri(TestWorkloads.file("1").uri());
             spec.getServing().setReplicas(2);
             spec.getRollout().setSteps(List.of(step(25, "1m"), step(50, "1m")));
             spec.getRollout().getAnalysis().setInterval("30s");
@@ -237,13 +238,13 @@ class CanaryRolloutTest {
         ObservedWorkloads observed = cluster.observed();
         ModelVersion wanted = ModelVersion.of(md.getSpec().getModel());
         ModelVersion serving = ModelVersion.of(md.getStatus() == null ? null : md.getStatus().getStable());
-        if (serving == null || serving.version().equals(wanted.version())) {
+        if (serving == null || serving.equals(wanted)) {
             plan = RolloutPlan.decide(wanted, serving, md.getSpec().getServing().getReplicas(), observed)
                     .with(CanaryRollout.withoutCanary(md, serving, now));
         } else {
-            plan = CanaryRollout.plan(md, serving, observed, version -> {
-                reads.merge(version, 1, Integer::sum);
-                return figures.getOrDefault(version,
+            plan = CanaryRollout.plan(md, serving, observed, model -> {
+                reads.merge(model.version(), 1, Integer::sum);
+                return figures.getOrDefault(model.version(),
                         new ArmMetrics(0, 0, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN, 0, 2));
             }, model -> null, now);
         }

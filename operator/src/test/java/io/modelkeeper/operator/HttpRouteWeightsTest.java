@@ -50,6 +50,16 @@ class HttpRouteWeightsTest {
         assertThat(HttpRouteWeights.apply(spec, OWNED, "fraud-1", "fraud-2", 10)).isFalse();
     }
 
+    @Test
+    void aRouteRoutesToTheModelOnlyThroughABackendOfItsOwnServices() {
+        assertThat(HttpRouteWeights.routesTo(route(List.of(ref("legacy", 30), ref("fraud-2", 10))), OWNED)).isTrue();
+        assertThat(HttpRouteWeights.routesTo(route(List.of(ref("legacy", 30))), OWNED)).isFalse();
+        Map<String, Object> foreign = ref("fraud", null);
+        foreign.put("namespace", "other");
+        assertThat(HttpRouteWeights.routesTo(route(List.of(foreign)), OWNED)).isFalse();
+        assertThat(HttpRouteWeights.routesTo(Map.of(), OWNED)).isFalse();
+    }
+
     private static Map<String, Object> route(List<Map<String, Object>> backendRefs) {
         Map<String, Object> rule = new LinkedHashMap<>();
         rule.put("backendRefs", new ArrayList<>(backendRefs));

@@ -40,7 +40,7 @@ class ModelDeploymentOperatorTest {
     void createsWorkloadReportsReadyFollowsEditsAndPutsBackManualScaling() {
         cluster.models().resource(TestModels.model("fraud", "1")).create();
 
-        Deployment deployment = await().atMost(WAIT).until(() -> cluster.deployment("fraud-1").get(), d -> d != null);
+        Deployment deployment = await().atMost(WAIT).until(() -> cluster.deployment(TestModels.deploymentName("fraud", "1")).get(), d -> d != null);
         Service service = await().atMost(WAIT).until(() -> client.services().inNamespace(TestModels.NAMESPACE)
                 .withName("fraud").get(), s -> s != null);
         assertOwnedByModel(deployment, "fraud");
@@ -50,7 +50,7 @@ class ModelDeploymentOperatorTest {
                 .extracting(Condition::getStatus, Condition::getReason)
                 .containsExactly("False", Conditions.REASON_WAITING_FOR_PODS));
 
-        cluster.markReady("fraud-1", 1);
+        cluster.markReady(TestModels.deploymentName("fraud", "1"), 1);
         await().atMost(WAIT).untilAsserted(() -> {
             ModelDeployment md = cluster.model("fraud");
             assertThat(cluster.condition("fraud", Conditions.READY).getStatus()).isEqualTo("True");
@@ -66,19 +66,19 @@ class ModelDeploymentOperatorTest {
             return md;
         });
         await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(cluster.deployment("fraud-1").get().getSpec().getReplicas()).isEqualTo(2);
+            assertThat(cluster.deployment(TestModels.deploymentName("fraud", "1")).get().getSpec().getReplicas()).isEqualTo(2);
             ModelDeployment md = cluster.model("fraud");
             assertThat(md.getStatus().getObservedGeneration()).isEqualTo(md.getMetadata().getGeneration());
             assertThat(cluster.condition("fraud", Conditions.READY).getObservedGeneration())
                     .isEqualTo(md.getMetadata().getGeneration());
         });
 
-        cluster.editDeployment("fraud-1", d -> {
+        cluster.editDeployment(TestModels.deploymentName("fraud", "1"), d -> {
             d.getSpec().setReplicas(7);
             return d;
         });
         await().atMost(WAIT).untilAsserted(() ->
-                assertThat(cluster.deployment("fraud-1").get().getSpec().getReplicas()).isEqualTo(2));
+                assertThat(cluster.deployment(TestModels.deploymentName("fraud", "1")).get().getSpec().getReplicas()).isEqualTo(2));
 
         client.services().inNamespace(TestModels.NAMESPACE).withName("fraud").edit(s -> {
             s.getSpec().getSelector().put(WorkloadLabels.DEPLOYMENT, "someone-else");
@@ -91,7 +91,7 @@ class ModelDeploymentOperatorTest {
     @Test
     void unreachableModelMakesReadyFalseWithTheReason() {
         cluster.models().resource(TestModels.model("broken", "1")).create();
-        await().atMost(WAIT).until(() -> cluster.deployment("broken-1").get(), d -> d != null);
+        await().atMost(WAIT).until(() -> cluster.deployment(TestModels.deploymentName("broken", "1")).get(), d -> d != null);
 
         cluster.createPod("broken", "1", TestCluster.fetchFailed("fetch failed: GET https://models.example.com/broken/1/model.onnx"
                 + " answered 404"));
@@ -110,8 +110,8 @@ class ModelDeploymentOperatorTest {
     @Test
     void badNewVersionNeverTakesDownTheServingOneAndAGoodOneReplacesIt() {
         cluster.models().resource(TestModels.model("churn", "1")).create();
-        await().atMost(WAIT).until(() -> cluster.deployment("churn-1").get(), d -> d != null);
-        cluster.markReady("churn-1", 1);
+        await().atMost(WAIT).until(() -> cluster.deployment(TestModels.deploymentName("churn", "1")).get(), d -> d != null);
+        cluster.markReady(TestModels.deploymentName("churn", "1"), 1);
         await().atMost(WAIT).until(() -> "True".equals(cluster.condition("churn", Conditions.READY).getStatus()));
 
         cluster.editModel("churn", md -> {
@@ -119,7 +119,7 @@ class ModelDeploymentOperatorTest {
             md.getSpec().getModel().setUri("https://models.example.com/churn/2/model.onnx");
             return md;
         });
-        await().atMost(WAIT).until(() -> cluster.deployment("churn-2").get(), d -> d != null);
+        await().atMost(WAIT).until(() -> cluster.deployment(TestModels.deploymentName("churn", "2")).get(), d -> d != null);
         cluster.createPod("churn", "2", TestCluster.fetchFailed("fetch failed: sha256 mismatch"));
 
         await().atMost(WAIT).untilAsserted(() -> {
@@ -133,10 +133,10 @@ class ModelDeploymentOperatorTest {
             assertThat(md.getStatus().getCanary().getVersion()).isEqualTo("2");
             assertThat(md.getStatus().getPhase()).isEqualTo(Phase.Degraded);
         });
-        assertThat(cluster.deployment("churn-1").get()).as("the serving version stays").isNotNull();
+        assertThat(cluster.deployment(TestModels.deploymentName("churn", "1")).get()).as("the serving version stays").isNotNull();
 
         cluster.deletePod("churn", "2");
-        cluster.markReady("churn-2", 1);
+        cluster.markReady(TestModels.deploymentName("churn", "2"), 1);
         await().atMost(WAIT).untilAsserted(() -> {
             ModelDeployment md = cluster.model("churn");
             assertThat(md.getStatus().getStable().getVersion()).isEqualTo("2");
@@ -144,7 +144,7 @@ class ModelDeploymentOperatorTest {
             assertThat(md.getStatus().getHistory()).last()
                     .satisfies(h -> assertThat(h.getResult()).isEqualTo(RolloutResult.Promoted));
             assertThat(cluster.condition("churn", Conditions.DEGRADED).getStatus()).isEqualTo("False");
-            assertThat(cluster.deployment("churn-1").get()).isNull();
+            assertThat(cluster.deployment(TestModels.deploymentName("churn", "1")).get()).isNull();
         });
         assertThat(cluster.events("churn")).contains("Recovered", "Promoted");
     }

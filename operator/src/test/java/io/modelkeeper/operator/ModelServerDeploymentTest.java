@@ -38,7 +38,12 @@ class ModelServerDeploymentTest {
         Deployment deployment = desired(md);
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
 
-        assertThat(deployment.getMetadata().getName()).isEqualTo("fraud-7");
+        ModelVersion file = ModelVersion.of(md.getSpec().getModel());
+        assertThat(deployment.getMetadata().getName()).isEqualTo("fraud-7-" + file.revision());
+        assertThat(deployment.getSpec().getSelector().getMatchLabels())
+                .containsEntry(WorkloadLabels.MODEL_VERSION, "7").containsEntry(WorkloadLabels.REVISION, file.revision());
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                .containsEntry(WorkloadLabels.MODEL_VERSION, "7").containsEntry(WorkloadLabels.REVISION, file.revision());
         assertThat(pod.getInitContainers()).singleElement().satisfies(init -> {
             assertThat(init.getName()).isEqualTo("fetch-model");
             assertThat(init.getImage()).isEqualTo("ghcr.io/modelkeeper/model-server:0.1.0");

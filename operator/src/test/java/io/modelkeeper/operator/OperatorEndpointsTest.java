@@ -47,8 +47,17 @@ class OperatorEndpointsTest {
             String body = get(metrics).body();
             assertThat(body).contains("modelkeeper_operator_reconciles_total{outcome=\"success\"}")
                     .contains("modelkeeper_operator_reconcile_duration_seconds_bucket")
-                    .contains("modelkeeper_operator_reconcile_duration_seconds_count")
-                    .contains("modelkeeper_operator_events_total{reason=\"Created\",type=\"Normal\"}");
+                    .contains("modelkeeper_operator_reconcile_duration_seconds_count");
+            var samples = io.modelkeeper.operator.metrics.PrometheusText.parse(body);
+            assertThat(samples).as("the Created event counted")
+                    .anyMatch(sample -> sample.name().equals("modelkeeper_operator_events_total")
+                            && "Created".equals(sample.labels().get("reason")) && sample.value() >= 1);
+            assertThat(samples).as("series of outcomes and Events not seen yet exist at 0")
+                    .anyMatch(sample -> sample.name().equals("modelkeeper_operator_reconciles_total")
+                            && "error".equals(sample.labels().get("outcome")))
+                    .anyMatch(sample -> sample.name().equals("modelkeeper_operator_events_total")
+                            && "RolloutFailed".equals(sample.labels().get("reason"))
+                            && "Warning".equals(sample.labels().get("type")));
         });
     }
 }

@@ -18,8 +18,8 @@ class PodDiagnosisTest {
     private final ModelVersion version = ModelVersion.of(md.getSpec().getModel());
 
     private Optional<WorkloadProblem> diagnose(PodStatus status) {
-        var observed = TestWorkloads.of(md).pod("7", status).observed();
-        return PodDiagnosis.diagnose(md, version, observed.podsOf("7"), "nvidia.com/gpu");
+        var observed = TestWorkloads.of(md).pod(version, status).observed();
+        return PodDiagnosis.diagnose(md, version, observed.podsOf(version), "nvidia.com/gpu");
     }
 
     @Test

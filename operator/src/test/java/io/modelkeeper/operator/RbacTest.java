@@ -79,25 +79,26 @@ class RbacTest {
 
     private static void playLifeCycle(TestCluster cluster) {
         cluster.models().resource(TestModels.model("fraud", "1")).create();
-        await().atMost(WAIT).until(() -> cluster.deployment("fraud-1").get(), d -> d != null);
-        cluster.markReady("fraud-1", 1);
+        await().atMost(WAIT).until(() -> cluster.deployment(TestModels.deploymentName("fraud", "1")).get(), d -> d != null);
+        cluster.markReady(TestModels.deploymentName("fraud", "1"), 1);
         await().atMost(WAIT).until(() -> "True".equals(cluster.condition("fraud", Conditions.READY).getStatus()));
-        cluster.editDeployment("fraud-1", d -> {
+        cluster.editDeployment(TestModels.deploymentName("fraud", "1"), d -> {
             d.getSpec().setReplicas(3);
             return d;
         });
-        await().atMost(WAIT).until(() -> cluster.deployment("fraud-1").get().getSpec().getReplicas() == 1);
+        await().atMost(WAIT).until(() -> cluster.deployment(TestModels.deploymentName("fraud", "1")).get().getSpec().getReplicas() == 1);
         cluster.editModel("fraud", md -> {
             md.getSpec().getModel().setVersion("2");
+            md.getSpec().getModel().setUri(TestModels.file("fraud", "2").uri());
             return md;
         });
-        await().atMost(WAIT).until(() -> cluster.deployment("fraud-2").get(), d -> d != null);
+        await().atMost(WAIT).until(() -> cluster.deployment(TestModels.deploymentName("fraud", "2")).get(), d -> d != null);
         cluster.createPod("fraud", "2", TestCluster.fetchFailed("fetch failed: connection refused"));
         await().atMost(WAIT).until(() -> Conditions.REASON_MODEL_FETCH_FAILED
                 .equals(cluster.condition("fraud", Conditions.DEGRADED).getReason()));
         cluster.deletePod("fraud", "2");
-        cluster.markReady("fraud-2", 1);
-        await().atMost(WAIT).until(() -> cluster.deployment("fraud-1").get() == null);
+        cluster.markReady(TestModels.deploymentName("fraud", "2"), 1);
+        await().atMost(WAIT).until(() -> cluster.deployment(TestModels.deploymentName("fraud", "1")).get() == null);
     }
 
     /** Maps a REST call to the RBAC permission it needs. */

@@ -25,17 +25,20 @@ class RolloutPlanTest {
     }
 
     @Test
-    void aNewVersionIsNotDecidedHereButByTheCanaryRollout() {
+    void aNewVersionOrANewFileUnderTheSameVersionIsNotDecidedHereButByTheCanaryRollout() {
         var observed = TestWorkloads.of(md).deployment("1", 2, 2).observed();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> RolloutPlan.decide(v2, v1, 2, observed))
+                .hasMessageContaining("CanaryRollout");
+        var retrained = new ModelVersion("1", "https://models.example.com/1-retrained", null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RolloutPlan.decide(retrained, v1, 2, observed))
                 .hasMessageContaining("CanaryRollout");
     }
 
     @Test
     void deploymentThatHasNotSeenItsLatestSpecIsNotReady() {
         var observed = TestWorkloads.of(md).deployment("2", 2, 2).observed();
-        observed.deployment("2").getMetadata().setGeneration(2L);
-        assertThat(observed.isReady("2", 2)).isFalse();
+        observed.deployment(v2).getMetadata().setGeneration(2L);
+        assertThat(observed.isReady(v2, 2)).isFalse();
     }
 
     @Test

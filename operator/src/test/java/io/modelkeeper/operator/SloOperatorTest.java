@@ -51,8 +51,8 @@ class SloOperatorTest {
         metrics.set("watched", "1", quality(0.9, 0.05));
         client.resources(ModelDeployment.class).inNamespace(TestModels.NAMESPACE)
                 .resource(TestModels.model("watched", "1", spec -> spec.setMonitoring(monitoring("2s")))).create();
-        await().atMost(WAIT).until(() -> deployment("watched-1").get(), d -> d != null);
-        markReady("watched-1", 1);
+        await().atMost(WAIT).until(() -> deployment(TestModels.deploymentName("watched", "1")).get(), d -> d != null);
+        markReady(TestModels.deploymentName("watched", "1"), 1);
 
         await().ignoreExceptions().atMost(WAIT).untilAsserted(() -> {
             ModelDeployment md = model();
@@ -106,8 +106,8 @@ class SloOperatorTest {
         metrics.set("resumed", "1", quality(0.9, 1.5));
         client.resources(ModelDeployment.class).inNamespace(TestModels.NAMESPACE)
                 .resource(TestModels.model("resumed", "1", spec -> spec.setMonitoring(monitoring("1h")))).create();
-        await().atMost(WAIT).until(() -> deployment("resumed-1").get(), d -> d != null);
-        markReady("resumed-1", 1);
+        await().atMost(WAIT).until(() -> deployment(TestModels.deploymentName("resumed", "1")).get(), d -> d != null);
+        markReady(TestModels.deploymentName("resumed", "1"), 1);
         await().ignoreExceptions().atMost(WAIT).untilAsserted(() ->
                 assertThat(cluster().condition("resumed", Conditions.DEGRADED).getReason())
                         .isEqualTo(Conditions.REASON_SLO_PENDING));

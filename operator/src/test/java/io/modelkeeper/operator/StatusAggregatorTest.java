@@ -50,7 +50,8 @@ class StatusAggregatorTest {
         assertThat(status.getObservedGeneration()).isEqualTo(4L);
         assertThat(status.getStable().getVersion()).isEqualTo("1");
         assertThat(status.getStable().getReadyReplicas()).isEqualTo(2);
-        assertThat(status.getStable().getDeployment()).isEqualTo("fraud-1");
+        assertThat(status.getStable().getDeployment()).isEqualTo(WorkloadNames.deployment(md, v1));
+        assertThat(status.getStable().getRevision()).isEqualTo(v1.revision());
         assertThat(status.getEndpoint()).isEqualTo("http://fraud.ml.svc.cluster.local/v2/models/fraud");
         assertThat(status.getCanary()).isNull();
         assertThat(condition(status, Conditions.READY)).satisfies(c -> {

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /** The test's hands on the mock API server: it reads state and plays Deployment controller and kubelet. */
@@ -100,15 +101,23 @@ public final class TestCluster {
         });
     }
 
-    /** A pod of a model version in the given state, labelled as the Deployment's pods are. */
+    /**
+     * A pod of a model version in the given state, labelled as the pods of that version's
+     * Deployment are (by version alone when there is no such Deployment).
+     */
     public void createPod(String model, String version, PodStatus status) {
+        List<Deployment> running = client.apps().deployments().inNamespace(TestModels.NAMESPACE)
+                .withLabel(WorkloadLabels.DEPLOYMENT, model).withLabel(WorkloadLabels.MODEL_VERSION, version).list()
+                .getItems();
+        Map<String, String> labels = running.size() == 1
+                ? running.get(0).getSpec().getTemplate().getMetadata().getLabels()
+                : Map.of(WorkloadLabels.MANAGED_BY, WorkloadLabels.MANAGER, WorkloadLabels.DEPLOYMENT, model,
+                        WorkloadLabels.MODEL_VERSION, version);
         Pod pod = new PodBuilder()
                 .withNewMetadata()
                     .withName(model + "-" + version + "-pod")
                     .withNamespace(TestModels.NAMESPACE)
-                    .addToLabels(WorkloadLabels.MANAGED_BY, WorkloadLabels.MANAGER)
-                    .addToLabels(WorkloadLabels.DEPLOYMENT, model)
-                    .addToLabels(WorkloadLabels.MODEL_VERSION, version)
+                    .addToLabels(labels)
                 .endMetadata()
                 .withNewSpec().addNewContainer().withName("model-server").withImage("x").endContainer().endSpec()
                 .withStatus(status)

@@ -27,11 +27,21 @@ public final class TestModels {
         ModelDeploymentSpec spec = new ModelDeploymentSpec();
         ModelSpec model = new ModelSpec();
         model.setVersion(version);
-        model.setUri("https://models.example.com/" + name + "/" + version + "/model.onnx");
+        model.setUri(file(name, version).uri());
         spec.setModel(model);
         change.accept(spec);
         md.setSpec(spec);
         return md;
+    }
+
+    /** The file {@link #model} gives version {@code version} of ModelDeployment {@code name}. */
+    public static ModelVersion file(String name, String version) {
+        return new ModelVersion(version, "https://models.example.com/" + name + "/" + version + "/model.onnx", null);
+    }
+
+    /** The name of that file's Deployment. */
+    public static String deploymentName(String name, String version) {
+        return WorkloadNames.deployment(model(name, version), file(name, version));
     }
 
     /** The operator settings with their defaults. */

@@ -24,11 +24,19 @@ public final class TestWorkloads {
         return new TestWorkloads(md);
     }
 
+    /** The file these tests give {@code version}. */
+    public static ModelVersion file(String version) {
+        return new ModelVersion(version, "https://models.example.com/" + version, null);
+    }
+
     /** A Deployment of {@code version} with {@code ready} of {@code replicas} pods ready. */
     public TestWorkloads deployment(String version, int replicas, int ready) {
-        Deployment deployment = ModelServerDeployment.desired(md,
-                new ModelVersion(version, "https://models.example.com/" + version, null), Arm.STABLE, replicas,
-                TestModels.config());
+        return deployment(file(version), replicas, ready);
+    }
+
+    /** A Deployment of one revision with {@code ready} of {@code replicas} pods ready. */
+    public TestWorkloads deployment(ModelVersion model, int replicas, int ready) {
+        Deployment deployment = ModelServerDeployment.desired(md, model, Arm.STABLE, replicas, TestModels.config());
         deployment.getMetadata().setGeneration(1L);
         deployment.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withReadyReplicas(ready)
                 .withUpdatedReplicas(replicas).withObservedGeneration(1L).build());
@@ -38,11 +46,29 @@ public final class TestWorkloads {
 
     /** A pod of {@code version} in the given state. */
     public TestWorkloads pod(String version, PodStatus status) {
-        pods.add(new PodBuilder().withNewMetadata().withName(md.getMetadata().getName() + "-" + version + "-"
+        return pod(file(version), status);
+    }
+
+    /** A pod of one revision in the given state. */
+    public TestWorkloads pod(ModelVersion model, PodStatus status) {
+        pods.add(new PodBuilder().withNewMetadata().withName(md.getMetadata().getName() + "-" + model.version() + "-"
                         + pods.size())
-                .addToLabels(WorkloadLabels.forPods(md, version)).endMetadata()
+                .addToLabels(WorkloadLabels.forPods(md, model)).endMetadata()
                 .withStatus(status).build());
         return this;
+    }
+
+    /**
+     * The Deployment an operator release before revisions made for {@code model}: named
+     * {@code <md>-<version>}, selecting and labelling its pods by version alone.
+     */
+    public static Deployment earlierRelease(ModelDeployment md, ModelVersion model, int replicas) {
+        Deployment deployment = ModelServerDeployment.desired(md, model, Arm.STABLE, replicas, TestModels.config());
+        deployment.getMetadata().setName(md.getMetadata().getName() + "-" + model.version());
+        deployment.getMetadata().getLabels().remove(WorkloadLabels.REVISION);
+        deployment.getSpec().getSelector().getMatchLabels().remove(WorkloadLabels.REVISION);
+        deployment.getSpec().getTemplate().getMetadata().getLabels().remove(WorkloadLabels.REVISION);
+        return deployment;
     }
 
     public ObservedWorkloads observed() {

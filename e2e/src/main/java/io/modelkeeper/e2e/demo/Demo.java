@@ -91,7 +91,7 @@ public final class Demo {
     timeline.detail(kubectl.runWithInput(cluster.example("fraud.yaml"), "apply", "--validate=false", "-f", "-")
         .orThrow().strip());
     waitFor("version 2's Deployment to go", () ->
-        cluster.client().apps().deployments().withName(MODEL + "-2").get() == null ? "gone" : null);
+        hasDeployment("2") ? null : "gone");
     awaitReady(2);
 
     canaries();
@@ -125,13 +125,13 @@ public final class Demo {
       newVersion("3", "logistic-regression");
       awaitOutcome("3", "Promoted");
       waitFor("version 1's Deployment to go", () ->
-          cluster.client().apps().deployments().withName(MODEL + "-1").get() == null ? "gone" : null);
+          hasDeployment("1") ? null : "gone");
 
       timeline.step("version 4: the mlp model, which takes 16 columns where the clients send 8");
       newVersion("4", "mlp");
       awaitOutcome("4", "RolledBack");
       waitFor("version 4's Deployment to go", () ->
-          cluster.client().apps().deployments().withName(MODEL + "-4").get() == null ? "gone" : null);
+          hasDeployment("4") ? null : "gone");
     } finally {
       traffic.close();
     }
@@ -196,6 +196,12 @@ public final class Demo {
     GenericKubernetesResource md = cluster.client().genericKubernetesResources(ClusterWatch.MODEL_DEPLOYMENTS)
         .withName(MODEL).get();
     return md != null && ClusterWatch.describe(md).contains("(" + reason + ")") ? reason : null;
+  }
+
+  /** True while a Deployment of the model version exists (named <md>-<version>-<revision>). */
+  private boolean hasDeployment(String version) {
+    return !cluster.client().apps().deployments().withLabel("modelkeeper.io/deployment", MODEL)
+        .withLabel("modelkeeper.io/version", version).list().getItems().isEmpty();
   }
 
   private List<String> readyPodAddresses(String version) {

@@ -126,8 +126,8 @@ class CanaryRolloutE2E {
     assertThat(steps).as("steps of the canary seen in status.canary").startsWith(0).contains(1).isSorted();
     assertThat(lastHistory(status).path("result").asText()).isEqualTo("Promoted");
     awaitStatus(s -> "2".equals(s.path("stable").path("version").asText()) && s.path("canary").isMissingNode());
-    await().atMost(PATIENCE).pollInterval(POLL).untilAsserted(() -> assertThat(deploymentNames())
-        .containsExactly(MD + "-2"));
+    await().atMost(PATIENCE).pollInterval(POLL).untilAsserted(() -> assertThat(deploymentVersions())
+        .containsExactly("2"));
     assertThat(events("CanaryAdvanced", "Canary version 2 ")).hasSize(1);
     assertThat(events("Promoted", "Version 2 ")).hasSize(1);
     long servedBefore = traffic.of("2").ok();
@@ -149,8 +149,8 @@ class CanaryRolloutE2E {
     assertThat(traffic.of("3").failed()).as("requests the canary failed").isPositive();
     assertThat(traffic.of("3").ok()).as("requests the canary answered").isZero();
     awaitStatus(s -> s.path("canary").isMissingNode() && "2".equals(s.path("stable").path("version").asText()));
-    await().atMost(PATIENCE).pollInterval(POLL).untilAsserted(() -> assertThat(deploymentNames())
-        .containsExactly(MD + "-2"));
+    await().atMost(PATIENCE).pollInterval(POLL).untilAsserted(() -> assertThat(deploymentVersions())
+        .containsExactly("2"));
     assertThat(status.path("rejected").path("version").asText()).isEqualTo("3");
     assertThat(events("RolledBack", "Version 3 ")).hasSize(1);
     assertThat(stable.failed() - stableFailedBefore).as("requests stable failed: %s", stable).isZero();
@@ -188,6 +188,31 @@ class CanaryRolloutE2E {
     assertThat(events("CanaryAdvanced", "Canary version 4 ")).hasSize(1);
     assertThat(events("Promoted", "Version 4 ")).hasSize(1);
     awaitStatus(s -> "4".equals(s.path("stable").path("version").asText()) && s.path("canary").isMissingNode());
+  }
+
+  @Test
+  @Order(4)
+  void aNewUriUnderTheServingVersionIsJudgedAsACanaryAndRolledBackWhenItFails() {
+    JsonNode before = status();
+    String stableRevision = before.path("stable").path("revision").asText();
+    String stableDeployment = before.path("stable").path("deployment").asText();
+    assertThat(stableRevision).isNotEmpty();
+    // Same version string, another file: the mlp model, which rejects the clients' 8 columns.
+    kubectl.run("patch", "md", MD, "--type=merge", "-p", "{\"spec\":{\"model\":{\"uri\":\""
+        + cluster.modelBaseUrl() + "/mlp/model.onnx\"}}}").orThrow();
+
+    JsonNode status = awaitStatus(s -> lastHistory(s).path("uri").asText().endsWith("/mlp/model.onnx"));
+
+    JsonNode outcome = lastHistory(status);
+    assertThat(outcome.path("result").asText()).isEqualTo("RolledBack");
+    assertThat(outcome.path("version").asText()).isEqualTo("4");
+    assertThat(outcome.path("revision").asText()).isNotEqualTo(stableRevision);
+    assertThat(status.path("rejected").path("revision").asText()).isEqualTo(outcome.path("revision").asText());
+    assertThat(events("CanaryStarted", "Canary version 4 (revision " + outcome.path("revision").asText() + ")"))
+        .hasSize(1);
+    awaitStatus(s -> s.path("canary").isMissingNode() && stableRevision.equals(s.path("stable").path("revision").asText()));
+    await().atMost(PATIENCE).pollInterval(POLL).untilAsserted(() -> assertThat(deploymentNames())
+        .containsExactly(stableDeployment));
   }
 
   private static void newVersion(String version, String modelDir) {
@@ -239,6 +264,12 @@ class CanaryRolloutE2E {
   private static List<String> deploymentNames() {
     return cluster.client().apps().deployments().inNamespace("default").withLabel("modelkeeper.io/deployment", MD)
         .list().getItems().stream().map(d -> d.getMetadata().getName()).toList();
+  }
+
+  /** The model versions that have a Deployment (named <md>-<version>-<revision>). */
+  private static List<String> deploymentVersions() {
+    return cluster.client().apps().deployments().inNamespace("default").withLabel("modelkeeper.io/deployment", MD)
+        .list().getItems().stream().map(d -> d.getMetadata().getLabels().get("modelkeeper.io/version")).toList();
   }
 
   private static List<String> events(String reason, String messagePrefix) {

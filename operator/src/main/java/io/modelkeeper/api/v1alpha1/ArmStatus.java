@@ -16,6 +16,9 @@ public class ArmStatus {
     @JsonPropertyDescription("sha256 of this version, when the spec gave one.")
     private String sha256;
 
+    @JsonPropertyDescription("Revision: a short hash of version, uri and sha256 that tells apart two files under one version; also the label modelkeeper.io/revision of its pods.")
+    private String revision;
+
     @JsonPropertyDescription("Name of the Deployment running this version.")
     private String deployment;
 
@@ -47,6 +50,14 @@ public class ArmStatus {
 
     public void setSha256(String sha256) {
         this.sha256 = sha256;
+    }
+
+    public String getRevision() {
+        return revision;
+    }
+
+    public void setRevision(String revision) {
+        this.revision = revision;
     }
 
     public String getDeployment() {

@@ -29,6 +29,8 @@ public final class Conditions {
     public static final String REASON_SLO_MET = "SloMet";
     /** An objective is crossed, but not yet for spec.monitoring.slo.for: not degraded yet. */
     public static final String REASON_SLO_PENDING = "SloPending";
+    public static final String REASON_HTTP_ROUTE_NOT_FOUND = "HttpRouteNotFound";
+    public static final String REASON_HTTP_ROUTE_WITHOUT_MODEL = "HttpRouteWithoutModel";
 
     private Conditions() {
     }

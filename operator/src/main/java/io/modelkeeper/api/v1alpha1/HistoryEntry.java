@@ -10,6 +10,12 @@ public class HistoryEntry {
     @JsonPropertyDescription("The version that was rolled out.")
     private String version;
 
+    @JsonPropertyDescription("Model URI of the version that was rolled out.")
+    private String uri;
+
+    @JsonPropertyDescription("Revision (hash of version, uri and sha256) that was rolled out.")
+    private String revision;
+
     @JsonPropertyDescription("Promoted, RolledBack or Failed.")
     private RolloutResult result;
 
@@ -25,6 +31,22 @@ public class HistoryEntry {
 
     public void setVersion(String version) {
         this.version = version;
+    }
+
+    public String getUri() {
+        return uri;
+    }
+
+    public void setUri(String uri) {
+        this.uri = uri;
+    }
+
+    public String getRevision() {
+        return revision;
+    }
+
+    public void setRevision(String revision) {
+        this.revision = revision;
     }
 
     public RolloutResult getResult() {

@@ -25,7 +25,7 @@ public class ModelDeploymentStatus {
     @JsonPropertyDescription("The version being rolled out beside the stable one, if any.")
     private CanaryStatus canary;
 
-    @JsonPropertyDescription("The last version rolled back or failed; it is not tried again until spec.model changes.")
+    @JsonPropertyDescription("The last version (exactly this version, uri and sha256) rolled back or failed; it is not tried again until spec.model changes.")
     private ArmStatus rejected;
 
     @JsonPropertyDescription("The promote and abort annotations the operator has acted on (or seen while no canary ran); each acts once, and is forgotten when removed.")

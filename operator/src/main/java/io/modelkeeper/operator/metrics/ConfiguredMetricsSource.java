@@ -3,6 +3,7 @@ package io.modelkeeper.operator.metrics;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.modelkeeper.api.v1alpha1.MetricsProvider;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
+import io.modelkeeper.operator.ModelVersion;
 import io.modelkeeper.operator.OperatorConfig;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,10 +29,10 @@ public class ConfiguredMetricsSource implements MetricsSource {
     }
 
     @Override
-    public ArmMetrics read(ModelDeployment md, String version, List<Pod> versionPods, Duration interval) {
+    public ArmMetrics read(ModelDeployment md, ModelVersion model, List<Pod> versionPods, Duration interval) {
         var monitoring = md.getSpec().getMonitoring();
         if (monitoring.getProvider() != MetricsProvider.PROMETHEUS) {
-            return pods.read(md, version, versionPods, interval);
+            return pods.read(md, model, versionPods, interval);
         }
         String url = monitoring.getPrometheusUrl() != null ? monitoring.getPrometheusUrl()
                 : config.prometheusUrl().orElseThrow(() -> new IllegalStateException(
@@ -39,6 +40,6 @@ public class ConfiguredMetricsSource implements MetricsSource {
                                 + " operator setting modelkeeper.prometheus-url names a Prometheus,"
                                 + " for example http://prometheus.monitoring:9090"));
         return prometheus.computeIfAbsent(url, u -> new PrometheusMetricsSource(http, u))
-                .read(md, version, versionPods, interval);
+                .read(md, model, versionPods, interval);
     }
 }

@@ -3,6 +3,7 @@ package io.modelkeeper.operator.metrics;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.operator.ModelServerDeployment;
+import io.modelkeeper.operator.ModelVersion;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import java.net.URI;
@@ -32,12 +33,12 @@ public class PodMetricsSource implements MetricsSource {
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-    /** Baselines by arm key (namespace/name/version), then by pod uid. */
+    /** Baselines by arm key (namespace/name/revision), then by pod uid. */
     private final Map<String, Map<String, PodSnapshot>> baselines = new ConcurrentHashMap<>();
 
     @Override
-    public ArmMetrics read(ModelDeployment md, String version, List<Pod> pods, Duration interval) {
-        String armKey = md.getMetadata().getNamespace() + "/" + md.getMetadata().getName() + "/" + version;
+    public ArmMetrics read(ModelDeployment md, ModelVersion model, List<Pod> pods, Duration interval) {
+        String armKey = md.getMetadata().getNamespace() + "/" + md.getMetadata().getName() + "/" + model.revision();
         Map<String, PodSnapshot> previous = baselines.getOrDefault(armKey, Map.of());
         Map<String, PodSnapshot> next = new HashMap<>();
         ArmAggregate aggregate = new ArmAggregate();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
+import io.modelkeeper.operator.ModelVersion;
 import io.modelkeeper.operator.WorkloadNames;
 import java.io.IOException;
 import java.net.URI;
@@ -19,7 +20,9 @@ import org.jboss.logging.Logger;
 /**
  * Gets the same figures as {@link PodMetricsSource} from a Prometheus that scrapes the model
  * servers, by PromQL over the interval. Series are matched by their model and version labels,
- * and by namespace when the scrape configuration adds that label.
+ * and by namespace when the scrape configuration adds that label. The model server labels its
+ * series by version only, so two files under one version string read the same series here;
+ * the pods provider tells them apart.
  */
 public class PrometheusMetricsSource implements MetricsSource {
 
@@ -36,7 +39,8 @@ public class PrometheusMetricsSource implements MetricsSource {
     }
 
     @Override
-    public ArmMetrics read(ModelDeployment md, String version, List<Pod> pods, Duration interval) {
+    public ArmMetrics read(ModelDeployment md, ModelVersion model, List<Pod> pods, Duration interval) {
+        String version = model.version();
         String selector = "model=\"" + escape(WorkloadNames.modelName(md)) + "\",version=\"" + escape(version)
                 + "\",namespace=~\"" + escape(md.getMetadata().getNamespace()) + "|\"";
         String range = "[" + Math.max(1, interval.toSeconds()) + "s]";

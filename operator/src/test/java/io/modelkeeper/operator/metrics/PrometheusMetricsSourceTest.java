@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.sun.net.httpserver.HttpServer;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
+import io.modelkeeper.operator.ModelVersion;
 import io.modelkeeper.operator.TestModels;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -79,7 +80,7 @@ class PrometheusMetricsSourceTest {
 
     @Test
     void readsTheSameFiguresAsThePodScrapeByPromQl() {
-        ArmMetrics metrics = source().read(md, "2", List.of(), Duration.ofSeconds(30));
+        ArmMetrics metrics = source().read(md, new ModelVersion("2", "https://models.example.com/2", null), List.of(), Duration.ofSeconds(30));
         assertThat(metrics.requests()).isEqualTo(600);
         assertThat(metrics.errors()).isEqualTo(12);
         assertThat(metrics.latencyP50Seconds()).isEqualTo(0.02);
@@ -103,7 +104,7 @@ class PrometheusMetricsSourceTest {
     @Test
     void anUnansweredQueryIsAMissedSampleNotZeroErrors() {
         failing = true;
-        ArmMetrics metrics = source().read(md, "2", List.of(), Duration.ofSeconds(30));
+        ArmMetrics metrics = source().read(md, new ModelVersion("2", "https://models.example.com/2", null), List.of(), Duration.ofSeconds(30));
         assertThat(metrics.measured()).isFalse();
         assertThat(metrics.podsMissed()).isEqualTo(1);
         assertThat(metrics.errorRate()).isNaN();
