@@ -50,5 +50,11 @@ public interface ServerConfig {
     Optional<String> uri();
 
     Optional<String> sha256();
+
+    /**
+     * The operator's name for this exact model file (version, uri and checksum); labels every series
+     * so that two files under one version string stay apart.
+     */
+    Optional<String> revision();
   }
 }

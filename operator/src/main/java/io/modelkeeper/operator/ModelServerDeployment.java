@@ -128,6 +128,7 @@ public final class ModelServerDeployment {
         List<EnvVar> env = new ArrayList<>();
         env.add(env("MODELKEEPER_MODEL_NAME", WorkloadNames.modelName(md)));
         env.add(env("MODELKEEPER_MODEL_VERSION", model.version()));
+        env.add(env("MODELKEEPER_MODEL_REVISION", model.revision()));
         env.add(env("MODELKEEPER_MODEL_URI", source.fileUriInPod()));
         if (model.sha256() != null) {
             env.add(env("MODELKEEPER_MODEL_SHA256", model.sha256()));

@@ -67,6 +67,7 @@ class ModelServerDeploymentTest {
         assertThat(env(server))
                 .containsEntry("MODELKEEPER_MODEL_NAME", "fraud")
                 .containsEntry("MODELKEEPER_MODEL_VERSION", "7")
+                .containsEntry("MODELKEEPER_MODEL_REVISION", file.revision())
                 .containsEntry("MODELKEEPER_MODEL_URI", "file:///mnt/models/model.onnx")
                 .containsEntry("MODELKEEPER_MODEL_SHA256", "a".repeat(64))
                 .containsEntry("MODELKEEPER_EXECUTION_PROVIDER", "auto")

@@ -6,15 +6,19 @@ import io.modelkeeper.server.ServerConfig;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-/** Labels every series with the served model's name and version, so replicas aggregate by version. */
+/**
+ * Labels every series with the served model's name and version, so replicas aggregate by version,
+ * and with its revision when the operator gives one.
+ */
 @Singleton
 public class CommonTags {
 
   @Produces
   @Singleton
   MeterFilter modelAndVersion(ServerConfig config) {
-    return MeterFilter.commonTags(
-        Tags.of("model", config.model().name(), "version", config.model().version()));
+    Tags tags = Tags.of("model", config.model().name(), "version", config.model().version());
+    return MeterFilter.commonTags(config.model().revision().filter(r -> !r.isBlank())
+        .map(revision -> tags.and("revision", revision)).orElse(tags));
   }
 
   /** jvm_info carries the JVM's own "version" label, which would hide the model version. */

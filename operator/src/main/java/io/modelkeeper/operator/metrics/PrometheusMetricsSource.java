@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.operator.ModelVersion;
+import io.modelkeeper.operator.WorkloadLabels;
 import io.modelkeeper.operator.WorkloadNames;
 import java.io.IOException;
 import java.net.URI;
@@ -19,10 +20,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Gets the same figures as {@link PodMetricsSource} from a Prometheus that scrapes the model
- * servers, by PromQL over the interval. Series are matched by their model and version labels,
- * and by namespace when the scrape configuration adds that label. The model server labels its
- * series by version only, so two files under one version string read the same series here;
- * the pods provider tells them apart.
+ * servers, by PromQL over the interval. Series are matched by their model, version and revision
+ * labels (so two files under one version string stay apart), and by namespace when the scrape
+ * configuration adds that label.
  */
 public class PrometheusMetricsSource implements MetricsSource {
 
@@ -42,7 +42,7 @@ public class PrometheusMetricsSource implements MetricsSource {
     public ArmMetrics read(ModelDeployment md, ModelVersion model, List<Pod> pods, Duration interval) {
         String version = model.version();
         String selector = "model=\"" + escape(WorkloadNames.modelName(md)) + "\",version=\"" + escape(version)
-                + "\",namespace=~\"" + escape(md.getMetadata().getNamespace()) + "|\"";
+                + "\",namespace=~\"" + escape(md.getMetadata().getNamespace()) + "|\"" + revisionMatcher(model, pods);
         String range = "[" + Math.max(1, interval.toSeconds()) + "s]";
         try {
             double requests = query("sum(increase(modelkeeper_requests_total{" + selector + "}" + range + "))");
@@ -92,6 +92,17 @@ public class PrometheusMetricsSource implements MetricsSource {
         String defined = "(" + name + "{" + selector + ",class=\"\"} > -Inf)" + (power == 1 ? "" : "^" + power);
         String window = ServerMetricNames.WINDOW_PREDICTIONS + "{" + selector + "}";
         return query("sum(" + defined + " * " + window + ") / sum(" + window + " and " + defined + ")");
+    }
+
+    /**
+     * The series of this revision. Pods made before revisions existed carry no revision label, and
+     * their servers were not given one either, so for them only series without the label match.
+     */
+    static String revisionMatcher(ModelVersion model, List<Pod> pods) {
+        boolean earlierRelease = !pods.isEmpty() && pods.stream()
+                .noneMatch(pod -> pod.getMetadata().getLabels() != null
+                        && pod.getMetadata().getLabels().containsKey(WorkloadLabels.REVISION));
+        return ",revision=\"" + (earlierRelease ? "" : escape(model.revision())) + "\"";
     }
 
     /** The single value of an instant query; NaN when the result is empty. */

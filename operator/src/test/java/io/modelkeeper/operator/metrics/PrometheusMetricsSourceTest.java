@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.sun.net.httpserver.HttpServer;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.modelkeeper.operator.ModelVersion;
 import io.modelkeeper.operator.TestModels;
+import io.modelkeeper.operator.WorkloadLabels;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -21,6 +24,9 @@ import org.junit.jupiter.api.Test;
 
 /** The PromQL the prometheus provider sends and how it reads the answers, against a small fake Prometheus. */
 class PrometheusMetricsSourceTest {
+
+    private static final ModelVersion TWO = new ModelVersion("2", "https://models.example.com/2", null);
+    private static final String REVISION = TWO.revision();
 
     private HttpServer server;
     private final List<String> queries = new CopyOnWriteArrayList<>();
@@ -80,7 +86,7 @@ class PrometheusMetricsSourceTest {
 
     @Test
     void readsTheSameFiguresAsThePodScrapeByPromQl() {
-        ArmMetrics metrics = source().read(md, new ModelVersion("2", "https://models.example.com/2", null), List.of(), Duration.ofSeconds(30));
+        ArmMetrics metrics = source().read(md, TWO, List.of(), Duration.ofSeconds(30));
         assertThat(metrics.requests()).isEqualTo(600);
         assertThat(metrics.errors()).isEqualTo(12);
         assertThat(metrics.latencyP50Seconds()).isEqualTo(0.02);
@@ -91,22 +97,37 @@ class PrometheusMetricsSourceTest {
         assertThat(metrics.quality().f1()).isEqualTo(0.83);
         assertThat(metrics.quality().rmse()).as("pooled through squares").isCloseTo(0.2, within(1e-12));
         assertThat(metrics.quality().aucRoc()).as("no series: not measured").isNaN();
-        assertThat(queries).contains("sum((modelkeeper_quality_f1{model=\"fraud\",version=\"2\",namespace=~\"ml|\","
-                + "class=\"\"} > -Inf) * modelkeeper_quality_window_predictions{model=\"fraud\",version=\"2\","
-                + "namespace=~\"ml|\"}) / sum(modelkeeper_quality_window_predictions{model=\"fraud\",version=\"2\","
-                + "namespace=~\"ml|\"} and (modelkeeper_quality_f1{model=\"fraud\",version=\"2\",namespace=~\"ml|\","
-                + "class=\"\"} > -Inf))");
+        String selector = "model=\"fraud\",version=\"2\",namespace=~\"ml|\",revision=\"" + REVISION + "\"";
+        assertThat(queries).contains("sum((modelkeeper_quality_f1{" + selector + ",class=\"\"} > -Inf)"
+                + " * modelkeeper_quality_window_predictions{" + selector + "})"
+                + " / sum(modelkeeper_quality_window_predictions{" + selector + "}"
+                + " and (modelkeeper_quality_f1{" + selector + ",class=\"\"} > -Inf))");
         assertThat(metrics.measured()).isTrue();
-        assertThat(queries).first().isEqualTo("sum(increase(modelkeeper_requests_total{model=\"fraud\",version=\"2\","
-                + "namespace=~\"ml|\"}[30s]))");
+        assertThat(queries).first().isEqualTo("sum(increase(modelkeeper_requests_total{" + selector + "}[30s]))");
     }
 
     @Test
     void anUnansweredQueryIsAMissedSampleNotZeroErrors() {
         failing = true;
-        ArmMetrics metrics = source().read(md, new ModelVersion("2", "https://models.example.com/2", null), List.of(), Duration.ofSeconds(30));
+        ArmMetrics metrics = source().read(md, TWO, List.of(), Duration.ofSeconds(30));
         assertThat(metrics.measured()).isFalse();
         assertThat(metrics.podsMissed()).isEqualTo(1);
         assertThat(metrics.errorRate()).isNaN();
+    }
+
+    @Test
+    void twoFilesUnderOneVersionReadTheirOwnSeries() {
+        ModelVersion other = new ModelVersion("2", "https://models.example.com/2-retrained", null);
+        Pod current = new PodBuilder().withNewMetadata().withName("fraud-2-" + other.revision() + "-x")
+                .addToLabels(WorkloadLabels.REVISION, other.revision()).endMetadata().build();
+        source().read(md, other, List.of(current), Duration.ofSeconds(30));
+        assertThat(queries).first().asString().contains("version=\"2\"")
+                .contains("revision=\"" + other.revision() + "\"").doesNotContain(REVISION);
+
+        queries.clear();
+        Pod earlier = new PodBuilder().withNewMetadata().withName("fraud-2-abc-x").endMetadata().build();
+        source().read(md, TWO, List.of(earlier), Duration.ofSeconds(30));
+        assertThat(queries).first().asString().as("pods from before revisions: series without the label")
+                .contains("revision=\"\"");
     }
 }
