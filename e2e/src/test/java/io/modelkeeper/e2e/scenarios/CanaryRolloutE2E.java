@@ -2,7 +2,6 @@ package io.modelkeeper.e2e.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -10,7 +9,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelkeeper.e2e.cluster.Kubectl;
 import io.modelkeeper.e2e.traffic.BackgroundTraffic;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -23,9 +21,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Canary rollouts on the local cluster with real model servers and real traffic: a version that
@@ -45,26 +41,12 @@ class CanaryRolloutE2E {
   static BackgroundTraffic traffic;
 
   @RegisterExtension
-  static final TestWatcher diagnostics = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      if (cluster != null) {
-        System.out.println("===== " + context.getDisplayName() + " failed: diagnostics =====");
-        System.out.println(traffic);
-        System.out.println(cluster.diagnostics());
-        System.out.println("--- kubectl get md -o yaml ---");
-        System.out.println(kubectl.run("get", "md", "-o", "yaml").out());
-        System.out.println(kubectl.run("get", "deploy,pods", "-o", "wide").out());
-        System.out.println(kubectl.run("get", "events").out());
-      }
-    }
-  };
+  static final ScenarioCluster scenario = ScenarioCluster.local("e2e-canary-state")
+      .describeOnFailure(() -> String.valueOf(traffic));
 
   @BeforeAll
   static void startClusterAndServeVersionOne() {
-    assumeTrue(Kubectl.find() != null, "kubectl is not installed: the end-to-end scenarios drive kubectl");
-    Path project = Path.of(System.getProperty("modelkeeper.project.dir", "..")).toAbsolutePath().normalize();
-    cluster = LocalClusterUnderTest.start(project, project.resolve("e2e/target/e2e-canary-state"));
+    cluster = scenario.local();
     kubectl = cluster.kubectl();
     kubectl.runWithInput(manifest(), "apply", "--validate=false", "-f", "-").orThrow();
     assertThat(kubectl.run("wait", "--for=condition=Ready", "md/" + MD, "--timeout=180s").orThrow())
@@ -74,12 +56,9 @@ class CanaryRolloutE2E {
   }
 
   @AfterAll
-  static void stopCluster() {
+  static void stopTraffic() {
     if (traffic != null) {
       traffic.close();
-    }
-    if (cluster != null) {
-      cluster.close();
     }
   }
 

@@ -2,7 +2,6 @@ package io.modelkeeper.e2e.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,15 +25,12 @@ import java.util.Random;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The shipped examples ({@code manifests/examples/}) applied with kubectl on the local cluster, with
@@ -69,31 +65,13 @@ class ExamplesE2E {
   static final ObjectMapper json = new ObjectMapper();
 
   @RegisterExtension
-  static final TestWatcher diagnostics = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      if (cluster != null) {
-        System.out.println("===== " + context.getDisplayName() + " failed: diagnostics =====");
-        System.out.println(cluster.diagnostics());
-        System.out.println(kubectl.run("get", "md,deploy,pods", "-A", "-o", "wide").out());
-        System.out.println(kubectl.run("get", "md", "-A", "-o", "yaml").out());
-      }
-    }
-  };
+  static final ScenarioCluster scenario = ScenarioCluster.local("e2e-examples-state");
 
   @BeforeAll
   static void startCluster() {
-    assumeTrue(Kubectl.find() != null, "kubectl is not installed: the end-to-end scenarios drive kubectl");
-    project = Path.of(System.getProperty("modelkeeper.project.dir", "..")).toAbsolutePath().normalize();
-    cluster = LocalClusterUnderTest.start(project, project.resolve("e2e/target/e2e-examples-state"));
+    project = scenario.project();
+    cluster = scenario.local();
     kubectl = cluster.kubectl();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test

@@ -2,7 +2,6 @@ package io.modelkeeper.e2e.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.modelkeeper.e2e.cluster.Kubectl;
@@ -15,15 +14,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The life of a ModelDeployment on a cluster, driven with kubectl as a user would: deploy, serve,
@@ -47,47 +43,21 @@ class ModelDeploymentE2E {
   static final Set<Long> serverPids = new HashSet<>();
 
   @RegisterExtension
-  static final TestWatcher diagnostics = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      if (cluster != null) {
-        System.out.println("===== " + context.getDisplayName() + " failed: diagnostics =====");
-        System.out.println(cluster.diagnostics());
-        System.out.println("--- kubectl get md -o yaml ---");
-        System.out.println(kubectl.run("get", "md", "-o", "yaml").out());
-        System.out.println(kubectl.run("get", "deploy,pods", "-o", "wide").out());
-      }
-    }
-  };
+  static final ScenarioCluster scenario = ScenarioCluster.local("e2e-state").orKubeconfig();
 
   @BeforeAll
   static void startCluster() throws Exception {
-    assumeTrue(Kubectl.find() != null, "kubectl is not installed: the end-to-end scenarios drive kubectl");
-    Path project = Path.of(System.getProperty("modelkeeper.project.dir", "..")).toAbsolutePath().normalize();
-    String kubeconfig = System.getProperty("modelkeeper.e2e.kubeconfig", "");
-    if (kubeconfig.isBlank()) {
-      cluster = LocalClusterUnderTest.start(project, project.resolve("e2e/target/e2e-state"));
-    } else {
-      cluster = new KubeconfigClusterUnderTest(Path.of(kubeconfig),
-          System.getProperty("modelkeeper.e2e.model-base-url"), project.resolve("examples/models"));
-    }
+    cluster = scenario.cluster();
     kubectl = cluster.kubectl();
     try (ReferenceModel reference = ReferenceModel.load(cluster.modelsDir().resolve("logistic-regression/model.onnx"))) {
       expected = reference.predict(ROWS);
     }
   }
 
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
   @Test
   @Order(1)
   void appliedExampleBecomesReadyWithTwoPodsThatAnswerCorrectly() throws Exception {
-    String manifest = Files.readString(Path.of(System.getProperty("modelkeeper.project.dir", ".."))
+    String manifest = Files.readString(scenario.project()
         .resolve("e2e/examples/fraud.yaml")).replace("{{MODEL_REPOSITORY}}", cluster.modelBaseUrl());
     assertThat(kubectl.runWithInput(manifest, "apply", "--validate=false", "-f", "-").orThrow())
         .contains("modeldeployment.modelkeeper.io/fraud created");
@@ -145,7 +115,7 @@ class ModelDeploymentE2E {
     }
 
     // A ModelDeployment whose only version cannot be fetched is not Ready, and says why.
-    String broken = Files.readString(Path.of(System.getProperty("modelkeeper.project.dir", ".."))
+    String broken = Files.readString(scenario.project()
         .resolve("e2e/examples/fraud.yaml")).replace("{{MODEL_REPOSITORY}}", cluster.modelBaseUrl())
         .replace("name: fraud", "name: unfetchable")
         .replace("/logistic-regression/model.onnx", "/no-such-model/model.onnx");
@@ -158,7 +128,7 @@ class ModelDeploymentE2E {
     });
 
     // An image no node can pull: its pods wait in ImagePullBackOff, and the status names the image.
-    String badImage = Files.readString(Path.of(System.getProperty("modelkeeper.project.dir", ".."))
+    String badImage = Files.readString(scenario.project()
         .resolve("e2e/examples/fraud.yaml")).replace("{{MODEL_REPOSITORY}}", cluster.modelBaseUrl())
         .replace("name: fraud", "name: badimage")
         .replace("  serving:\n", "  serving:\n    image: example.org/tensorflow-serving:2.16\n");

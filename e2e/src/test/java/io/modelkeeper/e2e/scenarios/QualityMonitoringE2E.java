@@ -2,12 +2,10 @@ package io.modelkeeper.e2e.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.modelkeeper.e2e.cluster.Kubectl;
 import io.modelkeeper.e2e.traffic.InferenceClient;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,15 +14,12 @@ import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Model quality on the cluster: labels that agree with 90% of a pod's predictions show accuracy
@@ -49,35 +44,13 @@ class QualityMonitoringE2E {
   static final Random random = new Random(6);
 
   @RegisterExtension
-  static final TestWatcher diagnostics = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      if (cluster != null) {
-        System.out.println("===== " + context.getDisplayName() + " failed: diagnostics =====");
-        System.out.println(cluster.diagnostics());
-        System.out.println("--- kubectl get md -o yaml ---");
-        System.out.println(kubectl.run("get", "md", "-o", "yaml").out());
-        System.out.println(kubectl.run("get", "events").out());
-        if (pod != null) {
-          System.out.println(inference.get(pod + "/v2/models/" + MD + "/quality").text());
-        }
-      }
-    }
-  };
+  static final ScenarioCluster scenario = ScenarioCluster.local("e2e-quality-state").describeOnFailure(() ->
+      pod == null ? "(no pod chosen yet)" : inference.get(pod + "/v2/models/" + MD + "/quality").text());
 
   @BeforeAll
   static void startCluster() throws Exception {
-    assumeTrue(Kubectl.find() != null, "kubectl is not installed: the end-to-end scenarios drive kubectl");
-    Path project = Path.of(System.getProperty("modelkeeper.project.dir", "..")).toAbsolutePath().normalize();
-    cluster = LocalClusterUnderTest.start(project, project.resolve("e2e/target/e2e-quality-state"));
+    cluster = scenario.cluster();
     kubectl = cluster.kubectl();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test
