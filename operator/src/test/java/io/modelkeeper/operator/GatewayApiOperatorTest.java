@@ -51,13 +51,13 @@ class GatewayApiOperatorTest {
         metrics.set("gate", one, FakeMetricsSource.serving(1000, 10, 0.05));
         metrics.set("gate", two, FakeMetricsSource.serving(400, 4, 0.05));
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(backends("gate")).containsExactly(
+        await().ignoreExceptions().atMost(WAIT).untilAsserted(() -> assertThat(backends("gate")).containsExactly(
                 userBackend(), backend(stableService, 50)));
         assertVersionService("gate", stableService, one);
 
         newVersion("gate", "2");
         List<List<Map<String, Object>>> seen = new ArrayList<>();
-        await().atMost(WAIT).untilAsserted(() -> {
+        await().ignoreExceptions().atMost(WAIT).untilAsserted(() -> {
             actAsDeploymentController(canaryService);
             List<Map<String, Object>> now = backends("gate");
             if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(now)) {
@@ -77,7 +77,7 @@ class GatewayApiOperatorTest {
                         List.of(userBackend(), backend(stableService, 25), backend(canaryService, 25)),
                         List.of(userBackend(), backend(canaryService, 50)));
         assertVersionService("gate", canaryService, two);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(service(stableService).get())
+        await().ignoreExceptions().atMost(WAIT).untilAsserted(() -> assertThat(service(stableService).get())
                 .as("the old revision's Service goes with it").isNull());
         assertOnlyBackendsChanged(original, route("gate").get());
     }
@@ -91,12 +91,12 @@ class GatewayApiOperatorTest {
         String canaryService = WorkloadNames.deployment(md("lapse"), two);
         metrics.set("lapse", one, FakeMetricsSource.serving(1000, 0, 0.05));
         metrics.set("lapse", two, FakeMetricsSource.serving(400, 400, 0.05));
-        await().atMost(WAIT).until(() -> backends("lapse").contains(backend(stableService, 50)));
+        await().ignoreExceptions().atMost(WAIT).until(() -> backends("lapse").contains(backend(stableService, 50)));
 
         newVersion("lapse", "2");
-        await().atMost(WAIT).until(() -> service(canaryService).get(), Objects::nonNull);
+        await().ignoreExceptions().atMost(WAIT).until(() -> service(canaryService).get(), Objects::nonNull);
         assertVersionService("lapse", canaryService, two);
-        await().atMost(WAIT).untilAsserted(() -> {
+        await().ignoreExceptions().atMost(WAIT).untilAsserted(() -> {
             actAsDeploymentController(canaryService);
             ModelDeployment md = cluster().model("lapse");
             assertThat(md.getStatus().getHistory()).last()
@@ -112,7 +112,7 @@ class GatewayApiOperatorTest {
     void aMissingRouteIsReportedNamingTheFieldWhileStableServes() {
         serveVersionOne("stray");
 
-        await().atMost(WAIT).untilAsserted(() -> {
+        await().ignoreExceptions().atMost(WAIT).untilAsserted(() -> {
             var degraded = cluster().condition("stray", Conditions.DEGRADED);
             assertThat(degraded.getStatus()).isEqualTo("True");
             assertThat(degraded.getReason()).isEqualTo(Conditions.REASON_HTTP_ROUTE_NOT_FOUND);
@@ -127,7 +127,7 @@ class GatewayApiOperatorTest {
 
         createRoute("stray");
         String stableService = WorkloadNames.deployment(md, TestModels.file("stray", "1"));
-        await().atMost(WAIT).untilAsserted(() -> {
+        await().ignoreExceptions().atMost(WAIT).untilAsserted(() -> {
             assertThat(cluster().condition("stray", Conditions.DEGRADED).getStatus()).isEqualTo("False");
             assertThat(backends("stray")).containsExactly(userBackend(), backend(stableService, 50));
         });
@@ -179,9 +179,9 @@ class GatewayApiOperatorTest {
             spec.getRollout().getTraffic().setHttpRouteRef(ref);
         })).create();
         String stable = TestModels.deploymentName(name, "1");
-        await().atMost(WAIT).until(() -> cluster().deployment(stable).get(), Objects::nonNull);
+        await().ignoreExceptions().atMost(WAIT).until(() -> cluster().deployment(stable).get(), Objects::nonNull);
         cluster().markReady(stable, 2);
-        await().atMost(WAIT).until(() -> "True".equals(cluster().condition(name, Conditions.READY).getStatus()));
+        await().ignoreExceptions().atMost(WAIT).until(() -> "True".equals(cluster().condition(name, Conditions.READY).getStatus()));
         return TestModels.file(name, "1");
     }
 

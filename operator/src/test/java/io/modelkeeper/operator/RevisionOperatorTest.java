@@ -43,13 +43,13 @@ class RevisionOperatorTest {
 
         newUri("refit", retrained);
         String canaryName = WorkloadNames.deployment(cluster().model("refit"), retrained);
-        Deployment canary = await().atMost(WAIT).until(() -> cluster().deployment(canaryName).get(), d -> d != null);
+        Deployment canary = await().ignoreExceptions().atMost(WAIT).until(() -> cluster().deployment(canaryName).get(), d -> d != null);
         assertThat(canaryName).isNotEqualTo(deploymentName("refit", first));
         assertThat(canary.getMetadata().getLabels()).containsEntry(WorkloadLabels.ARM, "canary")
                 .containsEntry(WorkloadLabels.MODEL_VERSION, "1").containsEntry(WorkloadLabels.REVISION, retrained.revision());
         assertThat(canary.getSpec().getSelector().getMatchLabels())
                 .containsEntry(WorkloadLabels.REVISION, retrained.revision());
-        await().atMost(WAIT).untilAsserted(() -> {
+        await().ignoreExceptions().atMost(WAIT).untilAsserted(() -> {
             ModelDeployment md = cluster().model("refit");
             assertThat(md.getStatus().getCanary().getVersion()).isEqualTo("1");
             assertThat(md.getStatus().getCanary().getUri()).isEqualTo(retrained.uri());
@@ -59,12 +59,12 @@ class RevisionOperatorTest {
         });
         cluster().markReady(canaryName, 1);
 
-        await().atMost(WAIT).until(() -> cluster().model("refit").getStatus().getCanary().getStep() == 1);
+        await().ignoreExceptions().atMost(WAIT).until(() -> cluster().model("refit").getStatus().getCanary().getStep() == 1);
         assertThat(cluster().deployment(deploymentName("refit", first)).get().getSpec().getReplicas())
                 .as("stable keeps its size").isEqualTo(2);
         cluster().markReady(canaryName, 2);
 
-        await().atMost(WAIT).untilAsserted(() -> {
+        await().ignoreExceptions().atMost(WAIT).untilAsserted(() -> {
             ModelDeployment md = cluster().model("refit");
             assertThat(md.getStatus().getCanary()).isNull();
             assertThat(md.getStatus().getStable().getRevision()).isEqualTo(retrained.revision());
@@ -91,10 +91,10 @@ class RevisionOperatorTest {
 
         newUri("refix", broken);
         String brokenName = WorkloadNames.deployment(cluster().model("refix"), broken);
-        await().atMost(WAIT).until(() -> cluster().deployment(brokenName).get(), d -> d != null);
+        await().ignoreExceptions().atMost(WAIT).until(() -> cluster().deployment(brokenName).get(), d -> d != null);
         cluster().markReady(brokenName, 1);
 
-        await().atMost(WAIT).untilAsserted(() -> {
+        await().ignoreExceptions().atMost(WAIT).untilAsserted(() -> {
             ModelDeployment md = cluster().model("refix");
             assertThat(md.getStatus().getCanary()).isNull();
             assertThat(md.getStatus().getRejected().getRevision()).isEqualTo(broken.revision());
@@ -116,7 +116,7 @@ class RevisionOperatorTest {
 
         newUri("refix", fixed);
         String fixedName = WorkloadNames.deployment(cluster().model("refix"), fixed);
-        await().atMost(WAIT).untilAsserted(() -> {
+        await().ignoreExceptions().atMost(WAIT).untilAsserted(() -> {
             assertThat(cluster().deployment(fixedName).get()).as("another file under the version is tried").isNotNull();
             ModelDeployment md = cluster().model("refix");
             assertThat(md.getStatus().getCanary().getRevision()).isEqualTo(fixed.revision());
@@ -135,7 +135,7 @@ class RevisionOperatorTest {
 
         cluster().models().resource(md).create();
 
-        await().atMost(WAIT).untilAsserted(() -> {
+        await().ignoreExceptions().atMost(WAIT).untilAsserted(() -> {
             assertThat(cluster().condition("elder", Conditions.READY).getStatus()).isEqualTo("True");
             ModelDeployment seen = cluster().model("elder");
             assertThat(seen.getStatus().getStable().getDeployment()).isEqualTo("elder-1");
@@ -159,12 +159,12 @@ class RevisionOperatorTest {
         metrics.set("elder", retrained, FakeMetricsSource.serving(400, 4, 0.05));
         newUri("elder", retrained);
         String canaryName = WorkloadNames.deployment(md, retrained);
-        await().atMost(WAIT).until(() -> cluster().deployment(canaryName).get(), d -> d != null);
+        await().ignoreExceptions().atMost(WAIT).until(() -> cluster().deployment(canaryName).get(), d -> d != null);
         assertThat(cluster().deployment("elder-1").get().getSpec().getReplicas()).isEqualTo(2);
         cluster().markReady(canaryName, 1);
-        await().atMost(WAIT).until(() -> cluster().model("elder").getStatus().getCanary().getStep() == 1);
+        await().ignoreExceptions().atMost(WAIT).until(() -> cluster().model("elder").getStatus().getCanary().getStep() == 1);
         cluster().markReady(canaryName, 2);
-        await().atMost(WAIT).untilAsserted(() -> {
+        await().ignoreExceptions().atMost(WAIT).untilAsserted(() -> {
             assertThat(cluster().model("elder").getStatus().getStable().getRevision()).isEqualTo(retrained.revision());
             assertThat(deploymentsOf("elder")).containsExactly(canaryName);
         });
@@ -174,9 +174,9 @@ class RevisionOperatorTest {
     private ModelVersion serveVersionOne(String name) {
         cluster().models().resource(model(name)).create();
         String stable = TestModels.deploymentName(name, "1");
-        await().atMost(WAIT).until(() -> cluster().deployment(stable).get(), d -> d != null);
+        await().ignoreExceptions().atMost(WAIT).until(() -> cluster().deployment(stable).get(), d -> d != null);
         cluster().markReady(stable, 2);
-        await().atMost(WAIT).until(() -> "True".equals(cluster().condition(name, Conditions.READY).getStatus()));
+        await().ignoreExceptions().atMost(WAIT).until(() -> "True".equals(cluster().condition(name, Conditions.READY).getStatus()));
         return TestModels.file(name, "1");
     }
 
