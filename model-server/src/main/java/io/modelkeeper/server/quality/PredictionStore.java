@@ -81,10 +81,17 @@ public final class PredictionStore {
   }
 
   /** Remembers a prediction; a prediction already stored under the id is replaced unlabelled. */
-  public synchronized void remember(String id, StoredPrediction prediction) {
+  public void remember(String id, StoredPrediction prediction) {
+    RememberedIds.Key key = RememberedIds.Key.of(id);
+    long bytes = prediction.estimatedBytes();
+    synchronized (this) {
+      remember(key, prediction, bytes);
+    }
+  }
+
+  private void remember(RememberedIds.Key key, StoredPrediction prediction, long bytes) {
     long now = clockMillis.getAsLong();
-    ids.select(id);
-    int replaced = ids.find();
+    int replaced = ids.find(key);
     if (replaced >= 0) {
       forget(replaced);
     }
@@ -96,12 +103,12 @@ public final class PredictionStore {
       // The ring came round to a prediction still remembered: forget it, the oldest.
       forget(slot);
     }
-    ids.put(slot);
+    ids.put(slot, key);
     at[slot] = now;
     predictions[slot] = prediction;
     state[slot] = WAITING;
     waiting++;
-    predictionBytes += prediction.estimatedBytes();
+    predictionBytes += bytes;
     remembered += prediction.rows();
     arrivals++;
     expire(now);
@@ -113,8 +120,7 @@ public final class PredictionStore {
    */
   public synchronized Taken take(String id, LabelCheck check) {
     expire(clockMillis.getAsLong());
-    ids.select(id);
-    int slot = ids.find();
+    int slot = ids.find(RememberedIds.Key.of(id));
     if (slot < 0) {
       return new Taken(FeedbackStatus.UNKNOWN_ID, "no prediction with id '" + id + "'", null);
     }

@@ -15,69 +15,71 @@ import java.util.function.IntPredicate;
 final class RememberedIds {
   private static final int NO_SLOT = -1;
 
-  private long[] high = new long[0];
-  private long[] low = new long[0];
-  private String[] text = new String[0];
-  /** Slot number plus one; 0 is an empty bucket. Linear probing, at most half full. */
-  private int[] buckets = new int[0];
-  private long textBytes;
+  /** An id as the index compares it: a UUID's two longs, or else the string; and its hash. */
+  record Key(long high, long low, String text, int hash) {
 
-  /** The id last passed to {@link #select}, parsed once for a find and a put. */
-  private String selectedText;
-  private long selectedHigh;
-  private long selectedLow;
-  private int selectedHash;
-
-  /** Parses {@code id} as the key of the following {@link #find} and {@link #put} calls. */
-  void select(String id) {
-    if (parseUuid(id)) {
-      selectedText = null;
-      selectedHash = mix(selectedHigh * 31 + selectedLow);
-    } else {
-      selectedText = id;
-      selectedHash = mix(id.hashCode());
+    /** Parses an id; cheap, and done before the store's lock is taken. */
+    static Key of(String id) {
+      long[] uuid = parseUuid(id);
+      return uuid == null ? new Key(0, 0, id, mix(id.hashCode()))
+          : new Key(uuid[0], uuid[1], null, mix(uuid[0] * 31 + uuid[1]));
     }
   }
 
-  /** The slot holding the selected id, or -1. */
-  int find() {
+  private long[] high = new long[0];
+  private long[] low = new long[0];
+  private String[] text = new String[0];
+  /**
+   * Per bucket, the id's hash in the upper half and its slot plus one in the lower; 0 is empty.
+   * The hash spares a probe from reading the slot of every id it passes. Linear probing, at most
+   * half full.
+   */
+  private long[] buckets = new long[0];
+  private long textBytes;
+
+  /** The slot holding the id, or -1. */
+  int find(Key key) {
     if (buckets.length == 0) {
       return NO_SLOT;
     }
     int mask = buckets.length - 1;
-    for (int b = selectedHash & mask; buckets[b] != 0; b = (b + 1) & mask) {
-      int slot = buckets[b] - 1;
-      if (selectedText == null
-          ? text[slot] == null && high[slot] == selectedHigh && low[slot] == selectedLow
-          : selectedText.equals(text[slot])) {
+    for (int b = key.hash() & mask; buckets[b] != 0; b = (b + 1) & mask) {
+      if ((int) (buckets[b] >>> 32) != key.hash()) {
+        continue;
+      }
+      int slot = (int) buckets[b] - 1;
+      if (key.text() == null
+          ? text[slot] == null && high[slot] == key.high() && low[slot] == key.low()
+          : key.text().equals(text[slot])) {
         return slot;
       }
     }
     return NO_SLOT;
   }
 
-  /** Stores the selected id in {@code slot}, which must be free, and indexes it. */
-  void put(int slot) {
-    high[slot] = selectedHigh;
-    low[slot] = selectedLow;
-    text[slot] = selectedText;
-    if (selectedText != null) {
-      textBytes += stringBytes(selectedText);
+  /** Stores the id in {@code slot}, which must be free, and indexes it. */
+  void put(int slot, Key key) {
+    high[slot] = key.high();
+    low[slot] = key.low();
+    text[slot] = key.text();
+    if (key.text() != null) {
+      textBytes += stringBytes(key.text());
     }
-    insert(slot, selectedHash);
+    insert(slot, key.hash());
   }
 
   /** Forgets the id in {@code slot}. */
   void remove(int slot) {
     int mask = buckets.length - 1;
+    long entry = ((long) hashOf(slot) << 32) | (slot + 1);
     int b = hashOf(slot) & mask;
-    while (buckets[b] != slot + 1) {
+    while (buckets[b] != entry) {
       b = (b + 1) & mask;
     }
     buckets[b] = 0;
     // Backward-shift deletion: move later entries of the run into the gap so probes still work.
     for (int gap = b, next = (b + 1) & mask; buckets[next] != 0; next = (next + 1) & mask) {
-      int home = hashOf(buckets[next] - 1) & mask;
+      int home = (int) (buckets[next] >>> 32) & mask;
       if (((next - home) & mask) >= ((next - gap) & mask)) {
         buckets[gap] = buckets[next];
         buckets[next] = 0;
@@ -96,7 +98,7 @@ final class RememberedIds {
     high = Arrays.copyOf(high, slots);
     low = Arrays.copyOf(low, slots);
     text = Arrays.copyOf(text, slots);
-    buckets = new int[Integer.highestOneBit(Math.max(1, slots - 1)) << 2];
+    buckets = new long[Integer.highestOneBit(Math.max(1, slots - 1)) << 2];
     for (int slot = 0; slot < old; slot++) {
       if (holdsId.test(slot)) {
         insert(slot, hashOf(slot));
@@ -106,7 +108,7 @@ final class RememberedIds {
 
   /** Estimated heap bytes: the arrays, plus the ids kept as strings. */
   long estimatedBytes() {
-    return high.length * (8L + 8 + 4) + buckets.length * 4L + textBytes;
+    return high.length * (8L + 8 + 4) + buckets.length * 8L + textBytes;
   }
 
   private void insert(int slot, int hash) {
@@ -115,7 +117,7 @@ final class RememberedIds {
     while (buckets[b] != 0) {
       b = (b + 1) & mask;
     }
-    buckets[b] = slot + 1;
+    buckets[b] = ((long) hash << 32) | (slot + 1);
   }
 
   private int hashOf(int slot) {
@@ -134,10 +136,10 @@ final class RememberedIds {
     return 24 + 16 + id.length();
   }
 
-  /** Reads a canonical lower-case UUID into the selected longs; false for any other id. */
-  private boolean parseUuid(String id) {
+  /** A canonical lower-case UUID as its two longs; null for any other id. */
+  private static long[] parseUuid(String id) {
     if (id.length() != 36) {
-      return false;
+      return null;
     }
     long hi = 0;
     long lo = 0;
@@ -146,13 +148,13 @@ final class RememberedIds {
       char c = id.charAt(i);
       if (i == 8 || i == 13 || i == 18 || i == 23) {
         if (c != '-') {
-          return false;
+          return null;
         }
         continue;
       }
       int value = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
       if (value < 0) {
-        return false;
+        return null;
       }
       if (digits++ < 16) {
         hi = hi << 4 | value;
@@ -160,8 +162,6 @@ final class RememberedIds {
         lo = lo << 4 | value;
       }
     }
-    selectedHigh = hi;
-    selectedLow = lo;
-    return true;
+    return new long[] {hi, lo};
   }
 }
