@@ -51,6 +51,8 @@ public final class QualityBenchmark {
     ServerCpu.Sample cpu = ServerCpu.NONE;
     long errors;
     double rowsPerRun;
+    double gcPauseSeconds;
+    final List<Double> perSlice = new ArrayList<>();
     final List<Double> p50 = new ArrayList<>();
     final List<Double> p99 = new ArrayList<>();
 
@@ -88,6 +90,9 @@ public final class QualityBenchmark {
       for (Arm arm : List.of(off, on)) {
         driver.run(CLIENTS, WARMUP, SLICE, 1, call(arm, body));
       }
+      for (Arm arm : List.of(off, on)) {
+        arm.gcPauseSeconds = -arm.server.metricSum("jvm_gc_pause_seconds");
+      }
       for (int slice = 0; slice < SLICES; slice++) {
         for (Arm arm : slice % 2 == 0 ? List.of(off, on) : List.of(on, off)) {
           LoadDriver.Result result = driver.run(CLIENTS, SLICE_WARMUP, Duration.ZERO, 1,
@@ -100,9 +105,11 @@ public final class QualityBenchmark {
           arm.errors += result.errors();
           arm.p50.add(result.p50Millis());
           arm.p99.add(result.p99Millis());
+          arm.perSlice.add(result.requestsPerSecond());
         }
       }
       for (Arm arm : List.of(off, on)) {
+        arm.gcPauseSeconds += arm.server.metricSum("jvm_gc_pause_seconds");
         arm.rowsPerRun = arm.server.metricMean("modelkeeper_batch_size");
       }
     }
@@ -132,19 +139,31 @@ public final class QualityBenchmark {
         + "each), load average at the end: %.1f%n", CLIENTS, SLICES, SLICE.toSeconds(),
         loadAverage());
     System.out.println("| monitoring | requests/s | median p50 ms | median p99 ms "
-        + "| server CPU µs/request | request threads | GC | JIT | other | rows per run | errors |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        + "| server CPU µs/request | request threads | GC | JIT | other | GC pauses ms/s "
+        + "| rows per run | errors |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (Arm arm : List.of(off, on)) {
       double perRequest = 1e3 * arm.requests;
       System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.1f | %.1f | %.1f | %.1f | %.1f "
-          + "| %.2f | %d |%n", arm.name, arm.requests / arm.seconds, median(arm.p50), median(arm.p99),
+          + "| %.1f | %.2f | %d |%n", arm.name, arm.requests / arm.seconds, median(arm.p50), median(arm.p99),
           arm.cpu.total() / perRequest, arm.cpu.requests() / perRequest, arm.cpu.gc() / perRequest,
-          arm.cpu.jit() / perRequest, arm.cpu.other() / perRequest, arm.rowsPerRun, arm.errors);
+          arm.cpu.jit() / perRequest, arm.cpu.other() / perRequest,
+          1e3 * arm.gcPauseSeconds / (SLICES * (SLICE.toSeconds() + SLICE_WARMUP.toSeconds())),
+          arm.rowsPerRun, arm.errors);
     }
     double throughput = (on.requests / on.seconds) / (off.requests / off.seconds);
     double cpu = ((double) on.cpu.total() / on.requests) / (off.cpu.total() / off.requests);
     System.out.printf(Locale.ROOT, "throughput on/off %.3f (%.1f%% loss), server CPU per request "
         + "on/off %.3f%n", throughput, 100 * (1 - throughput), cpu);
+    // Slices taken back to back form pairs; their spread shows how much the machine moved.
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < SLICES; i++) {
+      ratios.add(on.perSlice.get(i) / off.perSlice.get(i));
+    }
+    ratios.sort(null);
+    System.out.printf(Locale.ROOT, "per slice pair, throughput on/off: median %.3f, quartiles "
+        + "%.3f-%.3f, range %.3f-%.3f%n", median(ratios), ratios.get(SLICES / 4),
+        ratios.get((3 * SLICES) / 4), ratios.get(0), ratios.get(SLICES - 1));
   }
 
   /** CPU time the monitoring adds to one single-row request, measured without HTTP. */
