@@ -13,7 +13,8 @@ import java.util.function.LongSupplier;
  * <p>Every request of a monitored model passes through here, and each waits minutes for its
  * label, long enough to be copied and promoted by the collector: so predictions sit in a ring of
  * slots in arrival order (three times the count: waiting plus remembered), grown as it first
- * fills, and ids are kept flat by {@link RememberedIds}. The oldest waiting and the oldest
+ * fills; ids are kept flat by {@link RememberedIds}, one-row predictions by
+ * {@link OneRowPredictions}. The oldest waiting and the oldest
  * remembered slot are found by two cursors that only move forward.
  */
 public final class PredictionStore {
@@ -29,6 +30,7 @@ public final class PredictionStore {
   private final long maxAgeMillis;
   private final LongSupplier clockMillis;
   private final RememberedIds ids = new RememberedIds();
+  private final OneRowPredictions oneRow = new OneRowPredictions();
   private long[] at = new long[0];
   private StoredPrediction[] predictions = new StoredPrediction[0];
   private byte[] state = new byte[0];
@@ -105,10 +107,15 @@ public final class PredictionStore {
     }
     ids.put(slot, key);
     at[slot] = now;
-    predictions[slot] = prediction;
+    if (oneRow.fits(prediction)) {
+      oneRow.put(slot, prediction);
+      predictions[slot] = null;
+    } else {
+      predictions[slot] = prediction;
+      predictionBytes += bytes;
+    }
     state[slot] = WAITING;
     waiting++;
-    predictionBytes += bytes;
     remembered += prediction.rows();
     arrivals++;
     expire(now);
@@ -132,7 +139,8 @@ public final class PredictionStore {
       return new Taken(FeedbackStatus.EXPIRED,
           "prediction '" + id + "' expired before its label arrived", null);
     }
-    StoredPrediction prediction = predictions[slot];
+    StoredPrediction prediction =
+        predictions[slot] != null ? predictions[slot] : oneRow.get(slot);
     try {
       check.check(prediction);
     } catch (RejectedLabel rejected) {
@@ -165,11 +173,15 @@ public final class PredictionStore {
 
   private void settle(int slot, byte outcome) {
     StoredPrediction prediction = predictions[slot];
-    predictions[slot] = null;
-    predictionBytes -= prediction.estimatedBytes();
+    int rows = 1;
+    if (prediction != null) {
+      predictions[slot] = null;
+      predictionBytes -= prediction.estimatedBytes();
+      rows = prediction.rows();
+    }
     waiting--;
     if (outcome == UNLABELLED) {
-      unlabelled += prediction.rows();
+      unlabelled += rows;
     }
     state[slot] = outcome;
     settled++;
@@ -205,6 +217,7 @@ public final class PredictionStore {
     at = Arrays.copyOf(at, slots);
     predictions = Arrays.copyOf(predictions, slots);
     state = Arrays.copyOf(state, slots);
+    oneRow.grow(slots);
     ids.grow(slots, slot -> state[slot] != FREE);
   }
 
@@ -215,7 +228,8 @@ public final class PredictionStore {
 
   /** Estimated heap bytes: the slots and the index, and the predictions waiting in them. */
   public synchronized long estimatedBytes() {
-    return ids.estimatedBytes() + at.length * (8L + 4 + 1) + predictionBytes;
+    return ids.estimatedBytes() + oneRow.estimatedBytes() + at.length * (8L + 4 + 1)
+        + predictionBytes;
   }
 
   /** Predicted rows ever remembered. */

@@ -106,8 +106,8 @@ class PredictionStoreTest {
     // Slots are reserved as the store first fills; each prediction adds its payload: 200
     // features + 6 probabilities (4 bytes each) + 2 classes, plus headers.
     assertThat(one).isGreaterThan(4 * 208);
-    // A UUID id, as the server generates, is kept as two longs in the reserved slots.
-    assertThat(two - one).isEqualTo(oneRow(0).estimatedBytes());
+    // A UUID id, as the server generates, and a one-row prediction fit the reserved slots.
+    assertThat(two).isEqualTo(one);
 
     now.addAndGet(61_000);
     big.expire();
@@ -192,5 +192,37 @@ class PredictionStoreTest {
     assertThat(small.take("r3", label(0)).status()).isEqualTo(FeedbackStatus.EXPIRED);
     assertThat(small.take("r5", label(0)).status()).isEqualTo(FeedbackStatus.OK);
     assertThat(small.take("r2", label(0)).status()).isEqualTo(FeedbackStatus.DUPLICATE_LABEL);
+  }
+
+  @Test
+  void oneRowAndLargerPredictions_comeBackAsStored() {
+    store.remember("p", new StoredPrediction(1, new int[] {1}, null, new float[] {0.25f, 0.75f},
+        null));
+    store.remember("three", new StoredPrediction(1, new int[] {0}, null,
+        new float[] {0.5f, 0.3f, 0.2f}, null));
+    store.remember("rows", new StoredPrediction(2, new int[] {0, 1}, null, null, null));
+
+    StoredPrediction p = store.take("p", label(1)).prediction();
+    StoredPrediction three = store.take("three", label(0)).prediction();
+    StoredPrediction rows = store.take("rows", prediction -> { }).prediction();
+
+    assertThat(p.rows()).isEqualTo(1);
+    assertThat(p.classes()).containsExactly(1);
+    assertThat(p.values()).isNull();
+    assertThat(p.probabilities()).containsExactly(0.25f, 0.75f);
+    assertThat(three.probabilities()).containsExactly(0.5f, 0.3f, 0.2f);
+    assertThat(rows.classes()).containsExactly(0, 1);
+  }
+
+  @Test
+  void regressionValues_comeBackAsStored() {
+    PredictionStore values = new PredictionStore(3, Duration.ofSeconds(60), now::get);
+    values.remember("v", new StoredPrediction(1, null, new double[] {2.5}, null, null));
+
+    StoredPrediction v = values.take("v", prediction -> { }).prediction();
+
+    assertThat(v.classes()).isNull();
+    assertThat(v.values()).containsExactly(2.5);
+    assertThat(v.probabilities()).isNull();
   }
 }
