@@ -14,8 +14,10 @@ import java.util.function.LongSupplier;
  * label, long enough to be copied and promoted by the collector: so predictions sit in a ring of
  * slots in arrival order (three times the count: waiting plus remembered), grown as it first
  * fills; ids are kept flat by {@link RememberedIds}, one-row predictions by
- * {@link OneRowPredictions}. The oldest waiting and the oldest
- * remembered slot are found by two cursors that only move forward.
+ * {@link OneRowPredictions}. The oldest waiting and the oldest remembered slot are found by two
+ * cursors that only move forward. A prediction also leaves unlabelled when the ring comes round
+ * to it, after three times the count of newer predictions (most of them labelled, or it would
+ * have been pushed out sooner); remembered ids are forgotten oldest first by arrival.
  */
 public final class PredictionStore {
   private static final byte FREE = 0;
@@ -77,7 +79,8 @@ public final class PredictionStore {
     }
     this.maxEntries = maxEntries;
     this.maxSettled = (int) Math.min(2L * maxEntries, Integer.MAX_VALUE / 4);
-    this.maxSlots = (int) Math.min(3L * maxEntries, Integer.MAX_VALUE / 4);
+    // Bounded so that the one-row arrays (up to 8 probabilities per slot) stay addressable.
+    this.maxSlots = (int) Math.min(3L * maxEntries, Integer.MAX_VALUE / 16);
     this.maxAgeMillis = maxAge.toMillis();
     this.clockMillis = clockMillis;
   }
