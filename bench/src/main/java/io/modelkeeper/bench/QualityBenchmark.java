@@ -39,7 +39,8 @@ public final class QualityBenchmark {
   private static final Duration SLICE_WARMUP = Duration.ofSeconds(1);
   private static final int SLICES = Integer.getInteger("bench.slices", 12);
   /** Long enough for the JIT to finish on a busy machine: its CPU would count against an arm. */
-  private static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("bench.warmup", 15));
+  private static final Duration WARMUP =
+      Duration.ofSeconds(Integer.getInteger("bench.warmup", 15));
 
   /** One arm: its server, pid and what was measured against it. */
   private static final class Arm {
@@ -145,9 +146,9 @@ public final class QualityBenchmark {
     for (Arm arm : List.of(off, on)) {
       double perRequest = 1e3 * arm.requests;
       System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.1f | %.1f | %.1f | %.1f | %.1f "
-          + "| %.1f | %.2f | %d |%n", arm.name, arm.requests / arm.seconds, median(arm.p50), median(arm.p99),
-          arm.cpu.total() / perRequest, arm.cpu.requests() / perRequest, arm.cpu.gc() / perRequest,
-          arm.cpu.jit() / perRequest, arm.cpu.other() / perRequest,
+          + "| %.1f | %.2f | %d |%n", arm.name, arm.requests / arm.seconds, median(arm.p50),
+          median(arm.p99), arm.cpu.total() / perRequest, arm.cpu.requests() / perRequest,
+          arm.cpu.gc() / perRequest, arm.cpu.jit() / perRequest, arm.cpu.other() / perRequest,
           1e3 * arm.gcPauseSeconds / (SLICES * (SLICE.toSeconds() + SLICE_WARMUP.toSeconds())),
           arm.rowsPerRun, arm.errors);
     }
