@@ -225,4 +225,49 @@ class PredictionStoreTest {
     assertThat(v.values()).containsExactly(2.5);
     assertThat(v.probabilities()).isNull();
   }
+
+  @Test
+  void concurrentCallers_leaveTheStoreConsistent() throws InterruptedException {
+    PredictionStore shared = new PredictionStore(1000, Duration.ofMinutes(1), now::get);
+    List<List<String>> idsByThread = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    AtomicLong labelled = new AtomicLong();
+    for (int t = 0; t < 4; t++) {
+      List<String> ids = new ArrayList<>();
+      idsByThread.add(ids);
+      threads.add(new Thread(() -> {
+        for (int i = 0; i < 5000; i++) {
+          String id = UUID.randomUUID().toString();
+          ids.add(id);
+          shared.remember(id, oneRow(i % 3));
+          if (i % 2 == 0 && shared.take(id, label(i % 3)).status() == FeedbackStatus.OK) {
+            labelled.incrementAndGet();
+          }
+        }
+      }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread thread : threads) {
+      thread.join();
+    }
+
+    assertThat(shared.rememberedTotal()).isEqualTo(20_000);
+    assertThat(shared.size()).isLessThanOrEqualTo(1000);
+    // Each prediction was labelled, left unlabelled, or is still waiting.
+    assertThat(labelled.get() + shared.unlabelledTotal() + shared.size()).isEqualTo(20_000);
+    // Every waiting prediction is found under its own id, with its own class.
+    int waiting = shared.size();
+    int found = 0;
+    for (List<String> ids : idsByThread) {
+      for (int i = 0; i < ids.size(); i++) {
+        Taken taken = shared.take(ids.get(i), label(i % 3));
+        if (taken.status() == FeedbackStatus.OK) {
+          found++;
+          assertThat(i % 2).isOne();
+          assertThat(taken.prediction().classes()).containsExactly(i % 3);
+        }
+      }
+    }
+    assertThat(found).isEqualTo(waiting).isPositive();
+  }
 }
