@@ -38,6 +38,9 @@ public final class QualityBenchmark {
   private static final Duration SLICE = Duration.ofSeconds(3);
   private static final Duration SLICE_WARMUP = Duration.ofSeconds(1);
   private static final int SLICES = Integer.getInteger("bench.slices", 12);
+  /** Long enough for the JIT to finish on a busy machine: its CPU would count against an arm. */
+  private static final Duration WARMUP =
+      Duration.ofSeconds(Integer.getInteger("bench.warmup", 15));
 
   /** One arm: its server, pid and what was measured against it. */
   private static final class Arm {
@@ -46,8 +49,11 @@ public final class QualityBenchmark {
     final long pid;
     double requests;
     double seconds;
-    long cpuNanos;
+    ServerCpu.Sample cpu = ServerCpu.NONE;
     long errors;
+    double rowsPerRun;
+    double gcPauseSeconds;
+    final List<Double> perSlice = new ArrayList<>();
     final List<Double> p50 = new ArrayList<>();
     final List<Double> p99 = new ArrayList<>();
 
@@ -83,19 +89,29 @@ public final class QualityBenchmark {
         + "\"data\":[0.1,-0.3,1.2,0.0,0.5,-1.0,0.2,0.9]}]}").getBytes(StandardCharsets.UTF_8);
     try (LoadDriver driver = new LoadDriver(); off.server; on.server) {
       for (Arm arm : List.of(off, on)) {
-        driver.run(CLIENTS, Duration.ofSeconds(5), SLICE, 1, call(arm, body));
+        driver.run(CLIENTS, WARMUP, SLICE, 1, call(arm, body));
+      }
+      for (Arm arm : List.of(off, on)) {
+        arm.gcPauseSeconds = -arm.server.metricSum("jvm_gc_pause_seconds");
       }
       for (int slice = 0; slice < SLICES; slice++) {
         for (Arm arm : slice % 2 == 0 ? List.of(off, on) : List.of(on, off)) {
-          long cpuBefore = cpuNanos(arm.pid);
-          LoadDriver.Result result = driver.run(CLIENTS, SLICE_WARMUP, SLICE, 1, call(arm, body));
-          arm.cpuNanos += cpuNanos(arm.pid) - cpuBefore;
+          LoadDriver.Result result = driver.run(CLIENTS, SLICE_WARMUP, Duration.ZERO, 1,
+              call(arm, body));
+          ServerCpu.Sample cpuBefore = ServerCpu.of(arm.pid);
+          result = driver.run(CLIENTS, Duration.ZERO, SLICE, 1, call(arm, body));
+          arm.cpu = arm.cpu.plus(ServerCpu.of(arm.pid).minus(cpuBefore));
           arm.requests += result.requestsPerSecond() * SLICE.toNanos() / 1e9;
           arm.seconds += SLICE.toNanos() / 1e9;
           arm.errors += result.errors();
           arm.p50.add(result.p50Millis());
           arm.p99.add(result.p99Millis());
+          arm.perSlice.add(result.requestsPerSecond());
         }
+      }
+      for (Arm arm : List.of(off, on)) {
+        arm.gcPauseSeconds += arm.server.metricSum("jvm_gc_pause_seconds");
+        arm.rowsPerRun = arm.server.metricMean("modelkeeper_batch_size");
       }
     }
     report(off, on);
@@ -124,17 +140,31 @@ public final class QualityBenchmark {
         + "each), load average at the end: %.1f%n", CLIENTS, SLICES, SLICE.toSeconds(),
         loadAverage());
     System.out.println("| monitoring | requests/s | median p50 ms | median p99 ms "
-        + "| server CPU µs/request | errors |");
-    System.out.println("|---|---|---|---|---|---|");
+        + "| server CPU µs/request | request threads | GC | JIT | other | GC pauses ms/s "
+        + "| rows per run | errors |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (Arm arm : List.of(off, on)) {
-      System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.0f | %d |%n", arm.name,
-          arm.requests / arm.seconds, median(arm.p50), median(arm.p99),
-          arm.cpuNanos / 1e3 / arm.requests, arm.errors);
+      double perRequest = 1e3 * arm.requests;
+      System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.1f | %.1f | %.1f | %.1f | %.1f "
+          + "| %.1f | %.2f | %d |%n", arm.name, arm.requests / arm.seconds, median(arm.p50),
+          median(arm.p99), arm.cpu.total() / perRequest, arm.cpu.requests() / perRequest,
+          arm.cpu.gc() / perRequest, arm.cpu.jit() / perRequest, arm.cpu.other() / perRequest,
+          1e3 * arm.gcPauseSeconds / (SLICES * (SLICE.toSeconds() + SLICE_WARMUP.toSeconds())),
+          arm.rowsPerRun, arm.errors);
     }
     double throughput = (on.requests / on.seconds) / (off.requests / off.seconds);
-    double cpu = (on.cpuNanos / on.requests) / (off.cpuNanos / off.requests);
+    double cpu = ((double) on.cpu.total() / on.requests) / (off.cpu.total() / off.requests);
     System.out.printf(Locale.ROOT, "throughput on/off %.3f (%.1f%% loss), server CPU per request "
         + "on/off %.3f%n", throughput, 100 * (1 - throughput), cpu);
+    // Slices taken back to back form pairs; their spread shows how much the machine moved.
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < SLICES; i++) {
+      ratios.add(on.perSlice.get(i) / off.perSlice.get(i));
+    }
+    ratios.sort(null);
+    System.out.printf(Locale.ROOT, "per slice pair, throughput on/off: median %.3f, quartiles "
+        + "%.3f-%.3f, range %.3f-%.3f%n", median(ratios), ratios.get(SLICES / 4),
+        ratios.get((3 * SLICES) / 4), ratios.get(0), ratios.get(SLICES - 1));
   }
 
   /** CPU time the monitoring adds to one single-row request, measured without HTTP. */
@@ -182,13 +212,6 @@ public final class QualityBenchmark {
           callerNanos.get() / calls / 1e3, (process.getProcessCpuTime() - processBefore) / calls
               / 1e3);
     }
-  }
-
-  /** User plus system CPU time of a process, from /proc (clock ticks of 10 ms). */
-  private static long cpuNanos(long pid) throws java.io.IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
   }
 
   private static Map<String, String> settings(String spec) {

@@ -83,6 +83,17 @@ final class ServerProcess implements AutoCloseable {
     return Double.NaN;
   }
 
+  /** The sum of one histogram or timer in the server's /metrics, over all its series. */
+  double metricSum(String name) throws IOException, InterruptedException {
+    double sum = 0;
+    for (String line : get("/metrics").body().split("\n")) {
+      if (line.startsWith(name + "_sum{")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
+  }
+
   /** Sum and count of one histogram in the server's /metrics, as mean. */
   double metricMean(String name) throws IOException, InterruptedException {
     double sum = Double.NaN;

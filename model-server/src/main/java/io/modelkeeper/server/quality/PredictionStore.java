@@ -1,9 +1,7 @@
 package io.modelkeeper.server.quality;
 
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Arrays;
 import java.util.function.LongSupplier;
 
 /**
@@ -11,22 +9,43 @@ import java.util.function.LongSupplier;
  * the oldest go first. Ids that were labelled or expired are remembered (as bare ids, up to twice
  * the count) so a late or repeated label is answered "expired" or "duplicate" rather than
  * "unknown".
+ *
+ * <p>Every request of a monitored model passes through here, and each waits minutes for its
+ * label, long enough to be copied and promoted by the collector: so predictions sit in a ring of
+ * slots in arrival order (three times the count: waiting plus remembered), grown as it first
+ * fills; ids are kept flat by {@link RememberedIds}, one-row predictions by
+ * {@link OneRowPredictions}. The oldest waiting and the oldest remembered slot are found by two
+ * cursors that only move forward. A prediction also leaves unlabelled when the ring comes round
+ * to it, after three times the count of newer predictions (most of them labelled, or it would
+ * have been pushed out sooner); remembered ids are forgotten oldest first by arrival.
  */
 public final class PredictionStore {
-  /** Map entry, key reference, and the {@code String} with its byte array, 64-bit layout. */
-  private static final long ENTRY_OVERHEAD = 48 + 24 + 16;
+  private static final byte FREE = 0;
+  private static final byte WAITING = 1;
+  private static final byte LABELLED = 2;
+  private static final byte UNLABELLED = 3;
+  private static final int FIRST_SLOTS = 64;
 
   private final int maxEntries;
+  private final int maxSettled;
+  private final int maxSlots;
   private final long maxAgeMillis;
   private final LongSupplier clockMillis;
-  private final LinkedHashMap<String, Pending> pending = new LinkedHashMap<>();
-  private final LinkedHashMap<String, Boolean> settled = new LinkedHashMap<>();
-  private long pendingBytes;
-  private long settledBytes;
+  private final RememberedIds ids = new RememberedIds();
+  private final OneRowPredictions oneRow = new OneRowPredictions();
+  private long[] at = new long[0];
+  private StoredPrediction[] predictions = new StoredPrediction[0];
+  private byte[] state = new byte[0];
+  /** Predictions remembered so far; prediction number n lives in slot n % slots. */
+  private long arrivals;
+  /** No prediction numbered below these is waiting, respectively remembered as settled. */
+  private long oldestWaiting;
+  private long oldestSettled;
+  private int waiting;
+  private int settled;
+  private long predictionBytes;
   private long remembered;
   private long unlabelled;
-
-  private record Pending(StoredPrediction prediction, long at, long bytes) {}
 
   /** What happened to one label. {@code prediction} is set only when {@code status} is OK. */
   public record Taken(FeedbackStatus status, String message, StoredPrediction prediction) {}
@@ -59,25 +78,49 @@ public final class PredictionStore {
       throw new IllegalArgumentException("prediction store max age must be positive");
     }
     this.maxEntries = maxEntries;
+    this.maxSettled = (int) Math.min(2L * maxEntries, Integer.MAX_VALUE / 4);
+    // Bounded so that the one-row arrays (up to 8 probabilities per slot) stay addressable.
+    this.maxSlots = (int) Math.min(3L * maxEntries, Integer.MAX_VALUE / 16);
     this.maxAgeMillis = maxAge.toMillis();
     this.clockMillis = clockMillis;
   }
 
   /** Remembers a prediction; a prediction already stored under the id is replaced unlabelled. */
-  public synchronized void remember(String id, StoredPrediction prediction) {
+  public void remember(String id, StoredPrediction prediction) {
+    RememberedIds.Key key = RememberedIds.Key.of(id);
+    long bytes = prediction.estimatedBytes();
+    synchronized (this) {
+      remember(key, prediction, bytes);
+    }
+  }
+
+  private void remember(RememberedIds.Key key, StoredPrediction prediction, long bytes) {
     long now = clockMillis.getAsLong();
-    Pending replaced = pending.remove(id);
-    if (replaced != null) {
-      pendingBytes -= replaced.bytes();
-      unlabelled += replaced.prediction().rows();
+    int replaced = ids.find(key);
+    if (replaced >= 0) {
+      forget(replaced);
     }
-    if (settled.remove(id) != null) {
-      settledBytes -= idBytes(id);
+    if (arrivals == state.length && state.length < maxSlots) {
+      grow();
     }
-    long bytes = ENTRY_OVERHEAD + idBytes(id) + prediction.estimatedBytes();
-    pending.put(id, new Pending(prediction, now, bytes));
-    pendingBytes += bytes;
+    int slot = slotOf(arrivals);
+    if (state[slot] != FREE) {
+      // The ring came round to a prediction still remembered: forget it, the oldest.
+      forget(slot);
+    }
+    ids.put(slot, key);
+    at[slot] = now;
+    if (oneRow.fits(prediction)) {
+      oneRow.put(slot, prediction);
+      predictions[slot] = null;
+    } else {
+      predictions[slot] = prediction;
+      predictionBytes += bytes;
+    }
+    state[slot] = WAITING;
+    waiting++;
     remembered += prediction.rows();
+    arrivals++;
     expire(now);
   }
 
@@ -86,29 +129,29 @@ public final class PredictionStore {
    * prediction; when it refuses the label, the prediction keeps waiting for a correct one.
    */
   public synchronized Taken take(String id, LabelCheck check) {
-    long now = clockMillis.getAsLong();
-    expire(now);
-    Pending entry = pending.get(id);
-    if (entry == null) {
-      Boolean labelled = settled.get(id);
-      if (labelled == null) {
-        return new Taken(FeedbackStatus.UNKNOWN_ID, "no prediction with id '" + id + "'", null);
-      }
-      return labelled
-          ? new Taken(FeedbackStatus.DUPLICATE_LABEL, "prediction '" + id + "' already has a label",
-              null)
-          : new Taken(FeedbackStatus.EXPIRED,
-              "prediction '" + id + "' expired before its label arrived", null);
+    expire(clockMillis.getAsLong());
+    int slot = ids.find(RememberedIds.Key.of(id));
+    if (slot < 0) {
+      return new Taken(FeedbackStatus.UNKNOWN_ID, "no prediction with id '" + id + "'", null);
     }
+    if (state[slot] == LABELLED) {
+      return new Taken(FeedbackStatus.DUPLICATE_LABEL,
+          "prediction '" + id + "' already has a label", null);
+    }
+    if (state[slot] == UNLABELLED) {
+      return new Taken(FeedbackStatus.EXPIRED,
+          "prediction '" + id + "' expired before its label arrived", null);
+    }
+    StoredPrediction prediction =
+        predictions[slot] != null ? predictions[slot] : oneRow.get(slot);
     try {
-      check.check(entry.prediction());
+      check.check(prediction);
     } catch (RejectedLabel rejected) {
       return new Taken(rejected.status(), rejected.getMessage(), null);
     }
-    pending.remove(id);
-    pendingBytes -= entry.bytes();
-    settle(id, true);
-    return new Taken(FeedbackStatus.OK, null, entry.prediction());
+    settle(slot, LABELLED);
+    trimSettled();
+    return new Taken(FeedbackStatus.OK, null, prediction);
   }
 
   /** Drops predictions past their age; also called when metrics are read, so idle servers shrink. */
@@ -117,43 +160,79 @@ public final class PredictionStore {
   }
 
   private void expire(long now) {
-    Iterator<Map.Entry<String, Pending>> oldest = pending.entrySet().iterator();
-    while (oldest.hasNext()) {
-      Map.Entry<String, Pending> entry = oldest.next();
-      boolean tooMany = pending.size() > maxEntries;
-      if (!tooMany && now - entry.getValue().at() <= maxAgeMillis) {
-        break;
+    oldestWaiting = Math.max(oldestWaiting, arrivals - state.length);
+    while (waiting > 0) {
+      int slot = slotOf(oldestWaiting);
+      if (state[slot] == WAITING) {
+        if (waiting <= maxEntries && now - at[slot] <= maxAgeMillis) {
+          break;
+        }
+        settle(slot, UNLABELLED);
       }
-      oldest.remove();
-      pendingBytes -= entry.getValue().bytes();
-      unlabelled += entry.getValue().prediction().rows();
-      settle(entry.getKey(), false);
+      oldestWaiting++;
+    }
+    trimSettled();
+  }
+
+  private void settle(int slot, byte outcome) {
+    StoredPrediction prediction = predictions[slot];
+    int rows = 1;
+    if (prediction != null) {
+      predictions[slot] = null;
+      predictionBytes -= prediction.estimatedBytes();
+      rows = prediction.rows();
+    }
+    waiting--;
+    if (outcome == UNLABELLED) {
+      unlabelled += rows;
+    }
+    state[slot] = outcome;
+    settled++;
+  }
+
+  private void trimSettled() {
+    oldestSettled = Math.max(oldestSettled, arrivals - state.length);
+    while (settled > maxSettled) {
+      int slot = slotOf(oldestSettled++);
+      if (state[slot] == LABELLED || state[slot] == UNLABELLED) {
+        forget(slot);
+      }
     }
   }
 
-  private void settle(String id, boolean labelled) {
-    if (settled.put(id, labelled) == null) {
-      settledBytes += ENTRY_OVERHEAD + idBytes(id);
+  /** Frees a slot; a prediction still waiting there leaves unlabelled. */
+  private void forget(int slot) {
+    if (state[slot] == WAITING) {
+      settle(slot, UNLABELLED);
     }
-    Iterator<String> oldest = settled.keySet().iterator();
-    while (settled.size() > 2L * maxEntries) {
-      settledBytes -= ENTRY_OVERHEAD + idBytes(oldest.next());
-      oldest.remove();
-    }
+    settled--;
+    state[slot] = FREE;
+    ids.remove(slot);
   }
 
-  private static long idBytes(String id) {
-    return id.length();
+  private int slotOf(long number) {
+    return (int) (number % state.length);
+  }
+
+  /** Doubles the ring; only before it first wraps, so prediction n stays in slot n. */
+  private void grow() {
+    int slots = (int) Math.min(Math.max(FIRST_SLOTS, 2L * state.length), maxSlots);
+    at = Arrays.copyOf(at, slots);
+    predictions = Arrays.copyOf(predictions, slots);
+    state = Arrays.copyOf(state, slots);
+    oneRow.grow(slots);
+    ids.grow(slots, slot -> state[slot] != FREE);
   }
 
   /** Predictions waiting for a label. */
   public synchronized int size() {
-    return pending.size();
+    return waiting;
   }
 
-  /** Estimated heap bytes held by waiting predictions and remembered ids. */
+  /** Estimated heap bytes: the slots and the index, and the predictions waiting in them. */
   public synchronized long estimatedBytes() {
-    return pendingBytes + settledBytes;
+    return ids.estimatedBytes() + oneRow.estimatedBytes() + at.length * (8L + 4 + 1)
+        + predictionBytes;
   }
 
   /** Predicted rows ever remembered. */
