@@ -1,5 +1,6 @@
 package io.modelkeeper.operator;
 
+import static io.modelkeeper.operator.TestModels.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,7 +14,6 @@ import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.modelkeeper.api.v1alpha1.Conditions;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.RolloutResult;
-import io.modelkeeper.api.v1alpha1.StepSpec;
 import io.modelkeeper.operator.metrics.PrometheusText;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -167,13 +167,6 @@ class CanaryOperatorTest {
             md.getSpec().getModel().setUri("https://models.example.com/" + name + "/" + version + "/model.onnx");
             return md;
         });
-    }
-
-    private static StepSpec step(int weight, String duration) {
-        StepSpec step = new StepSpec();
-        step.setWeight(weight);
-        step.setDuration(duration);
-        return step;
     }
 
     private NonNamespaceOperation<ModelDeployment, KubernetesResourceList<ModelDeployment>,

@@ -1,5 +1,6 @@
 package io.modelkeeper.operator;
 
+import static io.modelkeeper.operator.TestModels.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelkeeper.api.v1alpha1.Conditions;
@@ -8,7 +9,6 @@ import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
 import io.modelkeeper.api.v1alpha1.Phase;
 import io.modelkeeper.api.v1alpha1.RolloutResult;
-import io.modelkeeper.api.v1alpha1.StepSpec;
 import io.modelkeeper.operator.canary.Decision;
 import io.modelkeeper.operator.metrics.ArmMetrics;
 import java.time.Instant;
@@ -266,10 +266,4 @@ class CanaryRolloutTest {
         return history.get(history.size() - 1);
     }
 
-    private static StepSpec step(int weight, String duration) {
-        StepSpec step = new StepSpec();
-        step.setWeight(weight);
-        step.setDuration(duration);
-        return step;
-    }
 }

@@ -1,5 +1,6 @@
 package io.modelkeeper.operator;
 
+import static io.modelkeeper.operator.TestModels.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,7 +14,6 @@ import io.modelkeeper.api.v1alpha1.Conditions;
 import io.modelkeeper.api.v1alpha1.HttpRouteRef;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.RolloutResult;
-import io.modelkeeper.api.v1alpha1.StepSpec;
 import io.modelkeeper.api.v1alpha1.TrafficRouter;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -280,13 +280,6 @@ class GatewayApiOperatorTest {
 
     private ModelDeployment md(String name) {
         return TestModels.model(name, "1");
-    }
-
-    private static StepSpec step(int weight, String duration) {
-        StepSpec step = new StepSpec();
-        step.setWeight(weight);
-        step.setDuration(duration);
-        return step;
     }
 
     private TestCluster cluster() {

@@ -1,5 +1,6 @@
 package io.modelkeeper.operator;
 
+import static io.modelkeeper.operator.TestModels.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,7 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelkeeper.api.v1alpha1.Conditions;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.RolloutResult;
-import io.modelkeeper.api.v1alpha1.StepSpec;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
@@ -170,7 +170,6 @@ class RevisionOperatorTest {
         });
     }
 
-
     private ModelVersion serveVersionOne(String name) {
         cluster().models().resource(model(name)).create();
         String stable = TestModels.deploymentName(name, "1");
@@ -209,13 +208,6 @@ class RevisionOperatorTest {
 
     private static String deploymentName(String name, ModelVersion model) {
         return WorkloadNames.deployment(TestModels.model(name, "1"), model);
-    }
-
-    private static StepSpec step(int weight, String duration) {
-        StepSpec step = new StepSpec();
-        step.setWeight(weight);
-        step.setDuration(duration);
-        return step;
     }
 
     private TestCluster cluster() {

@@ -1,11 +1,11 @@
 package io.modelkeeper.operator;
 
+import static io.modelkeeper.operator.TestModels.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelkeeper.api.v1alpha1.ExecutionProvider;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentSpec;
 import io.modelkeeper.api.v1alpha1.SloSpec;
-import io.modelkeeper.api.v1alpha1.StepSpec;
 import io.modelkeeper.api.v1alpha1.TrafficRouter;
 import java.util.List;
 import java.util.function.Consumer;
@@ -15,13 +15,6 @@ class SpecValidatorTest {
 
     private static List<String> check(Consumer<ModelDeploymentSpec> change) {
         return SpecValidator.check(TestModels.model("fraud", "1", change).getSpec());
-    }
-
-    private static StepSpec step(int weight, String duration) {
-        StepSpec step = new StepSpec();
-        step.setWeight(weight);
-        step.setDuration(duration);
-        return step;
     }
 
     private static SloSpec slo(String holdFor) {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentSpec;
 import io.modelkeeper.api.v1alpha1.ModelSpec;
+import io.modelkeeper.api.v1alpha1.StepSpec;
 import java.util.function.Consumer;
 
 /** Builds ModelDeployments for tests. */
@@ -87,5 +88,13 @@ public final class TestModels {
                 };
             }
         };
+    }
+
+    /** A rollout step of {@code weight} percent lasting at least {@code duration}. */
+    public static StepSpec step(int weight, String duration) {
+        StepSpec step = new StepSpec();
+        step.setWeight(weight);
+        step.setDuration(duration);
+        return step;
     }
 }

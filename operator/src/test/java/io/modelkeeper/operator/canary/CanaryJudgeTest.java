@@ -1,12 +1,12 @@
 package io.modelkeeper.operator.canary;
 
+import static io.modelkeeper.operator.TestModels.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelkeeper.api.v1alpha1.AnalysisStatus;
 import io.modelkeeper.api.v1alpha1.CanaryStatus;
 import io.modelkeeper.api.v1alpha1.RolloutResult;
 import io.modelkeeper.api.v1alpha1.RolloutSpec;
-import io.modelkeeper.api.v1alpha1.StepSpec;
 import io.modelkeeper.operator.metrics.ArmMetrics;
 import java.time.Instant;
 import java.util.List;
@@ -151,13 +151,6 @@ class CanaryJudgeTest {
         rollout.getAnalysis().setMaxLatencyRatio(1.5);
         rollout.getAnalysis().setMaxAccuracyDrop(0.01);
         return rollout;
-    }
-
-    static StepSpec step(int weight, String duration) {
-        StepSpec step = new StepSpec();
-        step.setWeight(weight);
-        step.setDuration(duration);
-        return step;
     }
 
     static CanaryStatus canary(int step, int failedChecks) {
