@@ -83,7 +83,10 @@ public class InferRoutes {
 
   private void failed(RoutingContext context) {
     int status = context.statusCode();
-    if (status == 413) {
+    if (context.response().closed()) {
+      // The caller hung up before its request was read: its doing, not the server's (a proxy's 499).
+      send(context, Outcome.CLIENT_ERROR, 499, new byte[0]);
+    } else if (status == 413) {
       reject(context, new BadRequestException(413, "request body exceeds the limit of " + maxRequestBytes
           + " bytes (MODELKEEPER_MAX_REQUEST_SIZE)"));
     } else if (status >= 400 && status < 500) {

@@ -16,14 +16,18 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * A caller that hangs up halfway through its request body leaves no request in flight behind: the
- * body handler fails the route and the failure path ends the request.
+ * A caller that hangs up halfway through its request body leaves no request in flight behind and
+ * counts as a client error, not a server error: it must not fail an error-rate gate of the model.
  */
 @QuarkusTest
 @TestProfile(Profiles.Mlp.class)
 class HangUpTest extends ServedModelTest {
 
   private static final String IN_FLIGHT = "modelkeeper_requests_in_flight{model=\"mlp\",version=\"3\"}";
+  private static final String CLIENT_ERRORS =
+      "modelkeeper_requests_total{model=\"mlp\",outcome=\"client_error\",version=\"3\"}";
+  private static final String SERVER_ERRORS =
+      "modelkeeper_requests_total{model=\"mlp\",outcome=\"server_error\",version=\"3\"}";
 
   @TestHTTPResource("/")
   URL server;
@@ -31,6 +35,8 @@ class HangUpTest extends ServedModelTest {
   @Test
   void aCallerHangingUpBeforeItsBodyArrivedIsNoLongerInFlight() throws Exception {
     assertThat(http.metric(IN_FLIGHT)).isZero();
+    double clientErrors = http.metric(CLIENT_ERRORS);
+    double serverErrors = http.metric(SERVER_ERRORS);
     try (Socket socket = new Socket(server.getHost(), server.getPort())) {
       OutputStream out = socket.getOutputStream();
       out.write(("POST /v2/models/mlp/infer HTTP/1.1\r\nHost: " + server.getHost() + "\r\n"
@@ -40,6 +46,8 @@ class HangUpTest extends ServedModelTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> http.metric(IN_FLIGHT) == 1.0);
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> http.metric(IN_FLIGHT) == 0.0);
+    assertThat(http.metric(CLIENT_ERRORS)).isEqualTo(clientErrors + 1);
+    assertThat(http.metric(SERVER_ERRORS)).isEqualTo(serverErrors);
 
     http.postJson("/v2/models/mlp/infer", "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,16],"
         + "\"data\":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}]}");
