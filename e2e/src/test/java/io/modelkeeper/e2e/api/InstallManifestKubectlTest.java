@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,7 +120,7 @@ class InstallManifestKubectlTest {
     String apiVersion = object.getApiVersion();
     String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
     String kind = object.getKind().toLowerCase();
-    return java.util.regex.Pattern.quote((group.isEmpty() ? kind : kind + "." + group) + "/"
+    return Pattern.quote((group.isEmpty() ? kind : kind + "." + group) + "/"
         + object.getMetadata().getName());
   }
 }

@@ -5,12 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.modelkeeper.server.support.Profiles;
 import io.modelkeeper.server.support.ServedModelTest;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -29,17 +27,14 @@ class HangUpTest extends ServedModelTest {
   private static final String SERVER_ERRORS =
       "modelkeeper_requests_total{model=\"mlp\",outcome=\"server_error\",version=\"3\"}";
 
-  @TestHTTPResource("/")
-  URL server;
-
   @Test
   void aCallerHangingUpBeforeItsBodyArrivedIsNoLongerInFlight() throws Exception {
     assertThat(http.metric(IN_FLIGHT)).isZero();
     double clientErrors = http.metric(CLIENT_ERRORS);
     double serverErrors = http.metric(SERVER_ERRORS);
-    try (Socket socket = new Socket(server.getHost(), server.getPort())) {
+    try (Socket socket = new Socket(url.getHost(), url.getPort())) {
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /v2/models/mlp/infer HTTP/1.1\r\nHost: " + server.getHost() + "\r\n"
+      out.write(("POST /v2/models/mlp/infer HTTP/1.1\r\nHost: " + url.getHost() + "\r\n"
           + "Content-Type: application/json\r\nContent-Length: 4000\r\n\r\n{\"inputs\":[")
           .getBytes(StandardCharsets.US_ASCII));
       out.flush();

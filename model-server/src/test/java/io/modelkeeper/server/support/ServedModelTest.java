@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 public abstract class ServedModelTest {
 
   @TestHTTPResource("/")
-  URL url;
+  protected URL url;
 
   protected Http http;
 
