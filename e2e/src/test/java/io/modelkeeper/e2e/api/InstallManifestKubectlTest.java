@@ -1,7 +1,7 @@
 package io.modelkeeper.e2e.api;
 
+import io.modelkeeper.e2e.RequiredTools;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -41,8 +41,7 @@ class InstallManifestKubectlTest {
 
   @BeforeAll
   static void start() throws IOException {
-    Path binary = Kubectl.find();
-    assumeTrue(binary != null, "kubectl is not installed: skipping the kubectl tests");
+    Path binary = RequiredTools.kubectl("the kubectl tests");
     Path noCrds = Files.createDirectories(dir.resolve("no-crds"));
     api = LocalApiServer.start(noCrds);
     kubectl = new Kubectl(binary, api.writeKubeconfig(dir.resolve("kubeconfig")), dir.resolve("cache"));

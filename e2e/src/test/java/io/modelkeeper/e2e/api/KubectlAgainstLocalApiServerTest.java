@@ -1,7 +1,7 @@
 package io.modelkeeper.e2e.api;
 
+import io.modelkeeper.e2e.RequiredTools;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,8 +30,7 @@ class KubectlAgainstLocalApiServerTest {
 
   @BeforeAll
   static void start() {
-    Path binary = Kubectl.find();
-    assumeTrue(binary != null, "kubectl is not installed: skipping the kubectl tests");
+    Path binary = RequiredTools.kubectl("the kubectl tests");
     api = LocalApiServer.start(Path.of("src/test/resources/crds"));
     kubectl = new Kubectl(binary, api.writeKubeconfig(dir.resolve("kubeconfig")), dir.resolve("cache"));
   }

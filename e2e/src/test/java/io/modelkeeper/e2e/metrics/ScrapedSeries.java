@@ -1,6 +1,6 @@
 package io.modelkeeper.e2e.metrics;
 
-import io.modelkeeper.operator.metrics.PrometheusText;
+import io.modelkeeper.operator.metricsource.PrometheusText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.modelkeeper.e2e.scenarios;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import io.modelkeeper.e2e.RequiredTools;
 
 import io.modelkeeper.e2e.cluster.Kubectl;
 import java.nio.file.Path;
@@ -49,7 +49,7 @@ final class ScenarioCluster implements BeforeAllCallback, AfterAllCallback, Test
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    assumeTrue(Kubectl.find() != null, "kubectl is not installed: the end-to-end scenarios drive kubectl");
+    RequiredTools.kubectl("the end-to-end scenarios");
     project = Path.of(System.getProperty("modelkeeper.project.dir", "..")).toAbsolutePath().normalize();
     String kubeconfig = kubeconfigAllowed ? System.getProperty("modelkeeper.e2e.kubeconfig", "") : "";
     cluster = kubeconfig.isBlank()

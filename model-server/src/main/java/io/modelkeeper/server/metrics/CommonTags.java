@@ -16,9 +16,9 @@ public class CommonTags {
   @Produces
   @Singleton
   MeterFilter modelAndVersion(ServerConfig config) {
-    Tags tags = Tags.of("model", config.model().name(), "version", config.model().version());
+    Tags tags = Tags.of(ServerMetrics.MODEL, config.model().name(), ServerMetrics.VERSION, config.model().version());
     return MeterFilter.commonTags(config.model().revision().filter(r -> !r.isBlank())
-        .map(revision -> tags.and("revision", revision)).orElse(tags));
+        .map(revision -> tags.and(ServerMetrics.REVISION, revision)).orElse(tags));
   }
 
   /** jvm_info carries the JVM's own "version" label, which would hide the model version. */

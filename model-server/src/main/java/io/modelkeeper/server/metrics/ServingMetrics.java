@@ -41,12 +41,12 @@ public class ServingMetrics {
     this.registry = registry;
     for (Outcome outcome : Outcome.values()) {
       requests[outcome.ordinal()] =
-          Counter.builder("modelkeeper.requests")
+          Counter.builder(ServerMetrics.REQUESTS)
               .description("Inference requests by outcome")
-              .tag("outcome", outcome.name().toLowerCase())
+              .tag(ServerMetrics.OUTCOME, outcome.name().toLowerCase())
               .register(registry);
     }
-    requestDuration = timer("modelkeeper.request.duration", "Inference request latency, receipt to response", LATENCY_BUCKETS);
+    requestDuration = timer(ServerMetrics.REQUEST_DURATION, "Inference request latency, receipt to response", LATENCY_BUCKETS);
     queueDuration = timer("modelkeeper.queue.duration", "Time a request waited for its batch to start", QUEUE_BUCKETS);
     inferenceDuration = timer("modelkeeper.inference.duration", "ONNX Runtime run time per batch", LATENCY_BUCKETS);
     batchSize =

@@ -33,10 +33,10 @@ public class QualityMetrics {
     List<String> names = quality.task().isClassification()
         ? QualityReport.CLASSIFICATION_METRICS : QualityReport.REGRESSION_METRICS;
     for (String name : names) {
-      gauge("modelkeeper.quality." + name, Tags.empty(), quality, q -> q.quality().metric(name),
+      gauge(ServerMetrics.quality(name), Tags.empty(), quality, q -> q.quality().metric(name),
           "Model quality over the window of labelled predictions: " + name);
     }
-    gauge("modelkeeper.quality.window.predictions", Tags.empty(), quality,
+    gauge(ServerMetrics.QUALITY_WINDOW, Tags.empty(), quality,
         q -> q.quality().windowSize(), "Labelled predictions in the quality window");
     if (quality.task().isClassification()) {
       registerClasses(quality);
@@ -127,7 +127,7 @@ public class QualityMetrics {
       driftGauge("modelkeeper.drift.prediction.ks", reference, quality,
           r -> predictionFigure(r.prediction(), false), "KS statistic of the predictions");
     }
-    driftGauge("modelkeeper.drift.score", reference, quality, DriftReport::score,
+    driftGauge(ServerMetrics.DRIFT_SCORE, reference, quality, DriftReport::score,
         "Overall drift: the largest PSI over the features and the prediction");
   }
 

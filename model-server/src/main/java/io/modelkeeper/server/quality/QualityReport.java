@@ -18,9 +18,8 @@ public record QualityReport(
     List<ClassQuality> classes,
     long[][] confusionMatrix) {
 
-  public static final List<String> CLASSIFICATION_METRICS =
-      List.of("accuracy", "precision", "recall", "f1", "auc_roc", "log_loss");
-  public static final List<String> REGRESSION_METRICS = List.of("mae", "rmse", "r2");
+  public static final List<String> CLASSIFICATION_METRICS = ServerMetrics.CLASSIFICATION_FIGURES;
+  public static final List<String> REGRESSION_METRICS = ServerMetrics.REGRESSION_FIGURES;
 
   /** The value of one metric, NaN if this task has no such metric or it is undefined. */
   public double metric(String name) {

@@ -1,17 +1,18 @@
 package io.modelkeeper.operator.bench;
 
+import io.modelkeeper.operator.validation.CheckedSpec;
 import io.modelkeeper.api.v1alpha1.AnalysisStatus;
 import io.modelkeeper.api.v1alpha1.CanaryStatus;
 import io.modelkeeper.api.v1alpha1.MetricsStatus;
 import io.modelkeeper.api.v1alpha1.RolloutSpec;
 import io.modelkeeper.api.v1alpha1.StepSpec;
-import io.modelkeeper.operator.canary.ArmEvidence;
-import io.modelkeeper.operator.canary.CanaryJudge;
-import io.modelkeeper.operator.canary.Decision;
-import io.modelkeeper.operator.canary.Evidence;
-import io.modelkeeper.operator.canary.ProportionTests;
-import io.modelkeeper.operator.canary.Verdict;
-import io.modelkeeper.operator.metrics.ArmMetrics;
+import io.modelkeeper.operator.rollout.analysis.ArmEvidence;
+import io.modelkeeper.operator.rollout.analysis.CanaryJudge;
+import io.modelkeeper.operator.rollout.analysis.Decision;
+import io.modelkeeper.operator.rollout.analysis.Evidence;
+import io.modelkeeper.operator.rollout.analysis.ProportionTests;
+import io.modelkeeper.operator.rollout.analysis.Verdict;
+import io.modelkeeper.operator.metricsource.ArmMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,7 +113,7 @@ class CanaryJudgeBenchmark {
             AnalysisStatus before = canary.getAnalysis();
             ArmEvidence stable = ArmEvidence.accumulate(before.getStable(), before.getStableStepRequests(), arms[0]);
             ArmEvidence canaryArm = ArmEvidence.accumulate(before.getCanary(), before.getCanaryStepRequests(), arms[1]);
-            Verdict verdict = CanaryJudge.judge(rollout, canary, new Evidence(stable, canaryArm, null, true), now);
+            Verdict verdict = CanaryJudge.judge(CheckedSpec.Rollout.of(rollout), canary, new Evidence(stable, canaryArm, null, true), now);
             AnalysisStatus next = new AnalysisStatus();
             next.setStable(totals(stable));
             next.setCanary(totals(canaryArm));
