@@ -1,27 +1,48 @@
 package io.modelkeeper.operator.crd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** What kubectl explain prints: every field of the ModelDeployment API has a description. */
 class CrdDescriptionsTest {
 
-    /** Kubernetes' own types, embedded as they are; their documentation is Kubernetes'. */
-    private static final Set<String> KUBERNETES_TYPES = Set.of(
-            ".spec.serving.resources", ".spec.serving.affinity", ".spec.serving.tolerations",
-            ".status.conditions");
-
     @Test
     void everyFieldHasADescription() {
         List<String> undocumented = new ArrayList<>();
         collectUndocumented(CrdValidator.committed().schema(), "", undocumented);
-        assertThat(undocumented).as("fields without @JsonPropertyDescription").isEmpty();
+        assertThat(undocumented).as("fields without a description, Kubernetes' embedded types included").isEmpty();
+    }
+
+    @Test
+    void embeddedKubernetesTypesAreDescribedToo() {
+        JsonNode serving = CrdValidator.committed().schema().at("/properties/spec/properties/serving/properties");
+        assertThat(serving.at("/tolerations/items/properties/effect/description").asText()).contains("NoExecute");
+        assertThat(serving.at("/affinity/properties/podAntiAffinity/properties"
+                + "/requiredDuringSchedulingIgnoredDuringExecution/items/properties/topologyKey/description").asText())
+                .contains("kubernetes.io/hostname");
+    }
+
+    @Test
+    void aFieldWithoutADescriptionFailsTheBuild() {
+        CustomResourceDefinition crd = new CustomResourceDefinitionBuilder()
+                .withNewSpec().withNewNames().withKind("Other").endNames()
+                .addNewVersion().withName("v1").withNewSchema().withNewOpenAPIV3Schema()
+                .addToProperties("spec", new JSONSchemaPropsBuilder().addToProperties("size",
+                        new JSONSchemaPropsBuilder().withType("integer").build()).build())
+                .endOpenAPIV3Schema().endSchema().endVersion().endSpec().build();
+
+        assertThatThrownBy(() -> new CrdFinishing().process(crd, "v1"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("[.spec.size]");
     }
 
     @Test
@@ -37,20 +58,20 @@ class CrdDescriptionsTest {
     }
 
     private static void collectUndocumented(JsonNode schema, String path, List<String> undocumented) {
-        if (KUBERNETES_TYPES.contains(path)) {
-            return;
-        }
         JsonNode properties = schema.path("properties");
         for (Iterator<String> names = properties.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             JsonNode property = properties.get(name);
             String child = path + "." + name;
-            if (!property.hasNonNull("description") && !KUBERNETES_TYPES.contains(child)) {
+            if (!property.hasNonNull("description")) {
                 undocumented.add(child);
             }
             collectUndocumented(property, child, undocumented);
             if (property.has("items")) {
-                collectUndocumented(property.get("items"), child, undocumented);
+                collectUndocumented(property.get("items"), child + "[]", undocumented);
+            }
+            if (property.has("additionalProperties")) {
+                collectUndocumented(property.get("additionalProperties"), child + "{}", undocumented);
             }
         }
     }
