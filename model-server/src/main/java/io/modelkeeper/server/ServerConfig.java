@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-/** The server's settings, read from MODELKEEPER_* environment variables (see the README). */
+/** The server's settings, read from MODELKEEPER_* environment variables (see docs/model-server.md). */
 @ConfigMapping(prefix = "modelkeeper")
 public interface ServerConfig {
 

@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * The statistics drift is measured against: the {@code reference.json} shipped next to a model
- * (format {@value #FORMAT}, described in the README), or the same shape captured from the first
- * requests after the model loaded.
+ * (format {@value #FORMAT}, described in docs/quality-and-drift.md, "Drift reference"), or the
+ * same shape captured from the first requests after the model loaded.
  *
  * @param prediction statistics of the prediction (predicted class index for classifiers, the
  *     predicted value for regressors); null means prediction drift is not measured

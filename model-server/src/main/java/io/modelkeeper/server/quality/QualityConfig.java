@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * Model-quality, drift and dataset-capture settings, read from MODELKEEPER_* environment
- * variables (see the README, "Model quality and drift").
+ * variables (see docs/quality-and-drift.md, "Configuration").
  */
 @ConfigMapping(prefix = "modelkeeper")
 public interface QualityConfig {
