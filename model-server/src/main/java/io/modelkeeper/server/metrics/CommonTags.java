@@ -1,5 +1,7 @@
 package io.modelkeeper.server.metrics;
 
+import io.modelkeeper.contract.ServerMetrics;
+
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.modelkeeper.server.ServerConfig;

@@ -1,5 +1,7 @@
 package io.modelkeeper.server.metrics;
 
+import io.modelkeeper.contract.ServerMetrics;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;

@@ -1,5 +1,7 @@
 package io.modelkeeper.server.quality;
 
+import io.modelkeeper.contract.ServerMetrics;
+
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

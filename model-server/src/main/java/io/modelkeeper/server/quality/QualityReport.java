@@ -1,5 +1,7 @@
 package io.modelkeeper.server.quality;
 
+import io.modelkeeper.contract.ServerMetrics;
+
 import java.util.List;
 import java.util.Map;
 
