@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Closed-loop load from one Vert.x event loop (a light client, so that it takes little of the
- * CPU the server needs): N callers, each sending its next request as soon as the last answered.
+ * Closed-loop load from one Vert.x event loop (a light client, so that it takes little of the CPU
+ * the server needs): N callers, each sending its next request as soon as the last answered.
  */
 final class LoadDriver implements AutoCloseable {
 
@@ -55,12 +55,18 @@ final class LoadDriver implements AutoCloseable {
 
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
 
-  Result run(int clients, Duration warmup, Duration measure, int rows, Call call) throws InterruptedException {
+  Result run(int clients, Duration warmup, Duration measure, int rows, Call call)
+      throws InterruptedException {
     HttpClient http =
-        vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(clients));
+        vertx.createHttpClient(
+            new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(clients));
     URI uri = URI.create(call.url());
     RequestOptions options =
-        new RequestOptions().setMethod(call.method()).setHost(uri.getHost()).setPort(uri.getPort()).setURI(uri.getRawPath());
+        new RequestOptions()
+            .setMethod(call.method())
+            .setHost(uri.getHost())
+            .setPort(uri.getPort())
+            .setURI(uri.getRawPath());
     call.headers().forEach(options::putHeader);
     Buffer body = call.body() == null ? null : Buffer.buffer(call.body());
     long start = System.nanoTime();
@@ -72,7 +78,19 @@ final class LoadDriver implements AutoCloseable {
     CountDownLatch done = new CountDownLatch(clients);
     for (int c = 0; c < clients; c++) {
       int caller = c;
-      vertx.runOnContext(v -> next(http, options, body, caller, measureFrom, measureUntil, latencies, counts, errors, done));
+      vertx.runOnContext(
+          v ->
+              next(
+                  http,
+                  options,
+                  body,
+                  caller,
+                  measureFrom,
+                  measureUntil,
+                  latencies,
+                  counts,
+                  errors,
+                  done));
     }
     if (!done.await(measure.plus(warmup).toSeconds() + 60, TimeUnit.SECONDS)) {
       throw new IllegalStateException("load run did not finish");
@@ -89,8 +107,17 @@ final class LoadDriver implements AutoCloseable {
     return new Result(all, measure.toNanos() / 1e9, rows, errors.get());
   }
 
-  private void next(HttpClient http, RequestOptions options, Buffer body, int caller, long measureFrom, long measureUntil,
-      long[][] latencies, int[] counts, AtomicLong errors, CountDownLatch done) {
+  private void next(
+      HttpClient http,
+      RequestOptions options,
+      Buffer body,
+      int caller,
+      long measureFrom,
+      long measureUntil,
+      long[][] latencies,
+      int[] counts,
+      AtomicLong errors,
+      CountDownLatch done) {
     long sent = System.nanoTime();
     if (sent >= measureUntil) {
       done.countDown();
@@ -98,23 +125,37 @@ final class LoadDriver implements AutoCloseable {
     }
     http.request(options)
         .compose(request -> body == null ? request.send() : request.send(body))
-        .compose(response -> {
-          if (response.statusCode() != 200) {
-            errors.incrementAndGet();
-          }
-          return response.body();
-        })
-        .onComplete(result -> {
-          if (result.failed()) {
-            errors.incrementAndGet();
-          }
-          long finished = System.nanoTime();
-          // Only this event loop touches the arrays.
-          if (sent >= measureFrom && finished <= measureUntil && counts[caller] < latencies[caller].length) {
-            latencies[caller][counts[caller]++] = finished - sent;
-          }
-          next(http, options, body, caller, measureFrom, measureUntil, latencies, counts, errors, done);
-        });
+        .compose(
+            response -> {
+              if (response.statusCode() != 200) {
+                errors.incrementAndGet();
+              }
+              return response.body();
+            })
+        .onComplete(
+            result -> {
+              if (result.failed()) {
+                errors.incrementAndGet();
+              }
+              long finished = System.nanoTime();
+              // Only this event loop touches the arrays.
+              if (sent >= measureFrom
+                  && finished <= measureUntil
+                  && counts[caller] < latencies[caller].length) {
+                latencies[caller][counts[caller]++] = finished - sent;
+              }
+              next(
+                  http,
+                  options,
+                  body,
+                  caller,
+                  measureFrom,
+                  measureUntil,
+                  latencies,
+                  counts,
+                  errors,
+                  done);
+            });
   }
 
   private static double percentile(long[] sorted, double p) {

@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * CPU time of a server process from /proc, split by what its threads do: serving requests
- * (event loops, batcher, inference threads), garbage collection, JIT compilation, the rest. The
- * split tells whether a change costs CPU on the request path or in the collector.
+ * CPU time of a server process from /proc, split by what its threads do: serving requests (event
+ * loops, batcher, inference threads), garbage collection, JIT compilation, the rest. The split
+ * tells whether a change costs CPU on the request path or in the collector.
  */
 final class ServerCpu {
 
@@ -20,13 +20,12 @@ final class ServerCpu {
     }
 
     Sample minus(Sample earlier) {
-      return new Sample(requests - earlier.requests, gc - earlier.gc, jit - earlier.jit,
-          other - earlier.other);
+      return new Sample(
+          requests - earlier.requests, gc - earlier.gc, jit - earlier.jit, other - earlier.other);
     }
 
     Sample plus(Sample more) {
-      return new Sample(requests + more.requests, gc + more.gc, jit + more.jit,
-          other + more.other);
+      return new Sample(requests + more.requests, gc + more.gc, jit + more.jit, other + more.other);
     }
   }
 
@@ -57,7 +56,8 @@ final class ServerCpu {
   }
 
   private static int kind(String thread) {
-    if (thread.startsWith("vert.x-eventloo") || thread.startsWith("inference-")
+    if (thread.startsWith("vert.x-eventloo")
+        || thread.startsWith("inference-")
         || thread.startsWith("batch-dispatch")) {
       return 0;
     }

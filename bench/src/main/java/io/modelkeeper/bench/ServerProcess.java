@@ -66,13 +66,16 @@ final class ServerProcess implements AutoCloseable {
   }
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return CLIENT.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+    return CLIENT.send(
+        HttpRequest.newBuilder(URI.create(base + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** Resident set size in MiB, from /proc. */
   double rssMiB(String field) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      for (String line :
+          Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
         if (line.startsWith(field + ":")) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
         }

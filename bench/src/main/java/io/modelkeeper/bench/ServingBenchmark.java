@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Measures, in one run and side by side: (a) raw in-process ONNX Runtime on the shipped MLP, (b)
- * the HTTP floor (GET /v2/health/live), (c) JSON infer, (d) binary infer at batch 64, (e) a
- * heavier MLP with batching on and off at 32 clients; prints a Markdown table and the ratios.
- * Argument: the packaged server jar.
+ * the HTTP floor (GET /v2/health/live), (c) JSON infer, (d) binary infer at batch 64, (e) a heavier
+ * MLP with batching on and off at 32 clients; prints a Markdown table and the ratios. Argument: the
+ * packaged server jar.
  */
 public final class ServingBenchmark {
 
@@ -51,28 +51,46 @@ public final class ServingBenchmark {
     Path mlpFile = Files.write(work.resolve("mlp.onnx"), mlp.toOnnx("mlp", Map.of()));
     Path heavyFile = Files.write(work.resolve("heavy.onnx"), heavy.toOnnx("heavy_mlp", Map.of()));
     int cores = Runtime.getRuntime().availableProcessors();
-    System.out.printf("cores=%d, java=%s, server -Xmx256m, load average at start: %s%n",
+    System.out.printf(
+        "cores=%d, java=%s, server -Xmx256m, load average at start: %s%n",
         cores, System.getProperty("java.version"), loadAverage());
 
     double raw1 = rawRowsPerSecond(mlp, 1, cores);
     double raw64 = rawRowsPerSecond(mlp, 64, cores);
     row("(a) raw ONNX Runtime, batch 1", cores + " threads", raw1, raw1, Double.NaN, Double.NaN);
-    row("(a) raw ONNX Runtime, batch 64", cores + " threads", raw64 / 64, raw64, Double.NaN, Double.NaN);
+    row(
+        "(a) raw ONNX Runtime, batch 64",
+        cores + " threads",
+        raw64 / 64,
+        raw64,
+        Double.NaN,
+        Double.NaN);
 
     try (LoadDriver driver = new LoadDriver()) {
       measure(jar, work, mlp, mlpFile, heavy, heavyFile, raw64, driver);
     }
   }
 
-  private void measure(Path jar, Path work, DenseNetwork mlp, Path mlpFile, DenseNetwork heavy, Path heavyFile,
-      double raw64, LoadDriver driver) throws Exception {
-    Map<String, String> mlpEnv = Map.of("MODELKEEPER_MODEL_NAME", "mlp", "MODELKEEPER_MODEL_URI", mlpFile.toUri().toString());
+  private void measure(
+      Path jar,
+      Path work,
+      DenseNetwork mlp,
+      Path mlpFile,
+      DenseNetwork heavy,
+      Path heavyFile,
+      double raw64,
+      LoadDriver driver)
+      throws Exception {
+    Map<String, String> mlpEnv =
+        Map.of(
+            "MODELKEEPER_MODEL_NAME", "mlp", "MODELKEEPER_MODEL_URI", mlpFile.toUri().toString());
     double[] floor = new double[CLIENTS.length];
     double[] json = new double[CLIENTS.length];
     double[] binary = new double[CLIENTS.length];
     try (ServerProcess server = ServerProcess.start(jar, work.resolve("mlp.log"), mlpEnv);
         RssSampler sampler = new RssSampler(server)) {
-      LoadDriver.Call live = new LoadDriver.Call(HttpMethod.GET, server.base + "/v2/health/live", Map.of(), null);
+      LoadDriver.Call live =
+          new LoadDriver.Call(HttpMethod.GET, server.base + "/v2/health/live", Map.of(), null);
       LoadDriver.Call jsonInfer = jsonRequest(server.base + "/v2/models/mlp/infer", mlp, 1, 1);
       LoadDriver.Call binaryInfer = binaryRequest(server.base + "/v2/models/mlp/infer", mlp, 64, 2);
       // Warm the server's JIT on every path before measuring anything.
@@ -109,35 +127,62 @@ public final class ServingBenchmark {
     rows.forEach(System.out::println);
     System.out.println();
     for (int i = 0; i < CLIENTS.length; i++) {
-      System.out.printf(Locale.ROOT, "- JSON infer / HTTP floor at %d clients: %.0f%% (target >= 80%%)%n", CLIENTS[i], 100 * json[i] / floor[i]);
+      System.out.printf(
+          Locale.ROOT,
+          "- JSON infer / HTTP floor at %d clients: %.0f%% (target >= 80%%)%n",
+          CLIENTS[i],
+          100 * json[i] / floor[i]);
     }
     for (int i = 0; i < CLIENTS.length; i++) {
-      System.out.printf(Locale.ROOT, "- binary batch-64 rows/s / raw in-process batch-64 rows/s at %d clients: %.0f%% (target >= 50%%)%n",
-          CLIENTS[i], 100 * binary[i] / raw64);
+      System.out.printf(
+          Locale.ROOT,
+          "- binary batch-64 rows/s / raw in-process batch-64 rows/s at %d clients: %.0f%% (target >= 50%%)%n",
+          CLIENTS[i],
+          100 * binary[i] / raw64);
     }
-    System.out.printf(Locale.ROOT, "- heavy MLP, batching on / off at 32 clients: %.2fx (target >= 2x)%n",
+    System.out.printf(
+        Locale.ROOT,
+        "- heavy MLP, batching on / off at 32 clients: %.2fx (target >= 2x)%n",
         batchedOn.load.requestsPerSecond() / batchedOff.load.requestsPerSecond());
     double bound = 2 + 3 * batchedOn.batchMillis;
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "- heavy MLP, batching on: p99 %.1f ms vs maxQueueDelay 2 ms + 3 x mean batch run %.1f ms (mean %.1f rows) = %.1f ms%n",
-        batchedOn.load.p99Millis(), batchedOn.batchMillis, batchedOn.meanBatch, bound);
-    System.out.printf(Locale.ROOT, "- server peak RSS under load with -Xmx256m: %.0f MiB (target <= 400 MB)%n", peakRss);
+        batchedOn.load.p99Millis(),
+        batchedOn.batchMillis,
+        batchedOn.meanBatch,
+        bound);
+    System.out.printf(
+        Locale.ROOT,
+        "- server peak RSS under load with -Xmx256m: %.0f MiB (target <= 400 MB)%n",
+        peakRss);
     System.out.println("- load average at end: " + loadAverage());
   }
 
   /** Heavy-model throughput at 32 clients, and the server's own mean batch run time and size. */
   private record Result(LoadDriver.Result load, double batchMillis, double meanBatch) {}
 
-  private Result heavyRun(Path jar, Path work, Path model, DenseNetwork heavy, String maxBatch, LoadDriver driver)
+  private Result heavyRun(
+      Path jar, Path work, Path model, DenseNetwork heavy, String maxBatch, LoadDriver driver)
       throws Exception {
     Map<String, String> env =
-        Map.of("MODELKEEPER_MODEL_NAME", "heavy", "MODELKEEPER_MODEL_URI", model.toUri().toString(),
-            "MODELKEEPER_MAX_BATCH_SIZE", maxBatch, "MODELKEEPER_MAX_QUEUE_DELAY", "2ms");
-    try (ServerProcess server = ServerProcess.start(jar, work.resolve("heavy-" + maxBatch + ".log"), env);
+        Map.of(
+            "MODELKEEPER_MODEL_NAME",
+            "heavy",
+            "MODELKEEPER_MODEL_URI",
+            model.toUri().toString(),
+            "MODELKEEPER_MAX_BATCH_SIZE",
+            maxBatch,
+            "MODELKEEPER_MAX_QUEUE_DELAY",
+            "2ms");
+    try (ServerProcess server =
+            ServerProcess.start(jar, work.resolve("heavy-" + maxBatch + ".log"), env);
         RssSampler sampler = new RssSampler(server)) {
       LoadDriver.Call request = binaryRequest(server.base + "/v2/models/heavy/infer", heavy, 1, 3);
       LoadDriver.Result result = driver.run(32, WARMUP, Duration.ofSeconds(8), 1, request);
-      String label = "(e) heavy MLP, binary, 1 row, batching " + (maxBatch.equals("1") ? "off" : "on (32 rows, 2 ms)");
+      String label =
+          "(e) heavy MLP, binary, 1 row, batching "
+              + (maxBatch.equals("1") ? "off" : "on (32 rows, 2 ms)");
       row(label, "32 clients", result);
       peakRss = Math.max(peakRss, Math.max(sampler.peak(), server.rssMiB("VmHWM")));
       return new Result(
@@ -147,7 +192,8 @@ public final class ServingBenchmark {
     }
   }
 
-  private static double rawRowsPerSecond(DenseNetwork network, int batch, int threads) throws Exception {
+  private static double rawRowsPerSecond(DenseNetwork network, int batch, int threads)
+      throws Exception {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     OrtSession.SessionOptions options = new OrtSession.SessionOptions();
     options.setIntraOpNumThreads(1);
@@ -163,7 +209,8 @@ public final class ServingBenchmark {
             new Thread(
                 () -> {
                   try (OnnxTensor input =
-                      OnnxTensor.createTensor(env, FloatBuffer.wrap(values), new long[] {batch, network.features()})) {
+                      OnnxTensor.createTensor(
+                          env, FloatBuffer.wrap(values), new long[] {batch, network.features()})) {
                     Map<String, OnnxTensor> inputs = Map.of(network.inputName(), input);
                     long now;
                     while ((now = System.nanoTime()) < end) {
@@ -204,31 +251,59 @@ public final class ServingBenchmark {
     return values;
   }
 
-  private static LoadDriver.Call jsonRequest(String url, DenseNetwork network, int rowCount, long seed) {
+  private static LoadDriver.Call jsonRequest(
+      String url, DenseNetwork network, int rowCount, long seed) {
     float[] values = randomRows(new Random(seed), rowCount, network.features());
     StringBuilder data = new StringBuilder();
     for (int i = 0; i < values.length; i++) {
       data.append(i == 0 ? "" : ",").append(values[i]);
     }
     String body =
-        "{\"inputs\":[{\"name\":\"" + network.inputName() + "\",\"datatype\":\"FP32\",\"shape\":[" + rowCount + ","
-            + network.features() + "],\"data\":[" + data + "]}]}";
-    return new LoadDriver.Call(HttpMethod.POST, url, Map.of("Content-Type", "application/json"),
+        "{\"inputs\":[{\"name\":\""
+            + network.inputName()
+            + "\",\"datatype\":\"FP32\",\"shape\":["
+            + rowCount
+            + ","
+            + network.features()
+            + "],\"data\":["
+            + data
+            + "]}]}";
+    return new LoadDriver.Call(
+        HttpMethod.POST,
+        url,
+        Map.of("Content-Type", "application/json"),
         body.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static LoadDriver.Call binaryRequest(String url, DenseNetwork network, int rowCount, long seed) {
+  private static LoadDriver.Call binaryRequest(
+      String url, DenseNetwork network, int rowCount, long seed) {
     float[] values = randomRows(new Random(seed), rowCount, network.features());
     byte[] header =
-        ("{\"inputs\":[{\"name\":\"" + network.inputName() + "\",\"datatype\":\"FP32\",\"shape\":[" + rowCount + ","
-                + network.features() + "],\"parameters\":{\"binary_data_size\":" + values.length * 4 + "}}],"
-                + "\"outputs\":[{\"name\":\"" + network.outputName() + "\",\"parameters\":{\"binary_data\":true}}]}")
+        ("{\"inputs\":[{\"name\":\""
+                + network.inputName()
+                + "\",\"datatype\":\"FP32\",\"shape\":["
+                + rowCount
+                + ","
+                + network.features()
+                + "],\"parameters\":{\"binary_data_size\":"
+                + values.length * 4
+                + "}}],"
+                + "\"outputs\":[{\"name\":\""
+                + network.outputName()
+                + "\",\"parameters\":{\"binary_data\":true}}]}")
             .getBytes(StandardCharsets.UTF_8);
-    ByteBuffer body = ByteBuffer.allocate(header.length + values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer body =
+        ByteBuffer.allocate(header.length + values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     body.put(header);
     body.asFloatBuffer().put(values);
-    return new LoadDriver.Call(HttpMethod.POST, url,
-        Map.of("Content-Type", "application/octet-stream", "Inference-Header-Content-Length", Integer.toString(header.length)),
+    return new LoadDriver.Call(
+        HttpMethod.POST,
+        url,
+        Map.of(
+            "Content-Type",
+            "application/octet-stream",
+            "Inference-Header-Content-Length",
+            Integer.toString(header.length)),
         body.array());
   }
 
@@ -237,15 +312,30 @@ public final class ServingBenchmark {
   }
 
   private void row(String what, String load, LoadDriver.Result result) {
-    row(what, load, result.requestsPerSecond(), result.rowsPerSecond(), result.p50Millis(), result.p99Millis());
+    row(
+        what,
+        load,
+        result.requestsPerSecond(),
+        result.rowsPerSecond(),
+        result.p50Millis(),
+        result.p99Millis());
     if (result.errors() > 0) {
       rows.add("| ↳ errors in the run above | | " + result.errors() + " | | | |");
     }
   }
 
-  private void row(String what, String load, double requests, double rowsPerSecond, double p50, double p99) {
-    rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |", what, load,
-        format(requests, "%.0f"), format(rowsPerSecond, "%.0f"), format(p50, "%.2f"), format(p99, "%.2f")));
+  private void row(
+      String what, String load, double requests, double rowsPerSecond, double p50, double p99) {
+    rows.add(
+        String.format(
+            Locale.ROOT,
+            "| %s | %s | %s | %s | %s | %s |",
+            what,
+            load,
+            format(requests, "%.0f"),
+            format(rowsPerSecond, "%.0f"),
+            format(p50, "%.2f"),
+            format(p99, "%.2f")));
     System.out.println(rows.get(rows.size() - 1));
   }
 

@@ -5,11 +5,15 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * One successful inference: its id, the model inputs and all model outputs (the caller's own
- * rows only).
+ * One successful inference: its id, the model inputs and all model outputs (the caller's own rows
+ * only).
  */
 public record InferenceEvent(
-    String id, String model, String version, Map<String, Tensor> inputs, Map<String, Tensor> outputs) {
+    String id,
+    String model,
+    String version,
+    Map<String, Tensor> inputs,
+    Map<String, Tensor> outputs) {
 
   public int rows() {
     return inputs.isEmpty() ? 0 : (int) inputs.values().iterator().next().rows();

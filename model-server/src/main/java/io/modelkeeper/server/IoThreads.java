@@ -5,8 +5,8 @@ import java.util.Set;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
- * Defaults the event-loop count to the number of cores (Quarkus would use twice that), which
- * keeps p99 latency flat on small nodes; any explicit setting still wins.
+ * Defaults the event-loop count to the number of cores (Quarkus would use twice that), which keeps
+ * p99 latency flat on small nodes; any explicit setting still wins.
  */
 public class IoThreads implements ConfigSource {
 

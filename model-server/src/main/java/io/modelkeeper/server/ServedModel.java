@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * The one model this process serves: loads it in the background at start-up (fetching it first
- * when the URI is remote), warms it up, and then hands out its batcher. A failed load leaves the
- * server up and not ready, with the reason.
+ * The one model this process serves: loads it in the background at start-up (fetching it first when
+ * the URI is remote), warms it up, and then hands out its batcher. A failed load leaves the server
+ * up and not ready, with the reason.
  */
 @ApplicationScoped
 public class ServedModel {
@@ -79,7 +79,10 @@ public class ServedModel {
       state = ModelState.ready();
       LOG.infof(
           "model %s version %s ready on %s in %d ms (batching %s; single-row run %d us, %s)",
-          name(), version(), opened.executionProvider(), (System.nanoTime() - start) / 1_000_000,
+          name(),
+          version(),
+          opened.executionProvider(),
+          (System.nanoTime() - start) / 1_000_000,
           batcher.coalesces() ? "up to " + config.maxBatchSize() + " rows" : "off",
           singleRun / 1000,
           inline ? "lone requests run on the event loop" : "all requests run on inference threads");
@@ -138,8 +141,9 @@ public class ServedModel {
     try {
       fetcher.fetchReference(uri, directory);
     } catch (FetchException e) {
-      LOG.warnf("model %s version %s: could not fetch %s beside %s (%s); drift monitoring uses"
-          + " MODELKEEPER_DRIFT_REFERENCE if set, else a reference captured from the first requests",
+      LOG.warnf(
+          "model %s version %s: could not fetch %s beside %s (%s); drift monitoring uses"
+              + " MODELKEEPER_DRIFT_REFERENCE if set, else a reference captured from the first requests",
           name(), version(), ModelFetcher.REFERENCE_FILE, uri, e.getMessage());
     }
   }
@@ -162,7 +166,8 @@ public class ServedModel {
 
   /**
    * The model file as loaded: the local file itself, or the downloaded copy of a remote one (with
-   * the reference.json fetched beside it, if any). Only set once {@link #state()} is no longer loading.
+   * the reference.json fetched beside it, if any). Only set once {@link #state()} is no longer
+   * loading.
    */
   public Optional<Path> modelFile() {
     return Optional.ofNullable(modelFile);

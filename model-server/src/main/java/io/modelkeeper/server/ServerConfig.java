@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-/** The server's settings, read from MODELKEEPER_* environment variables (see docs/model-server.md). */
+/**
+ * The server's settings, read from MODELKEEPER_* environment variables (see docs/model-server.md).
+ */
 @ConfigMapping(prefix = "modelkeeper")
 public interface ServerConfig {
 
@@ -52,8 +54,8 @@ public interface ServerConfig {
     Optional<String> sha256();
 
     /**
-     * The operator's name for this exact model file (version, uri and checksum); labels every series
-     * so that two files under one version string stay apart.
+     * The operator's name for this exact model file (version, uri and checksum); labels every
+     * series so that two files under one version string stay apart.
      */
     Optional<String> revision();
   }

@@ -30,12 +30,12 @@ final class Chart {
   }
 
   /**
-   * Renders with the given values (dotted keys, as with --set; lists stay lists), CRDs included.
-   * An empty map renders the chart's defaults.
+   * Renders with the given values (dotted keys, as with --set; lists stay lists), CRDs included. An
+   * empty map renders the chart's defaults.
    */
   static String render(Map<String, Object> values) {
-    TemplateCommand template = helm().template().withName(RELEASE).withNamespace(NAMESPACE)
-        .withKubeVersion(KUBE_VERSION);
+    TemplateCommand template =
+        helm().template().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(KUBE_VERSION);
     if (!values.isEmpty()) {
       template.withValuesFile(valuesFile(values));
     }

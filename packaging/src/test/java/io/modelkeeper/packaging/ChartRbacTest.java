@@ -16,9 +16,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The chart grants the operator exactly what {@code operator/rbac/cluster-role.yaml} lists —
- * the role the operator's own tests prove sufficient by checking every request it makes — and
- * nothing more.
+ * The chart grants the operator exactly what {@code operator/rbac/cluster-role.yaml} lists — the
+ * role the operator's own tests prove sufficient by checking every request it makes — and nothing
+ * more.
  */
 class ChartRbacTest {
 
@@ -28,8 +28,11 @@ class ChartRbacTest {
   void clusterWideInstallGrantsExactlyTheOperatorsRole() {
     List<HasMetadata> objects = Chart.objects(Map.of());
 
-    assertThat(permissions(Chart.ofType(objects, ClusterRole.class).stream()
-            .flatMap(role -> role.getRules().stream()).toList()))
+    assertThat(
+            permissions(
+                Chart.ofType(objects, ClusterRole.class).stream()
+                    .flatMap(role -> role.getRules().stream())
+                    .toList()))
         .as("chart ClusterRoles vs %s", OPERATOR_ROLE)
         .isEqualTo(permissions(operatorRole().getRules()));
   }
@@ -37,9 +40,13 @@ class ChartRbacTest {
   @Test
   void namespacedInstallGrantsTheSameWithinEachNamespace() {
     List<HasMetadata> objects = Chart.objects(Chart.values("watchNamespaces", List.of("team-a")));
-    List<PolicyRule> granted = Stream.concat(
-        Chart.ofType(objects, ClusterRole.class).stream().flatMap(role -> role.getRules().stream()),
-        Chart.ofType(objects, Role.class).stream().flatMap(role -> role.getRules().stream())).toList();
+    List<PolicyRule> granted =
+        Stream.concat(
+                Chart.ofType(objects, ClusterRole.class).stream()
+                    .flatMap(role -> role.getRules().stream()),
+                Chart.ofType(objects, Role.class).stream()
+                    .flatMap(role -> role.getRules().stream()))
+            .toList();
 
     assertThat(permissions(granted)).isEqualTo(permissions(operatorRole().getRules()));
   }
@@ -47,13 +54,15 @@ class ChartRbacTest {
   @Test
   void nothingIsGrantedOnSecretsOrWithWildcards() {
     List<HasMetadata> objects = Chart.objects(Chart.values("replicaCount", 2));
-    Stream.concat(Chart.ofType(objects, ClusterRole.class).stream().flatMap(r -> r.getRules().stream()),
+    Stream.concat(
+            Chart.ofType(objects, ClusterRole.class).stream().flatMap(r -> r.getRules().stream()),
             Chart.ofType(objects, Role.class).stream().flatMap(r -> r.getRules().stream()))
-        .forEach(rule -> {
-          assertThat(rule.getResources()).doesNotContain("*", "secrets");
-          assertThat(rule.getVerbs()).doesNotContain("*", "escalate", "bind", "impersonate");
-          assertThat(rule.getApiGroups()).doesNotContain("*");
-        });
+        .forEach(
+            rule -> {
+              assertThat(rule.getResources()).doesNotContain("*", "secrets");
+              assertThat(rule.getVerbs()).doesNotContain("*", "escalate", "bind", "impersonate");
+              assertThat(rule.getApiGroups()).doesNotContain("*");
+            });
   }
 
   private static ClusterRole operatorRole() {

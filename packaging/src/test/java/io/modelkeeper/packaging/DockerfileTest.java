@@ -12,15 +12,18 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * What can be checked of the Dockerfile without a Docker engine: its targets, that it copies
- * what the build really produces, and that the images run as a non-root user.
+ * What can be checked of the Dockerfile without a Docker engine: its targets, that it copies what
+ * the build really produces, and that the images run as a non-root user.
  */
 class DockerfileTest {
 
-  private static final Pattern FROM = Pattern.compile("(?im)^FROM\\s+(\\S+)(?:\\s+AS\\s+(\\S+))?\\s*$");
+  private static final Pattern FROM =
+      Pattern.compile("(?im)^FROM\\s+(\\S+)(?:\\s+AS\\s+(\\S+))?\\s*$");
   private static final Pattern COPY_FROM_BUILD =
-      Pattern.compile("(?im)^COPY\\s+--from=(build\\S*)(?:\\s+--chown=\\S+)?\\s+/src/(\\S+)\\s+(\\S+)\\s*$");
-  private static final List<String> TARGETS = List.of("operator", "model-server", "model-server-cuda");
+      Pattern.compile(
+          "(?im)^COPY\\s+--from=(build\\S*)(?:\\s+--chown=\\S+)?\\s+/src/(\\S+)\\s+(\\S+)\\s*$");
+  private static final List<String> TARGETS =
+      List.of("operator", "model-server", "model-server-cuda");
 
   private final Map<String, String> stages = stages(Repo.read("Dockerfile"));
 
@@ -39,12 +42,17 @@ class DockerfileTest {
       assertThat(user.find()).as("%s has a USER", target).isTrue();
       String uid = user.group(1).split(":")[0];
       assertThat(uid).as("%s user", target).isNotIn("0", "root");
-      assertThat(stage).as("%s entrypoint in exec form", target)
-          .containsPattern("(?m)^ENTRYPOINT \\[\"java\", \"-jar\", \"/deployments/quarkus-run.jar\"\\]");
-      assertThat(stage).as("%s heap follows the container's memory", target)
+      assertThat(stage)
+          .as("%s entrypoint in exec form", target)
+          .containsPattern(
+              "(?m)^ENTRYPOINT \\[\"java\", \"-jar\", \"/deployments/quarkus-run.jar\"\\]");
+      assertThat(stage)
+          .as("%s heap follows the container's memory", target)
           .contains("-XX:MaxRAMPercentage=");
       for (String label : List.of("title", "description", "version", "revision")) {
-        assertThat(stage).as("%s label %s", target, label).contains("org.opencontainers.image." + label + "=");
+        assertThat(stage)
+            .as("%s label %s", target, label)
+            .contains("org.opencontainers.image." + label + "=");
       }
     }
   }
@@ -58,8 +66,10 @@ class DockerfileTest {
         copies++;
         String source = copy.group(2);
         assertThat(Files.exists(Repo.path(source)))
-            .as("Dockerfile target %s copies %s, which the Maven build did not produce "
-                + "(run ./mvnw -B package first)", target, source)
+            .as(
+                "Dockerfile target %s copies %s, which the Maven build did not produce "
+                    + "(run ./mvnw -B package first)",
+                target, source)
             .isTrue();
         assertThat(copy.group(3)).startsWith("/deployments/");
       }
@@ -75,7 +85,8 @@ class DockerfileTest {
     String image = from.group(1);
     Matcher arg = Pattern.compile("\\$\\{(\\w+)}").matcher(image);
     if (arg.matches()) {
-      Matcher declared = Pattern.compile("(?m)^ARG " + arg.group(1) + "=(\\S+)").matcher(Repo.read("Dockerfile"));
+      Matcher declared =
+          Pattern.compile("(?m)^ARG " + arg.group(1) + "=(\\S+)").matcher(Repo.read("Dockerfile"));
       assertThat(declared.find()).as("ARG %s has a default", arg.group(1)).isTrue();
       return declared.group(1);
     }

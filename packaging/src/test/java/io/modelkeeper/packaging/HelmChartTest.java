@@ -28,7 +28,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The chart lints strictly, renders with every documented option, and renders only valid objects. */
+/**
+ * The chart lints strictly, renders with every documented option, and renders only valid objects.
+ */
 class HelmChartTest {
 
   @Test
@@ -41,28 +43,60 @@ class HelmChartTest {
     return Stream.of(
         Arguments.of("defaults", Map.of()),
         Arguments.of("two replicas (leader election)", Chart.values("replicaCount", 2)),
-        Arguments.of("watched namespaces", Chart.values("watchNamespaces", List.of("team-a", "team-b"))),
-        Arguments.of("image overrides", Chart.values("image.repository", "registry.local/mk/operator",
-            "image.tag", "dev", "modelServer.image.repository", "registry.local/mk/model-server",
-            "modelServer.image.tag", "dev-cuda")),
-        Arguments.of("existing service account", Chart.values("serviceAccount.create", false,
-            "serviceAccount.name", "ml-operator")),
+        Arguments.of(
+            "watched namespaces", Chart.values("watchNamespaces", List.of("team-a", "team-b"))),
+        Arguments.of(
+            "image overrides",
+            Chart.values(
+                "image.repository",
+                "registry.local/mk/operator",
+                "image.tag",
+                "dev",
+                "modelServer.image.repository",
+                "registry.local/mk/model-server",
+                "modelServer.image.tag",
+                "dev-cuda")),
+        Arguments.of(
+            "existing service account",
+            Chart.values("serviceAccount.create", false, "serviceAccount.name", "ml-operator")),
         Arguments.of("AMD GPUs", Chart.values("gpu.resourceName", "amd.com/gpu")),
-        Arguments.of("JSON logs and heap", Chart.values("logFormat", "json", "jvm.maxHeap", "384m",
-            "reconcileInterval", "2m")),
-        Arguments.of("scheduling", Chart.values("nodeSelector.pool", "system",
-            "tolerations", List.of(Map.of("key", "dedicated", "operator", "Exists")),
-            "priorityClassName", "system-cluster-critical")),
-        Arguments.of("extra env", Chart.values("extraEnv",
-            List.of(Map.of("name", "QUARKUS_LOG_LEVEL", "value", "DEBUG")))),
-        Arguments.of("service monitor", Chart.values("metrics.serviceMonitor.enabled", true,
-            "metrics.serviceMonitor.labels.release", "kube-prometheus-stack")),
-        Arguments.of("pod monitor", Chart.values("metrics.podMonitor.enabled", true,
-            "metrics.podMonitor.namespaces", List.of("ml"))),
-        Arguments.of("alerts", Chart.values("prometheusRule.enabled", true,
-            "prometheusRule.minAccuracy", 0.95)),
-        Arguments.of("dashboard", Chart.values("grafanaDashboard.enabled", true,
-            "grafanaDashboard.namespace", "monitoring")));
+        Arguments.of(
+            "JSON logs and heap",
+            Chart.values("logFormat", "json", "jvm.maxHeap", "384m", "reconcileInterval", "2m")),
+        Arguments.of(
+            "scheduling",
+            Chart.values(
+                "nodeSelector.pool",
+                "system",
+                "tolerations",
+                List.of(Map.of("key", "dedicated", "operator", "Exists")),
+                "priorityClassName",
+                "system-cluster-critical")),
+        Arguments.of(
+            "extra env",
+            Chart.values(
+                "extraEnv", List.of(Map.of("name", "QUARKUS_LOG_LEVEL", "value", "DEBUG")))),
+        Arguments.of(
+            "service monitor",
+            Chart.values(
+                "metrics.serviceMonitor.enabled",
+                true,
+                "metrics.serviceMonitor.labels.release",
+                "kube-prometheus-stack")),
+        Arguments.of(
+            "pod monitor",
+            Chart.values(
+                "metrics.podMonitor.enabled",
+                true,
+                "metrics.podMonitor.namespaces",
+                List.of("ml"))),
+        Arguments.of(
+            "alerts",
+            Chart.values("prometheusRule.enabled", true, "prometheusRule.minAccuracy", 0.95)),
+        Arguments.of(
+            "dashboard",
+            Chart.values(
+                "grafanaDashboard.enabled", true, "grafanaDashboard.namespace", "monitoring")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -73,7 +107,8 @@ class HelmChartTest {
     assertThat(objects).isNotEmpty();
     assertThat(objects).noneMatch(GenericKubernetesResource.class::isInstance);
     for (HasMetadata object : objects) {
-      assertThat(UnknownFields.in(object)).as("%s %s", object.getKind(), object.getMetadata().getName())
+      assertThat(UnknownFields.in(object))
+          .as("%s %s", object.getKind(), object.getMetadata().getName())
           .isEmpty();
     }
     assertThat(Chart.ofType(objects, Deployment.class)).hasSize(1);
@@ -86,20 +121,38 @@ class HelmChartTest {
     assertThat(Chart.ofType(defaults, PodMonitor.class)).isEmpty();
     assertThat(Chart.ofType(defaults, PrometheusRule.class)).isEmpty();
 
-    List<HasMetadata> all = Chart.objects(Chart.values("metrics.serviceMonitor.enabled", true,
-        "metrics.podMonitor.enabled", true, "prometheusRule.enabled", true,
-        "grafanaDashboard.enabled", true));
-    assertThat(Chart.ofType(all, ServiceMonitor.class)).singleElement()
-        .satisfies(sm -> assertThat(sm.getSpec().getEndpoints().get(0).getPath()).isEqualTo("/q/metrics"))
-        .satisfies(sm -> assertThat(sm.getSpec().getEndpoints().get(0).getHonorLabels())
-            .as("the operator's namespace label names the ModelDeployment's namespace").isTrue());
-    assertThat(Chart.ofType(all, PodMonitor.class)).singleElement()
-        .satisfies(pm -> assertThat(pm.getSpec().getPodMetricsEndpoints().get(0).getPath())
-            .isEqualTo("/metrics"));
-    assertThat(Chart.ofType(all, PrometheusRule.class)).singleElement()
+    List<HasMetadata> all =
+        Chart.objects(
+            Chart.values(
+                "metrics.serviceMonitor.enabled",
+                true,
+                "metrics.podMonitor.enabled",
+                true,
+                "prometheusRule.enabled",
+                true,
+                "grafanaDashboard.enabled",
+                true));
+    assertThat(Chart.ofType(all, ServiceMonitor.class))
+        .singleElement()
+        .satisfies(
+            sm -> assertThat(sm.getSpec().getEndpoints().get(0).getPath()).isEqualTo("/q/metrics"))
+        .satisfies(
+            sm ->
+                assertThat(sm.getSpec().getEndpoints().get(0).getHonorLabels())
+                    .as("the operator's namespace label names the ModelDeployment's namespace")
+                    .isTrue());
+    assertThat(Chart.ofType(all, PodMonitor.class))
+        .singleElement()
+        .satisfies(
+            pm ->
+                assertThat(pm.getSpec().getPodMetricsEndpoints().get(0).getPath())
+                    .isEqualTo("/metrics"));
+    assertThat(Chart.ofType(all, PrometheusRule.class))
+        .singleElement()
         .satisfies(rule -> assertThat(rule.getSpec().getGroups()).isNotEmpty());
     assertThat(Chart.ofType(all, ConfigMap.class))
-        .anySatisfy(cm -> assertThat(cm.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1"));
+        .anySatisfy(
+            cm -> assertThat(cm.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1"));
   }
 
   @Test
@@ -109,7 +162,8 @@ class HelmChartTest {
     List<String> names = fileNames(generated);
     assertThat(names).as("generated CRDs in crds/").isNotEmpty();
     assertThat(fileNames(chart))
-        .as("helm/modelkeeper/crds/ must hold exactly the files of crds/ (cp crds/*.yml helm/modelkeeper/crds/)")
+        .as(
+            "helm/modelkeeper/crds/ must hold exactly the files of crds/ (cp crds/*.yml helm/modelkeeper/crds/)")
         .containsExactlyElementsOf(names);
     for (String name : names) {
       assertThat(Files.readAllBytes(chart.resolve(name)))
@@ -145,14 +199,29 @@ class HelmChartTest {
 
   @Test
   void heapAndConfigurationReachTheOperator() {
-    List<HasMetadata> objects = Chart.objects(Chart.values("jvm.maxHeap", "384m",
-        "gpu.resourceName", "amd.com/gpu", "modelServer.image.tag", "9.9.9"));
-    Container operator = Chart.ofType(objects, Deployment.class).get(0)
-        .getSpec().getTemplate().getSpec().getContainers().get(0);
-    assertThat(operator.getEnv()).anySatisfy(env -> {
-      assertThat(env.getName()).isEqualTo("JAVA_TOOL_OPTIONS");
-      assertThat(env.getValue()).contains("-Xmx384m");
-    });
+    List<HasMetadata> objects =
+        Chart.objects(
+            Chart.values(
+                "jvm.maxHeap",
+                "384m",
+                "gpu.resourceName",
+                "amd.com/gpu",
+                "modelServer.image.tag",
+                "9.9.9"));
+    Container operator =
+        Chart.ofType(objects, Deployment.class)
+            .get(0)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    assertThat(operator.getEnv())
+        .anySatisfy(
+            env -> {
+              assertThat(env.getName()).isEqualTo("JAVA_TOOL_OPTIONS");
+              assertThat(env.getValue()).contains("-Xmx384m");
+            });
     ConfigMap config = Chart.ofType(objects, ConfigMap.class).get(0);
     assertThat(config.getData())
         .containsEntry("MODELKEEPER_GPU_RESOURCE_NAME", "amd.com/gpu")
@@ -163,16 +232,25 @@ class HelmChartTest {
 
   @Test
   void watchedNamespacesGetRolesInsteadOfAClusterRole() {
-    List<HasMetadata> objects = Chart.objects(Chart.values("watchNamespaces", List.of("team-a", "team-b")));
+    List<HasMetadata> objects =
+        Chart.objects(Chart.values("watchNamespaces", List.of("team-a", "team-b")));
 
-    assertThat(Chart.ofType(objects, ClusterRole.class)).singleElement()
-        .as("only the CRD check is cluster-wide").satisfies(role ->
-            assertThat(role.getRules()).singleElement().satisfies(rule -> {
-              assertThat(rule.getResources()).containsExactly("customresourcedefinitions");
-              assertThat(rule.getVerbs()).containsExactly("get", "list");
-            }));
+    assertThat(Chart.ofType(objects, ClusterRole.class))
+        .singleElement()
+        .as("only the CRD check is cluster-wide")
+        .satisfies(
+            role ->
+                assertThat(role.getRules())
+                    .singleElement()
+                    .satisfies(
+                        rule -> {
+                          assertThat(rule.getResources())
+                              .containsExactly("customresourcedefinitions");
+                          assertThat(rule.getVerbs()).containsExactly("get", "list");
+                        }));
     assertThat(Chart.ofType(objects, ClusterRoleBinding.class)).hasSize(1);
-    assertThat(Chart.ofType(objects, Role.class)).extracting(r -> r.getMetadata().getNamespace())
+    assertThat(Chart.ofType(objects, Role.class))
+        .extracting(r -> r.getMetadata().getNamespace())
         .containsExactlyInAnyOrder("team-a", "team-b");
     assertThat(Chart.ofType(objects, RoleBinding.class)).hasSize(2);
     assertThat(Chart.ofType(objects, ConfigMap.class).get(0).getData())
@@ -185,17 +263,26 @@ class HelmChartTest {
 
     assertThat(Chart.ofType(objects, ConfigMap.class).get(0).getData())
         .containsEntry("MODELKEEPER_LEADER_ELECTION_ENABLED", "true");
-    assertThat(Chart.ofType(objects, Role.class)).singleElement().satisfies(role ->
-        assertThat(role.getRules()).singleElement().satisfies(rule -> {
-          assertThat(rule.getApiGroups()).containsExactly("coordination.k8s.io");
-          assertThat(rule.getResources()).containsExactly("leases");
-        }));
+    assertThat(Chart.ofType(objects, Role.class))
+        .singleElement()
+        .satisfies(
+            role ->
+                assertThat(role.getRules())
+                    .singleElement()
+                    .satisfies(
+                        rule -> {
+                          assertThat(rule.getApiGroups()).containsExactly("coordination.k8s.io");
+                          assertThat(rule.getResources()).containsExactly("leases");
+                        }));
   }
 
   private static List<String> fileNames(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".yml") || n.endsWith(".yaml"))
-          .sorted().toList();
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(n -> n.endsWith(".yml") || n.endsWith(".yaml"))
+          .sorted()
+          .toList();
     }
   }
 }

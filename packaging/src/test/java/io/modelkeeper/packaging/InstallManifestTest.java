@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
  */
 class InstallManifestTest {
 
-  static final String REGENERATE = "./mvnw -B -am -pl packaging verify -Dtest=InstallManifestTest"
-      + " -Dsurefire.failIfNoSpecifiedTests=false -Dmanifests.update=true";
+  static final String REGENERATE =
+      "./mvnw -B -am -pl packaging verify -Dtest=InstallManifestTest"
+          + " -Dsurefire.failIfNoSpecifiedTests=false -Dmanifests.update=true";
 
   private static final Path INSTALL = Repo.path("manifests/install.yaml");
 
@@ -42,13 +43,22 @@ class InstallManifestTest {
           name: %s
           labels:
             pod-security.kubernetes.io/enforce: restricted
-        %s%s""".formatted(Chart.NAMESPACE, REGENERATE, Chart.NAMESPACE, crds,
-        Chart.render(Map.of()).strip() + "\n");
+        %s%s"""
+        .formatted(
+            Chart.NAMESPACE,
+            REGENERATE,
+            Chart.NAMESPACE,
+            crds,
+            Chart.render(Map.of()).strip() + "\n");
   }
 
   private static List<String> crdFiles() {
     try (var files = Files.list(Repo.path("helm/modelkeeper/crds"))) {
-      return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".yml")).sorted().toList();
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(n -> n.endsWith(".yml"))
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -60,7 +70,9 @@ class InstallManifestTest {
     if (Boolean.getBoolean("manifests.update")) {
       Files.writeString(INSTALL, expected);
     }
-    assertThat(INSTALL).as("manifests/install.yaml is missing; create it with:%n  %s", REGENERATE).exists();
+    assertThat(INSTALL)
+        .as("manifests/install.yaml is missing; create it with:%n  %s", REGENERATE)
+        .exists();
     assertThat(Files.readString(INSTALL))
         .as("manifests/install.yaml is stale; regenerate it with:%n  %s", REGENERATE)
         .isEqualTo(expected);
@@ -70,15 +82,18 @@ class InstallManifestTest {
   void installManifestCarriesTheCrdsTheNamespaceAndTheOperator() {
     List<HasMetadata> objects = Chart.objects(expected());
 
-    assertThat(Chart.ofType(objects, Namespace.class)).extracting(n -> n.getMetadata().getName())
+    assertThat(Chart.ofType(objects, Namespace.class))
+        .extracting(n -> n.getMetadata().getName())
         .containsExactly(Chart.NAMESPACE);
     assertThat(Chart.ofType(objects, CustomResourceDefinition.class))
         .extracting(crd -> crd.getMetadata().getName())
         .contains("modeldeployments.modelkeeper.io");
-    assertThat(Chart.ofType(objects, Deployment.class)).singleElement()
+    assertThat(Chart.ofType(objects, Deployment.class))
+        .singleElement()
         .satisfies(d -> assertThat(d.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE));
     for (HasMetadata object : objects) {
-      assertThat(UnknownFields.in(object)).as("%s %s", object.getKind(), object.getMetadata().getName())
+      assertThat(UnknownFields.in(object))
+          .as("%s %s", object.getKind(), object.getMetadata().getName())
           .isEmpty();
     }
   }

@@ -17,14 +17,20 @@ class PrometheusRulesTest {
 
   @Test
   void renderedAlertRulesPassPromtool(@TempDir Path dir) throws Exception {
-    assumeTrue(Tools.onPath("promtool"), "promtool is not installed (apt-get install prometheus); .ci/run installs it");
-    PrometheusRule rule = Chart.ofType(Chart.objects(Chart.values("prometheusRule.enabled", true)),
-        PrometheusRule.class).get(0);
+    assumeTrue(
+        Tools.onPath("promtool"),
+        "promtool is not installed (apt-get install prometheus); .ci/run installs it");
+    PrometheusRule rule =
+        Chart.ofType(
+                Chart.objects(Chart.values("prometheusRule.enabled", true)), PrometheusRule.class)
+            .get(0);
     Path rules = dir.resolve("rules.yaml");
     Files.writeString(rules, Serialization.asYaml(rule.getSpec()));
 
-    Process promtool = new ProcessBuilder("promtool", "check", "rules", rules.toString())
-        .redirectErrorStream(true).start();
+    Process promtool =
+        new ProcessBuilder("promtool", "check", "rules", rules.toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(promtool.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
@@ -34,12 +40,17 @@ class PrometheusRulesTest {
 
   @Test
   void everyAlertSaysWhatToDo() {
-    PrometheusRule rule = Chart.ofType(Chart.objects(Chart.values("prometheusRule.enabled", true)),
-        PrometheusRule.class).get(0);
-    assertThat(rule.getSpec().getGroups()).flatExtracting(g -> g.getRules()).allSatisfy(r -> {
-      assertThat(r.getAlert()).startsWith("ModelKeeper");
-      assertThat(r.getAnnotations()).containsKeys("summary", "description");
-      assertThat(r.getLabels()).containsKey("severity");
-    });
+    PrometheusRule rule =
+        Chart.ofType(
+                Chart.objects(Chart.values("prometheusRule.enabled", true)), PrometheusRule.class)
+            .get(0);
+    assertThat(rule.getSpec().getGroups())
+        .flatExtracting(g -> g.getRules())
+        .allSatisfy(
+            r -> {
+              assertThat(r.getAlert()).startsWith("ModelKeeper");
+              assertThat(r.getAnnotations()).containsKeys("summary", "description");
+              assertThat(r.getLabels()).containsKey("severity");
+            });
   }
 }

@@ -36,8 +36,10 @@ final class Repo {
       dir = dir.getParent();
     }
     if (dir == null) {
-      throw new IllegalStateException("cannot find the repository root (no helm/modelkeeper above "
-          + Path.of("").toAbsolutePath() + ")");
+      throw new IllegalStateException(
+          "cannot find the repository root (no helm/modelkeeper above "
+              + Path.of("").toAbsolutePath()
+              + ")");
     }
     return dir;
   }

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Finds fields a fabric8 model did not recognise: they land in {@code additionalProperties},
- * which is how a misspelt or misplaced key in a template would otherwise pass unnoticed.
+ * Finds fields a fabric8 model did not recognise: they land in {@code additionalProperties}, which
+ * is how a misspelt or misplaced key in a template would otherwise pass unnoticed.
  */
 final class UnknownFields {
 
@@ -44,8 +44,10 @@ final class UnknownFields {
       return;
     }
     for (Method getter : node.getClass().getMethods()) {
-      if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers())
-          || !getter.getName().startsWith("get") || getter.getDeclaringClass() == Object.class) {
+      if (getter.getParameterCount() != 0
+          || Modifier.isStatic(getter.getModifiers())
+          || !getter.getName().startsWith("get")
+          || getter.getDeclaringClass() == Object.class) {
         continue;
       }
       Object value = invoke(getter, node);

@@ -7,80 +7,81 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ArmStatus {
 
-    @JsonPropertyDescription("Model version.")
-    private String version;
+  @JsonPropertyDescription("Model version.")
+  private String version;
 
-    @JsonPropertyDescription("Model URI of this version.")
-    private String uri;
+  @JsonPropertyDescription("Model URI of this version.")
+  private String uri;
 
-    @JsonPropertyDescription("sha256 of this version, when the spec gave one.")
-    private String sha256;
+  @JsonPropertyDescription("sha256 of this version, when the spec gave one.")
+  private String sha256;
 
-    @JsonPropertyDescription("Revision: a short hash of version, uri and sha256 that tells apart two files under one version; also the label modelkeeper.io/revision of its pods.")
-    private String revision;
+  @JsonPropertyDescription(
+      "Revision: a short hash of version, uri and sha256 that tells apart two files under one version; also the label modelkeeper.io/revision of its pods.")
+  private String revision;
 
-    @JsonPropertyDescription("Name of the Deployment running this version.")
-    private String deployment;
+  @JsonPropertyDescription("Name of the Deployment running this version.")
+  private String deployment;
 
-    @JsonPropertyDescription("Pods asked for.")
-    private Integer replicas;
+  @JsonPropertyDescription("Pods asked for.")
+  private Integer replicas;
 
-    @JsonPropertyDescription("Pods ready to serve.")
-    private Integer readyReplicas;
+  @JsonPropertyDescription("Pods ready to serve.")
+  private Integer readyReplicas;
 
-    public String getVersion() {
-        return version;
-    }
+  public String getVersion() {
+    return version;
+  }
 
-    public void setVersion(String version) {
-        this.version = version;
-    }
+  public void setVersion(String version) {
+    this.version = version;
+  }
 
-    public String getUri() {
-        return uri;
-    }
+  public String getUri() {
+    return uri;
+  }
 
-    public void setUri(String uri) {
-        this.uri = uri;
-    }
+  public void setUri(String uri) {
+    this.uri = uri;
+  }
 
-    public String getSha256() {
-        return sha256;
-    }
+  public String getSha256() {
+    return sha256;
+  }
 
-    public void setSha256(String sha256) {
-        this.sha256 = sha256;
-    }
+  public void setSha256(String sha256) {
+    this.sha256 = sha256;
+  }
 
-    public String getRevision() {
-        return revision;
-    }
+  public String getRevision() {
+    return revision;
+  }
 
-    public void setRevision(String revision) {
-        this.revision = revision;
-    }
+  public void setRevision(String revision) {
+    this.revision = revision;
+  }
 
-    public String getDeployment() {
-        return deployment;
-    }
+  public String getDeployment() {
+    return deployment;
+  }
 
-    public void setDeployment(String deployment) {
-        this.deployment = deployment;
-    }
+  public void setDeployment(String deployment) {
+    this.deployment = deployment;
+  }
 
-    public Integer getReplicas() {
-        return replicas;
-    }
+  public Integer getReplicas() {
+    return replicas;
+  }
 
-    public void setReplicas(Integer replicas) {
-        this.replicas = replicas;
-    }
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
 
-    public Integer getReadyReplicas() {
-        return readyReplicas;
-    }
+  public Integer getReadyReplicas() {
+    return readyReplicas;
+  }
 
-    public void setReadyReplicas(Integer readyReplicas) {
-        this.readyReplicas = readyReplicas;
-    }
+  public void setReadyReplicas(Integer readyReplicas) {
+    this.readyReplicas = readyReplicas;
+  }
 }

@@ -11,30 +11,32 @@ import io.fabric8.generator.annotation.Pattern;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class BatchingSpec {
 
-    @Default("32")
-    @Min(1)
-    @Max(4096)
-    @JsonPropertyDescription("Largest number of rows run in one ONNX Runtime call. 1 turns batching off.")
-    private Integer maxBatchSize = 32;
+  @Default("32")
+  @Min(1)
+  @Max(4096)
+  @JsonPropertyDescription(
+      "Largest number of rows run in one ONNX Runtime call. 1 turns batching off.")
+  private Integer maxBatchSize = 32;
 
-    @Default("2ms")
-    @Pattern(Durations.PATTERN)
-    @JsonPropertyDescription("Longest time a request waits for others to fill a batch, as a duration such as 2ms, 1s.")
-    private String maxQueueDelay = "2ms";
+  @Default("2ms")
+  @Pattern(Durations.PATTERN)
+  @JsonPropertyDescription(
+      "Longest time a request waits for others to fill a batch, as a duration such as 2ms, 1s.")
+  private String maxQueueDelay = "2ms";
 
-    public Integer getMaxBatchSize() {
-        return maxBatchSize;
-    }
+  public Integer getMaxBatchSize() {
+    return maxBatchSize;
+  }
 
-    public void setMaxBatchSize(Integer maxBatchSize) {
-        this.maxBatchSize = maxBatchSize;
-    }
+  public void setMaxBatchSize(Integer maxBatchSize) {
+    this.maxBatchSize = maxBatchSize;
+  }
 
-    public String getMaxQueueDelay() {
-        return maxQueueDelay;
-    }
+  public String getMaxQueueDelay() {
+    return maxQueueDelay;
+  }
 
-    public void setMaxQueueDelay(String maxQueueDelay) {
-        this.maxQueueDelay = maxQueueDelay;
-    }
+  public void setMaxQueueDelay(String maxQueueDelay) {
+    this.maxQueueDelay = maxQueueDelay;
+  }
 }

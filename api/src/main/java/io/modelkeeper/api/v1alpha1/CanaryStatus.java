@@ -7,80 +7,81 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CanaryStatus extends ArmStatus {
 
-    @JsonPropertyDescription("Percent of traffic the canary gets now, as realised (by ready pods with the replicas router).")
-    private Integer weight;
+  @JsonPropertyDescription(
+      "Percent of traffic the canary gets now, as realised (by ready pods with the replicas router).")
+  private Integer weight;
 
-    @JsonPropertyDescription("Percent of traffic the current step asks for.")
-    private Integer requestedWeight;
+  @JsonPropertyDescription("Percent of traffic the current step asks for.")
+  private Integer requestedWeight;
 
-    @JsonPropertyDescription("Why the realised weight differs from the requested one, when it does.")
-    private String weightNote;
+  @JsonPropertyDescription("Why the realised weight differs from the requested one, when it does.")
+  private String weightNote;
 
-    @JsonPropertyDescription("Index of the current rollout step, from 0.")
-    private Integer step;
+  @JsonPropertyDescription("Index of the current rollout step, from 0.")
+  private Integer step;
 
-    @JsonPropertyDescription("When the canary started (RFC 3339).")
-    private String startedAt;
+  @JsonPropertyDescription("When the canary started (RFC 3339).")
+  private String startedAt;
 
-    @JsonPropertyDescription("When the current step started (RFC 3339).")
-    private String stepStartedAt;
+  @JsonPropertyDescription("When the current step started (RFC 3339).")
+  private String stepStartedAt;
 
-    @JsonPropertyDescription("Latest analysis of the canary against the stable version.")
-    private AnalysisStatus analysis;
+  @JsonPropertyDescription("Latest analysis of the canary against the stable version.")
+  private AnalysisStatus analysis;
 
-    public Integer getWeight() {
-        return weight;
-    }
+  public Integer getWeight() {
+    return weight;
+  }
 
-    public void setWeight(Integer weight) {
-        this.weight = weight;
-    }
+  public void setWeight(Integer weight) {
+    this.weight = weight;
+  }
 
-    public Integer getStep() {
-        return step;
-    }
+  public Integer getStep() {
+    return step;
+  }
 
-    public void setStep(Integer step) {
-        this.step = step;
-    }
+  public void setStep(Integer step) {
+    this.step = step;
+  }
 
-    public String getStartedAt() {
-        return startedAt;
-    }
+  public String getStartedAt() {
+    return startedAt;
+  }
 
-    public void setStartedAt(String startedAt) {
-        this.startedAt = startedAt;
-    }
+  public void setStartedAt(String startedAt) {
+    this.startedAt = startedAt;
+  }
 
-    public String getStepStartedAt() {
-        return stepStartedAt;
-    }
+  public String getStepStartedAt() {
+    return stepStartedAt;
+  }
 
-    public void setStepStartedAt(String stepStartedAt) {
-        this.stepStartedAt = stepStartedAt;
-    }
+  public void setStepStartedAt(String stepStartedAt) {
+    this.stepStartedAt = stepStartedAt;
+  }
 
-    public AnalysisStatus getAnalysis() {
-        return analysis;
-    }
+  public AnalysisStatus getAnalysis() {
+    return analysis;
+  }
 
-    public void setAnalysis(AnalysisStatus analysis) {
-        this.analysis = analysis;
-    }
+  public void setAnalysis(AnalysisStatus analysis) {
+    this.analysis = analysis;
+  }
 
-    public Integer getRequestedWeight() {
-        return requestedWeight;
-    }
+  public Integer getRequestedWeight() {
+    return requestedWeight;
+  }
 
-    public void setRequestedWeight(Integer requestedWeight) {
-        this.requestedWeight = requestedWeight;
-    }
+  public void setRequestedWeight(Integer requestedWeight) {
+    this.requestedWeight = requestedWeight;
+  }
 
-    public String getWeightNote() {
-        return weightNote;
-    }
+  public String getWeightNote() {
+    return weightNote;
+  }
 
-    public void setWeightNote(String weightNote) {
-        this.weightNote = weightNote;
-    }
+  public void setWeightNote(String weightNote) {
+    this.weightNote = weightNote;
+  }
 }

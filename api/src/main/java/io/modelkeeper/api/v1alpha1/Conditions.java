@@ -1,37 +1,41 @@
 package io.modelkeeper.api.v1alpha1;
 
-/** Condition types and reasons a ModelDeployment's status carries, for users and tools that read it. */
+/**
+ * Condition types and reasons a ModelDeployment's status carries, for users and tools that read it.
+ */
 public final class Conditions {
 
-    public static final String READY = "Ready";
-    public static final String PROGRESSING = "Progressing";
-    public static final String DEGRADED = "Degraded";
+  public static final String READY = "Ready";
+  public static final String PROGRESSING = "Progressing";
+  public static final String DEGRADED = "Degraded";
 
-    /** Reasons, each naming what happened in the user's words. */
-    public static final String REASON_AVAILABLE = "Available";
-    public static final String REASON_WAITING_FOR_PODS = "WaitingForPods";
-    public static final String REASON_SCALED_TO_ZERO = "ScaledToZero";
-    public static final String REASON_ROLLING_OUT = "RollingOut";
-    public static final String REASON_UP_TO_DATE = "UpToDate";
-    public static final String REASON_HEALTHY = "Healthy";
-    public static final String REASON_MODEL_FETCH_FAILED = "ModelFetchFailed";
-    public static final String REASON_IMAGE_PULL_FAILED = "ImagePullFailed";
-    public static final String REASON_CRASH_LOOPING = "CrashLooping";
-    public static final String REASON_GPU_UNSCHEDULABLE = "GpuUnschedulable";
-    public static final String REASON_INVALID_SPEC = "InvalidSpec";
-    public static final String REASON_RECONCILE_FAILED = "ReconcileFailed";
-    public static final String REASON_ROLLED_BACK = "RolledBack";
-    public static final String REASON_ROLLOUT_FAILED = "RolloutFailed";
-    public static final String REASON_ACCURACY_BELOW_SLO = "AccuracyBelowSlo";
-    public static final String REASON_DRIFT_ABOVE_SLO = "DriftAboveSlo";
-    public static final String REASON_LATENCY_ABOVE_SLO = "LatencyAboveSlo";
-    public static final String REASON_ERROR_RATE_ABOVE_SLO = "ErrorRateAboveSlo";
-    public static final String REASON_SLO_MET = "SloMet";
-    /** An objective is crossed, but not yet for spec.monitoring.slo.for: not degraded yet. */
-    public static final String REASON_SLO_PENDING = "SloPending";
-    public static final String REASON_HTTP_ROUTE_NOT_FOUND = "HttpRouteNotFound";
-    public static final String REASON_HTTP_ROUTE_WITHOUT_MODEL = "HttpRouteWithoutModel";
+  /** Reasons, each naming what happened in the user's words. */
+  public static final String REASON_AVAILABLE = "Available";
 
-    private Conditions() {
-    }
+  public static final String REASON_WAITING_FOR_PODS = "WaitingForPods";
+  public static final String REASON_SCALED_TO_ZERO = "ScaledToZero";
+  public static final String REASON_ROLLING_OUT = "RollingOut";
+  public static final String REASON_UP_TO_DATE = "UpToDate";
+  public static final String REASON_HEALTHY = "Healthy";
+  public static final String REASON_MODEL_FETCH_FAILED = "ModelFetchFailed";
+  public static final String REASON_IMAGE_PULL_FAILED = "ImagePullFailed";
+  public static final String REASON_CRASH_LOOPING = "CrashLooping";
+  public static final String REASON_GPU_UNSCHEDULABLE = "GpuUnschedulable";
+  public static final String REASON_INVALID_SPEC = "InvalidSpec";
+  public static final String REASON_RECONCILE_FAILED = "ReconcileFailed";
+  public static final String REASON_ROLLED_BACK = "RolledBack";
+  public static final String REASON_ROLLOUT_FAILED = "RolloutFailed";
+  public static final String REASON_ACCURACY_BELOW_SLO = "AccuracyBelowSlo";
+  public static final String REASON_DRIFT_ABOVE_SLO = "DriftAboveSlo";
+  public static final String REASON_LATENCY_ABOVE_SLO = "LatencyAboveSlo";
+  public static final String REASON_ERROR_RATE_ABOVE_SLO = "ErrorRateAboveSlo";
+  public static final String REASON_SLO_MET = "SloMet";
+
+  /** An objective is crossed, but not yet for spec.monitoring.slo.for: not degraded yet. */
+  public static final String REASON_SLO_PENDING = "SloPending";
+
+  public static final String REASON_HTTP_ROUTE_NOT_FOUND = "HttpRouteNotFound";
+  public static final String REASON_HTTP_ROUTE_WITHOUT_MODEL = "HttpRouteWithoutModel";
+
+  private Conditions() {}
 }

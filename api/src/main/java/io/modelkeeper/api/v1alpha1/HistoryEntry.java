@@ -7,69 +7,69 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class HistoryEntry {
 
-    @JsonPropertyDescription("The version that was rolled out.")
-    private String version;
+  @JsonPropertyDescription("The version that was rolled out.")
+  private String version;
 
-    @JsonPropertyDescription("Model URI of the version that was rolled out.")
-    private String uri;
+  @JsonPropertyDescription("Model URI of the version that was rolled out.")
+  private String uri;
 
-    @JsonPropertyDescription("Revision (hash of version, uri and sha256) that was rolled out.")
-    private String revision;
+  @JsonPropertyDescription("Revision (hash of version, uri and sha256) that was rolled out.")
+  private String revision;
 
-    @JsonPropertyDescription("Promoted, RolledBack or Failed.")
-    private RolloutResult result;
+  @JsonPropertyDescription("Promoted, RolledBack or Failed.")
+  private RolloutResult result;
 
-    @JsonPropertyDescription("When the outcome was decided (RFC 3339).")
-    private String at;
+  @JsonPropertyDescription("When the outcome was decided (RFC 3339).")
+  private String at;
 
-    @JsonPropertyDescription("Why, in words.")
-    private String reason;
+  @JsonPropertyDescription("Why, in words.")
+  private String reason;
 
-    public String getVersion() {
-        return version;
-    }
+  public String getVersion() {
+    return version;
+  }
 
-    public void setVersion(String version) {
-        this.version = version;
-    }
+  public void setVersion(String version) {
+    this.version = version;
+  }
 
-    public String getUri() {
-        return uri;
-    }
+  public String getUri() {
+    return uri;
+  }
 
-    public void setUri(String uri) {
-        this.uri = uri;
-    }
+  public void setUri(String uri) {
+    this.uri = uri;
+  }
 
-    public String getRevision() {
-        return revision;
-    }
+  public String getRevision() {
+    return revision;
+  }
 
-    public void setRevision(String revision) {
-        this.revision = revision;
-    }
+  public void setRevision(String revision) {
+    this.revision = revision;
+  }
 
-    public RolloutResult getResult() {
-        return result;
-    }
+  public RolloutResult getResult() {
+    return result;
+  }
 
-    public void setResult(RolloutResult result) {
-        this.result = result;
-    }
+  public void setResult(RolloutResult result) {
+    this.result = result;
+  }
 
-    public String getAt() {
-        return at;
-    }
+  public String getAt() {
+    return at;
+  }
 
-    public void setAt(String at) {
-        this.at = at;
-    }
+  public void setAt(String at) {
+    this.at = at;
+  }
 
-    public String getReason() {
-        return reason;
-    }
+  public String getReason() {
+    return reason;
+  }
 
-    public void setReason(String reason) {
-        this.reason = reason;
-    }
+  public void setReason(String reason) {
+    this.reason = reason;
+  }
 }

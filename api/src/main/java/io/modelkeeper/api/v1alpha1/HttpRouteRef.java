@@ -9,28 +9,29 @@ import io.fabric8.generator.annotation.Required;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class HttpRouteRef {
 
-    @Required
-    @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
-    @JsonPropertyDescription("Name of the HTTPRoute.")
-    private String name;
+  @Required
+  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @JsonPropertyDescription("Name of the HTTPRoute.")
+  private String name;
 
-    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-    @JsonPropertyDescription("Namespace of the HTTPRoute. Defaults to the ModelDeployment's namespace.")
-    private String namespace;
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @JsonPropertyDescription(
+      "Namespace of the HTTPRoute. Defaults to the ModelDeployment's namespace.")
+  private String namespace;
 
-    public String getName() {
-        return name;
-    }
+  public String getName() {
+    return name;
+  }
 
-    public void setName(String name) {
-        this.name = name;
-    }
+  public void setName(String name) {
+    this.name = name;
+  }
 
-    public String getNamespace() {
-        return namespace;
-    }
+  public String getNamespace() {
+    return namespace;
+  }
 
-    public void setNamespace(String namespace) {
-        this.namespace = namespace;
-    }
+  public void setNamespace(String namespace) {
+    this.namespace = namespace;
+  }
 }

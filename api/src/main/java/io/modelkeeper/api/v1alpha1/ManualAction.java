@@ -7,57 +7,57 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ManualAction {
 
-    @JsonPropertyDescription("The annotation: modelkeeper.io/promote or modelkeeper.io/abort.")
-    private String annotation;
+  @JsonPropertyDescription("The annotation: modelkeeper.io/promote or modelkeeper.io/abort.")
+  private String annotation;
 
-    @JsonPropertyDescription("The annotation's value when it was honoured.")
-    private String value;
+  @JsonPropertyDescription("The annotation's value when it was honoured.")
+  private String value;
 
-    @JsonPropertyDescription("The canary version it was applied to; unset when no canary ran, so it was ignored.")
-    private String version;
+  @JsonPropertyDescription(
+      "The canary version it was applied to; unset when no canary ran, so it was ignored.")
+  private String version;
 
-    @JsonPropertyDescription("When it was honoured (RFC 3339).")
-    private String at;
+  @JsonPropertyDescription("When it was honoured (RFC 3339).")
+  private String at;
 
-    public ManualAction() {
-    }
+  public ManualAction() {}
 
-    public ManualAction(String annotation, String value, String version, String at) {
-        this.annotation = annotation;
-        this.value = value;
-        this.version = version;
-        this.at = at;
-    }
+  public ManualAction(String annotation, String value, String version, String at) {
+    this.annotation = annotation;
+    this.value = value;
+    this.version = version;
+    this.at = at;
+  }
 
-    public String getAnnotation() {
-        return annotation;
-    }
+  public String getAnnotation() {
+    return annotation;
+  }
 
-    public void setAnnotation(String annotation) {
-        this.annotation = annotation;
-    }
+  public void setAnnotation(String annotation) {
+    this.annotation = annotation;
+  }
 
-    public String getValue() {
-        return value;
-    }
+  public String getValue() {
+    return value;
+  }
 
-    public void setValue(String value) {
-        this.value = value;
-    }
+  public void setValue(String value) {
+    this.value = value;
+  }
 
-    public String getVersion() {
-        return version;
-    }
+  public String getVersion() {
+    return version;
+  }
 
-    public void setVersion(String version) {
-        this.version = version;
-    }
+  public void setVersion(String version) {
+    this.version = version;
+  }
 
-    public String getAt() {
-        return at;
-    }
+  public String getAt() {
+    return at;
+  }
 
-    public void setAt(String at) {
-        this.at = at;
-    }
+  public void setAt(String at) {
+    this.at = at;
+  }
 }

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** Where the operator reads per-version metrics from. */
 public enum MetricsProvider {
-    @JsonProperty("pods")
-    PODS,
-    @JsonProperty("prometheus")
-    PROMETHEUS
+  @JsonProperty("pods")
+  PODS,
+  @JsonProperty("prometheus")
+  PROMETHEUS
 }

@@ -11,21 +11,64 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(ModelDeployment.GROUP)
 @Version(ModelDeployment.VERSION)
 @ShortNames("md")
-@AdditionalPrinterColumn(name = "VERSION", jsonPath = ".status.stable.version", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "CANARY", jsonPath = ".status.canary.version", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "WEIGHT", jsonPath = ".status.canary.weight", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "PHASE", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "ACCURACY", jsonPath = ".status.metrics.accuracy", type = AdditionalPrinterColumn.Type.NUMBER)
-// The rest of the quality picture only with -o wide (priority 1), so the default table stays readable.
-@AdditionalPrinterColumn(name = "F1", jsonPath = ".status.metrics.f1", type = AdditionalPrinterColumn.Type.NUMBER, priority = 1)
-@AdditionalPrinterColumn(name = "AUC", jsonPath = ".status.metrics.auc", type = AdditionalPrinterColumn.Type.NUMBER, priority = 1)
-@AdditionalPrinterColumn(name = "RMSE", jsonPath = ".status.metrics.rmse", type = AdditionalPrinterColumn.Type.NUMBER, priority = 1)
-@AdditionalPrinterColumn(name = "LABELLED", jsonPath = ".status.metrics.labelled", type = AdditionalPrinterColumn.Type.INTEGER, priority = 1)
-@AdditionalPrinterColumn(name = "DRIFT", jsonPath = ".status.metrics.drift", type = AdditionalPrinterColumn.Type.NUMBER, priority = 1)
-@AdditionalPrinterColumn(name = "READY", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-public class ModelDeployment extends CustomResource<ModelDeploymentSpec, ModelDeploymentStatus> implements Namespaced {
+@AdditionalPrinterColumn(
+    name = "VERSION",
+    jsonPath = ".status.stable.version",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "CANARY",
+    jsonPath = ".status.canary.version",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "WEIGHT",
+    jsonPath = ".status.canary.weight",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "PHASE",
+    jsonPath = ".status.phase",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "ACCURACY",
+    jsonPath = ".status.metrics.accuracy",
+    type = AdditionalPrinterColumn.Type.NUMBER)
+// The rest of the quality picture only with -o wide (priority 1), so the default table stays
+// readable.
+@AdditionalPrinterColumn(
+    name = "F1",
+    jsonPath = ".status.metrics.f1",
+    type = AdditionalPrinterColumn.Type.NUMBER,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "AUC",
+    jsonPath = ".status.metrics.auc",
+    type = AdditionalPrinterColumn.Type.NUMBER,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "RMSE",
+    jsonPath = ".status.metrics.rmse",
+    type = AdditionalPrinterColumn.Type.NUMBER,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "LABELLED",
+    jsonPath = ".status.metrics.labelled",
+    type = AdditionalPrinterColumn.Type.INTEGER,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "DRIFT",
+    jsonPath = ".status.metrics.drift",
+    type = AdditionalPrinterColumn.Type.NUMBER,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "READY",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "AGE",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class ModelDeployment extends CustomResource<ModelDeploymentSpec, ModelDeploymentStatus>
+    implements Namespaced {
 
-    public static final String GROUP = "modelkeeper.io";
-    public static final String VERSION = "v1alpha1";
+  public static final String GROUP = "modelkeeper.io";
+  public static final String VERSION = "v1alpha1";
 }

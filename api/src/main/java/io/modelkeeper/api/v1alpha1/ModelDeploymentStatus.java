@@ -10,124 +10,130 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ModelDeploymentStatus {
 
-    @JsonPropertyDescription("Summary of the state: Pending, Ready, Progressing, Promoting, RollingBack, Degraded or Failed.")
-    private Phase phase;
+  @JsonPropertyDescription(
+      "Summary of the state: Pending, Ready, Progressing, Promoting, RollingBack, Degraded or Failed.")
+  private Phase phase;
 
-    @JsonPropertyDescription("metadata.generation of the spec this status describes.")
-    private Long observedGeneration;
+  @JsonPropertyDescription("metadata.generation of the spec this status describes.")
+  private Long observedGeneration;
 
-    @JsonPropertyDescription("In-cluster URL of the model's inference API, for example http://fraud.ml.svc.cluster.local/v2/models/fraud.")
-    private String endpoint;
+  @JsonPropertyDescription(
+      "In-cluster URL of the model's inference API, for example http://fraud.ml.svc.cluster.local/v2/models/fraud.")
+  private String endpoint;
 
-    @JsonPropertyDescription("The version that serves traffic: the last one that became ready.")
-    private ArmStatus stable;
+  @JsonPropertyDescription("The version that serves traffic: the last one that became ready.")
+  private ArmStatus stable;
 
-    @JsonPropertyDescription("The version being rolled out beside the stable one, if any.")
-    private CanaryStatus canary;
+  @JsonPropertyDescription("The version being rolled out beside the stable one, if any.")
+  private CanaryStatus canary;
 
-    @JsonPropertyDescription("The last version (exactly this version, uri and sha256) rolled back or failed; it is not tried again until spec.model changes.")
-    private ArmStatus rejected;
+  @JsonPropertyDescription(
+      "The last version (exactly this version, uri and sha256) rolled back or failed; it is not tried again until spec.model changes.")
+  private ArmStatus rejected;
 
-    @JsonPropertyDescription("The promote and abort annotations the operator has acted on (or seen while no canary ran); each acts once, and is forgotten when removed.")
-    private List<ManualAction> manualActions = new ArrayList<>();
+  @JsonPropertyDescription(
+      "The promote and abort annotations the operator has acted on (or seen while no canary ran); each acts once, and is forgotten when removed.")
+  private List<ManualAction> manualActions = new ArrayList<>();
 
-    @JsonPropertyDescription("Latest serving and quality figures of the stable version.")
-    private MetricsStatus metrics;
+  @JsonPropertyDescription("Latest serving and quality figures of the stable version.")
+  private MetricsStatus metrics;
 
-    @JsonPropertyDescription("Objectives of spec.monitoring.slo that the serving version's latest figures cross, each with the time of the first reading that crossed it; absent when none is crossed. Kept here so an operator restart neither resets nor skips the spec.monitoring.slo.for clock.")
-    private List<SloCrossing> sloCrossings;
+  @JsonPropertyDescription(
+      "Objectives of spec.monitoring.slo that the serving version's latest figures cross, each with the time of the first reading that crossed it; absent when none is crossed. Kept here so an operator restart neither resets nor skips the spec.monitoring.slo.for clock.")
+  private List<SloCrossing> sloCrossings;
 
-    @JsonPropertyDescription("Outcomes of past rollouts, newest last.")
-    private List<HistoryEntry> history = new ArrayList<>();
+  @JsonPropertyDescription("Outcomes of past rollouts, newest last.")
+  private List<HistoryEntry> history = new ArrayList<>();
 
-    @JsonPropertyDescription("Ready, Progressing and Degraded conditions with reason, message and observedGeneration.")
-    private List<Condition> conditions = new ArrayList<>();
+  @JsonPropertyDescription(
+      "Ready, Progressing and Degraded conditions with reason, message and observedGeneration.")
+  private List<Condition> conditions = new ArrayList<>();
 
-    public Phase getPhase() {
-        return phase;
-    }
+  public Phase getPhase() {
+    return phase;
+  }
 
-    public void setPhase(Phase phase) {
-        this.phase = phase;
-    }
+  public void setPhase(Phase phase) {
+    this.phase = phase;
+  }
 
-    public Long getObservedGeneration() {
-        return observedGeneration;
-    }
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
 
-    public void setObservedGeneration(Long observedGeneration) {
-        this.observedGeneration = observedGeneration;
-    }
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
 
-    public String getEndpoint() {
-        return endpoint;
-    }
+  public String getEndpoint() {
+    return endpoint;
+  }
 
-    public void setEndpoint(String endpoint) {
-        this.endpoint = endpoint;
-    }
+  public void setEndpoint(String endpoint) {
+    this.endpoint = endpoint;
+  }
 
-    public ArmStatus getStable() {
-        return stable;
-    }
+  public ArmStatus getStable() {
+    return stable;
+  }
 
-    public void setStable(ArmStatus stable) {
-        this.stable = stable;
-    }
+  public void setStable(ArmStatus stable) {
+    this.stable = stable;
+  }
 
-    public CanaryStatus getCanary() {
-        return canary;
-    }
+  public CanaryStatus getCanary() {
+    return canary;
+  }
 
-    public void setCanary(CanaryStatus canary) {
-        this.canary = canary;
-    }
+  public void setCanary(CanaryStatus canary) {
+    this.canary = canary;
+  }
 
-    public MetricsStatus getMetrics() {
-        return metrics;
-    }
+  public MetricsStatus getMetrics() {
+    return metrics;
+  }
 
-    public void setMetrics(MetricsStatus metrics) {
-        this.metrics = metrics;
-    }
+  public void setMetrics(MetricsStatus metrics) {
+    this.metrics = metrics;
+  }
 
-    public List<SloCrossing> getSloCrossings() {
-        return sloCrossings;
-    }
+  public List<SloCrossing> getSloCrossings() {
+    return sloCrossings;
+  }
 
-    public void setSloCrossings(List<SloCrossing> sloCrossings) {
-        this.sloCrossings = sloCrossings == null || sloCrossings.isEmpty() ? null : sloCrossings;
-    }
+  public void setSloCrossings(List<SloCrossing> sloCrossings) {
+    this.sloCrossings = sloCrossings == null || sloCrossings.isEmpty() ? null : sloCrossings;
+  }
 
-    public List<HistoryEntry> getHistory() {
-        return history;
-    }
+  public List<HistoryEntry> getHistory() {
+    return history;
+  }
 
-    public void setHistory(List<HistoryEntry> history) {
-        this.history = history;
-    }
+  public void setHistory(List<HistoryEntry> history) {
+    this.history = history;
+  }
 
-    public List<Condition> getConditions() {
-        return conditions;
-    }
+  public List<Condition> getConditions() {
+    return conditions;
+  }
 
-    public void setConditions(List<Condition> conditions) {
-        this.conditions = conditions;
-    }
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
 
-    public ArmStatus getRejected() {
-        return rejected;
-    }
+  public ArmStatus getRejected() {
+    return rejected;
+  }
 
-    public void setRejected(ArmStatus rejected) {
-        this.rejected = rejected;
-    }
+  public void setRejected(ArmStatus rejected) {
+    this.rejected = rejected;
+  }
 
-    public List<ManualAction> getManualActions() {
-        return manualActions;
-    }
+  public List<ManualAction> getManualActions() {
+    return manualActions;
+  }
 
-    public void setManualActions(List<ManualAction> manualActions) {
-        this.manualActions = manualActions;
-    }
+  public void setManualActions(List<ManualAction> manualActions) {
+    this.manualActions = manualActions;
+  }
 }

@@ -10,56 +10,60 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ModelSpec {
 
-    @Pattern("^[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$")
-    @Size(max = 63)
-    @JsonPropertyDescription("Name of the model in the inference API (/v2/models/{name}). Defaults to metadata.name. Letters, digits, '-', '_' and '.'.")
-    private String name;
+  @Pattern("^[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$")
+  @Size(max = 63)
+  @JsonPropertyDescription(
+      "Name of the model in the inference API (/v2/models/{name}). Defaults to metadata.name. Letters, digits, '-', '_' and '.'.")
+  private String name;
 
-    @Required
-    @Pattern("^[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$")
-    @Size(min = 1, max = 63)
-    @JsonPropertyDescription("Version of the model, for example \"7\" or \"2024-06-01\". It becomes a label value, so at most 63 letters, digits, '-', '_' or '.'. Changing it rolls the new version out.")
-    private String version;
+  @Required
+  @Pattern("^[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$")
+  @Size(min = 1, max = 63)
+  @JsonPropertyDescription(
+      "Version of the model, for example \"7\" or \"2024-06-01\". It becomes a label value, so at most 63 letters, digits, '-', '_' or '.'. Changing it rolls the new version out.")
+  private String version;
 
-    @Required
-    @Pattern("^(https?://[^\\s]+|file:///[^\\s]+|pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?/[^\\s]+)$")
-    @Size(max = 2048)
-    @JsonPropertyDescription("Where the ONNX file is fetched from: https://host/path/model.onnx, http://..., file:///path inside the model-server image, or pvc://<claim>/<path> to mount a PersistentVolumeClaim of this namespace read-only.")
-    private String uri;
+  @Required
+  @Pattern("^(https?://[^\\s]+|file:///[^\\s]+|pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?/[^\\s]+)$")
+  @Size(max = 2048)
+  @JsonPropertyDescription(
+      "Where the ONNX file is fetched from: https://host/path/model.onnx, http://..., file:///path inside the model-server image, or pvc://<claim>/<path> to mount a PersistentVolumeClaim of this namespace read-only.")
+  private String uri;
 
-    @Pattern("^[a-fA-F0-9]{64}$")
-    @JsonPropertyDescription("Optional SHA-256 of the model file, 64 hex characters. The pods refuse to start a model whose checksum differs, and the version is reported as failed.")
-    private String sha256;
+  @Pattern("^[a-fA-F0-9]{64}$")
+  @JsonPropertyDescription(
+      "Optional SHA-256 of the model file, 64 hex characters. The pods refuse to start a model whose checksum differs, and the version is reported as failed.")
+  private String sha256;
 
-    public String getName() {
-        return name;
-    }
+  public String getName() {
+    return name;
+  }
 
-    public void setName(String name) {
-        this.name = name;
-    }
+  public void setName(String name) {
+    this.name = name;
+  }
 
-    public String getVersion() {
-        return version;
-    }
+  public String getVersion() {
+    return version;
+  }
 
-    public void setVersion(String version) {
-        this.version = version;
-    }
+  public void setVersion(String version) {
+    this.version = version;
+  }
 
-    public String getUri() {
-        return uri;
-    }
+  public String getUri() {
+    return uri;
+  }
 
-    public void setUri(String uri) {
-        this.uri = uri;
-    }
+  public void setUri(String uri) {
+    this.uri = uri;
+  }
 
-    public String getSha256() {
-        return sha256;
-    }
+  public String getSha256() {
+    return sha256;
+  }
 
-    public void setSha256(String sha256) {
-        this.sha256 = sha256;
-    }
+  public void setSha256(String sha256) {
+    this.sha256 = sha256;
+  }
 }

@@ -11,80 +11,88 @@ import io.fabric8.generator.annotation.ValidationRule;
 /** What the operator watches on the serving version and which objectives it holds it to. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-        value = "!has(self.slo) || !has(self.slo.minAccuracy) || !has(self.task) || self.task != 'regression'",
-        message = "monitoring.slo.minAccuracy needs a classification task; a regression model has no accuracy (remove minAccuracy or set monitoring.task)")
+    value =
+        "!has(self.slo) || !has(self.slo.minAccuracy) || !has(self.task) || self.task != 'regression'",
+    message =
+        "monitoring.slo.minAccuracy needs a classification task; a regression model has no accuracy (remove minAccuracy or set monitoring.task)")
 public class MonitoringSpec {
 
-    @JsonPropertyDescription("What the model predicts, which decides the quality metrics: binary-classification, multiclass-classification or regression. Without it only serving metrics are watched.")
-    private ModelTask task;
+  @JsonPropertyDescription(
+      "What the model predicts, which decides the quality metrics: binary-classification, multiclass-classification or regression. Without it only serving metrics are watched.")
+  private ModelTask task;
 
-    @Default("1000")
-    @Min(10)
-    @Max(1000000)
-    @JsonPropertyDescription("Number of most recent labelled predictions over which quality (accuracy, F1, AUC...) is computed.")
-    private Integer window = 1000;
+  @Default("1000")
+  @Min(10)
+  @Max(1000000)
+  @JsonPropertyDescription(
+      "Number of most recent labelled predictions over which quality (accuracy, F1, AUC...) is computed.")
+  private Integer window = 1000;
 
-    @Default("30s")
-    @Pattern(Durations.PATTERN)
-    @JsonPropertyDescription("How often the operator reads the serving version's metrics, as a duration such as 30s.")
-    private String interval = "30s";
+  @Default("30s")
+  @Pattern(Durations.PATTERN)
+  @JsonPropertyDescription(
+      "How often the operator reads the serving version's metrics, as a duration such as 30s.")
+  private String interval = "30s";
 
-    @Default("pods")
-    @JsonPropertyDescription("Where metrics are read from: pods (scrape each pod's /metrics directly) or prometheus (PromQL against prometheusUrl or the operator's configured Prometheus).")
-    private MetricsProvider provider = MetricsProvider.PODS;
+  @Default("pods")
+  @JsonPropertyDescription(
+      "Where metrics are read from: pods (scrape each pod's /metrics directly) or prometheus (PromQL against prometheusUrl or the operator's configured Prometheus).")
+  private MetricsProvider provider = MetricsProvider.PODS;
 
-    @Pattern("^https?://[^\\s]+$")
-    @JsonPropertyDescription("Prometheus base URL used when provider is prometheus, for example http://prometheus.monitoring:9090. Defaults to the operator's setting.")
-    private String prometheusUrl;
+  @Pattern("^https?://[^\\s]+$")
+  @JsonPropertyDescription(
+      "Prometheus base URL used when provider is prometheus, for example http://prometheus.monitoring:9090. Defaults to the operator's setting.")
+  private String prometheusUrl;
 
-    @JsonPropertyDescription("Service-level objectives of the serving version; one that stays crossed for slo.for sets the Degraded condition.")
-    private SloSpec slo;
+  @JsonPropertyDescription(
+      "Service-level objectives of the serving version; one that stays crossed for slo.for sets the Degraded condition.")
+  private SloSpec slo;
 
-    public ModelTask getTask() {
-        return task;
-    }
+  public ModelTask getTask() {
+    return task;
+  }
 
-    public void setTask(ModelTask task) {
-        this.task = task;
-    }
+  public void setTask(ModelTask task) {
+    this.task = task;
+  }
 
-    public Integer getWindow() {
-        return window;
-    }
+  public Integer getWindow() {
+    return window;
+  }
 
-    public void setWindow(Integer window) {
-        this.window = window;
-    }
+  public void setWindow(Integer window) {
+    this.window = window;
+  }
 
-    public String getInterval() {
-        return interval;
-    }
+  public String getInterval() {
+    return interval;
+  }
 
-    public void setInterval(String interval) {
-        this.interval = interval;
-    }
+  public void setInterval(String interval) {
+    this.interval = interval;
+  }
 
-    public MetricsProvider getProvider() {
-        return provider;
-    }
+  public MetricsProvider getProvider() {
+    return provider;
+  }
 
-    public void setProvider(MetricsProvider provider) {
-        this.provider = provider;
-    }
+  public void setProvider(MetricsProvider provider) {
+    this.provider = provider;
+  }
 
-    public String getPrometheusUrl() {
-        return prometheusUrl;
-    }
+  public String getPrometheusUrl() {
+    return prometheusUrl;
+  }
 
-    public void setPrometheusUrl(String prometheusUrl) {
-        this.prometheusUrl = prometheusUrl;
-    }
+  public void setPrometheusUrl(String prometheusUrl) {
+    this.prometheusUrl = prometheusUrl;
+  }
 
-    public SloSpec getSlo() {
-        return slo;
-    }
+  public SloSpec getSlo() {
+    return slo;
+  }
 
-    public void setSlo(SloSpec slo) {
-        this.slo = slo;
-    }
+  public void setSlo(SloSpec slo) {
+    this.slo = slo;
+  }
 }

@@ -15,113 +15,121 @@ import java.util.Map;
 /** How the model-server pods of a version run. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-        value = "!has(self.executionProvider) || self.executionProvider != 'cuda' || (has(self.gpus) && self.gpus > 0)",
-        message = "serving.executionProvider 'cuda' needs serving.gpus > 0; use 'auto' or 'cpu' for CPU-only pods, or set gpus: 1")
+    value =
+        "!has(self.executionProvider) || self.executionProvider != 'cuda' || (has(self.gpus) && self.gpus > 0)",
+    message =
+        "serving.executionProvider 'cuda' needs serving.gpus > 0; use 'auto' or 'cpu' for CPU-only pods, or set gpus: 1")
 public class ServingSpec {
 
-    @Default("1")
-    @Min(0)
-    @Max(1000)
-    @JsonPropertyDescription("Number of model-server pods of the serving version. 0 stops serving without deleting the ModelDeployment.")
-    private Integer replicas = 1;
+  @Default("1")
+  @Min(0)
+  @Max(1000)
+  @JsonPropertyDescription(
+      "Number of model-server pods of the serving version. 0 stops serving without deleting the ModelDeployment.")
+  private Integer replicas = 1;
 
-    @Default("0")
-    @Min(0)
-    @Max(16)
-    @JsonPropertyDescription("GPUs per pod (the operator's GPU resource name, nvidia.com/gpu by default). 0 runs on CPU only.")
-    private Integer gpus = 0;
+  @Default("0")
+  @Min(0)
+  @Max(16)
+  @JsonPropertyDescription(
+      "GPUs per pod (the operator's GPU resource name, nvidia.com/gpu by default). 0 runs on CPU only.")
+  private Integer gpus = 0;
 
-    @Default("auto")
-    @JsonPropertyDescription("ONNX Runtime execution provider: auto (CUDA when gpus > 0, otherwise CPU, falling back to CPU if CUDA fails), cuda or cpu.")
-    private ExecutionProvider executionProvider = ExecutionProvider.AUTO;
+  @Default("auto")
+  @JsonPropertyDescription(
+      "ONNX Runtime execution provider: auto (CUDA when gpus > 0, otherwise CPU, falling back to CPU if CUDA fails), cuda or cpu.")
+  private ExecutionProvider executionProvider = ExecutionProvider.AUTO;
 
-    @JsonPropertyDescription("Model-server container image. Defaults to the operator's modelkeeper.model-server.image setting.")
-    private String image;
+  @JsonPropertyDescription(
+      "Model-server container image. Defaults to the operator's modelkeeper.model-server.image setting.")
+  private String image;
 
-    @JsonPropertyDescription("Dynamic batching of concurrent inference requests.")
-    private BatchingSpec batching = new BatchingSpec();
+  @JsonPropertyDescription("Dynamic batching of concurrent inference requests.")
+  private BatchingSpec batching = new BatchingSpec();
 
-    @JsonPropertyDescription("CPU and memory requests and limits of the model-server container. GPU limits come from gpus and need not be set here.")
-    private ResourceRequirements resources;
+  @JsonPropertyDescription(
+      "CPU and memory requests and limits of the model-server container. GPU limits come from gpus and need not be set here.")
+  private ResourceRequirements resources;
 
-    @JsonPropertyDescription("Node labels the pods must match, for example a GPU node pool.")
-    private Map<String, String> nodeSelector;
+  @JsonPropertyDescription("Node labels the pods must match, for example a GPU node pool.")
+  private Map<String, String> nodeSelector;
 
-    @JsonPropertyDescription("Extra tolerations for the pods. When gpus > 0 the NVIDIA GPU toleration is added.")
-    private List<Toleration> tolerations;
+  @JsonPropertyDescription(
+      "Extra tolerations for the pods. When gpus > 0 the NVIDIA GPU toleration is added.")
+  private List<Toleration> tolerations;
 
-    @JsonPropertyDescription("Pod affinity and anti-affinity rules.")
-    private Affinity affinity;
+  @JsonPropertyDescription("Pod affinity and anti-affinity rules.")
+  private Affinity affinity;
 
-    public Integer getReplicas() {
-        return replicas;
-    }
+  public Integer getReplicas() {
+    return replicas;
+  }
 
-    public void setReplicas(Integer replicas) {
-        this.replicas = replicas;
-    }
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
 
-    public Integer getGpus() {
-        return gpus;
-    }
+  public Integer getGpus() {
+    return gpus;
+  }
 
-    public void setGpus(Integer gpus) {
-        this.gpus = gpus;
-    }
+  public void setGpus(Integer gpus) {
+    this.gpus = gpus;
+  }
 
-    public ExecutionProvider getExecutionProvider() {
-        return executionProvider;
-    }
+  public ExecutionProvider getExecutionProvider() {
+    return executionProvider;
+  }
 
-    public void setExecutionProvider(ExecutionProvider executionProvider) {
-        this.executionProvider = executionProvider;
-    }
+  public void setExecutionProvider(ExecutionProvider executionProvider) {
+    this.executionProvider = executionProvider;
+  }
 
-    public String getImage() {
-        return image;
-    }
+  public String getImage() {
+    return image;
+  }
 
-    public void setImage(String image) {
-        this.image = image;
-    }
+  public void setImage(String image) {
+    this.image = image;
+  }
 
-    public BatchingSpec getBatching() {
-        return batching;
-    }
+  public BatchingSpec getBatching() {
+    return batching;
+  }
 
-    public void setBatching(BatchingSpec batching) {
-        this.batching = batching;
-    }
+  public void setBatching(BatchingSpec batching) {
+    this.batching = batching;
+  }
 
-    public ResourceRequirements getResources() {
-        return resources;
-    }
+  public ResourceRequirements getResources() {
+    return resources;
+  }
 
-    public void setResources(ResourceRequirements resources) {
-        this.resources = resources;
-    }
+  public void setResources(ResourceRequirements resources) {
+    this.resources = resources;
+  }
 
-    public Map<String, String> getNodeSelector() {
-        return nodeSelector;
-    }
+  public Map<String, String> getNodeSelector() {
+    return nodeSelector;
+  }
 
-    public void setNodeSelector(Map<String, String> nodeSelector) {
-        this.nodeSelector = nodeSelector;
-    }
+  public void setNodeSelector(Map<String, String> nodeSelector) {
+    this.nodeSelector = nodeSelector;
+  }
 
-    public List<Toleration> getTolerations() {
-        return tolerations;
-    }
+  public List<Toleration> getTolerations() {
+    return tolerations;
+  }
 
-    public void setTolerations(List<Toleration> tolerations) {
-        this.tolerations = tolerations;
-    }
+  public void setTolerations(List<Toleration> tolerations) {
+    this.tolerations = tolerations;
+  }
 
-    public Affinity getAffinity() {
-        return affinity;
-    }
+  public Affinity getAffinity() {
+    return affinity;
+  }
 
-    public void setAffinity(Affinity affinity) {
-        this.affinity = affinity;
-    }
+  public void setAffinity(Affinity affinity) {
+    this.affinity = affinity;
+  }
 }

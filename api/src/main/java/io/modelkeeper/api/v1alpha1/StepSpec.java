@@ -11,30 +11,31 @@ import io.fabric8.generator.annotation.Required;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class StepSpec {
 
-    @Required
-    @Min(1)
-    @Max(100)
-    @JsonPropertyDescription("Percent of traffic sent to the canary during this step, 1-100.")
-    private Integer weight;
+  @Required
+  @Min(1)
+  @Max(100)
+  @JsonPropertyDescription("Percent of traffic sent to the canary during this step, 1-100.")
+  private Integer weight;
 
-    @Required
-    @Pattern(Durations.PATTERN)
-    @JsonPropertyDescription("How long the step lasts with passing analysis before the next one, as a duration such as 2m.")
-    private String duration;
+  @Required
+  @Pattern(Durations.PATTERN)
+  @JsonPropertyDescription(
+      "How long the step lasts with passing analysis before the next one, as a duration such as 2m.")
+  private String duration;
 
-    public Integer getWeight() {
-        return weight;
-    }
+  public Integer getWeight() {
+    return weight;
+  }
 
-    public void setWeight(Integer weight) {
-        this.weight = weight;
-    }
+  public void setWeight(Integer weight) {
+    this.weight = weight;
+  }
 
-    public String getDuration() {
-        return duration;
-    }
+  public String getDuration() {
+    return duration;
+  }
 
-    public void setDuration(String duration) {
-        this.duration = duration;
-    }
+  public void setDuration(String duration) {
+    this.duration = duration;
+  }
 }

@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The API groups, versions and resources the local API server announces to discovery clients such as kubectl. */
+/**
+ * The API groups, versions and resources the local API server announces to discovery clients such
+ * as kubectl.
+ */
 public final class ApiResourceCatalog {
 
   private static final List<String> VERBS =
@@ -49,48 +52,171 @@ public final class ApiResourceCatalog {
           core("configmaps", "configmap", "ConfigMap", true, List.of("cm"), false),
           core("secrets", "secret", "Secret", true, List.of(), false),
           core("serviceaccounts", "serviceaccount", "ServiceAccount", true, List.of("sa"), false),
-          core("persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim", true,
-              List.of("pvc"), true),
+          core(
+              "persistentvolumeclaims",
+              "persistentvolumeclaim",
+              "PersistentVolumeClaim",
+              true,
+              List.of("pvc"),
+              true),
           core("namespaces", "namespace", "Namespace", false, List.of("ns"), true),
           core("nodes", "node", "Node", false, List.of("no"), true),
-          new ResourceType("apps", "v1", "deployments", "deployment", "Deployment", true,
-              List.of("deploy"), List.of("all"), true),
-          new ResourceType("apps", "v1", "replicasets", "replicaset", "ReplicaSet", true,
-              List.of("rs"), List.of("all"), true),
-          new ResourceType("batch", "v1", "jobs", "job", "Job", true, List.of(), List.of("all"), true),
-          new ResourceType("coordination.k8s.io", "v1", "leases", "lease", "Lease", true,
-              List.of(), List.of(), false),
-          new ResourceType("events.k8s.io", "v1", "events", "event", "Event", true,
-              List.of("ev"), List.of(), false),
-          new ResourceType("gateway.networking.k8s.io", "v1", "httproutes", "httproute", "HTTPRoute",
-              true, List.of(), List.of("gateway-api"), true),
-          new ResourceType("gateway.networking.k8s.io", "v1", "gateways", "gateway", "Gateway",
-              true, List.of("gtw"), List.of("gateway-api"), true),
-          new ResourceType("rbac.authorization.k8s.io", "v1", "clusterroles", "clusterrole", "ClusterRole",
-              false, List.of(), List.of(), false),
-          new ResourceType("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "clusterrolebinding",
-              "ClusterRoleBinding", false, List.of(), List.of(), false),
-          new ResourceType("rbac.authorization.k8s.io", "v1", "roles", "role", "Role", true,
-              List.of(), List.of(), false),
-          new ResourceType("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true,
-              List.of(), List.of(), false),
-          // The Prometheus Operator's resources, as a cluster with kube-prometheus-stack announces them.
-          new ResourceType("monitoring.coreos.com", "v1", "servicemonitors", "servicemonitor", "ServiceMonitor",
-              true, List.of("smon"), List.of("prometheus-operator"), false),
-          new ResourceType("monitoring.coreos.com", "v1", "podmonitors", "podmonitor", "PodMonitor",
-              true, List.of("pmon"), List.of("prometheus-operator"), false),
-          new ResourceType("monitoring.coreos.com", "v1", "prometheusrules", "prometheusrule", "PrometheusRule",
-              true, List.of("promrule"), List.of("prometheus-operator"), false),
-          new ResourceType("apiextensions.k8s.io", "v1", "customresourcedefinitions",
-              "customresourcedefinition", "CustomResourceDefinition", false,
-              List.of("crd", "crds"), List.of("api-extensions"), true));
+          new ResourceType(
+              "apps",
+              "v1",
+              "deployments",
+              "deployment",
+              "Deployment",
+              true,
+              List.of("deploy"),
+              List.of("all"),
+              true),
+          new ResourceType(
+              "apps",
+              "v1",
+              "replicasets",
+              "replicaset",
+              "ReplicaSet",
+              true,
+              List.of("rs"),
+              List.of("all"),
+              true),
+          new ResourceType(
+              "batch", "v1", "jobs", "job", "Job", true, List.of(), List.of("all"), true),
+          new ResourceType(
+              "coordination.k8s.io",
+              "v1",
+              "leases",
+              "lease",
+              "Lease",
+              true,
+              List.of(),
+              List.of(),
+              false),
+          new ResourceType(
+              "events.k8s.io",
+              "v1",
+              "events",
+              "event",
+              "Event",
+              true,
+              List.of("ev"),
+              List.of(),
+              false),
+          new ResourceType(
+              "gateway.networking.k8s.io",
+              "v1",
+              "httproutes",
+              "httproute",
+              "HTTPRoute",
+              true,
+              List.of(),
+              List.of("gateway-api"),
+              true),
+          new ResourceType(
+              "gateway.networking.k8s.io",
+              "v1",
+              "gateways",
+              "gateway",
+              "Gateway",
+              true,
+              List.of("gtw"),
+              List.of("gateway-api"),
+              true),
+          new ResourceType(
+              "rbac.authorization.k8s.io",
+              "v1",
+              "clusterroles",
+              "clusterrole",
+              "ClusterRole",
+              false,
+              List.of(),
+              List.of(),
+              false),
+          new ResourceType(
+              "rbac.authorization.k8s.io",
+              "v1",
+              "clusterrolebindings",
+              "clusterrolebinding",
+              "ClusterRoleBinding",
+              false,
+              List.of(),
+              List.of(),
+              false),
+          new ResourceType(
+              "rbac.authorization.k8s.io",
+              "v1",
+              "roles",
+              "role",
+              "Role",
+              true,
+              List.of(),
+              List.of(),
+              false),
+          new ResourceType(
+              "rbac.authorization.k8s.io",
+              "v1",
+              "rolebindings",
+              "rolebinding",
+              "RoleBinding",
+              true,
+              List.of(),
+              List.of(),
+              false),
+          // The Prometheus Operator's resources, as a cluster with kube-prometheus-stack announces
+          // them.
+          new ResourceType(
+              "monitoring.coreos.com",
+              "v1",
+              "servicemonitors",
+              "servicemonitor",
+              "ServiceMonitor",
+              true,
+              List.of("smon"),
+              List.of("prometheus-operator"),
+              false),
+          new ResourceType(
+              "monitoring.coreos.com",
+              "v1",
+              "podmonitors",
+              "podmonitor",
+              "PodMonitor",
+              true,
+              List.of("pmon"),
+              List.of("prometheus-operator"),
+              false),
+          new ResourceType(
+              "monitoring.coreos.com",
+              "v1",
+              "prometheusrules",
+              "prometheusrule",
+              "PrometheusRule",
+              true,
+              List.of("promrule"),
+              List.of("prometheus-operator"),
+              false),
+          new ResourceType(
+              "apiextensions.k8s.io",
+              "v1",
+              "customresourcedefinitions",
+              "customresourcedefinition",
+              "CustomResourceDefinition",
+              false,
+              List.of("crd", "crds"),
+              List.of("api-extensions"),
+              true));
 
   private static ResourceType core(
-      String plural, String singular, String kind, boolean namespaced, List<String> shortNames,
+      String plural,
+      String singular,
+      String kind,
+      boolean namespaced,
+      List<String> shortNames,
       boolean status) {
     List<String> categories =
         List.of("pods", "services").contains(plural) ? List.of("all") : List.of();
-    return new ResourceType("", "v1", plural, singular, kind, namespaced, shortNames, categories, status);
+    return new ResourceType(
+        "", "v1", plural, singular, kind, namespaced, shortNames, categories, status);
   }
 
   private final List<ResourceType> types;
@@ -118,7 +244,8 @@ public final class ApiResourceCatalog {
                 "Namespaced".equals(crd.getSpec().getScope()),
                 Optional.ofNullable(names.getShortNames()).orElse(List.of()),
                 Optional.ofNullable(names.getCategories()).orElse(List.of()),
-                version.getSubresources() != null && version.getSubresources().getStatus() != null));
+                version.getSubresources() != null
+                    && version.getSubresources().getStatus() != null));
       }
     }
     return new ApiResourceCatalog(all);
@@ -129,7 +256,8 @@ public final class ApiResourceCatalog {
     Map<String, List<String>> versionsByGroup = new LinkedHashMap<>();
     for (ResourceType type : types) {
       if (!type.group().isEmpty()) {
-        List<String> versions = versionsByGroup.computeIfAbsent(type.group(), g -> new ArrayList<>());
+        List<String> versions =
+            versionsByGroup.computeIfAbsent(type.group(), g -> new ArrayList<>());
         if (!versions.contains(type.version())) {
           versions.add(type.version());
         }
@@ -184,13 +312,18 @@ public final class ApiResourceCatalog {
     }
     String groupVersion = group.isEmpty() ? version : group + "/" + version;
     return Optional.of(
-        new APIResourceListBuilder().withGroupVersion(groupVersion).withResources(resources).build());
+        new APIResourceListBuilder()
+            .withGroupVersion(groupVersion)
+            .withResources(resources)
+            .build());
   }
 
   /** The resource type served at a group, version and plural, if any. */
   public Optional<ResourceType> find(String group, String version, String plural) {
     return types.stream()
-        .filter(t -> t.group().equals(group) && t.version().equals(version) && t.plural().equals(plural))
+        .filter(
+            t ->
+                t.group().equals(group) && t.version().equals(version) && t.plural().equals(plural))
         .findFirst();
   }
 }

@@ -22,8 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Answers what kubectl needs and the fabric8 CRUD mock lacks — discovery, {@code /version}, watches over
- * plain HTTP, server-side tables — and passes every other request to the CRUD store.
+ * Answers what kubectl needs and the fabric8 CRUD mock lacks — discovery, {@code /version}, watches
+ * over plain HTTP, server-side tables — and passes every other request to the CRUD store.
  */
 final class KubectlDispatcher extends Dispatcher {
 
@@ -74,12 +74,16 @@ final class KubectlDispatcher extends Dispatcher {
     }
     String contentType = request.getHeader("Content-Type");
     if (contentType != null && contentType.contains("protobuf")) {
-      return status(415, "UnsupportedMediaType",
+      return status(
+          415,
+          "UnsupportedMediaType",
           "the local API server speaks JSON only: create objects with kubectl apply -f <file>");
     }
     if ("PATCH".equals(method)) {
       if (contentType != null && contentType.startsWith("application/strategic-merge-patch+json")) {
-        return status(415, "UnsupportedMediaType",
+        return status(
+            415,
+            "UnsupportedMediaType",
             "the local API server does not implement strategic merge patch: use kubectl patch"
                 + " --type=merge or --type=json, and kubectl apply only for custom resources");
       }
@@ -87,7 +91,9 @@ final class KubectlDispatcher extends Dispatcher {
         return mergePatch(request, path);
       }
       if (contentType != null && contentType.startsWith("application/apply-patch")) {
-        return status(415, "UnsupportedMediaType",
+        return status(
+            415,
+            "UnsupportedMediaType",
             "the local API server does not implement server-side apply: use client-side kubectl apply");
       }
     }
@@ -95,12 +101,14 @@ final class KubectlDispatcher extends Dispatcher {
       return store.dispatch(request);
     } catch (RuntimeException e) {
       // The mock throws on bodies it cannot parse; answer instead of leaving the caller hanging.
-      return status(400, "BadRequest", "cannot handle " + method + " " + path + ": " + e.getMessage());
+      return status(
+          400, "BadRequest", "cannot handle " + method + " " + path + ": " + e.getMessage());
     }
   }
 
   private MockResponse mergePatch(RecordedRequest request, String path) {
-    String objectPath = path.endsWith("/status") ? path.substring(0, path.length() - "/status".length()) : path;
+    String objectPath =
+        path.endsWith("/status") ? path.substring(0, path.length() - "/status".length()) : path;
     MockResponse current = store.handleGet(objectPath);
     if (current.code() != 200) {
       return current;
@@ -109,10 +117,19 @@ final class KubectlDispatcher extends Dispatcher {
       JsonNode before = json.readTree(current.getBody().readUtf8());
       JsonNode after = MergePatch.apply(before, json.readTree(request.getUtf8Body()));
       byte[] jsonPatch = json.writeValueAsBytes(MergePatch.asJsonPatch(json, before, after));
-      Headers headers = request.getHeaders().newBuilder()
-          .set("Content-Type", "application/json-patch+json").build();
-      return store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
-          headers, new Buffer(jsonPatch)));
+      Headers headers =
+          request
+              .getHeaders()
+              .newBuilder()
+              .set("Content-Type", "application/json-patch+json")
+              .build();
+      return store.dispatch(
+          new RecordedRequest(
+              request.getHttpVersion(),
+              request.method(),
+              request.getPath(),
+              headers,
+              new Buffer(jsonPatch)));
     } catch (Exception e) {
       return status(400, "BadRequest", "invalid merge patch: " + e.getMessage());
     }
@@ -120,31 +137,61 @@ final class KubectlDispatcher extends Dispatcher {
 
   private Optional<MockResponse> discovery(String path) {
     if (path.equals("/version")) {
-      return Optional.of(ok(Map.of(
-          "major", "1", "minor", "32", "gitVersion", "v1.32.0-modelkeeper-local",
-          "platform", "linux/amd64", "compiler", "gc", "goVersion", "go1.23")));
+      return Optional.of(
+          ok(
+              Map.of(
+                  "major",
+                  "1",
+                  "minor",
+                  "32",
+                  "gitVersion",
+                  "v1.32.0-modelkeeper-local",
+                  "platform",
+                  "linux/amd64",
+                  "compiler",
+                  "gc",
+                  "goVersion",
+                  "go1.23")));
     }
     if (path.equals("/api")) {
-      return Optional.of(ok(Map.of("kind", "APIVersions", "versions", List.of("v1"),
-          "serverAddressByClientCIDRs", List.of())));
+      return Optional.of(
+          ok(
+              Map.of(
+                  "kind",
+                  "APIVersions",
+                  "versions",
+                  List.of("v1"),
+                  "serverAddressByClientCIDRs",
+                  List.of())));
     }
     if (path.equals("/apis")) {
       return Optional.of(ok(catalog().groups()));
     }
     if (path.startsWith("/openapi/")) {
-      return Optional.of(status(404, "NotFound", "the local API server publishes no OpenAPI schema:"
-          + " run kubectl with --validate=false"));
+      return Optional.of(
+          status(
+              404,
+              "NotFound",
+              "the local API server publishes no OpenAPI schema:"
+                  + " run kubectl with --validate=false"));
     }
     String[] parts = path.split("/");
     if (parts.length == 3 && parts[1].equals("api")) {
-      return Optional.of(catalog().resources("", parts[2])
-          .map(this::ok)
-          .orElseGet(() -> status(404, "NotFound", "no API version " + parts[2])));
+      return Optional.of(
+          catalog()
+              .resources("", parts[2])
+              .map(this::ok)
+              .orElseGet(() -> status(404, "NotFound", "no API version " + parts[2])));
     }
     if (parts.length == 4 && parts[1].equals("apis")) {
-      return Optional.of(catalog().resources(parts[2], parts[3])
-          .map(this::ok)
-          .orElseGet(() -> status(404, "NotFound", "no API group version " + parts[2] + "/" + parts[3])));
+      return Optional.of(
+          catalog()
+              .resources(parts[2], parts[3])
+              .map(this::ok)
+              .orElseGet(
+                  () ->
+                      status(
+                          404, "NotFound", "no API group version " + parts[2] + "/" + parts[3])));
     }
     return Optional.empty();
   }
@@ -168,8 +215,11 @@ final class KubectlDispatcher extends Dispatcher {
     StringBuilder listQuery = new StringBuilder();
     for (String key : List.of("fieldSelector", "labelSelector")) {
       if (query.containsKey(key)) {
-        listQuery.append(listQuery.length() == 0 ? "?" : "&")
-            .append(key).append('=').append(java.net.URLEncoder.encode(query.get(key), StandardCharsets.UTF_8));
+        listQuery
+            .append(listQuery.length() == 0 ? "?" : "&")
+            .append(key)
+            .append('=')
+            .append(java.net.URLEncoder.encode(query.get(key), StandardCharsets.UTF_8));
       }
     }
     MockResponse list = store.handleGet(path + listQuery);
@@ -179,18 +229,23 @@ final class KubectlDispatcher extends Dispatcher {
       List<CustomResourceDefinition> crds = asTable ? installedCrds() : List.of();
       for (JsonNode item : items) {
         Object object = asTable ? ServerSideTable.of(item, ResourcePath.parse(path), crds) : item;
-        events.append(json.writeValueAsString(Map.of("type", "MODIFIED", "object", object))).append('\n');
+        events
+            .append(json.writeValueAsString(Map.of("type", "MODIFIED", "object", object)))
+            .append('\n');
       }
       String field = query.getOrDefault("fieldSelector", "");
       if (items.isEmpty() && field.startsWith("metadata.name=") && !field.contains(",")) {
         JsonNode gone = tombstone(path, field.substring("metadata.name=".length()));
         Object object = asTable ? ServerSideTable.of(gone, ResourcePath.parse(path), crds) : gone;
-        events.append(json.writeValueAsString(Map.of("type", "DELETED", "object", object))).append('\n');
+        events
+            .append(json.writeValueAsString(Map.of("type", "DELETED", "object", object)))
+            .append('\n');
       }
     } catch (Exception e) {
       return status(500, "InternalError", "watch failed: " + e.getMessage());
     }
-    return new MockResponse().setResponseCode(200)
+    return new MockResponse()
+        .setResponseCode(200)
         .setHeader("Content-Type", "application/json")
         .setBody(events.toString())
         .setBodyDelay(WATCH_POLL);
@@ -199,10 +254,13 @@ final class KubectlDispatcher extends Dispatcher {
   private ObjectNode tombstone(String path, String name) {
     ResourcePath resource = ResourcePath.parse(path);
     ObjectNode object = json.createObjectNode();
-    catalog().find(resource.group(), resource.version(), resource.plural()).ifPresent(type -> {
-      object.put("apiVersion", type.groupVersion());
-      object.put("kind", type.kind());
-    });
+    catalog()
+        .find(resource.group(), resource.version(), resource.plural())
+        .ifPresent(
+            type -> {
+              object.put("apiVersion", type.groupVersion());
+              object.put("kind", type.kind());
+            });
     ObjectNode metadata = object.putObject("metadata");
     metadata.put("name", name);
     if (resource.namespace() != null) {
@@ -229,7 +287,8 @@ final class KubectlDispatcher extends Dispatcher {
 
   private MockResponse ok(Object body) {
     try {
-      return new MockResponse().setResponseCode(200)
+      return new MockResponse()
+          .setResponseCode(200)
           .setHeader("Content-Type", "application/json")
           .setBody(json.writeValueAsString(body));
     } catch (Exception e) {
@@ -246,7 +305,8 @@ final class KubectlDispatcher extends Dispatcher {
     status.put("message", message);
     status.put("reason", reason);
     status.put("code", code);
-    return new MockResponse().setResponseCode(code)
+    return new MockResponse()
+        .setResponseCode(code)
         .setHeader("Content-Type", "application/json")
         .setBody(Serialization.asJson(status));
   }
@@ -257,7 +317,9 @@ final class KubectlDispatcher extends Dispatcher {
       int eq = pair.indexOf('=');
       String key = eq < 0 ? pair : pair.substring(0, eq);
       String value = eq < 0 ? "" : pair.substring(eq + 1);
-      params.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+      params.put(
+          URLDecoder.decode(key, StandardCharsets.UTF_8),
+          URLDecoder.decode(value, StandardCharsets.UTF_8));
     }
     return params;
   }

@@ -42,19 +42,28 @@ public final class LocalApiServer implements AutoCloseable {
     this.server = server;
   }
 
-  /** Starts on a free loopback port and installs every CRD YAML file in {@code crdDir} (if it exists). */
+  /**
+   * Starts on a free loopback port and installs every CRD YAML file in {@code crdDir} (if it
+   * exists).
+   */
   public static LocalApiServer start(Path crdDir) {
     return start(crdDir, null);
   }
 
-  /** As {@link #start(Path)}, answering {@code kubectl logs} from the local node's pod directory. */
+  /**
+   * As {@link #start(Path)}, answering {@code kubectl logs} from the local node's pod directory.
+   */
   public static LocalApiServer start(Path crdDir, Path podLogs) {
     // The mock logs every request at INFO; a cluster that runs for hours should not.
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
     KubernetesCrudDispatcher store = new KubernetesCrudDispatcher(List.of());
-    KubernetesMockServer mock = new KubernetesMockServer(
-        new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
-        new KubectlDispatcher(store, podLogs), false);
+    KubernetesMockServer mock =
+        new KubernetesMockServer(
+            new Context(Serialization.jsonMapper()),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubectlDispatcher(store, podLogs),
+            false);
     try {
       mock.start(InetAddress.getByName("127.0.0.1"), 0);
     } catch (IOException e) {
@@ -62,10 +71,14 @@ public final class LocalApiServer implements AutoCloseable {
     }
     LocalApiServer api = new LocalApiServer(mock);
     try (KubernetesClient client = api.client()) {
-      // The namespaces a new cluster has; the operator's own namespace comes with its install manifest.
+      // The namespaces a new cluster has; the operator's own namespace comes with its install
+      // manifest.
       for (String namespace : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
-            .build()).create();
+        client
+            .namespaces()
+            .resource(
+                new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+            .create();
       }
       for (CustomResourceDefinition crd : readCrds(crdDir)) {
         client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
@@ -88,8 +101,8 @@ public final class LocalApiServer implements AutoCloseable {
             if (object instanceof CustomResourceDefinition crd) {
               crds.add(crd);
             } else if (object instanceof HasMetadata other) {
-              throw new IllegalArgumentException(file + " holds a " + other.getKind()
-                  + ", not a CustomResourceDefinition");
+              throw new IllegalArgumentException(
+                  file + " holds a " + other.getKind() + ", not a CustomResourceDefinition");
             }
           }
         }
@@ -120,7 +133,8 @@ public final class LocalApiServer implements AutoCloseable {
 
   /** Writes a kubeconfig that points kubectl and fabric8 clients at this server. */
   public Path writeKubeconfig(Path file) {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: v1
         kind: Config
         clusters:
@@ -137,7 +151,8 @@ public final class LocalApiServer implements AutoCloseable {
         users:
         - name: modelkeeper-local
           user: {}
-        """.formatted(url(), NAMESPACE);
+        """
+            .formatted(url(), NAMESPACE);
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Files.writeString(file, yaml);

@@ -23,8 +23,10 @@ final class MergePatch {
     if (!patch.isObject()) {
       return patch.deepCopy();
     }
-    ObjectNode result = target != null && target.isObject() ? ((ObjectNode) target).deepCopy()
-        : ((ObjectNode) patch).objectNode();
+    ObjectNode result =
+        target != null && target.isObject()
+            ? ((ObjectNode) target).deepCopy()
+            : ((ObjectNode) patch).objectNode();
     for (Iterator<Map.Entry<String, JsonNode>> fields = patch.fields(); fields.hasNext(); ) {
       Map.Entry<String, JsonNode> field = fields.next();
       if (field.getValue().isNull()) {

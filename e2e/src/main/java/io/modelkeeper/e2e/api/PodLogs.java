@@ -12,17 +12,28 @@ final class PodLogs {
 
   private final Path root;
 
-  /** {@code root} holds {@code <namespace>_<pod>/<container>.log}; null when no node writes logs. */
+  /**
+   * {@code root} holds {@code <namespace>_<pod>/<container>.log}; null when no node writes logs.
+   */
   PodLogs(Path root) {
     this.root = root;
   }
 
   MockResponse read(KubectlDispatcher.ResourcePath pod, Map<String, String> query) {
     String container = query.getOrDefault("container", "model-server");
-    Path file = root == null ? null : root.resolve(pod.namespace() + "_" + pod.name()).resolve(container + ".log");
+    Path file =
+        root == null
+            ? null
+            : root.resolve(pod.namespace() + "_" + pod.name()).resolve(container + ".log");
     if (file == null || !Files.isRegularFile(file)) {
-      return KubectlDispatcher.status(400, "BadRequest", "container \"" + container + "\" in pod \"" + pod.name()
-          + "\" has no log yet (its containers are model-server and fetch-model: choose one with -c)");
+      return KubectlDispatcher.status(
+          400,
+          "BadRequest",
+          "container \""
+              + container
+              + "\" in pod \""
+              + pod.name()
+              + "\" has no log yet (its containers are model-server and fetch-model: choose one with -c)");
     }
     try {
       List<String> lines = Files.readAllLines(file);
@@ -30,10 +41,13 @@ final class PodLogs {
       if (tail >= 0 && tail < lines.size()) {
         lines = lines.subList(lines.size() - tail, lines.size());
       }
-      return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain")
+      return new MockResponse()
+          .setResponseCode(200)
+          .setHeader("Content-Type", "text/plain")
           .setBody(lines.isEmpty() ? "" : String.join("\n", lines) + "\n");
     } catch (IOException | NumberFormatException e) {
-      return KubectlDispatcher.status(400, "BadRequest", "cannot read the log of " + pod.name() + ": " + e.getMessage());
+      return KubectlDispatcher.status(
+          400, "BadRequest", "cannot read the log of " + pod.name() + ": " + e.getMessage());
     }
   }
 }

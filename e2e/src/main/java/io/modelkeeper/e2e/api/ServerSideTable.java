@@ -24,13 +24,23 @@ final class ServerSideTable {
 
   private ServerSideTable() {}
 
-  static Map<String, Object> of(JsonNode body, KubectlDispatcher.ResourcePath path,
-      List<CustomResourceDefinition> crds) {
+  static Map<String, Object> of(
+      JsonNode body, KubectlDispatcher.ResourcePath path, List<CustomResourceDefinition> crds) {
     List<Column> columns = columns(path, crds);
     List<Map<String, Object>> definitions = new ArrayList<>();
     for (Column column : columns) {
-      definitions.add(Map.of("name", column.name(), "type", column.type(), "format",
-          column.name().equals("Name") ? "name" : "", "description", "", "priority", column.priority()));
+      definitions.add(
+          Map.of(
+              "name",
+              column.name(),
+              "type",
+              column.type(),
+              "format",
+              column.name().equals("Name") ? "name" : "",
+              "description",
+              "",
+              "priority",
+              column.priority()));
     }
     List<JsonNode> objects = new ArrayList<>();
     if (body.has("items")) {
@@ -49,13 +59,16 @@ final class ServerSideTable {
     Map<String, Object> table = new LinkedHashMap<>();
     table.put("kind", "Table");
     table.put("apiVersion", "meta.k8s.io/v1");
-    table.put("metadata", Map.of("resourceVersion", body.path("metadata").path("resourceVersion").asText("")));
+    table.put(
+        "metadata",
+        Map.of("resourceVersion", body.path("metadata").path("resourceVersion").asText("")));
     table.put("columnDefinitions", definitions);
     table.put("rows", rows);
     return table;
   }
 
-  private static List<Column> columns(KubectlDispatcher.ResourcePath path, List<CustomResourceDefinition> crds) {
+  private static List<Column> columns(
+      KubectlDispatcher.ResourcePath path, List<CustomResourceDefinition> crds) {
     List<Column> columns = new ArrayList<>();
     columns.add(new Column("Name", "string", 0, o -> o.path("metadata").path("name").asText()));
     switch (path.group() + "/" + path.plural()) {
@@ -64,30 +77,61 @@ final class ServerSideTable {
         columns.add(new Column("Status", "string", 0, ServerSideTable::podStatus));
         columns.add(new Column("Restarts", "integer", 0, ServerSideTable::podRestarts));
         columns.add(age());
-        columns.add(new Column("IP", "string", 1, o -> o.path("status").path("podIP").asText("<none>")));
+        columns.add(
+            new Column("IP", "string", 1, o -> o.path("status").path("podIP").asText("<none>")));
       }
       case "apps/deployments" -> {
-        columns.add(new Column("Ready", "string", 0, o -> o.path("status").path("readyReplicas").asInt()
-            + "/" + o.path("spec").path("replicas").asInt(1)));
-        columns.add(new Column("Up-to-date", "integer", 0, o -> o.path("status").path("updatedReplicas").asInt()));
-        columns.add(new Column("Available", "integer", 0,
-            o -> o.path("status").path("availableReplicas").asInt()));
+        columns.add(
+            new Column(
+                "Ready",
+                "string",
+                0,
+                o ->
+                    o.path("status").path("readyReplicas").asInt()
+                        + "/"
+                        + o.path("spec").path("replicas").asInt(1)));
+        columns.add(
+            new Column(
+                "Up-to-date", "integer", 0, o -> o.path("status").path("updatedReplicas").asInt()));
+        columns.add(
+            new Column(
+                "Available",
+                "integer",
+                0,
+                o -> o.path("status").path("availableReplicas").asInt()));
         columns.add(age());
       }
       case "/services" -> {
-        columns.add(new Column("Type", "string", 0, o -> o.path("spec").path("type").asText("ClusterIP")));
-        columns.add(new Column("Cluster-IP", "string", 0, o -> o.path("spec").path("clusterIP").asText("<none>")));
+        columns.add(
+            new Column("Type", "string", 0, o -> o.path("spec").path("type").asText("ClusterIP")));
+        columns.add(
+            new Column(
+                "Cluster-IP", "string", 0, o -> o.path("spec").path("clusterIP").asText("<none>")));
         columns.add(new Column("Port(s)", "string", 0, ServerSideTable::servicePorts));
         columns.add(age());
       }
       case "/events", "events.k8s.io/events" -> {
         columns.clear();
-        columns.add(new Column("Last Seen", "string", 0, o -> humanAge(
-            o.path("lastTimestamp").asText(o.path("metadata").path("creationTimestamp").asText("")))));
+        columns.add(
+            new Column(
+                "Last Seen",
+                "string",
+                0,
+                o ->
+                    humanAge(
+                        o.path("lastTimestamp")
+                            .asText(o.path("metadata").path("creationTimestamp").asText("")))));
         columns.add(new Column("Type", "string", 0, o -> o.path("type").asText()));
         columns.add(new Column("Reason", "string", 0, o -> o.path("reason").asText()));
-        columns.add(new Column("Object", "string", 0, o -> o.path("involvedObject").path("kind").asText().toLowerCase()
-            + "/" + o.path("involvedObject").path("name").asText()));
+        columns.add(
+            new Column(
+                "Object",
+                "string",
+                0,
+                o ->
+                    o.path("involvedObject").path("kind").asText().toLowerCase()
+                        + "/"
+                        + o.path("involvedObject").path("name").asText()));
         columns.add(new Column("Message", "string", 0, o -> o.path("message").asText()));
       }
       default -> columns.addAll(customColumns(path, crds));
@@ -95,24 +139,37 @@ final class ServerSideTable {
     return columns;
   }
 
-  private static List<Column> customColumns(KubectlDispatcher.ResourcePath path, List<CustomResourceDefinition> crds) {
+  private static List<Column> customColumns(
+      KubectlDispatcher.ResourcePath path, List<CustomResourceDefinition> crds) {
     for (CustomResourceDefinition crd : crds) {
-      if (!crd.getSpec().getGroup().equals(path.group()) || !crd.getSpec().getNames().getPlural().equals(path.plural())) {
+      if (!crd.getSpec().getGroup().equals(path.group())
+          || !crd.getSpec().getNames().getPlural().equals(path.plural())) {
         continue;
       }
       for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
-        if (version.getName().equals(path.version()) && version.getAdditionalPrinterColumns() != null
+        if (version.getName().equals(path.version())
+            && version.getAdditionalPrinterColumns() != null
             && !version.getAdditionalPrinterColumns().isEmpty()) {
           List<Column> columns = new ArrayList<>();
           for (CustomResourceColumnDefinition def : version.getAdditionalPrinterColumns()) {
             int priority = def.getPriority() == null ? 0 : def.getPriority();
             String jsonPath = def.getJsonPath();
             if ("date".equals(def.getType())) {
-              columns.add(new Column(def.getName(), "string", priority,
-                  o -> humanAge(JsonPathLite.read(o, jsonPath).map(JsonNode::asText).orElse(""))));
+              columns.add(
+                  new Column(
+                      def.getName(),
+                      "string",
+                      priority,
+                      o ->
+                          humanAge(
+                              JsonPathLite.read(o, jsonPath).map(JsonNode::asText).orElse(""))));
             } else {
-              columns.add(new Column(def.getName(), def.getType(), priority,
-                  o -> JsonPathLite.read(o, jsonPath).map(ServerSideTable::scalar).orElse("")));
+              columns.add(
+                  new Column(
+                      def.getName(),
+                      def.getType(),
+                      priority,
+                      o -> JsonPathLite.read(o, jsonPath).map(ServerSideTable::scalar).orElse("")));
             }
           }
           return columns;
@@ -123,7 +180,8 @@ final class ServerSideTable {
   }
 
   private static Column age() {
-    return new Column("Age", "string", 0, o -> humanAge(o.path("metadata").path("creationTimestamp").asText("")));
+    return new Column(
+        "Age", "string", 0, o -> humanAge(o.path("metadata").path("creationTimestamp").asText("")));
   }
 
   private static Object scalar(JsonNode node) {
@@ -178,7 +236,9 @@ final class ServerSideTable {
     return restarts;
   }
 
-  /** The STATUS column as kubectl shows it: Init:Error, CrashLoopBackOff, ImagePullBackOff, Running. */
+  /**
+   * The STATUS column as kubectl shows it: Init:Error, CrashLoopBackOff, ImagePullBackOff, Running.
+   */
   private static String podStatus(JsonNode pod) {
     JsonNode status = pod.path("status");
     if (pod.path("metadata").has("deletionTimestamp")) {
@@ -216,16 +276,21 @@ final class ServerSideTable {
     return ports.isEmpty() ? "<none>" : String.join(",", ports);
   }
 
-  /** The subset of kubectl JSONPath that printer columns use: fields, [n], [*] and [?(@.key=="value")]. */
+  /**
+   * The subset of kubectl JSONPath that printer columns use: fields, [n], [*] and
+   * [?(@.key=="value")].
+   */
   static final class JsonPathLite {
     private static final Pattern SEGMENT = Pattern.compile("([^.\\[]+)?(\\[[^\\]]*\\])?");
-    private static final Pattern FILTER = Pattern.compile("\\[\\?\\(@\\.([\\w.-]+)\\s*==\\s*[\"']([^\"']*)[\"']\\)\\]");
+    private static final Pattern FILTER =
+        Pattern.compile("\\[\\?\\(@\\.([\\w.-]+)\\s*==\\s*[\"']([^\"']*)[\"']\\)\\]");
 
     private JsonPathLite() {}
 
     static java.util.Optional<JsonNode> read(JsonNode root, String path) {
       List<JsonNode> current = List.of(root);
-      String rest = path.trim().replaceFirst("^\\{", "").replaceFirst("\\}$", "").replaceFirst("^\\$", "");
+      String rest =
+          path.trim().replaceFirst("^\\{", "").replaceFirst("\\}$", "").replaceFirst("^\\$", "");
       for (String segment : splitSegments(rest)) {
         Matcher m = SEGMENT.matcher(segment);
         if (!m.matches()) {

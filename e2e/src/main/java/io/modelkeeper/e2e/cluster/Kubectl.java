@@ -77,9 +77,11 @@ public final class Kubectl {
       var out = process.getInputStream().readAllBytes();
       if (!process.waitFor(120, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        return new Result(-1, new String(out, StandardCharsets.UTF_8), "kubectl did not finish in 120 s");
+        return new Result(
+            -1, new String(out, StandardCharsets.UTF_8), "kubectl did not finish in 120 s");
       }
-      return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8), Files.readString(errFile));
+      return new Result(
+          process.exitValue(), new String(out, StandardCharsets.UTF_8), Files.readString(errFile));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -22,7 +22,9 @@ import java.util.function.Consumer;
  */
 public final class LocalCluster implements AutoCloseable {
 
-  /** Where things are: the project checkout and the state directory for kubeconfig, pids and logs. */
+  /**
+   * Where things are: the project checkout and the state directory for kubeconfig, pids and logs.
+   */
   public record Layout(Path projectDir, Path stateDir) {
 
     public Layout {
@@ -96,21 +98,46 @@ public final class LocalCluster implements AutoCloseable {
     LocalCluster cluster = new LocalCluster(layout);
     try {
       Files.createDirectories(layout.stateDir());
-      cluster.api = cluster.keep(LocalApiServer.start(layout.crdDir(), layout.stateDir().resolve("pods")));
+      cluster.api =
+          cluster.keep(LocalApiServer.start(layout.crdDir(), layout.stateDir().resolve("pods")));
       cluster.api.writeKubeconfig(layout.kubeconfig());
-      progress.accept("API server      " + cluster.api.url() + "  (kubeconfig " + layout.kubeconfig() + ")");
+      progress.accept(
+          "API server      " + cluster.api.url() + "  (kubeconfig " + layout.kubeconfig() + ")");
       cluster.repository = cluster.keep(ModelRepository.start(layout.modelsDir()));
-      progress.accept("model repository " + cluster.repository.url() + "  (serving " + layout.modelsDir() + ")");
-      cluster.client = cluster.keep(new KubernetesClientBuilder()
-          .withConfig(Config.fromKubeconfig(Files.readString(layout.kubeconfig()))).build());
-      cluster.node = cluster.keep(NodeSimulator.start(cluster.client,
-          NodeConfig.defaults(layout.modelServerJar(), layout.stateDir())));
-      progress.accept("node simulator  pods get 127.0.0.2, .3, ...; pod files under " + layout.stateDir().resolve("pods"));
+      progress.accept(
+          "model repository "
+              + cluster.repository.url()
+              + "  (serving "
+              + layout.modelsDir()
+              + ")");
+      cluster.client =
+          cluster.keep(
+              new KubernetesClientBuilder()
+                  .withConfig(Config.fromKubeconfig(Files.readString(layout.kubeconfig())))
+                  .build());
+      cluster.node =
+          cluster.keep(
+              NodeSimulator.start(
+                  cluster.client, NodeConfig.defaults(layout.modelServerJar(), layout.stateDir())));
+      progress.accept(
+          "node simulator  pods get 127.0.0.2, .3, ...; pod files under "
+              + layout.stateDir().resolve("pods"));
       if (withOperator) {
         progress.accept("operator        starting " + layout.operatorJar() + " ...");
-        cluster.operator = cluster.keep(OperatorProcess.start(layout.operatorJar(), layout.kubeconfig(),
-            layout.operatorLog(), layout.pidDir(), Duration.ofSeconds(90)));
-        progress.accept("operator        ready (pid " + cluster.operator.pid() + ", log " + layout.operatorLog() + ")");
+        cluster.operator =
+            cluster.keep(
+                OperatorProcess.start(
+                    layout.operatorJar(),
+                    layout.kubeconfig(),
+                    layout.operatorLog(),
+                    layout.pidDir(),
+                    Duration.ofSeconds(90)));
+        progress.accept(
+            "operator        ready (pid "
+                + cluster.operator.pid()
+                + ", log "
+                + layout.operatorLog()
+                + ")");
       }
       return cluster;
     } catch (IOException e) {
@@ -124,7 +151,8 @@ public final class LocalCluster implements AutoCloseable {
 
   private static void requireFile(Path file, String what) {
     if (!Files.isRegularFile(file)) {
-      throw new IllegalStateException(what + " not found: " + file + " (build it: ./mvnw -B -DskipTests package)");
+      throw new IllegalStateException(
+          what + " not found: " + file + " (build it: ./mvnw -B -DskipTests package)");
     }
   }
 
@@ -163,8 +191,13 @@ public final class LocalCluster implements AutoCloseable {
     }
     operator.close();
     int index = started.indexOf(operator);
-    operator = OperatorProcess.start(layout.operatorJar(), layout.kubeconfig(), layout.operatorLog(), layout.pidDir(),
-        Duration.ofSeconds(90));
+    operator =
+        OperatorProcess.start(
+            layout.operatorJar(),
+            layout.kubeconfig(),
+            layout.operatorLog(),
+            layout.pidDir(),
+            Duration.ofSeconds(90));
     started.set(index, operator);
     return operator;
   }
@@ -194,7 +227,8 @@ public final class LocalCluster implements AutoCloseable {
       try {
         started.get(i).close();
       } catch (Exception e) {
-        System.err.println("stopping " + started.get(i).getClass().getSimpleName() + " failed: " + e);
+        System.err.println(
+            "stopping " + started.get(i).getClass().getSimpleName() + " failed: " + e);
       }
     }
     started.clear();

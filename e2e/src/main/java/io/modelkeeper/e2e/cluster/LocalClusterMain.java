@@ -34,15 +34,23 @@ public final class LocalClusterMain {
 
   private static void serve(LocalCluster.Layout layout) throws InterruptedException {
     Instant begin = Instant.now();
-    LocalCluster cluster = LocalCluster.start(layout, true, line -> System.out.println("  " + line));
+    LocalCluster cluster =
+        LocalCluster.start(layout, true, line -> System.out.println("  " + line));
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      cluster.close();
-      deleteQuietly(layout.stateDir().resolve("ready"));
-      stopped.countDown();
-    }, "local-cluster-shutdown"));
-    write(layout.stateDir().resolve("ready"), "model-repository=" + cluster.repository().url() + "\n");
-    System.out.printf("local cluster up in %.1f s%n", Duration.between(begin, Instant.now()).toMillis() / 1000.0);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  cluster.close();
+                  deleteQuietly(layout.stateDir().resolve("ready"));
+                  stopped.countDown();
+                },
+                "local-cluster-shutdown"));
+    write(
+        layout.stateDir().resolve("ready"),
+        "model-repository=" + cluster.repository().url() + "\n");
+    System.out.printf(
+        "local cluster up in %.1f s%n", Duration.between(begin, Instant.now()).toMillis() / 1000.0);
     stopped.await();
   }
 

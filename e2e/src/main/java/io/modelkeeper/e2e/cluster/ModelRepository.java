@@ -33,14 +33,18 @@ public final class ModelRepository implements AutoCloseable {
   /** Serves {@code root} on 127.0.0.1 on a free port. */
   public static ModelRepository start(Path root) {
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 16);
+      HttpServer server =
+          HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 16);
       ModelRepository repository = new ModelRepository(root.toAbsolutePath().normalize(), server);
       server.createContext("/", repository::serve);
-      server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-        Thread thread = new Thread(r, "model-repository");
-        thread.setDaemon(true);
-        return thread;
-      }));
+      server.setExecutor(
+          Executors.newFixedThreadPool(
+              2,
+              r -> {
+                Thread thread = new Thread(r, "model-repository");
+                thread.setDaemon(true);
+                return thread;
+              }));
       server.start();
       return repository;
     } catch (IOException e) {
@@ -48,7 +52,9 @@ public final class ModelRepository implements AutoCloseable {
     }
   }
 
-  /** The base URL, {@code http://127.0.0.1:<port>}, under which {@code <model>/model.onnx} is found. */
+  /**
+   * The base URL, {@code http://127.0.0.1:<port>}, under which {@code <model>/model.onnx} is found.
+   */
   public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
@@ -59,7 +65,8 @@ public final class ModelRepository implements AutoCloseable {
 
   private void serve(HttpExchange exchange) throws IOException {
     try (exchange) {
-      if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
+      if (!exchange.getRequestMethod().equals("GET")
+          && !exchange.getRequestMethod().equals("HEAD")) {
         reply(exchange, 405, "only GET and HEAD are served\n".getBytes(StandardCharsets.UTF_8));
         return;
       }
@@ -68,7 +75,8 @@ public final class ModelRepository implements AutoCloseable {
       String relative = corrupt ? path.substring(CORRUPT_PREFIX.length()) : path.substring(1);
       Path file = root.resolve(relative).normalize();
       if (!file.startsWith(root) || !Files.isRegularFile(file)) {
-        reply(exchange, 404, ("no such model file: " + path + "\n").getBytes(StandardCharsets.UTF_8));
+        reply(
+            exchange, 404, ("no such model file: " + path + "\n").getBytes(StandardCharsets.UTF_8));
         return;
       }
       byte[] bytes = Files.readAllBytes(file);
@@ -81,8 +89,11 @@ public final class ModelRepository implements AutoCloseable {
 
   private static void reply(HttpExchange exchange, int status, byte[] body) throws IOException {
     boolean head = exchange.getRequestMethod().equals("HEAD");
-    exchange.getResponseHeaders().set("Content-Type",
-        status == 200 ? "application/octet-stream" : "text/plain; charset=utf-8");
+    exchange
+        .getResponseHeaders()
+        .set(
+            "Content-Type",
+            status == 200 ? "application/octet-stream" : "text/plain; charset=utf-8");
     exchange.sendResponseHeaders(status, head ? -1 : body.length);
     if (!head) {
       try (OutputStream out = exchange.getResponseBody()) {

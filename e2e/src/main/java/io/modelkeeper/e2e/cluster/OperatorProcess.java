@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
  */
 public final class OperatorProcess implements AutoCloseable {
 
-  /** The image name the operator puts into pods; the local node runs any image named *model-server. */
+  /**
+   * The image name the operator puts into pods; the local node runs any image named *model-server.
+   */
   public static final String LOCAL_MODEL_SERVER_IMAGE = "ghcr.io/modelkeeper/model-server:local";
 
   private static final Pattern LISTENING = Pattern.compile("Listening on: (http://[\\d.]+:\\d+)");
@@ -37,19 +39,28 @@ public final class OperatorProcess implements AutoCloseable {
   }
 
   /** Starts the operator and waits until its health endpoint says it is ready. */
-  public static OperatorProcess start(Path jar, Path kubeconfig, Path log, Path pidDir, Duration timeout) {
+  public static OperatorProcess start(
+      Path jar, Path kubeconfig, Path log, Path pidDir, Duration timeout) {
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException("operator jar not found: " + jar + " (build it: ./mvnw -B -DskipTests package)");
+      throw new IllegalStateException(
+          "operator jar not found: " + jar + " (build it: ./mvnw -B -DskipTests package)");
     }
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString());
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-jar",
+            jar.toString());
     try {
       Files.createDirectories(log.getParent());
       Files.createDirectories(pidDir);
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       builder.environment().put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
       builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
       builder.environment().put("QUARKUS_HTTP_PORT", "0");
@@ -71,14 +82,23 @@ public final class OperatorProcess implements AutoCloseable {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("the operator exited with code " + process.exitValue()
-            + " during start-up; its log: " + log + "\n" + tail(40));
+        throw new IllegalStateException(
+            "the operator exited with code "
+                + process.exitValue()
+                + " during start-up; its log: "
+                + log
+                + "\n"
+                + tail(40));
       }
       String url = listeningUrl();
       if (url != null) {
         try {
-          HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(url + "/q/health/ready"))
-              .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+          HttpResponse<String> health =
+              http.send(
+                  HttpRequest.newBuilder(URI.create(url + "/q/health/ready"))
+                      .timeout(Duration.ofSeconds(2))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
           if (health.statusCode() == 200) {
             return;
           }
@@ -91,8 +111,13 @@ public final class OperatorProcess implements AutoCloseable {
       }
       sleep(300);
     }
-    throw new IllegalStateException("the operator was not ready within " + timeout.toSeconds() + " s; its log: "
-        + log + "\n" + tail(40));
+    throw new IllegalStateException(
+        "the operator was not ready within "
+            + timeout.toSeconds()
+            + " s; its log: "
+            + log
+            + "\n"
+            + tail(40));
   }
 
   private String listeningUrl() {
@@ -112,7 +137,8 @@ public final class OperatorProcess implements AutoCloseable {
   public String url() {
     String url = listeningUrl();
     if (url == null) {
-      throw new IllegalStateException("the operator has not announced its HTTP port; its log: " + log);
+      throw new IllegalStateException(
+          "the operator has not announced its HTTP port; its log: " + log);
     }
     return url;
   }

@@ -20,9 +20,14 @@ import java.util.Set;
  */
 final class ClusterWatch implements AutoCloseable {
 
-  static final ResourceDefinitionContext MODEL_DEPLOYMENTS = new ResourceDefinitionContext.Builder()
-      .withGroup("modelkeeper.io").withVersion("v1alpha1").withPlural("modeldeployments")
-      .withKind("ModelDeployment").withNamespaced(true).build();
+  static final ResourceDefinitionContext MODEL_DEPLOYMENTS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("modelkeeper.io")
+          .withVersion("v1alpha1")
+          .withPlural("modeldeployments")
+          .withKind("ModelDeployment")
+          .withNamespaced(true)
+          .build();
 
   private final KubernetesClient client;
   private final Timeline timeline;
@@ -58,7 +63,8 @@ final class ClusterWatch implements AutoCloseable {
 
   private synchronized void look() {
     Map<String, String> now = new HashMap<>();
-    for (GenericKubernetesResource md : client.genericKubernetesResources(MODEL_DEPLOYMENTS).list().getItems()) {
+    for (GenericKubernetesResource md :
+        client.genericKubernetesResources(MODEL_DEPLOYMENTS).list().getItems()) {
       now.put("ModelDeployment " + md.getMetadata().getName(), describe(md));
     }
     for (Deployment deployment : client.apps().deployments().list().getItems()) {
@@ -70,8 +76,11 @@ final class ClusterWatch implements AutoCloseable {
     for (var entry : now.entrySet()) {
       String before = seen.get(entry.getKey());
       if (!entry.getValue().equals(before)) {
-        timeline.event(entry.getKey() + (before == null && entry.getValue().equals("exists") ? " created"
-            : ": " + entry.getValue()));
+        timeline.event(
+            entry.getKey()
+                + (before == null && entry.getValue().equals("exists")
+                    ? " created"
+                    : ": " + entry.getValue()));
       }
     }
     for (String gone : seen.keySet()) {
@@ -83,7 +92,8 @@ final class ClusterWatch implements AutoCloseable {
     seen.putAll(now);
     for (Event event : client.v1().events().list().getItems()) {
       if (seenEvents.add(event.getMetadata().getName())) {
-        timeline.event("event " + event.getType() + " " + event.getReason() + ": " + event.getMessage());
+        timeline.event(
+            "event " + event.getType() + " " + event.getReason() + ": " + event.getMessage());
       }
     }
   }
@@ -96,18 +106,31 @@ final class ClusterWatch implements AutoCloseable {
     }
     StringBuilder text = new StringBuilder("phase " + status.get("phase"));
     if (status.get("stable") instanceof Map<?, ?> stable) {
-      text.append(", serving version ").append(stable.get("version")).append(" (")
-          .append(stable.get("readyReplicas")).append('/').append(stable.get("replicas")).append(" ready)");
+      text.append(", serving version ")
+          .append(stable.get("version"))
+          .append(" (")
+          .append(stable.get("readyReplicas"))
+          .append('/')
+          .append(stable.get("replicas"))
+          .append(" ready)");
     }
     if (status.get("canary") instanceof Map<?, ?> canary) {
-      text.append(", canary ").append(canary.get("version")).append(" at weight ").append(canary.get("weight"));
+      text.append(", canary ")
+          .append(canary.get("version"))
+          .append(" at weight ")
+          .append(canary.get("weight"));
     }
     if (status.get("conditions") instanceof List<?> conditions) {
       for (Object item : conditions) {
         Map<String, Object> condition = (Map<String, Object>) item;
         if ("True".equals(condition.get("status")) || "Ready".equals(condition.get("type"))) {
-          text.append(", ").append(condition.get("type")).append('=').append(condition.get("status"))
-              .append(" (").append(condition.get("reason")).append(')');
+          text.append(", ")
+              .append(condition.get("type"))
+              .append('=')
+              .append(condition.get("status"))
+              .append(" (")
+              .append(condition.get("reason"))
+              .append(')');
         }
       }
     }
@@ -121,12 +144,17 @@ final class ClusterWatch implements AutoCloseable {
     if (pod.getStatus() == null) {
       return "scheduled";
     }
-    List<ContainerStatus> inits = Objects.requireNonNullElse(pod.getStatus().getInitContainerStatuses(), List.of());
+    List<ContainerStatus> inits =
+        Objects.requireNonNullElse(pod.getStatus().getInitContainerStatuses(), List.of());
     for (ContainerStatus init : inits) {
       var state = init.getState();
       if (state.getTerminated() != null && state.getTerminated().getExitCode() != 0) {
-        return "Init:Error" + where + " - " + Objects.requireNonNullElse(state.getTerminated().getMessage(),
-            "exit code " + state.getTerminated().getExitCode());
+        return "Init:Error"
+            + where
+            + " - "
+            + Objects.requireNonNullElse(
+                state.getTerminated().getMessage(),
+                "exit code " + state.getTerminated().getExitCode());
       }
       if (state.getWaiting() != null) {
         return "Init:" + state.getWaiting().getReason() + where;
@@ -135,13 +163,15 @@ final class ClusterWatch implements AutoCloseable {
         return "fetching the model (" + init.getName() + ")" + where;
       }
     }
-    for (ContainerStatus container : Objects.requireNonNullElse(pod.getStatus().getContainerStatuses(),
-        List.<ContainerStatus>of())) {
+    for (ContainerStatus container :
+        Objects.requireNonNullElse(
+            pod.getStatus().getContainerStatuses(), List.<ContainerStatus>of())) {
       if (container.getState().getWaiting() != null) {
         return container.getState().getWaiting().getReason() + where;
       }
       if (container.getState().getRunning() != null) {
-        return (Boolean.TRUE.equals(container.getReady()) ? "Ready" : "Running, model loading") + where;
+        return (Boolean.TRUE.equals(container.getReady()) ? "Ready" : "Running, model loading")
+            + where;
       }
     }
     return pod.getStatus().getPhase() + where;

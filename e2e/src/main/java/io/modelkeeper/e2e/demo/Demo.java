@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 /**
  * The one-command demo: starts the local cluster, applies the fraud example, sends inference and
  * labelled feedback, shows a version whose model cannot be fetched while the serving one goes on,
- * rolls back, promotes a canary and rolls back a failing one under traffic, deletes, and stops everything, printing a timeline of what happens.
+ * rolls back, promotes a canary and rolls back a failing one under traffic, deletes, and stops
+ * everything, printing a timeline of what happens.
  */
 public final class Demo {
 
@@ -48,7 +49,11 @@ public final class Demo {
       timeline.clearProgress();
       out.println();
       out.println("demo failed: " + e.getMessage());
-      out.println("logs: operator " + layout.operatorLog() + ", pods under " + layout.stateDir().resolve("pods"));
+      out.println(
+          "logs: operator "
+              + layout.operatorLog()
+              + ", pods under "
+              + layout.stateDir().resolve("pods"));
       return 1;
     } finally {
       stop();
@@ -62,49 +67,79 @@ public final class Demo {
     kubectl = cluster.kubectl();
     watch = new ClusterWatch(cluster.client(), timeline).start();
 
-    timeline.step("kubectl apply -f e2e/examples/fraud.yaml  (the manifests/examples/cpu-model.yaml fraud model,"
-        + " fetched from the local model repository)");
-    timeline.detail(kubectl.runWithInput(cluster.example("fraud.yaml"), "apply", "--validate=false", "-f", "-")
-        .orThrow().strip());
+    timeline.step(
+        "kubectl apply -f e2e/examples/fraud.yaml  (the manifests/examples/cpu-model.yaml fraud model,"
+            + " fetched from the local model repository)");
+    timeline.detail(
+        kubectl
+            .runWithInput(cluster.example("fraud.yaml"), "apply", "--validate=false", "-f", "-")
+            .orThrow()
+            .strip());
     awaitReady(2);
     List<String> pods = readyPodAddresses("1");
 
-    timeline.step("traffic: 400 inference requests spread over the " + pods.size() + " pods, as the Service would");
+    timeline.step(
+        "traffic: 400 inference requests spread over the "
+            + pods.size()
+            + " pods, as the Service would");
     TrafficRun traffic = new TrafficRun(42);
     report(traffic.send(MODEL, pods, 400, "demo"));
-    timeline.step("labelled feedback: the true label of every request, to the pod that answered it");
+    timeline.step(
+        "labelled feedback: the true label of every request, to the pod that answered it");
     traffic.sendFeedback(MODEL).forEach(timeline::detail);
     traffic.quality(MODEL, pods).forEach(timeline::detail);
 
     timeline.step("kubectl get md,deploy,pods -o wide");
     kubectl.run("get", "md,deploy,pods", "-o", "wide").orThrow().lines().forEach(timeline::detail);
 
-    timeline.step("new version 2 whose model URL does not exist: kubectl patch md fraud --type=merge ...");
+    timeline.step(
+        "new version 2 whose model URL does not exist: kubectl patch md fraud --type=merge ...");
     String missing = cluster.repository().url() + "/fraud/2/model.onnx";
-    kubectl.run("patch", "md", MODEL, "--type=merge", "-p",
-        "{\"spec\":{\"model\":{\"version\":\"2\",\"uri\":\"" + missing + "\",\"sha256\":null}}}").orThrow();
-    waitFor("the operator to report the failed fetch", () -> conditionWithReason("ModelFetchFailed"));
+    kubectl
+        .run(
+            "patch",
+            "md",
+            MODEL,
+            "--type=merge",
+            "-p",
+            "{\"spec\":{\"model\":{\"version\":\"2\",\"uri\":\""
+                + missing
+                + "\",\"sha256\":null}}}")
+        .orThrow();
+    waitFor(
+        "the operator to report the failed fetch", () -> conditionWithReason("ModelFetchFailed"));
     timeline.step("version 1 keeps serving while version 2 cannot start");
     report(traffic.send(MODEL, readyPodAddresses("1"), 100, "during-v2"));
 
     timeline.step("roll back: kubectl apply -f e2e/examples/fraud.yaml (version 1 again)");
-    timeline.detail(kubectl.runWithInput(cluster.example("fraud.yaml"), "apply", "--validate=false", "-f", "-")
-        .orThrow().strip());
-    waitFor("version 2's Deployment to go", () ->
-        hasDeployment("2") ? null : "gone");
+    timeline.detail(
+        kubectl
+            .runWithInput(cluster.example("fraud.yaml"), "apply", "--validate=false", "-f", "-")
+            .orThrow()
+            .strip());
+    waitFor("version 2's Deployment to go", () -> hasDeployment("2") ? null : "gone");
     awaitReady(2);
 
     canaries();
 
     timeline.step("kubectl delete md fraud");
     timeline.detail(kubectl.run("delete", "md", MODEL).orThrow().strip());
-    waitFor("its pods and their processes to stop", () -> cluster.client().pods().list().getItems().isEmpty()
-        && cluster.node().runningPods().isEmpty() && !cluster.node().stoppingPods() ? "none left" : null);
+    waitFor(
+        "its pods and their processes to stop",
+        () ->
+            cluster.client().pods().list().getItems().isEmpty()
+                    && cluster.node().runningPods().isEmpty()
+                    && !cluster.node().stoppingPods()
+                ? "none left"
+                : null);
 
     timeline.step("stopping the local cluster");
     stop();
-    timeline.event("done in " + String.format("%.0f", timeline.seconds()) + " s; processes left running: "
-        + leftoverProcesses());
+    timeline.event(
+        "done in "
+            + String.format("%.0f", timeline.seconds())
+            + " s; processes left running: "
+            + leftoverProcesses());
   }
 
   /**
@@ -112,30 +147,41 @@ public final class Demo {
    * promoted step by step; a model that rejects the clients' 8-column rows is rolled back.
    */
   private void canaries() {
-    timeline.step("short canary steps for the demo: 20% then 50%, 8 s each, checked every 3 s on 15+ requests"
-        + " (error-rate gates only: the demo's traffic brings no labels)"
-        + ": kubectl patch md fraud --type=merge -p '{\"spec\":{\"rollout\":...}}'");
-    kubectl.run("patch", "md", MODEL, "--type=merge", "-p", "{\"spec\":{\"rollout\":{\"steps\":["
-        + "{\"weight\":20,\"duration\":\"8s\"},{\"weight\":50,\"duration\":\"8s\"}],"
-        + "\"analysis\":{\"interval\":\"3s\",\"minRequests\":15,\"maxLatencyRatio\":null,\"maxAccuracyDrop\":null}}}}").orThrow();
-    BackgroundTraffic traffic = BackgroundTraffic.start(cluster.client(),
-        pod -> "http://" + pod.getStatus().getPodIP() + ":8080", MODEL);
+    timeline.step(
+        "short canary steps for the demo: 20% then 50%, 8 s each, checked every 3 s on 15+ requests"
+            + " (error-rate gates only: the demo's traffic brings no labels)"
+            + ": kubectl patch md fraud --type=merge -p '{\"spec\":{\"rollout\":...}}'");
+    kubectl
+        .run(
+            "patch",
+            "md",
+            MODEL,
+            "--type=merge",
+            "-p",
+            "{\"spec\":{\"rollout\":{\"steps\":["
+                + "{\"weight\":20,\"duration\":\"8s\"},{\"weight\":50,\"duration\":\"8s\"}],"
+                + "\"analysis\":{\"interval\":\"3s\",\"minRequests\":15,\"maxLatencyRatio\":null,\"maxAccuracyDrop\":null}}}}")
+        .orThrow();
+    BackgroundTraffic traffic =
+        BackgroundTraffic.start(
+            cluster.client(), pod -> "http://" + pod.getStatus().getPodIP() + ":8080", MODEL);
     try {
-      timeline.step("version 3: the same model under a new version, while traffic goes to every ready pod");
+      timeline.step(
+          "version 3: the same model under a new version, while traffic goes to every ready pod");
       newVersion("3", "logistic-regression");
       awaitOutcome("3", "Promoted");
-      waitFor("version 1's Deployment to go", () ->
-          hasDeployment("1") ? null : "gone");
+      waitFor("version 1's Deployment to go", () -> hasDeployment("1") ? null : "gone");
 
       timeline.step("version 4: the mlp model, which takes 16 columns where the clients send 8");
       newVersion("4", "mlp");
       awaitOutcome("4", "RolledBack");
-      waitFor("version 4's Deployment to go", () ->
-          hasDeployment("4") ? null : "gone");
+      waitFor("version 4's Deployment to go", () -> hasDeployment("4") ? null : "gone");
     } finally {
       traffic.close();
     }
-    traffic.all().forEach((version, tally) -> timeline.detail("version " + version + " answered: " + tally));
+    traffic
+        .all()
+        .forEach((version, tally) -> timeline.detail("version " + version + " answered: " + tally));
     if (traffic.of("3").failed() > 0) {
       throw new DemoFailure("the serving version 3 failed requests while version 4 was tried");
     }
@@ -143,40 +189,75 @@ public final class Demo {
 
   private void newVersion(String version, String model) {
     String uri = cluster.repository().url() + "/" + model + "/model.onnx";
-    timeline.detail("kubectl patch md fraud --type=merge -p '{\"spec\":{\"model\":{\"version\":\"" + version
-        + "\",\"uri\":\"" + uri + "\",\"sha256\":null}}}'");
-    kubectl.run("patch", "md", MODEL, "--type=merge", "-p", "{\"spec\":{\"model\":{\"version\":\"" + version
-        + "\",\"uri\":\"" + uri + "\",\"sha256\":null}}}").orThrow();
+    timeline.detail(
+        "kubectl patch md fraud --type=merge -p '{\"spec\":{\"model\":{\"version\":\""
+            + version
+            + "\",\"uri\":\""
+            + uri
+            + "\",\"sha256\":null}}}'");
+    kubectl
+        .run(
+            "patch",
+            "md",
+            MODEL,
+            "--type=merge",
+            "-p",
+            "{\"spec\":{\"model\":{\"version\":\""
+                + version
+                + "\",\"uri\":\""
+                + uri
+                + "\",\"sha256\":null}}}")
+        .orThrow();
   }
 
-  /** Waits for the history entry of {@code version} and fails the demo unless it is {@code expected}. */
+  /**
+   * Waits for the history entry of {@code version} and fails the demo unless it is {@code
+   * expected}.
+   */
   @SuppressWarnings("unchecked")
   private void awaitOutcome(String version, String expected) {
     String[] result = new String[1];
-    waitFor("the canary of version " + version + " to be judged", () -> {
-      GenericKubernetesResource md = cluster.client().genericKubernetesResources(ClusterWatch.MODEL_DEPLOYMENTS)
-          .withName(MODEL).get();
-      if (md != null && md.getAdditionalProperties().get("status") instanceof java.util.Map<?, ?> status
-          && status.get("history") instanceof List<?> history) {
-        for (Object entry : history) {
-          java.util.Map<String, Object> item = (java.util.Map<String, Object>) entry;
-          if (version.equals(item.get("version"))) {
-            result[0] = item.get("result") + ": " + item.get("reason");
+    waitFor(
+        "the canary of version " + version + " to be judged",
+        () -> {
+          GenericKubernetesResource md =
+              cluster
+                  .client()
+                  .genericKubernetesResources(ClusterWatch.MODEL_DEPLOYMENTS)
+                  .withName(MODEL)
+                  .get();
+          if (md != null
+              && md.getAdditionalProperties().get("status") instanceof java.util.Map<?, ?> status
+              && status.get("history") instanceof List<?> history) {
+            for (Object entry : history) {
+              java.util.Map<String, Object> item = (java.util.Map<String, Object>) entry;
+              if (version.equals(item.get("version"))) {
+                result[0] = item.get("result") + ": " + item.get("reason");
+              }
+            }
           }
-        }
-      }
-      return result[0];
-    });
+          return result[0];
+        });
     timeline.detail("status.history: version " + version + " " + result[0]);
     if (!result[0].startsWith(expected + ":")) {
-      throw new DemoFailure("version " + version + " was expected to end " + expected + ", not " + result[0]);
+      throw new DemoFailure(
+          "version " + version + " was expected to end " + expected + ", not " + result[0]);
     }
   }
 
   private void report(TrafficRun.Outcome outcome) {
-    timeline.detail(outcome.ok() + "/" + outcome.sent() + " answered, p50 " + String.format("%.1f", outcome.p50Millis())
-        + " ms, p99 " + String.format("%.1f", outcome.p99Millis()) + " ms, per pod " + outcome.perPod());
-    timeline.detail(String.format("accuracy of the answers against the true labels: %.3f", outcome.accuracy()));
+    timeline.detail(
+        outcome.ok()
+            + "/"
+            + outcome.sent()
+            + " answered, p50 "
+            + String.format("%.1f", outcome.p50Millis())
+            + " ms, p99 "
+            + String.format("%.1f", outcome.p99Millis())
+            + " ms, per pod "
+            + outcome.perPod());
+    timeline.detail(
+        String.format("accuracy of the answers against the true labels: %.3f", outcome.accuracy()));
     outcome.failures().forEach(f -> timeline.detail("failed: " + f));
     if (outcome.ok() != outcome.sent()) {
       throw new DemoFailure(outcome.sent() - outcome.ok() + " inference requests failed");
@@ -184,29 +265,55 @@ public final class Demo {
   }
 
   private void awaitReady(int replicas) {
-    waitFor(MODEL + " to be Ready with " + replicas + " pods", () -> {
-      GenericKubernetesResource md = cluster.client().genericKubernetesResources(ClusterWatch.MODEL_DEPLOYMENTS)
-          .withName(MODEL).get();
-      boolean ready = md != null && ClusterWatch.describe(md).contains("Ready=True");
-      return ready && readyPodAddresses(null).size() >= replicas ? "ready" : null;
-    });
+    waitFor(
+        MODEL + " to be Ready with " + replicas + " pods",
+        () -> {
+          GenericKubernetesResource md =
+              cluster
+                  .client()
+                  .genericKubernetesResources(ClusterWatch.MODEL_DEPLOYMENTS)
+                  .withName(MODEL)
+                  .get();
+          boolean ready = md != null && ClusterWatch.describe(md).contains("Ready=True");
+          return ready && readyPodAddresses(null).size() >= replicas ? "ready" : null;
+        });
   }
 
   private String conditionWithReason(String reason) {
-    GenericKubernetesResource md = cluster.client().genericKubernetesResources(ClusterWatch.MODEL_DEPLOYMENTS)
-        .withName(MODEL).get();
+    GenericKubernetesResource md =
+        cluster
+            .client()
+            .genericKubernetesResources(ClusterWatch.MODEL_DEPLOYMENTS)
+            .withName(MODEL)
+            .get();
     return md != null && ClusterWatch.describe(md).contains("(" + reason + ")") ? reason : null;
   }
 
   /** True while a Deployment of the model version exists (named <md>-<version>-<revision>). */
   private boolean hasDeployment(String version) {
-    return !cluster.client().apps().deployments().withLabel("modelkeeper.io/deployment", MODEL)
-        .withLabel("modelkeeper.io/version", version).list().getItems().isEmpty();
+    return !cluster
+        .client()
+        .apps()
+        .deployments()
+        .withLabel("modelkeeper.io/deployment", MODEL)
+        .withLabel("modelkeeper.io/version", version)
+        .list()
+        .getItems()
+        .isEmpty();
   }
 
   private List<String> readyPodAddresses(String version) {
-    return cluster.client().pods().withLabel("modelkeeper.io/deployment", MODEL).list().getItems().stream()
-        .filter(p -> version == null || version.equals(p.getMetadata().getLabels().get("modelkeeper.io/version")))
+    return cluster
+        .client()
+        .pods()
+        .withLabel("modelkeeper.io/deployment", MODEL)
+        .list()
+        .getItems()
+        .stream()
+        .filter(
+            p ->
+                version == null
+                    || version.equals(p.getMetadata().getLabels().get("modelkeeper.io/version")))
         .filter(Demo::ready)
         .map(p -> p.getStatus().getPodIP())
         .sorted()
@@ -214,11 +321,16 @@ public final class Demo {
   }
 
   private static boolean ready(Pod pod) {
-    return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
-        .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  /** Polls {@code check} (non-null means done) with a progress line; fails after the patience runs out. */
+  /**
+   * Polls {@code check} (non-null means done) with a progress line; fails after the patience runs
+   * out.
+   */
   private void waitFor(String what, Supplier<String> check) {
     Instant begin = Instant.now();
     while (Duration.between(begin, Instant.now()).compareTo(PATIENCE) < 0) {
@@ -227,8 +339,14 @@ public final class Demo {
         return;
       }
       long pods = cluster.client().pods().list().getItems().stream().filter(Demo::ready).count();
-      timeline.progress("waiting for " + what + " (" + Duration.between(begin, Instant.now()).toSeconds()
-          + " s, " + pods + " pods ready)");
+      timeline.progress(
+          "waiting for "
+              + what
+              + " ("
+              + Duration.between(begin, Instant.now()).toSeconds()
+              + " s, "
+              + pods
+              + " pods ready)");
       try {
         Thread.sleep(500);
       } catch (InterruptedException e) {
@@ -252,14 +370,21 @@ public final class Demo {
 
   /** Processes whose pid files are still there, and alive, after the stop. */
   private String leftoverProcesses() {
-    try (Stream<java.nio.file.Path> files = Files.exists(layout.pidDir()) ? Files.list(layout.pidDir()) : Stream.empty()) {
-      long alive = files.map(f -> {
-        try {
-          return Long.parseLong(Files.readString(f).strip());
-        } catch (IOException | NumberFormatException e) {
-          return -1L;
-        }
-      }).filter(pid -> pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).count();
+    try (Stream<java.nio.file.Path> files =
+        Files.exists(layout.pidDir()) ? Files.list(layout.pidDir()) : Stream.empty()) {
+      long alive =
+          files
+              .map(
+                  f -> {
+                    try {
+                      return Long.parseLong(Files.readString(f).strip());
+                    } catch (IOException | NumberFormatException e) {
+                      return -1L;
+                    }
+                  })
+              .filter(
+                  pid -> pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+              .count();
       return alive == 0 ? "none" : alive + " (see " + layout.pidDir() + ")";
     } catch (IOException e) {
       return "unknown (" + e.getMessage() + ")";
@@ -272,5 +397,4 @@ public final class Demo {
       super(message);
     }
   }
-
 }

@@ -20,11 +20,18 @@ final class TrafficRun {
 
   /** The rule behind the sample model's training data (model-server SampleModels). */
   private static final double[] TRUE_COEFFICIENTS = {1.5, -2.0, 0.8, 0.0, 0.5, -1.0, 0.0, 0.3};
+
   private static final double TRUE_INTERCEPT = -0.2;
 
   /** What one run did, for the timeline. */
-  record Outcome(int sent, int ok, double p50Millis, double p99Millis, double accuracy,
-      Map<String, Integer> perPod, List<String> failures) {}
+  record Outcome(
+      int sent,
+      int ok,
+      double p50Millis,
+      double p99Millis,
+      double accuracy,
+      Map<String, Integer> perPod,
+      List<String> failures) {}
 
   private final InferenceClient client = new InferenceClient();
   private final Random random;
@@ -51,33 +58,52 @@ final class TrafficRun {
       String pod = podAddresses.get(i % podAddresses.size());
       String id = idPrefix + "-" + i;
       long begin = System.nanoTime();
-      InferenceClient.Reply reply = client.infer("http://" + pod + ":8080", model, "input", id, new float[][] {row});
+      InferenceClient.Reply reply =
+          client.infer("http://" + pod + ":8080", model, "input", id, new float[][] {row});
       latencies[i] = (System.nanoTime() - begin) / 1e6;
       if (reply.ok()) {
         ok++;
         perPod.merge(pod, 1, Integer::sum);
         int predicted = InferenceClient.firstOutput(reply)[0] > 0.5f ? 1 : 0;
         correct += predicted == label ? 1 : 0;
-        labelsByPod.computeIfAbsent(pod, p -> new ArrayList<>()).add(Map.of("id", id, "label", label));
+        labelsByPod
+            .computeIfAbsent(pod, p -> new ArrayList<>())
+            .add(Map.of("id", id, "label", label));
       } else if (failures.size() < 3) {
         failures.add(pod + ": HTTP " + reply.status() + " " + reply.text());
       }
     }
     Arrays.sort(latencies);
-    return new Outcome(requests, ok, percentile(latencies, 0.50), percentile(latencies, 0.99),
-        ok == 0 ? 0 : (double) correct / ok, perPod, failures);
+    return new Outcome(
+        requests,
+        ok,
+        percentile(latencies, 0.50),
+        percentile(latencies, 0.99),
+        ok == 0 ? 0 : (double) correct / ok,
+        perPod,
+        failures);
   }
 
-  /** Posts the labels of the requests sent so far; returns one line per pod saying what it answered. */
+  /**
+   * Posts the labels of the requests sent so far; returns one line per pod saying what it answered.
+   */
   List<String> sendFeedback(String model) {
     List<String> lines = new ArrayList<>();
     for (var entry : labelsByPod.entrySet()) {
-      InferenceClient.Reply reply = client.feedback("http://" + entry.getKey() + ":8080", model, entry.getValue());
+      InferenceClient.Reply reply =
+          client.feedback("http://" + entry.getKey() + ":8080", model, entry.getValue());
       if (reply.status() == 404 && (reply.body() == null || !reply.body().has("results"))) {
         lines.add(entry.getKey() + ": this model-server build has no feedback endpoint (HTTP 404)");
       } else if (reply.body() != null && reply.body().has("accepted")) {
-        lines.add(entry.getKey() + ": " + reply.body().path("accepted").asInt() + " labels accepted, "
-            + reply.body().path("rejected").asInt() + " rejected (HTTP " + reply.status() + ")");
+        lines.add(
+            entry.getKey()
+                + ": "
+                + reply.body().path("accepted").asInt()
+                + " labels accepted, "
+                + reply.body().path("rejected").asInt()
+                + " rejected (HTTP "
+                + reply.status()
+                + ")");
       } else {
         lines.add(entry.getKey() + ": HTTP " + reply.status() + " " + reply.text());
       }
@@ -86,11 +112,14 @@ final class TrafficRun {
     return lines;
   }
 
-  /** Each pod's own quality figures, from {@code GET /v2/models/<model>/quality}, when it has them. */
+  /**
+   * Each pod's own quality figures, from {@code GET /v2/models/<model>/quality}, when it has them.
+   */
   List<String> quality(String model, List<String> podAddresses) {
     List<String> lines = new ArrayList<>();
     for (String pod : podAddresses) {
-      InferenceClient.Reply reply = client.get("http://" + pod + ":8080/v2/models/" + model + "/quality");
+      InferenceClient.Reply reply =
+          client.get("http://" + pod + ":8080/v2/models/" + model + "/quality");
       if (!reply.ok() || reply.body() == null) {
         lines.add(pod + ": no quality figures (HTTP " + reply.status() + ")");
         continue;
@@ -102,9 +131,19 @@ final class TrafficRun {
           shown.put(name, String.format("%.3f", metrics.get(name).asDouble()));
         }
       }
-      lines.add(pod + ": window " + reply.body().path("window").path("size").asInt() + " labelled, "
-          + (shown.isEmpty() ? "no figures yet" : "accuracy " + shown.getOrDefault("accuracy", "-") + ", f1 "
-              + shown.getOrDefault("f1", "-") + ", auc " + shown.getOrDefault("auc_roc", "-")));
+      lines.add(
+          pod
+              + ": window "
+              + reply.body().path("window").path("size").asInt()
+              + " labelled, "
+              + (shown.isEmpty()
+                  ? "no figures yet"
+                  : "accuracy "
+                      + shown.getOrDefault("accuracy", "-")
+                      + ", f1 "
+                      + shown.getOrDefault("f1", "-")
+                      + ", auc "
+                      + shown.getOrDefault("auc_roc", "-")));
     }
     return lines;
   }

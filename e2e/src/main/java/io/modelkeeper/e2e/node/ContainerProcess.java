@@ -48,7 +48,10 @@ final class ContainerProcess {
     return repository(image).endsWith("model-server");
   }
 
-  /** The image reference without tag or digest: {@code ghcr.io/x/model-server:1} gives {@code ghcr.io/x/model-server}. */
+  /**
+   * The image reference without tag or digest: {@code ghcr.io/x/model-server:1} gives {@code
+   * ghcr.io/x/model-server}.
+   */
   static String repository(String image) {
     if (image == null) {
       return "";
@@ -59,7 +62,8 @@ final class ContainerProcess {
     return colon > slash ? name.substring(0, colon) : name;
   }
 
-  static ContainerProcess start(Container container, boolean init, PodContext pod) throws IOException {
+  static ContainerProcess start(Container container, boolean init, PodContext pod)
+      throws IOException {
     NodeConfig config = pod.config();
     Map<String, String> env = environment(container, pod, init);
     List<String> command = new ArrayList<>();
@@ -79,12 +83,23 @@ final class ContainerProcess {
       command.addAll(container.getArgs());
     }
     Path log = pod.logFile(container.getName());
-    Files.writeString(log, "--- " + Instant.now() + " starting " + container.getName() + " ("
-        + container.getImage() + ")\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .directory(pod.dir().toFile())
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    Files.writeString(
+        log,
+        "--- "
+            + Instant.now()
+            + " starting "
+            + container.getName()
+            + " ("
+            + container.getImage()
+            + ")\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(pod.dir().toFile())
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     builder.environment().clear();
     builder.environment().putAll(env);
     Process process = builder.start();
@@ -94,7 +109,8 @@ final class ContainerProcess {
     return new ContainerProcess(process, pidFile, log);
   }
 
-  private static Map<String, String> environment(Container container, PodContext pod, boolean init) {
+  private static Map<String, String> environment(
+      Container container, PodContext pod, boolean init) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     env.put("LANG", "C.UTF-8");
@@ -115,7 +131,9 @@ final class ContainerProcess {
     return env;
   }
 
-  /** {@code /mnt/models/x} and {@code file:///mnt/models/x} point into the pod's volume directory. */
+  /**
+   * {@code /mnt/models/x} and {@code file:///mnt/models/x} point into the pod's volume directory.
+   */
   static String rewriteMountPaths(String value, Container container, PodContext pod) {
     if (container.getVolumeMounts() == null) {
       return value;
@@ -134,8 +152,9 @@ final class ContainerProcess {
   }
 
   private void pump(Path log) {
-    try (BufferedReader reader = new BufferedReader(
-        new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader reader =
+        new BufferedReader(
+            new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
         if (!line.isBlank()) {

@@ -8,7 +8,10 @@ import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import java.time.Duration;
 import java.time.Instant;
 
-/** What the local kubelet knows of one container of a pod: its state, last state, restarts and readiness. */
+/**
+ * What the local kubelet knows of one container of a pod: its state, last state, restarts and
+ * readiness.
+ */
 final class ContainerTrack {
 
   private static final Duration FIRST_BACK_OFF = Duration.ofSeconds(10);
@@ -35,28 +38,40 @@ final class ContainerTrack {
 
   void running(ContainerProcess started) {
     process = started;
-    state = new ContainerStateBuilder().withNewRunning().withStartedAt(started.startedAt().toString())
-        .endRunning().build();
+    state =
+        new ContainerStateBuilder()
+            .withNewRunning()
+            .withStartedAt(started.startedAt().toString())
+            .endRunning()
+            .build();
     live = false;
     livenessFailures = 0;
   }
 
-  /** Records an exit; a failure is kept as the last state and the next start waits out the back-off. */
+  /**
+   * Records an exit; a failure is kept as the last state and the next start waits out the back-off.
+   */
   void exited(int exitCode, String message) {
     boolean failed = exitCode != 0;
     String startedAt = state.getRunning() != null ? state.getRunning().getStartedAt() : null;
-    state = new ContainerStateBuilder().withNewTerminated()
-        .withExitCode(exitCode)
-        .withReason(failed ? "Error" : "Completed")
-        .withMessage(failed && !message.isBlank() ? message : null)
-        .withStartedAt(startedAt)
-        .withFinishedAt(Instant.now().toString())
-        .endTerminated().build();
+    state =
+        new ContainerStateBuilder()
+            .withNewTerminated()
+            .withExitCode(exitCode)
+            .withReason(failed ? "Error" : "Completed")
+            .withMessage(failed && !message.isBlank() ? message : null)
+            .withStartedAt(startedAt)
+            .withFinishedAt(Instant.now().toString())
+            .endTerminated()
+            .build();
     process = null;
     ready = false;
     if (failed) {
       restartAt = Instant.now().plus(backOff);
-      backOff = backOff.multipliedBy(2).compareTo(MAX_BACK_OFF) > 0 ? MAX_BACK_OFF : backOff.multipliedBy(2);
+      backOff =
+          backOff.multipliedBy(2).compareTo(MAX_BACK_OFF) > 0
+              ? MAX_BACK_OFF
+              : backOff.multipliedBy(2);
     }
   }
 
@@ -64,14 +79,18 @@ final class ContainerTrack {
   void backingOff() {
     lastState = state;
     restarts++;
-    state = waiting("CrashLoopBackOff", "back-off restarting failed container " + spec.getName()
-        + " until " + restartAt);
+    state =
+        waiting(
+            "CrashLoopBackOff",
+            "back-off restarting failed container " + spec.getName() + " until " + restartAt);
   }
 
   void imagePullFailed(boolean firstAttempt) {
-    state = waiting(firstAttempt ? "ErrImagePull" : "ImagePullBackOff",
-        "the local node runs only images whose repository ends in model-server; it cannot pull "
-            + spec.getImage());
+    state =
+        waiting(
+            firstAttempt ? "ErrImagePull" : "ImagePullBackOff",
+            "the local node runs only images whose repository ends in model-server; it cannot pull "
+                + spec.getImage());
   }
 
   boolean completed() {
@@ -93,6 +112,11 @@ final class ContainerTrack {
   }
 
   private static ContainerState waiting(String reason, String message) {
-    return new ContainerStateBuilder().withNewWaiting().withReason(reason).withMessage(message).endWaiting().build();
+    return new ContainerStateBuilder()
+        .withNewWaiting()
+        .withReason(reason)
+        .withMessage(message)
+        .endWaiting()
+        .build();
   }
 }

@@ -29,9 +29,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The Deployment controller of the local cluster. It keeps {@code spec.replicas} pods from the
- * current template, rolling a template change with the Deployment's surge and unavailability
- * limits (so old pods serve until new ones are ready), and writes a true status. Pods are owned by
- * the Deployment directly: the local cluster has no ReplicaSets.
+ * current template, rolling a template change with the Deployment's surge and unavailability limits
+ * (so old pods serve until new ones are ready), and writes a true status. Pods are owned by the
+ * Deployment directly: the local cluster has no ReplicaSets.
  */
 final class DeploymentController {
 
@@ -47,7 +47,8 @@ final class DeploymentController {
   void sync(Deployment deployment, List<Pod> owned) {
     String hash = templateHash(deployment);
     int desired = Objects.requireNonNullElse(deployment.getSpec().getReplicas(), 1);
-    List<Pod> current = new ArrayList<>(owned.stream().filter(p -> hash.equals(hashOf(p))).toList());
+    List<Pod> current =
+        new ArrayList<>(owned.stream().filter(p -> hash.equals(hashOf(p))).toList());
     List<Pod> old = new ArrayList<>(owned.stream().filter(p -> !hash.equals(hashOf(p))).toList());
     int surge = limit(deployment, true, desired);
     int unavailable = limit(deployment, false, desired);
@@ -60,8 +61,11 @@ final class DeploymentController {
       current.add(create(deployment, hash));
     }
     // Scale down: the not-ready and the newest go first.
-    current.sort(Comparator.comparing(DeploymentController::isReady)
-        .thenComparing(p -> Objects.toString(p.getMetadata().getCreationTimestamp(), ""), Comparator.reverseOrder()));
+    current.sort(
+        Comparator.comparing(DeploymentController::isReady)
+            .thenComparing(
+                p -> Objects.toString(p.getMetadata().getCreationTimestamp(), ""),
+                Comparator.reverseOrder()));
     while (current.size() > desired) {
       delete(current.remove(0));
     }
@@ -81,38 +85,62 @@ final class DeploymentController {
     writeStatus(deployment, desired, current, old, unavailable);
   }
 
-  private void writeStatus(Deployment deployment, int desired, List<Pod> current, List<Pod> old, int unavailable) {
+  private void writeStatus(
+      Deployment deployment, int desired, List<Pod> current, List<Pod> old, int unavailable) {
     int total = current.size() + old.size();
-    int ready = (int) (current.stream().filter(DeploymentController::isReady).count()
-        + old.stream().filter(DeploymentController::isReady).count());
-    boolean complete = old.isEmpty() && current.size() == desired
-        && current.stream().allMatch(DeploymentController::isReady);
+    int ready =
+        (int)
+            (current.stream().filter(DeploymentController::isReady).count()
+                + old.stream().filter(DeploymentController::isReady).count());
+    boolean complete =
+        old.isEmpty()
+            && current.size() == desired
+            && current.stream().allMatch(DeploymentController::isReady);
     DeploymentStatus before = deployment.getStatus();
-    List<DeploymentCondition> conditions = List.of(
-        condition(before, "Available", ready >= desired - unavailable,
-            ready >= desired - unavailable ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
-            "Deployment has " + ready + " of " + desired + " pods ready."),
-        condition(before, "Progressing", true,
-            complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
-            complete ? "Deployment \"" + deployment.getMetadata().getName() + "\" has successfully progressed."
-                : "Deployment \"" + deployment.getMetadata().getName() + "\" is progressing."));
-    DeploymentStatus status = new DeploymentStatusBuilder()
-        .withObservedGeneration(deployment.getMetadata().getGeneration())
-        .withReplicas(total)
-        .withUpdatedReplicas(current.size())
-        .withReadyReplicas(ready)
-        .withAvailableReplicas(ready)
-        .withUnavailableReplicas(Math.max(0, total - ready))
-        .withConditions(conditions)
-        .build();
+    List<DeploymentCondition> conditions =
+        List.of(
+            condition(
+                before,
+                "Available",
+                ready >= desired - unavailable,
+                ready >= desired - unavailable
+                    ? "MinimumReplicasAvailable"
+                    : "MinimumReplicasUnavailable",
+                "Deployment has " + ready + " of " + desired + " pods ready."),
+            condition(
+                before,
+                "Progressing",
+                true,
+                complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
+                complete
+                    ? "Deployment \""
+                        + deployment.getMetadata().getName()
+                        + "\" has successfully progressed."
+                    : "Deployment \"" + deployment.getMetadata().getName() + "\" is progressing."));
+    DeploymentStatus status =
+        new DeploymentStatusBuilder()
+            .withObservedGeneration(deployment.getMetadata().getGeneration())
+            .withReplicas(total)
+            .withUpdatedReplicas(current.size())
+            .withReadyReplicas(ready)
+            .withAvailableReplicas(ready)
+            .withUnavailableReplicas(Math.max(0, total - ready))
+            .withConditions(conditions)
+            .build();
     if (Serialization.asJson(status).equals(Serialization.asJson(before))) {
       return;
     }
     try {
-      client.apps().deployments().inNamespace(deployment.getMetadata().getNamespace())
-          .withName(deployment.getMetadata().getName()).subresource("status")
-          .patch(PatchContext.of(PatchType.JSON),
-              Serialization.asJson(List.of(Map.of("op", "add", "path", "/status", "value", status))));
+      client
+          .apps()
+          .deployments()
+          .inNamespace(deployment.getMetadata().getNamespace())
+          .withName(deployment.getMetadata().getName())
+          .subresource("status")
+          .patch(
+              PatchContext.of(PatchType.JSON),
+              Serialization.asJson(
+                  List.of(Map.of("op", "add", "path", "/status", "value", status))));
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
         throw e;
@@ -121,8 +149,8 @@ final class DeploymentController {
   }
 
   /** Keeps a condition's transition time while its status stays the same. */
-  private static DeploymentCondition condition(DeploymentStatus before, String type, boolean status, String reason,
-      String message) {
+  private static DeploymentCondition condition(
+      DeploymentStatus before, String type, boolean status, String reason, String message) {
     String value = status ? "True" : "False";
     String since = Instant.now().toString();
     if (before != null && before.getConditions() != null) {
@@ -135,8 +163,14 @@ final class DeploymentController {
         }
       }
     }
-    return new DeploymentConditionBuilder().withType(type).withStatus(value).withReason(reason)
-        .withMessage(message).withLastTransitionTime(since).withLastUpdateTime(Instant.now().toString()).build();
+    return new DeploymentConditionBuilder()
+        .withType(type)
+        .withStatus(value)
+        .withReason(reason)
+        .withMessage(message)
+        .withLastTransitionTime(since)
+        .withLastUpdateTime(Instant.now().toString())
+        .build();
   }
 
   private Pod create(Deployment deployment, String hash) {
@@ -147,36 +181,55 @@ final class DeploymentController {
     }
     labels.put(TEMPLATE_HASH, hash);
     String name = deployment.getMetadata().getName() + "-" + hash + "-" + randomSuffix();
-    Pod pod = new PodBuilder()
-        .withNewMetadata()
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
             .withName(name)
             .withNamespace(deployment.getMetadata().getNamespace())
             .withLabels(labels)
-            .withAnnotations(template.getMetadata() == null ? null : template.getMetadata().getAnnotations())
-            .withOwnerReferences(new OwnerReferenceBuilder()
-                .withApiVersion("apps/v1").withKind("Deployment")
-                .withName(deployment.getMetadata().getName())
-                .withUid(deployment.getMetadata().getUid())
-                .withController(true).withBlockOwnerDeletion(true).build())
-        .endMetadata()
-        .withSpec(template.getSpec())
-        .withNewStatus().withPhase("Pending").endStatus()
-        .build();
-    return client.pods().inNamespace(deployment.getMetadata().getNamespace()).resource(pod).create();
+            .withAnnotations(
+                template.getMetadata() == null ? null : template.getMetadata().getAnnotations())
+            .withOwnerReferences(
+                new OwnerReferenceBuilder()
+                    .withApiVersion("apps/v1")
+                    .withKind("Deployment")
+                    .withName(deployment.getMetadata().getName())
+                    .withUid(deployment.getMetadata().getUid())
+                    .withController(true)
+                    .withBlockOwnerDeletion(true)
+                    .build())
+            .endMetadata()
+            .withSpec(template.getSpec())
+            .withNewStatus()
+            .withPhase("Pending")
+            .endStatus()
+            .build();
+    return client
+        .pods()
+        .inNamespace(deployment.getMetadata().getNamespace())
+        .resource(pod)
+        .create();
   }
 
   private void delete(Pod pod) {
-    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+    client
+        .pods()
+        .inNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName())
+        .delete();
   }
 
   static boolean isReady(Pod pod) {
-    return pod.getStatus() != null && pod.getStatus().getConditions() != null
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
         && pod.getStatus().getConditions().stream()
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static String hashOf(Pod pod) {
-    return pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(TEMPLATE_HASH);
+    return pod.getMetadata().getLabels() == null
+        ? null
+        : pod.getMetadata().getLabels().get(TEMPLATE_HASH);
   }
 
   /** maxSurge or maxUnavailable as a pod count (25% each when unset, as Kubernetes defaults). */
@@ -187,7 +240,10 @@ final class DeploymentController {
     }
     IntOrString value = null;
     if (strategy != null && strategy.getRollingUpdate() != null) {
-      value = surge ? strategy.getRollingUpdate().getMaxSurge() : strategy.getRollingUpdate().getMaxUnavailable();
+      value =
+          surge
+              ? strategy.getRollingUpdate().getMaxSurge()
+              : strategy.getRollingUpdate().getMaxUnavailable();
     }
     if (value == null) {
       value = new IntOrString("25%");
@@ -201,8 +257,11 @@ final class DeploymentController {
 
   static String templateHash(Deployment deployment) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(
-          Serialization.asJson(deployment.getSpec().getTemplate()).getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(
+                  Serialization.asJson(deployment.getSpec().getTemplate())
+                      .getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 5);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

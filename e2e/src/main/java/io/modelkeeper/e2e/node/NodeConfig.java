@@ -12,12 +12,17 @@ import java.util.List;
  * @param serverJvmOptions options for a serving container's JVM, before its own JAVA_OPTS
  * @param fetchJvmOptions options for an init container's JVM
  */
-public record NodeConfig(Path modelServerJar, Path stateDir, List<String> serverJvmOptions,
+public record NodeConfig(
+    Path modelServerJar,
+    Path stateDir,
+    List<String> serverJvmOptions,
     List<String> fetchJvmOptions) {
 
   /** Small heaps and the C1 compiler only: many JVMs share two cores here. */
   public static NodeConfig defaults(Path modelServerJar, Path stateDir) {
-    return new NodeConfig(modelServerJar, stateDir,
+    return new NodeConfig(
+        modelServerJar,
+        stateDir,
         List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx192m", "-Xss512k"),
         List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m"));
   }

@@ -57,22 +57,23 @@ public final class NodeSimulator implements AutoCloseable {
   /** Starts watching; the client stays the caller's. */
   public static NodeSimulator start(KubernetesClient client, NodeConfig config) {
     NodeSimulator node = new NodeSimulator(client, config);
-    ResourceEventHandler<Object> wake = new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Object obj) {
-        node.wakeUp.offer(true);
-      }
+    ResourceEventHandler<Object> wake =
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Object obj) {
+            node.wakeUp.offer(true);
+          }
 
-      @Override
-      public void onUpdate(Object oldObj, Object newObj) {
-        node.wakeUp.offer(true);
-      }
+          @Override
+          public void onUpdate(Object oldObj, Object newObj) {
+            node.wakeUp.offer(true);
+          }
 
-      @Override
-      public void onDelete(Object obj, boolean deletedFinalStateUnknown) {
-        node.wakeUp.offer(true);
-      }
-    };
+          @Override
+          public void onDelete(Object obj, boolean deletedFinalStateUnknown) {
+            node.wakeUp.offer(true);
+          }
+        };
     node.informers.add(client.apps().deployments().inAnyNamespace().inform(castHandler(wake)));
     node.informers.add(client.pods().inAnyNamespace().inform(castHandler(wake)));
     node.loop.start();
@@ -101,16 +102,22 @@ public final class NodeSimulator implements AutoCloseable {
   }
 
   private void pass() {
-    List<Deployment> allDeployments = client.apps().deployments().inAnyNamespace().list().getItems();
+    List<Deployment> allDeployments =
+        client.apps().deployments().inAnyNamespace().list().getItems();
     List<Pod> allPods = client.pods().inAnyNamespace().list().getItems();
     for (Deployment deployment : allDeployments) {
       if (deployment.getMetadata().getDeletionTimestamp() == null) {
         String uid = deployment.getMetadata().getUid();
-        deployments.sync(deployment, allPods.stream()
-            .filter(p -> p.getMetadata().getOwnerReferences() != null && p.getMetadata().getOwnerReferences()
-                .stream().anyMatch(o -> Objects.equals(uid, o.getUid())))
-            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-            .toList());
+        deployments.sync(
+            deployment,
+            allPods.stream()
+                .filter(
+                    p ->
+                        p.getMetadata().getOwnerReferences() != null
+                            && p.getMetadata().getOwnerReferences().stream()
+                                .anyMatch(o -> Objects.equals(uid, o.getUid())))
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .toList());
       }
     }
     runPods(client.pods().inAnyNamespace().list().getItems());
@@ -155,15 +162,18 @@ public final class NodeSimulator implements AutoCloseable {
     running.runner().stop();
     // Stopping waits out the grace period; the address is free only once the process is gone.
     stopping.add(running.thread());
-    Thread reaper = new Thread(() -> {
-      try {
-        running.thread().join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      stopping.remove(running.thread());
-      addresses.give(running.runner().ip());
-    }, "stop-" + key);
+    Thread reaper =
+        new Thread(
+            () -> {
+              try {
+                running.thread().join();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              stopping.remove(running.thread());
+              addresses.give(running.runner().ip());
+            },
+            "stop-" + key);
     reaper.setDaemon(true);
     reaper.start();
   }

@@ -11,22 +11,23 @@ import java.util.Objects;
 import java.util.logging.Logger;
 
 /**
- * The garbage collector the mock API server lacks: deletes every object whose owners (by
- * owner reference uid) are all gone, so deleting a ModelDeployment removes its Deployments,
- * Services and, one sweep later, their pods.
+ * The garbage collector the mock API server lacks: deletes every object whose owners (by owner
+ * reference uid) are all gone, so deleting a ModelDeployment removes its Deployments, Services and,
+ * one sweep later, their pods.
  */
 final class OwnerCollector {
 
   private static final Logger LOG = Logger.getLogger(OwnerCollector.class.getName());
 
   /** The kinds the local cluster's controllers create. */
-  private static final List<String[]> DEPENDENT_KINDS = List.of(
-      new String[] {"apps/v1", "Deployment"},
-      new String[] {"v1", "Pod"},
-      new String[] {"v1", "Service"},
-      new String[] {"v1", "ConfigMap"},
-      new String[] {"batch/v1", "Job"},
-      new String[] {"gateway.networking.k8s.io/v1", "HTTPRoute"});
+  private static final List<String[]> DEPENDENT_KINDS =
+      List.of(
+          new String[] {"apps/v1", "Deployment"},
+          new String[] {"v1", "Pod"},
+          new String[] {"v1", "Service"},
+          new String[] {"v1", "ConfigMap"},
+          new String[] {"batch/v1", "Job"},
+          new String[] {"gateway.networking.k8s.io/v1", "HTTPRoute"});
 
   private final KubernetesClient client;
 
@@ -39,20 +40,37 @@ final class OwnerCollector {
     Map<String, String> ownerUids = new HashMap<>();
     int deleted = 0;
     for (String[] kind : DEPENDENT_KINDS) {
-      for (GenericKubernetesResource object : client.genericKubernetesResources(kind[0], kind[1])
-          .inAnyNamespace().list().getItems()) {
+      for (GenericKubernetesResource object :
+          client.genericKubernetesResources(kind[0], kind[1]).inAnyNamespace().list().getItems()) {
         List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
         if (owners == null || owners.isEmpty()) {
           continue;
         }
         String namespace = object.getMetadata().getNamespace();
-        boolean orphaned = owners.stream().noneMatch(owner -> Objects.equals(owner.getUid(),
-            ownerUids.computeIfAbsent(namespace + "/" + owner.getApiVersion() + "/" + owner.getKind() + "/"
-                + owner.getName(), key -> currentUid(namespace, owner))));
+        boolean orphaned =
+            owners.stream()
+                .noneMatch(
+                    owner ->
+                        Objects.equals(
+                            owner.getUid(),
+                            ownerUids.computeIfAbsent(
+                                namespace
+                                    + "/"
+                                    + owner.getApiVersion()
+                                    + "/"
+                                    + owner.getKind()
+                                    + "/"
+                                    + owner.getName(),
+                                key -> currentUid(namespace, owner))));
         if (orphaned) {
-          LOG.fine(() -> "collecting " + kind[1] + " " + namespace + "/" + object.getMetadata().getName());
-          client.genericKubernetesResources(kind[0], kind[1]).inNamespace(namespace)
-              .withName(object.getMetadata().getName()).delete();
+          LOG.fine(
+              () ->
+                  "collecting " + kind[1] + " " + namespace + "/" + object.getMetadata().getName());
+          client
+              .genericKubernetesResources(kind[0], kind[1])
+              .inNamespace(namespace)
+              .withName(object.getMetadata().getName())
+              .delete();
           deleted++;
         }
       }
@@ -62,8 +80,12 @@ final class OwnerCollector {
 
   private String currentUid(String namespace, OwnerReference owner) {
     try {
-      GenericKubernetesResource found = client.genericKubernetesResources(owner.getApiVersion(), owner.getKind())
-          .inNamespace(namespace).withName(owner.getName()).get();
+      GenericKubernetesResource found =
+          client
+              .genericKubernetesResources(owner.getApiVersion(), owner.getKind())
+              .inNamespace(namespace)
+              .withName(owner.getName())
+              .get();
       return found == null ? "" : found.getMetadata().getUid();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {

@@ -37,7 +37,10 @@ record PodContext(Pod pod, String ip, Path dir, NodeConfig config) {
     return path;
   }
 
-  /** The local directory behind {@code mountPath} in this container, or null when nothing is mounted there. */
+  /**
+   * The local directory behind {@code mountPath} in this container, or null when nothing is mounted
+   * there.
+   */
   Path mountedDir(Container container, String mountPath) {
     if (container.getVolumeMounts() == null) {
       return null;

@@ -26,8 +26,8 @@ import java.util.logging.Logger;
 
 /**
  * The local kubelet for one pod: runs its init containers in order, then its containers as local
- * processes, probes them over HTTP on the pod's address, restarts failures with back-off and
- * writes what it sees into the pod's status.
+ * processes, probes them over HTTP on the pod's address, restarts failures with back-off and writes
+ * what it sees into the pod's status.
  */
 final class PodRunner implements Runnable {
 
@@ -39,7 +39,8 @@ final class PodRunner implements Runnable {
   private final PodContext pod;
   private final List<ContainerTrack> initContainers = new ArrayList<>();
   private final List<ContainerTrack> containers = new ArrayList<>();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final Instant startTime = Instant.now();
   private volatile boolean stopping;
   private boolean initialized;
@@ -129,8 +130,9 @@ final class PodRunner implements Runnable {
 
   private void supervise(ContainerTrack track) {
     if (!ContainerProcess.canRun(track.spec.getImage())) {
-      track.imagePullFailed(track.state.getWaiting() != null
-          && "ContainerCreating".equals(track.state.getWaiting().getReason()));
+      track.imagePullFailed(
+          track.state.getWaiting() != null
+              && "ContainerCreating".equals(track.state.getWaiting().getReason()));
       return;
     }
     if (track.process == null) {
@@ -176,15 +178,25 @@ final class PodRunner implements Runnable {
       return;
     }
     Probe startup = track.spec.getStartupProbe();
-    long startupLimit = startup == null ? 300
-        : (long) orDefault(startup.getPeriodSeconds(), 10) * orDefault(startup.getFailureThreshold(), 3);
-    boolean startupOver = Duration.between(track.process.startedAt(), Instant.now()).getSeconds() > startupLimit;
+    long startupLimit =
+        startup == null
+            ? 300
+            : (long) orDefault(startup.getPeriodSeconds(), 10)
+                * orDefault(startup.getFailureThreshold(), 3);
+    boolean startupOver =
+        Duration.between(track.process.startedAt(), Instant.now()).getSeconds() > startupLimit;
     if (track.live) {
       track.livenessFailures++;
     }
-    if ((track.live && track.livenessFailures >= orDefault(liveness.getFailureThreshold(), 3)) || (!track.live
-        && startupOver)) {
-      LOG.info(() -> "pod " + pod.name() + ": container " + track.spec.getName() + " failed its liveness probe");
+    if ((track.live && track.livenessFailures >= orDefault(liveness.getFailureThreshold(), 3))
+        || (!track.live && startupOver)) {
+      LOG.info(
+          () ->
+              "pod "
+                  + pod.name()
+                  + ": container "
+                  + track.spec.getName()
+                  + " failed its liveness probe");
       track.process.stop(STOP_GRACE);
     }
   }
@@ -197,10 +209,13 @@ final class PodRunner implements Runnable {
     }
     int port = pod.probePort(track.spec, get.getPort());
     try {
-      HttpResponse<Void> response = http.send(
-          HttpRequest.newBuilder(URI.create("http://" + pod.ip() + ":" + port + get.getPath()))
-              .timeout(Duration.ofSeconds(orDefault(probe.getTimeoutSeconds(), 1))).GET().build(),
-          HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://" + pod.ip() + ":" + port + get.getPath()))
+                  .timeout(Duration.ofSeconds(orDefault(probe.getTimeoutSeconds(), 1)))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
       return response.statusCode() >= 200 && response.statusCode() < 400;
     } catch (IOException e) {
       return false;
@@ -223,7 +238,9 @@ final class PodRunner implements Runnable {
 
   private static String terminationMessage(ContainerTrack track, ContainerProcess process) {
     // FallbackToLogsOnError: the log's tail (here its last stderr line) when the container failed.
-    return "FallbackToLogsOnError".equals(track.spec.getTerminationMessagePolicy()) ? process.lastErrorLine() : "";
+    return "FallbackToLogsOnError".equals(track.spec.getTerminationMessagePolicy())
+        ? process.lastErrorLine()
+        : "";
   }
 
   private void waitForeverOnImage(ContainerTrack track) throws InterruptedException {
@@ -250,10 +267,15 @@ final class PodRunner implements Runnable {
       return;
     }
     try {
-      client.pods().inNamespace(pod.pod().getMetadata().getNamespace()).withName(pod.name())
+      client
+          .pods()
+          .inNamespace(pod.pod().getMetadata().getNamespace())
+          .withName(pod.name())
           .subresource("status")
-          .patch(PatchContext.of(PatchType.JSON),
-              Serialization.asJson(List.of(Map.of("op", "add", "path", "/status", "value", status))));
+          .patch(
+              PatchContext.of(PatchType.JSON),
+              Serialization.asJson(
+                  List.of(Map.of("op", "add", "path", "/status", "value", status))));
       published = json;
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
@@ -263,13 +285,15 @@ final class PodRunner implements Runnable {
   }
 
   private PodStatus status() {
-    boolean running = initialized && containers.stream().anyMatch(t -> t.process != null || t.restarts > 0);
+    boolean running =
+        initialized && containers.stream().anyMatch(t -> t.process != null || t.restarts > 0);
     boolean ready = initialized && containers.stream().allMatch(t -> t.ready);
-    List<PodCondition> conditions = List.of(
-        condition("PodScheduled", true),
-        condition("Initialized", initialized),
-        condition("ContainersReady", ready),
-        condition("Ready", ready));
+    List<PodCondition> conditions =
+        List.of(
+            condition("PodScheduled", true),
+            condition("Initialized", initialized),
+            condition("ContainersReady", ready),
+            condition("Ready", ready));
     return new PodStatusBuilder()
         .withPhase(running ? "Running" : "Pending")
         .withPodIP(pod.ip())
@@ -284,8 +308,11 @@ final class PodRunner implements Runnable {
 
   private PodCondition condition(String type, boolean status) {
     // The transition time is the pod's start: only the kubelet's own view matters to clients here.
-    return new PodConditionBuilder().withType(type).withStatus(status ? "True" : "False")
-        .withLastTransitionTime(startTime.toString()).build();
+    return new PodConditionBuilder()
+        .withType(type)
+        .withStatus(status ? "True" : "False")
+        .withLastTransitionTime(startTime.toString())
+        .build();
   }
 
   private static int orDefault(Integer value, int fallback) {

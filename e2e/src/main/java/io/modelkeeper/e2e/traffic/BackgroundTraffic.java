@@ -31,7 +31,11 @@ public final class BackgroundTraffic implements AutoCloseable {
 
     @Override
     public String toString() {
-      return ok.get() + " ok, " + failed.get() + " failed" + (firstFailure == null ? "" : " (first: " + firstFailure + ")");
+      return ok.get()
+          + " ok, "
+          + failed.get()
+          + " failed"
+          + (firstFailure == null ? "" : " (first: " + firstFailure + ")");
     }
   }
 
@@ -54,7 +58,8 @@ public final class BackgroundTraffic implements AutoCloseable {
   }
 
   /** Starts sending to the ready pods of {@code model}, each reached at {@code baseUrl(pod)}. */
-  public static BackgroundTraffic start(KubernetesClient client, Function<Pod, String> baseUrl, String model) {
+  public static BackgroundTraffic start(
+      KubernetesClient client, Function<Pod, String> baseUrl, String model) {
     BackgroundTraffic traffic = new BackgroundTraffic(client, baseUrl, model);
     traffic.sender.start();
     return traffic;
@@ -84,15 +89,21 @@ public final class BackgroundTraffic implements AutoCloseable {
       }
       Pod pod = pods.get((int) (sent++ % pods.size()));
       String version = pod.getMetadata().getLabels().get("modelkeeper.io/version");
-      InferenceClient.Reply reply = inference.infer(baseUrl.apply(pod), model, "input",
-          "traffic-" + sent, ROWS);
+      InferenceClient.Reply reply =
+          inference.infer(baseUrl.apply(pod), model, "input", "traffic-" + sent, ROWS);
       Tally tally = of(version);
       if (reply.ok()) {
         tally.ok.incrementAndGet();
       } else if (running) {
         tally.failed.incrementAndGet();
         if (tally.firstFailure == null) {
-          tally.firstFailure = "pod " + pod.getMetadata().getName() + " HTTP " + reply.status() + ": " + reply.text();
+          tally.firstFailure =
+              "pod "
+                  + pod.getMetadata().getName()
+                  + " HTTP "
+                  + reply.status()
+                  + ": "
+                  + reply.text();
         }
       }
       pause(10);
@@ -104,8 +115,13 @@ public final class BackgroundTraffic implements AutoCloseable {
     try {
       return client.pods().withLabel("modelkeeper.io/deployment", model).list().getItems().stream()
           .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-          .filter(p -> p.getStatus() != null && p.getStatus().getConditions() != null && p.getStatus().getConditions()
-              .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+          .filter(
+              p ->
+                  p.getStatus() != null
+                      && p.getStatus().getConditions() != null
+                      && p.getStatus().getConditions().stream()
+                          .anyMatch(
+                              c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
           .toList();
     } catch (RuntimeException e) {
       return List.of();

@@ -25,9 +25,12 @@ public final class InferenceClient {
   }
 
   private final ObjectMapper json = Serialization.jsonMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  /** {@code POST <base>/v2/models/<model>/infer} with one FP32 input of {@code rows} (n × features). */
+  /**
+   * {@code POST <base>/v2/models/<model>/infer} with one FP32 input of {@code rows} (n × features).
+   */
   public Reply infer(String base, String model, String input, String id, float[][] rows) {
     List<Float> data = new ArrayList<>();
     for (float[] row : rows) {
@@ -49,7 +52,8 @@ public final class InferenceClient {
   /** The first output's data of a successful inference reply. */
   public static float[] firstOutput(Reply reply) {
     if (!reply.ok()) {
-      throw new IllegalStateException("inference failed with HTTP " + reply.status() + ": " + reply.text());
+      throw new IllegalStateException(
+          "inference failed with HTTP " + reply.status() + ": " + reply.text());
     }
     JsonNode data = reply.body().path("outputs").path(0).path("data");
     float[] values = new float[data.size()];
@@ -61,23 +65,26 @@ public final class InferenceClient {
 
   /**
    * {@code POST <base>/v2/models/<model>/feedback}: ground-truth labels, {@code [{"id", "label"}]},
-   * for earlier inference ids. It goes to the pod that answered them, which holds those predictions.
+   * for earlier inference ids. It goes to the pod that answered them, which holds those
+   * predictions.
    */
   public Reply feedback(String base, String model, List<Map<String, Object>> labels) {
     return post(base + "/v2/models/" + model + "/feedback", labels);
   }
 
   public Reply get(String url) {
-    return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build());
+    return send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build());
   }
 
   public Reply post(String url, Object body) {
     try {
-      return send(HttpRequest.newBuilder(URI.create(url))
-          .timeout(Duration.ofSeconds(10))
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)))
-          .build());
+      return send(
+          HttpRequest.newBuilder(URI.create(url))
+              .timeout(Duration.ofSeconds(10))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)))
+              .build());
     } catch (IOException e) {
       return new Reply(0, null, "cannot encode the request: " + e.getMessage());
     }

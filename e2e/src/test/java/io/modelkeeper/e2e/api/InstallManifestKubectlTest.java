@@ -1,10 +1,10 @@
 package io.modelkeeper.e2e.api;
 
-import io.modelkeeper.e2e.RequiredTools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelkeeper.e2e.RequiredTools;
 import io.modelkeeper.e2e.cluster.Kubectl;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,8 +44,10 @@ class InstallManifestKubectlTest {
     Path binary = RequiredTools.kubectl("the kubectl tests");
     Path noCrds = Files.createDirectories(dir.resolve("no-crds"));
     api = LocalApiServer.start(noCrds);
-    kubectl = new Kubectl(binary, api.writeKubeconfig(dir.resolve("kubeconfig")), dir.resolve("cache"));
-    try (InputStream in = Files.newInputStream(INSTALL); KubernetesClient client = api.client()) {
+    kubectl =
+        new Kubectl(binary, api.writeKubeconfig(dir.resolve("kubeconfig")), dir.resolve("cache"));
+    try (InputStream in = Files.newInputStream(INSTALL);
+        KubernetesClient client = api.client()) {
       documents = client.load(in).items();
     }
   }
@@ -60,19 +62,33 @@ class InstallManifestKubectlTest {
   @Test
   @Order(1)
   void clientDryRunAcceptsEveryDocumentAndCreatesNothing() {
-    assertThat(documents).extracting(HasMetadata::getKind).contains("CustomResourceDefinition", "Namespace",
-        "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "ConfigMap", "Deployment", "Service");
+    assertThat(documents)
+        .extracting(HasMetadata::getKind)
+        .contains(
+            "CustomResourceDefinition",
+            "Namespace",
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "ConfigMap",
+            "Deployment",
+            "Service");
 
-    String out = kubectl.run("apply", "--dry-run=client", "--validate=false", "-f", INSTALL.toString()).orThrow();
+    String out =
+        kubectl
+            .run("apply", "--dry-run=client", "--validate=false", "-f", INSTALL.toString())
+            .orThrow();
 
     for (HasMetadata document : documents) {
-      assertThat(out).as("kubectl's answer for %s %s", document.getKind(), document.getMetadata().getName())
+      assertThat(out)
+          .as("kubectl's answer for %s %s", document.getKind(), document.getMetadata().getName())
           .containsPattern("(?m)^" + kubectlName(document) + " created \\(dry run\\)$");
     }
     assertThat(out.lines().filter(line -> line.endsWith("(dry run)"))).hasSize(documents.size());
     try (KubernetesClient client = api.client()) {
       assertThat(client.namespaces().withName("modelkeeper-system").get()).isNull();
-      assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems()).isEmpty();
+      assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems())
+          .isEmpty();
     }
   }
 
@@ -85,13 +101,25 @@ class InstallManifestKubectlTest {
       for (HasMetadata document : documents) {
         assertThat(out).containsPattern("(?m)^" + kubectlName(document) + " created$");
         assertThat(client.resource(document).get())
-            .as("%s %s stored", document.getKind(), document.getMetadata().getName()).isNotNull();
+            .as("%s %s stored", document.getKind(), document.getMetadata().getName())
+            .isNotNull();
       }
     }
     assertThat(kubectl.run("api-resources", "--api-group=modelkeeper.io").orThrow())
-        .containsPattern("modeldeployments\\s+md\\s+modelkeeper.io/v1alpha1\\s+true\\s+ModelDeployment");
-    assertThat(kubectl.run("get", "deployment", "modelkeeper", "-n", "modelkeeper-system",
-        "-o", "jsonpath={.spec.template.spec.serviceAccountName}").orThrow()).isEqualTo("modelkeeper");
+        .containsPattern(
+            "modeldeployments\\s+md\\s+modelkeeper.io/v1alpha1\\s+true\\s+ModelDeployment");
+    assertThat(
+            kubectl
+                .run(
+                    "get",
+                    "deployment",
+                    "modelkeeper",
+                    "-n",
+                    "modelkeeper-system",
+                    "-o",
+                    "jsonpath={.spec.template.spec.serviceAccountName}")
+                .orThrow())
+        .isEqualTo("modelkeeper");
   }
 
   @Test
@@ -101,25 +129,38 @@ class InstallManifestKubectlTest {
     try (Stream<Path> listing = Files.list(EXAMPLES)) {
       files = listing.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
     }
-    assertThat(files).extracting(p -> p.getFileName().toString())
-        .containsExactly("canary-rollout.yaml", "cpu-model.yaml", "gateway-api.yaml", "gpu-model.yaml");
+    assertThat(files)
+        .extracting(p -> p.getFileName().toString())
+        .containsExactly(
+            "canary-rollout.yaml", "cpu-model.yaml", "gateway-api.yaml", "gpu-model.yaml");
     for (Path file : files) {
-      assertThat(kubectl.run("apply", "--dry-run=client", "--validate=false", "-f", file.toString()).orThrow())
-          .as(file.toString()).contains("created (dry run)");
+      assertThat(
+              kubectl
+                  .run("apply", "--dry-run=client", "--validate=false", "-f", file.toString())
+                  .orThrow())
+          .as(file.toString())
+          .contains("created (dry run)");
     }
     for (String overlay : List.of("production", "staging")) {
       Path directory = EXAMPLES.resolve("kustomize/overlays/" + overlay);
-      assertThat(kubectl.run("apply", "--dry-run=client", "--validate=false", "-k", directory.toString()).orThrow())
-          .as(directory.toString()).contains("modeldeployment.modelkeeper.io/fraud created (dry run)");
+      assertThat(
+              kubectl
+                  .run("apply", "--dry-run=client", "--validate=false", "-k", directory.toString())
+                  .orThrow())
+          .as(directory.toString())
+          .contains("modeldeployment.modelkeeper.io/fraud created (dry run)");
     }
   }
 
-  /** How kubectl names an object in its answers: {@code kind.group/name}, or {@code kind/name} for the core group. */
+  /**
+   * How kubectl names an object in its answers: {@code kind.group/name}, or {@code kind/name} for
+   * the core group.
+   */
   private static String kubectlName(HasMetadata object) {
     String apiVersion = object.getApiVersion();
     String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
     String kind = object.getKind().toLowerCase();
-    return Pattern.quote((group.isEmpty() ? kind : kind + "." + group) + "/"
-        + object.getMetadata().getName());
+    return Pattern.quote(
+        (group.isEmpty() ? kind : kind + "." + group) + "/" + object.getMetadata().getName());
   }
 }

@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 
 class JsonPathLiteTest {
 
-  private final JsonNode md = read("""
+  private final JsonNode md =
+      read(
+          """
       {"metadata": {"name": "fraud"},
        "status": {"stable": {"version": "7"},
                   "conditions": [{"type": "Progressing", "status": "False"},
@@ -41,8 +43,11 @@ class JsonPathLiteTest {
   @Test
   void agesReadLikeKubectls() {
     assertThat(ServerSideTable.humanAge("")).isEqualTo("<unknown>");
-    assertThat(ServerSideTable.humanAge(java.time.Instant.now().minusSeconds(30).toString())).isEqualTo("30s");
-    assertThat(ServerSideTable.humanAge(java.time.Instant.now().minusSeconds(600).toString())).isEqualTo("10m");
-    assertThat(ServerSideTable.humanAge(java.time.Instant.now().minusSeconds(7300).toString())).isEqualTo("2h");
+    assertThat(ServerSideTable.humanAge(java.time.Instant.now().minusSeconds(30).toString()))
+        .isEqualTo("30s");
+    assertThat(ServerSideTable.humanAge(java.time.Instant.now().minusSeconds(600).toString()))
+        .isEqualTo("10m");
+    assertThat(ServerSideTable.humanAge(java.time.Instant.now().minusSeconds(7300).toString()))
+        .isEqualTo("2h");
   }
 }

@@ -16,7 +16,8 @@ class MergePatchTest {
 
   @Test
   void listsAreReplacedNullsRemoveAndObjectsMerge() throws Exception {
-    JsonNode target = read("{'spec':{'steps':[1,2,3],'replicas':2,'image':'x'},'status':{'phase':'Ready'}}");
+    JsonNode target =
+        read("{'spec':{'steps':[1,2,3],'replicas':2,'image':'x'},'status':{'phase':'Ready'}}");
     JsonNode patch = read("{'spec':{'steps':[5],'image':null,'gpus':0}}");
     assertThat(MergePatch.apply(target, patch))
         .isEqualTo(read("{'spec':{'steps':[5],'replicas':2,'gpus':0},'status':{'phase':'Ready'}}"));
@@ -27,8 +28,10 @@ class MergePatchTest {
   void theChangeBecomesTopLevelJsonPatchOperations() throws Exception {
     JsonNode current = read("{'kind':'X','spec':{'a':1},'status':{'b':2}}");
     JsonNode wanted = read("{'kind':'X','spec':{'a':3},'metadata':{'name':'n'}}");
-    assertThat(MergePatch.asJsonPatch(json, current, wanted)).isEqualTo(read(
-        "[{'op':'add','path':'/spec','value':{'a':3}},{'op':'remove','path':'/status'},"
-            + "{'op':'add','path':'/metadata','value':{'name':'n'}}]"));
+    assertThat(MergePatch.asJsonPatch(json, current, wanted))
+        .isEqualTo(
+            read(
+                "[{'op':'add','path':'/spec','value':{'a':3}},{'op':'remove','path':'/status'},"
+                    + "{'op':'add','path':'/metadata','value':{'name':'n'}}]"));
   }
 }

@@ -18,7 +18,8 @@ class ModelRepositoryTest {
   private final HttpClient http = HttpClient.newHttpClient();
 
   private HttpResponse<byte[]> get(String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   @Test
@@ -50,8 +51,10 @@ class ModelRepositoryTest {
     Files.createDirectories(root.resolve("models"));
     Files.writeString(root.resolve("outside.txt"), "not a model");
     try (ModelRepository repository = ModelRepository.start(root.resolve("models"))) {
-      HttpResponse<byte[]> escape = http.send(HttpRequest.newBuilder(
-          URI.create(repository.url() + "/%2e%2e/outside.txt")).build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> escape =
+          http.send(
+              HttpRequest.newBuilder(URI.create(repository.url() + "/%2e%2e/outside.txt")).build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       assertThat(escape.statusCode()).isEqualTo(404);
     }
   }

@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The series in one or more Prometheus text expositions (a /metrics page): names and label sets. */
+/**
+ * The series in one or more Prometheus text expositions (a /metrics page): names and label sets.
+ */
 public final class ScrapedSeries {
 
   private final Map<String, List<Map<String, String>>> series = new LinkedHashMap<>();

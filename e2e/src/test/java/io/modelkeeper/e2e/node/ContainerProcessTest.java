@@ -21,22 +21,38 @@ class ContainerProcessTest {
     assertThat(ContainerProcess.canRun("ghcr.io/modelkeeper/model-server-typo:1")).isFalse();
     assertThat(ContainerProcess.canRun("nginx:1.27")).isFalse();
     assertThat(ContainerProcess.canRun(null)).isFalse();
-    assertThat(ContainerProcess.repository("localhost:5000/x/model-server:2")).isEqualTo("localhost:5000/x/model-server");
+    assertThat(ContainerProcess.repository("localhost:5000/x/model-server:2"))
+        .isEqualTo("localhost:5000/x/model-server");
   }
 
   @Test
   void mountPathsInEnvValuesPointIntoThePodsVolumes() {
-    Container container = new ContainerBuilder().withName("model-server")
-        .addNewVolumeMount().withName("model").withMountPath("/mnt/models").endVolumeMount()
-        .build();
-    PodContext pod = PodContext.create(new PodBuilder().withNewMetadata().withName("p").withNamespace("default")
-        .endMetadata().build(), "127.0.0.9", NodeConfig.defaults(state.resolve("jar"), state));
+    Container container =
+        new ContainerBuilder()
+            .withName("model-server")
+            .addNewVolumeMount()
+            .withName("model")
+            .withMountPath("/mnt/models")
+            .endVolumeMount()
+            .build();
+    PodContext pod =
+        PodContext.create(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("p")
+                .withNamespace("default")
+                .endMetadata()
+                .build(),
+            "127.0.0.9",
+            NodeConfig.defaults(state.resolve("jar"), state));
     Path volume = pod.volumeDir("model");
 
-    assertThat(ContainerProcess.rewriteMountPaths("/mnt/models", container, pod)).isEqualTo(volume.toString());
+    assertThat(ContainerProcess.rewriteMountPaths("/mnt/models", container, pod))
+        .isEqualTo(volume.toString());
     assertThat(ContainerProcess.rewriteMountPaths("file:///mnt/models/model.onnx", container, pod))
         .isEqualTo("file://" + volume + "/model.onnx");
-    assertThat(ContainerProcess.rewriteMountPaths("/mnt/models-other/x", container, pod)).isEqualTo("/mnt/models-other/x");
+    assertThat(ContainerProcess.rewriteMountPaths("/mnt/models-other/x", container, pod))
+        .isEqualTo("/mnt/models-other/x");
     assertThat(ContainerProcess.rewriteMountPaths("http://host/mnt/models", container, pod))
         .isEqualTo("http://host/mnt/models");
   }

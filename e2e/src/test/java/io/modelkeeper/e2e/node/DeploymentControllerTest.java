@@ -16,7 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The local Deployment controller and garbage collector against the local API server, without processes. */
+/**
+ * The local Deployment controller and garbage collector against the local API server, without
+ * processes.
+ */
 class DeploymentControllerTest {
 
   private LocalApiServer api;
@@ -37,17 +40,37 @@ class DeploymentControllerTest {
   }
 
   private Deployment deployment(int replicas, String image) {
-    Deployment wanted = new DeploymentBuilder()
-        .withNewMetadata().withName("fraud-1").withNamespace("default").endMetadata()
-        .withNewSpec().withReplicas(replicas)
-            .withNewSelector().addToMatchLabels("app", "fraud").endSelector()
-            .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
-                .withMaxSurge(new IntOrString(1)).withMaxUnavailable(new IntOrString(0)).endRollingUpdate()
+    Deployment wanted =
+        new DeploymentBuilder()
+            .withNewMetadata()
+            .withName("fraud-1")
+            .withNamespace("default")
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(replicas)
+            .withNewSelector()
+            .addToMatchLabels("app", "fraud")
+            .endSelector()
+            .withNewStrategy()
+            .withType("RollingUpdate")
+            .withNewRollingUpdate()
+            .withMaxSurge(new IntOrString(1))
+            .withMaxUnavailable(new IntOrString(0))
+            .endRollingUpdate()
             .endStrategy()
-            .withNewTemplate().withNewMetadata().addToLabels("app", "fraud").endMetadata()
-                .withNewSpec().addNewContainer().withName("model-server").withImage(image).endContainer().endSpec()
+            .withNewTemplate()
+            .withNewMetadata()
+            .addToLabels("app", "fraud")
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("model-server")
+            .withImage(image)
+            .endContainer()
+            .endSpec()
             .endTemplate()
-        .endSpec().build();
+            .endSpec()
+            .build();
     return client.apps().deployments().resource(wanted).createOr(existing -> existing.update());
   }
 
@@ -58,7 +81,10 @@ class DeploymentControllerTest {
   private List<Pod> pods() {
     String uid = current() == null ? "" : current().getMetadata().getUid();
     return client.pods().list().getItems().stream()
-        .filter(p -> p.getMetadata().getOwnerReferences().stream().anyMatch(o -> Objects.equals(uid, o.getUid())))
+        .filter(
+            p ->
+                p.getMetadata().getOwnerReferences().stream()
+                    .anyMatch(o -> Objects.equals(uid, o.getUid())))
         .toList();
   }
 
@@ -67,8 +93,11 @@ class DeploymentControllerTest {
   }
 
   private void markReady(Pod pod) {
-    pod.setStatus(new PodStatusBuilder().withPhase("Running")
-        .withConditions(new PodConditionBuilder().withType("Ready").withStatus("True").build()).build());
+    pod.setStatus(
+        new PodStatusBuilder()
+            .withPhase("Running")
+            .withConditions(new PodConditionBuilder().withType("Ready").withStatus("True").build())
+            .build());
     client.pods().resource(pod).updateStatus();
   }
 
@@ -77,11 +106,18 @@ class DeploymentControllerTest {
     deployment(2, "ghcr.io/modelkeeper/model-server:1");
     sync();
     List<Pod> pods = pods();
-    assertThat(pods).hasSize(2).allSatisfy(pod -> {
-      assertThat(pod.getMetadata().getLabels()).containsEntry("app", "fraud").containsKey("pod-template-hash");
-      assertThat(pod.getMetadata().getOwnerReferences().get(0).getKind()).isEqualTo("Deployment");
-      assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo("ghcr.io/modelkeeper/model-server:1");
-    });
+    assertThat(pods)
+        .hasSize(2)
+        .allSatisfy(
+            pod -> {
+              assertThat(pod.getMetadata().getLabels())
+                  .containsEntry("app", "fraud")
+                  .containsKey("pod-template-hash");
+              assertThat(pod.getMetadata().getOwnerReferences().get(0).getKind())
+                  .isEqualTo("Deployment");
+              assertThat(pod.getSpec().getContainers().get(0).getImage())
+                  .isEqualTo("ghcr.io/modelkeeper/model-server:1");
+            });
     sync();
     assertThat(current().getStatus().getReadyReplicas()).isZero();
     assertThat(current().getStatus().getUpdatedReplicas()).isEqualTo(2);
@@ -92,10 +128,12 @@ class DeploymentControllerTest {
     assertThat(status.getReadyReplicas()).isEqualTo(2);
     assertThat(status.getAvailableReplicas()).isEqualTo(2);
     assertThat(status.getObservedGeneration()).isEqualTo(current().getMetadata().getGeneration());
-    assertThat(status.getConditions()).anySatisfy(c -> {
-      assertThat(c.getType()).isEqualTo("Available");
-      assertThat(c.getStatus()).isEqualTo("True");
-    });
+    assertThat(status.getConditions())
+        .anySatisfy(
+            c -> {
+              assertThat(c.getType()).isEqualTo("Available");
+              assertThat(c.getStatus()).isEqualTo("True");
+            });
   }
 
   @Test
@@ -112,7 +150,11 @@ class DeploymentControllerTest {
     assertThat(pods()).hasSize(3);
     assertThat(pods().stream().map(p -> p.getMetadata().getName())).containsAll(old);
 
-    Pod fresh = pods().stream().filter(p -> !old.contains(p.getMetadata().getName())).findFirst().orElseThrow();
+    Pod fresh =
+        pods().stream()
+            .filter(p -> !old.contains(p.getMetadata().getName()))
+            .findFirst()
+            .orElseThrow();
     markReady(fresh);
     sync();
     assertThat(pods()).hasSize(2);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelkeeper.e2e.cluster.Kubectl;
 import io.modelkeeper.e2e.traffic.BackgroundTraffic;
@@ -26,8 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Canary rollouts on the local cluster with real model servers and real traffic: a version that
  * serves as well is promoted step by step, one whose model rejects the clients' requests is rolled
- * back while stable serves every request, and an operator restarted mid-step changes nothing.
- * Short analysis intervals and a small {@code minRequests} keep each rollout to about a minute.
+ * back while stable serves every request, and an operator restarted mid-step changes nothing. Short
+ * analysis intervals and a small {@code minRequests} keep each rollout to about a minute.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CanaryRolloutE2E {
@@ -41,8 +41,8 @@ class CanaryRolloutE2E {
   static BackgroundTraffic traffic;
 
   @RegisterExtension
-  static final ScenarioCluster scenario = ScenarioCluster.local("e2e-canary-state")
-      .describeOnFailure(() -> String.valueOf(traffic));
+  static final ScenarioCluster scenario =
+      ScenarioCluster.local("e2e-canary-state").describeOnFailure(() -> String.valueOf(traffic));
 
   @BeforeAll
   static void startClusterAndServeVersionOne() {
@@ -52,7 +52,9 @@ class CanaryRolloutE2E {
     assertThat(kubectl.run("wait", "--for=condition=Ready", "md/" + MD, "--timeout=180s").orThrow())
         .contains("condition met");
     traffic = BackgroundTraffic.start(cluster.client(), cluster::podBaseUrl, MD);
-    await().atMost(PATIENCE).untilAsserted(() -> assertThat(traffic.of("1").ok()).isGreaterThan(20));
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(() -> assertThat(traffic.of("1").ok()).isGreaterThan(20));
   }
 
   @AfterAll
@@ -88,7 +90,8 @@ class CanaryRolloutE2E {
               minRequests: 15
               failureLimit: 2
               maxErrorRate: 0.05
-        """.formatted(MD, cluster.modelBaseUrl());
+        """
+        .formatted(MD, cluster.modelBaseUrl());
   }
 
   @Test
@@ -97,20 +100,33 @@ class CanaryRolloutE2E {
     List<Integer> steps = new ArrayList<>();
     newVersion("2", "logistic-regression");
 
-    JsonNode status = awaitStatus(s -> {
-      noteStep(s, "2", steps);
-      return hasHistory(s, "2");
-    });
+    JsonNode status =
+        awaitStatus(
+            s -> {
+              noteStep(s, "2", steps);
+              return hasHistory(s, "2");
+            });
 
-    assertThat(steps).as("steps of the canary seen in status.canary").startsWith(0).contains(1).isSorted();
+    assertThat(steps)
+        .as("steps of the canary seen in status.canary")
+        .startsWith(0)
+        .contains(1)
+        .isSorted();
     assertThat(lastHistory(status).path("result").asText()).isEqualTo("Promoted");
-    awaitStatus(s -> "2".equals(s.path("stable").path("version").asText()) && s.path("canary").isMissingNode());
-    await().atMost(PATIENCE).pollInterval(POLL).untilAsserted(() -> assertThat(deploymentVersions())
-        .containsExactly("2"));
+    awaitStatus(
+        s ->
+            "2".equals(s.path("stable").path("version").asText())
+                && s.path("canary").isMissingNode());
+    await()
+        .atMost(PATIENCE)
+        .pollInterval(POLL)
+        .untilAsserted(() -> assertThat(deploymentVersions()).containsExactly("2"));
     assertThat(events("CanaryAdvanced", "Canary version 2 ")).hasSize(1);
     assertThat(events("Promoted", "Version 2 ")).hasSize(1);
     long servedBefore = traffic.of("2").ok();
-    await().atMost(PATIENCE).untilAsserted(() -> assertThat(traffic.of("2").ok()).isGreaterThan(servedBefore + 10));
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(() -> assertThat(traffic.of("2").ok()).isGreaterThan(servedBefore + 10));
   }
 
   @Test
@@ -119,7 +135,8 @@ class CanaryRolloutE2E {
     BackgroundTraffic.Tally stable = traffic.of("2");
     long stableOkBefore = stable.ok();
     long stableFailedBefore = stable.failed();
-    // The mlp model takes 16 columns where the clients send 8: every request to it is a client error.
+    // The mlp model takes 16 columns where the clients send 8: every request to it is a client
+    // error.
     newVersion("3", "mlp");
 
     JsonNode status = awaitStatus(s -> hasHistory(s, "3"));
@@ -127,12 +144,19 @@ class CanaryRolloutE2E {
     assertThat(lastHistory(status).path("result").asText()).isEqualTo("RolledBack");
     assertThat(traffic.of("3").failed()).as("requests the canary failed").isPositive();
     assertThat(traffic.of("3").ok()).as("requests the canary answered").isZero();
-    awaitStatus(s -> s.path("canary").isMissingNode() && "2".equals(s.path("stable").path("version").asText()));
-    await().atMost(PATIENCE).pollInterval(POLL).untilAsserted(() -> assertThat(deploymentVersions())
-        .containsExactly("2"));
+    awaitStatus(
+        s ->
+            s.path("canary").isMissingNode()
+                && "2".equals(s.path("stable").path("version").asText()));
+    await()
+        .atMost(PATIENCE)
+        .pollInterval(POLL)
+        .untilAsserted(() -> assertThat(deploymentVersions()).containsExactly("2"));
     assertThat(status.path("rejected").path("version").asText()).isEqualTo("3");
     assertThat(events("RolledBack", "Version 3 ")).hasSize(1);
-    assertThat(stable.failed() - stableFailedBefore).as("requests stable failed: %s", stable).isZero();
+    assertThat(stable.failed() - stableFailedBefore)
+        .as("requests stable failed: %s", stable)
+        .isZero();
     assertThat(stable.ok()).as("stable kept serving").isGreaterThan(stableOkBefore + 20);
   }
 
@@ -141,32 +165,41 @@ class CanaryRolloutE2E {
   void anOperatorRestartedDuringTheCanaryNeitherChangesTheOutcomeNorDoublesAStep() {
     List<Integer> steps = new ArrayList<>();
     newVersion("4", "logistic-regression");
-    awaitStatus(s -> {
-      noteStep(s, "4", steps);
-      return s.path("canary").path("analysis").path("decision").isTextual()
-          && "4".equals(s.path("canary").path("version").asText());
-    });
+    awaitStatus(
+        s -> {
+          noteStep(s, "4", steps);
+          return s.path("canary").path("analysis").path("decision").isTextual()
+              && "4".equals(s.path("canary").path("version").asText());
+        });
 
     long before = cluster.cluster().operator().pid();
     long after = cluster.cluster().restartOperator().pid();
     assertThat(after).isNotEqualTo(before);
     Instant restarted = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    assertThat(hasHistory(status(), "4")).as("version 4 still a canary when the new operator is up").isFalse();
+    assertThat(hasHistory(status(), "4"))
+        .as("version 4 still a canary when the new operator is up")
+        .isFalse();
 
-    JsonNode status = awaitStatus(s -> {
-      noteStep(s, "4", steps);
-      return hasHistory(s, "4");
-    });
+    JsonNode status =
+        awaitStatus(
+            s -> {
+              noteStep(s, "4", steps);
+              return hasHistory(s, "4");
+            });
 
     assertThat(lastHistory(status).path("result").asText()).isEqualTo("Promoted");
     assertThat(steps).as("steps of the canary seen across the restart").contains(1).isSorted();
     assertThat(history(status, "4")).hasSize(1);
-    assertThat(Instant.parse(lastHistory(status).path("at").asText())).as("decided by the restarted operator")
+    assertThat(Instant.parse(lastHistory(status).path("at").asText()))
+        .as("decided by the restarted operator")
         .isAfterOrEqualTo(restarted);
     assertThat(events("CanaryStarted", "Canary version 4 ")).hasSize(1);
     assertThat(events("CanaryAdvanced", "Canary version 4 ")).hasSize(1);
     assertThat(events("Promoted", "Version 4 ")).hasSize(1);
-    awaitStatus(s -> "4".equals(s.path("stable").path("version").asText()) && s.path("canary").isMissingNode());
+    awaitStatus(
+        s ->
+            "4".equals(s.path("stable").path("version").asText())
+                && s.path("canary").isMissingNode());
   }
 
   @Test
@@ -177,31 +210,66 @@ class CanaryRolloutE2E {
     String stableDeployment = before.path("stable").path("deployment").asText();
     assertThat(stableRevision).isNotEmpty();
     // Same version string, another file: the mlp model, which rejects the clients' 8 columns.
-    kubectl.run("patch", "md", MD, "--type=merge", "-p", "{\"spec\":{\"model\":{\"uri\":\""
-        + cluster.modelBaseUrl() + "/mlp/model.onnx\"}}}").orThrow();
+    kubectl
+        .run(
+            "patch",
+            "md",
+            MD,
+            "--type=merge",
+            "-p",
+            "{\"spec\":{\"model\":{\"uri\":\"" + cluster.modelBaseUrl() + "/mlp/model.onnx\"}}}")
+        .orThrow();
 
-    JsonNode status = awaitStatus(s -> lastHistory(s).path("uri").asText().endsWith("/mlp/model.onnx"));
+    JsonNode status =
+        awaitStatus(s -> lastHistory(s).path("uri").asText().endsWith("/mlp/model.onnx"));
 
     JsonNode outcome = lastHistory(status);
     assertThat(outcome.path("result").asText()).isEqualTo("RolledBack");
     assertThat(outcome.path("version").asText()).isEqualTo("4");
     assertThat(outcome.path("revision").asText()).isNotEqualTo(stableRevision);
-    assertThat(status.path("rejected").path("revision").asText()).isEqualTo(outcome.path("revision").asText());
-    assertThat(events("CanaryStarted", "Canary version 4 (revision " + outcome.path("revision").asText() + ")"))
+    assertThat(status.path("rejected").path("revision").asText())
+        .isEqualTo(outcome.path("revision").asText());
+    assertThat(
+            events(
+                "CanaryStarted",
+                "Canary version 4 (revision " + outcome.path("revision").asText() + ")"))
         .hasSize(1);
-    awaitStatus(s -> s.path("canary").isMissingNode() && stableRevision.equals(s.path("stable").path("revision").asText()));
-    await().atMost(PATIENCE).pollInterval(POLL).untilAsserted(() -> assertThat(deploymentNames())
-        .containsExactly(stableDeployment));
+    awaitStatus(
+        s ->
+            s.path("canary").isMissingNode()
+                && stableRevision.equals(s.path("stable").path("revision").asText()));
+    await()
+        .atMost(PATIENCE)
+        .pollInterval(POLL)
+        .untilAsserted(() -> assertThat(deploymentNames()).containsExactly(stableDeployment));
   }
 
   private static void newVersion(String version, String modelDir) {
-    kubectl.run("patch", "md", MD, "--type=merge", "-p", "{\"spec\":{\"model\":{\"version\":\"" + version
-        + "\",\"uri\":\"" + cluster.modelBaseUrl() + "/" + modelDir + "/model.onnx\"}}}").orThrow();
+    kubectl
+        .run(
+            "patch",
+            "md",
+            MD,
+            "--type=merge",
+            "-p",
+            "{\"spec\":{\"model\":{\"version\":\""
+                + version
+                + "\",\"uri\":\""
+                + cluster.modelBaseUrl()
+                + "/"
+                + modelDir
+                + "/model.onnx\"}}}")
+        .orThrow();
   }
 
   private static JsonNode status() {
-    GenericKubernetesResource md = cluster.client().genericKubernetesResources("modelkeeper.io/v1alpha1",
-        "ModelDeployment").inNamespace("default").withName(MD).get();
+    GenericKubernetesResource md =
+        cluster
+            .client()
+            .genericKubernetesResources("modelkeeper.io/v1alpha1", "ModelDeployment")
+            .inNamespace("default")
+            .withName(MD)
+            .get();
     return Serialization.jsonMapper().valueToTree(md).path("status");
   }
 
@@ -227,11 +295,14 @@ class CanaryRolloutE2E {
 
   private static List<JsonNode> history(JsonNode status, String version) {
     List<JsonNode> entries = new ArrayList<>();
-    status.path("history").forEach(e -> {
-      if (version.equals(e.path("version").asText())) {
-        entries.add(e);
-      }
-    });
+    status
+        .path("history")
+        .forEach(
+            e -> {
+              if (version.equals(e.path("version").asText())) {
+                entries.add(e);
+              }
+            });
     return entries;
   }
 
@@ -241,14 +312,32 @@ class CanaryRolloutE2E {
   }
 
   private static List<String> deploymentNames() {
-    return cluster.client().apps().deployments().inNamespace("default").withLabel("modelkeeper.io/deployment", MD)
-        .list().getItems().stream().map(d -> d.getMetadata().getName()).toList();
+    return cluster
+        .client()
+        .apps()
+        .deployments()
+        .inNamespace("default")
+        .withLabel("modelkeeper.io/deployment", MD)
+        .list()
+        .getItems()
+        .stream()
+        .map(d -> d.getMetadata().getName())
+        .toList();
   }
 
   /** The model versions that have a Deployment (named <md>-<version>-<revision>). */
   private static List<String> deploymentVersions() {
-    return cluster.client().apps().deployments().inNamespace("default").withLabel("modelkeeper.io/deployment", MD)
-        .list().getItems().stream().map(d -> d.getMetadata().getLabels().get("modelkeeper.io/version")).toList();
+    return cluster
+        .client()
+        .apps()
+        .deployments()
+        .inNamespace("default")
+        .withLabel("modelkeeper.io/deployment", MD)
+        .list()
+        .getItems()
+        .stream()
+        .map(d -> d.getMetadata().getLabels().get("modelkeeper.io/version"))
+        .toList();
   }
 
   private static List<String> events(String reason, String messagePrefix) {

@@ -5,7 +5,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelkeeper.e2e.cluster.Kubectl;
 import java.nio.file.Path;
 
-/** A cluster the scenarios drive: the local cluster, or any cluster reached through a kubeconfig. */
+/**
+ * A cluster the scenarios drive: the local cluster, or any cluster reached through a kubeconfig.
+ */
 interface ClusterUnderTest extends AutoCloseable {
 
   KubernetesClient client();

@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.modelkeeper.e2e.cluster.Kubectl;
-import io.modelkeeper.e2e.cluster.LocalCluster;
 import io.modelkeeper.e2e.metrics.PromQlReferences;
 import io.modelkeeper.e2e.metrics.ScrapedSeries;
 import io.modelkeeper.e2e.traffic.InferenceClient;
@@ -33,30 +32,48 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The shipped examples ({@code manifests/examples/}) applied with kubectl on the local cluster, with
- * their model URIs pointed at the local model repository: each reaches Ready. With the CPU example
- * serving real traffic and labels, every query of the Grafana dashboard and of the alert rules names
- * only series, labels and label values that the running model servers and the operator export.
+ * The shipped examples ({@code manifests/examples/}) applied with kubectl on the local cluster,
+ * with their model URIs pointed at the local model repository: each reaches Ready. With the CPU
+ * example serving real traffic and labels, every query of the Grafana dashboard and of the alert
+ * rules names only series, labels and label values that the running model servers and the operator
+ * export.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExamplesE2E {
 
   private static final Duration PATIENCE = Duration.ofMinutes(4);
+
   /** The example's model name → the sample model that stands in for it locally. */
-  private static final Map<String, String> SAMPLES = Map.of(
-      "fraud", "logistic-regression", "churn", "logistic-regression", "pricing", "logistic-regression",
-      "resnet", "mlp");
-  private static final Pattern EXAMPLE_URI = Pattern.compile("https://models\\.example\\.com/([a-z]+)/[^/\\s]+/model\\.onnx");
+  private static final Map<String, String> SAMPLES =
+      Map.of(
+          "fraud",
+          "logistic-regression",
+          "churn",
+          "logistic-regression",
+          "pricing",
+          "logistic-regression",
+          "resnet",
+          "mlp");
+
+  private static final Pattern EXAMPLE_URI =
+      Pattern.compile("https://models\\.example\\.com/([a-z]+)/[^/\\s]+/model\\.onnx");
   private static final Pattern SHA256 = Pattern.compile("sha256: [0-9a-f]{64}");
+
   /**
    * Labels Prometheus itself attaches to every scraped series (target labels). The operator's own
    * {@code namespace} label is kept by its ServiceMonitor's honorLabels.
    */
   private static final Set<String> TARGET_LABELS =
       Set.of("namespace", "job", "instance", "pod", "container", "service", "endpoint");
-  private static final ResourceDefinitionContext HTTP_ROUTES = new ResourceDefinitionContext.Builder()
-      .withGroup("gateway.networking.k8s.io").withVersion("v1").withPlural("httproutes").withKind("HTTPRoute")
-      .withNamespaced(true).build();
+
+  private static final ResourceDefinitionContext HTTP_ROUTES =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("gateway.networking.k8s.io")
+          .withVersion("v1")
+          .withPlural("httproutes")
+          .withKind("HTTPRoute")
+          .withNamespaced(true)
+          .build();
 
   static Path project;
   static LocalClusterUnderTest cluster;
@@ -87,11 +104,13 @@ class ExamplesE2E {
       String base = cluster.podBaseUrl(pod);
       serveLabelledTraffic(base, pod.getMetadata().getName());
       // The drift report is refreshed at most once a second: read until it covers the rows above.
-      await().atMost(Duration.ofSeconds(30)).until(() ->
-          inference.get(base + "/metrics").text().contains("modelkeeper_drift_psi{"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> inference.get(base + "/metrics").text().contains("modelkeeper_drift_psi{"));
       scraped.add(inference.get(base + "/metrics").text());
     }
-    String operatorMetrics = inference.get(cluster.cluster().operator().url() + "/q/metrics").text();
+    String operatorMetrics =
+        inference.get(cluster.cluster().operator().url() + "/q/metrics").text();
     scraped.add(operatorMetrics);
 
     List<String> problems = new ArrayList<>();
@@ -101,7 +120,9 @@ class ExamplesE2E {
     for (String expression : alertExpressions()) {
       problems.addAll(unmet("alert rule", expression, scraped));
     }
-    assertThat(problems).as("queries that name series the servers and the operator do not export").isEmpty();
+    assertThat(problems)
+        .as("queries that name series the servers and the operator do not export")
+        .isEmpty();
   }
 
   @Test
@@ -116,7 +137,8 @@ class ExamplesE2E {
     Container server = pods.get(0).getSpec().getContainers().get(0);
     assertThat(server.getResources().getLimits()).containsKey("nvidia.com/gpu");
     assertThat(server.getResources().getLimits().get("nvidia.com/gpu").getAmount()).isEqualTo("1");
-    assertThat(pods.get(0).getSpec().getTolerations()).anySatisfy(t -> assertThat(t.getKey()).isEqualTo("nvidia.com/gpu"));
+    assertThat(pods.get(0).getSpec().getTolerations())
+        .anySatisfy(t -> assertThat(t.getKey()).isEqualTo("nvidia.com/gpu"));
     // This machine has no GPU: the server says so in its metrics instead of failing.
     assertThat(inference.get(cluster.podBaseUrl(pods.get(0)) + "/metrics").text())
         .containsPattern("modelkeeper_execution_provider_info\\{[^}]*provider=\"cpu\"");
@@ -129,21 +151,35 @@ class ExamplesE2E {
     apply(localised(read("manifests/examples/gateway-api.yaml")));
     awaitReady("pricing", "default");
 
-    await().atMost(PATIENCE).untilAsserted(() -> {
-      GenericKubernetesResource route =
-          cluster.client().genericKubernetesResources(HTTP_ROUTES).inNamespace("default").withName("pricing").get();
-      JsonNode backends = json.valueToTree(route.getAdditionalProperties()).path("spec").path("rules").get(0)
-          .path("backendRefs");
-      assertThat(backends).isNotEmpty();
-      int total = 0;
-      for (JsonNode backend : backends) {
-        String service = backend.path("name").asText();
-        assertThat(cluster.client().services().inNamespace("default").withName(service).get())
-            .as("Service %s named by the route", service).isNotNull();
-        total += backend.path("weight").asInt();
-      }
-      assertThat(total).isEqualTo(100);
-    });
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              GenericKubernetesResource route =
+                  cluster
+                      .client()
+                      .genericKubernetesResources(HTTP_ROUTES)
+                      .inNamespace("default")
+                      .withName("pricing")
+                      .get();
+              JsonNode backends =
+                  json.valueToTree(route.getAdditionalProperties())
+                      .path("spec")
+                      .path("rules")
+                      .get(0)
+                      .path("backendRefs");
+              assertThat(backends).isNotEmpty();
+              int total = 0;
+              for (JsonNode backend : backends) {
+                String service = backend.path("name").asText();
+                assertThat(
+                        cluster.client().services().inNamespace("default").withName(service).get())
+                    .as("Service %s named by the route", service)
+                    .isNotNull();
+                total += backend.path("weight").asInt();
+              }
+              assertThat(total).isEqualTo(100);
+            });
     assertThat(pods("pricing", "default")).hasSize(3);
   }
 
@@ -156,11 +192,31 @@ class ExamplesE2E {
     assertThat(pods("churn", "default")).hasSize(10);
 
     // The next step the example's comment names: a new version and URI.
-    kubectl.run("patch", "md", "churn", "--type=merge", "-p", "{\"spec\":{\"model\":{\"version\":\"2\",\"uri\":\""
-        + cluster.modelBaseUrl() + "/logistic-regression/model.onnx\"}}}").orThrow();
-    await().atMost(PATIENCE).untilAsserted(() ->
-        assertThat(kubectl.run("get", "md", "churn", "-o", "jsonpath={.status.canary.version} {.status.canary.requestedWeight}")
-            .orThrow()).isEqualTo("2 10"));
+    kubectl
+        .run(
+            "patch",
+            "md",
+            "churn",
+            "--type=merge",
+            "-p",
+            "{\"spec\":{\"model\":{\"version\":\"2\",\"uri\":\""
+                + cluster.modelBaseUrl()
+                + "/logistic-regression/model.onnx\"}}}")
+        .orThrow();
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        kubectl
+                            .run(
+                                "get",
+                                "md",
+                                "churn",
+                                "-o",
+                                "jsonpath={.status.canary.version} {.status.canary.requestedWeight}")
+                            .orThrow())
+                    .isEqualTo("2 10"));
   }
 
   @Test
@@ -169,19 +225,36 @@ class ExamplesE2E {
     delete("churn", "default");
     for (String overlay : List.of("production", "staging")) {
       apply("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ml-" + overlay + "\n");
-      String rendered = kubectl.run("kustomize", project.resolve("manifests/examples/kustomize/overlays/" + overlay)
-          .toString()).orThrow();
+      String rendered =
+          kubectl
+              .run(
+                  "kustomize",
+                  project.resolve("manifests/examples/kustomize/overlays/" + overlay).toString())
+              .orThrow();
       apply(localised(rendered));
     }
     awaitReady("fraud", "ml-production");
     awaitReady("fraud", "ml-staging");
     assertThat(pods("fraud", "ml-production")).hasSize(6);
     assertThat(pods("fraud", "ml-staging")).hasSize(2);
-    assertThat(kubectl.run("get", "md", "fraud", "-n", "ml-staging", "-o",
-        "jsonpath={.status.stable.version} {.metadata.labels.team}").orThrow()).isEqualTo("8 risk");
+    assertThat(
+            kubectl
+                .run(
+                    "get",
+                    "md",
+                    "fraud",
+                    "-n",
+                    "ml-staging",
+                    "-o",
+                    "jsonpath={.status.stable.version} {.metadata.labels.team}")
+                .orThrow())
+        .isEqualTo("8 risk");
   }
 
-  /** Sends the drift reference rows, then labelled rows, to one pod; the labels agree with the model. */
+  /**
+   * Sends the drift reference rows, then labelled rows, to one pod; the labels agree with the
+   * model.
+   */
   private static void serveLabelledTraffic(String base, String seed) {
     Random random = new Random(seed.hashCode());
     for (int i = 0; i < 12; i++) {
@@ -192,12 +265,14 @@ class ExamplesE2E {
         }
       }
       String id = seed + "-" + i;
-      float[] scores = InferenceClient.firstOutput(inference.infer(base, "fraud", "input", id, rows));
+      float[] scores =
+          InferenceClient.firstOutput(inference.infer(base, "fraud", "input", id, rows));
       List<Object> labels = new ArrayList<>();
       for (float score : scores) {
         labels.add(score > 0.5f ? 1 : 0);
       }
-      InferenceClient.Reply reply = inference.feedback(base, "fraud", List.of(Map.of("id", id, "label", labels)));
+      InferenceClient.Reply reply =
+          inference.feedback(base, "fraud", List.of(Map.of("id", id, "label", labels)));
       assertThat(reply.status()).as("feedback %s: %s", id, reply.text()).isEqualTo(200);
     }
   }
@@ -212,18 +287,37 @@ class ExamplesE2E {
       }
     }
     for (PromQlReferences.LabelValue wanted : refs.requiredValues()) {
-      boolean found = scraped.labelSets(wanted.metric()).stream()
-          .anyMatch(labels -> wanted.value().equals(labels.get(wanted.label())));
+      boolean found =
+          scraped.labelSets(wanted.metric()).stream()
+              .anyMatch(labels -> wanted.value().equals(labels.get(wanted.label())));
       if (!found) {
-        problems.add(source + ": no series " + wanted.metric() + "{" + wanted.label() + "=\"" + wanted.value()
-            + "\"}, in: " + expression);
+        problems.add(
+            source
+                + ": no series "
+                + wanted.metric()
+                + "{"
+                + wanted.label()
+                + "=\""
+                + wanted.value()
+                + "\"}, in: "
+                + expression);
       }
     }
     for (String label : refs.labels()) {
-      boolean onSomeMetric = TARGET_LABELS.contains(label) || label.equals("le")
-          || refs.metrics().stream().anyMatch(metric -> scraped.labelNames(metric).contains(label));
+      boolean onSomeMetric =
+          TARGET_LABELS.contains(label)
+              || label.equals("le")
+              || refs.metrics().stream()
+                  .anyMatch(metric -> scraped.labelNames(metric).contains(label));
       if (!onSomeMetric) {
-        problems.add(source + ": label " + label + " is on none of " + refs.metrics() + ", in: " + expression);
+        problems.add(
+            source
+                + ": label "
+                + label
+                + " is on none of "
+                + refs.metrics()
+                + ", in: "
+                + expression);
       }
     }
     return problems;
@@ -231,7 +325,8 @@ class ExamplesE2E {
 
   /** The PromQL of every panel target and every query variable of the Grafana dashboard. */
   private static List<String> dashboardQueries() throws IOException {
-    JsonNode dashboard = json.readTree(project.resolve("helm/modelkeeper/dashboards/modelkeeper.json").toFile());
+    JsonNode dashboard =
+        json.readTree(project.resolve("helm/modelkeeper/dashboards/modelkeeper.json").toFile());
     List<String> queries = new ArrayList<>();
     for (JsonNode variable : dashboard.path("templating").path("list")) {
       if (variable.path("type").asText().equals("query")) {
@@ -277,15 +372,23 @@ class ExamplesE2E {
     return line.isBlank() ? Integer.MAX_VALUE : line.length() - line.stripLeading().length();
   }
 
-  /** The example's documents with every model URI (and checksum) pointed at the local model repository. */
+  /**
+   * The example's documents with every model URI (and checksum) pointed at the local model
+   * repository.
+   */
   private static String localised(String yaml) {
     List<String> documents = new ArrayList<>();
     for (String document : yaml.split("(?m)^---\\s*$")) {
       Matcher uri = EXAMPLE_URI.matcher(document);
       if (uri.find()) {
         String sample = SAMPLES.get(uri.group(1));
-        assertThat(sample).as("a local stand-in for the example model %s", uri.group(1)).isNotNull();
-        document = EXAMPLE_URI.matcher(document).replaceAll(cluster.modelBaseUrl() + "/" + sample + "/model.onnx");
+        assertThat(sample)
+            .as("a local stand-in for the example model %s", uri.group(1))
+            .isNotNull();
+        document =
+            EXAMPLE_URI
+                .matcher(document)
+                .replaceAll(cluster.modelBaseUrl() + "/" + sample + "/model.onnx");
         document = SHA256.matcher(document).replaceAll("sha256: " + sha256(sample));
       }
       documents.add(document);
@@ -310,18 +413,38 @@ class ExamplesE2E {
   }
 
   private static void awaitReady(String name, String namespace) {
-    assertThat(kubectl.run("wait", "--for=condition=Ready", "md/" + name, "-n", namespace,
-        "--timeout=" + PATIENCE.toSeconds() + "s").orThrow()).contains("condition met");
+    assertThat(
+            kubectl
+                .run(
+                    "wait",
+                    "--for=condition=Ready",
+                    "md/" + name,
+                    "-n",
+                    namespace,
+                    "--timeout=" + PATIENCE.toSeconds() + "s")
+                .orThrow())
+        .contains("condition met");
   }
 
-  /** Deletes a ModelDeployment and waits until its pods are gone, so the next example has the machine. */
+  /**
+   * Deletes a ModelDeployment and waits until its pods are gone, so the next example has the
+   * machine.
+   */
   private static void delete(String name, String namespace) {
     kubectl.run("delete", "md", name, "-n", namespace, "--timeout=60s").orThrow();
     await().atMost(PATIENCE).until(() -> pods(name, namespace).isEmpty());
   }
 
   private static List<Pod> pods(String name, String namespace) {
-    return cluster.client().pods().inNamespace(namespace).withLabel("modelkeeper.io/deployment", name).list()
-        .getItems().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    return cluster
+        .client()
+        .pods()
+        .inNamespace(namespace)
+        .withLabel("modelkeeper.io/deployment", name)
+        .list()
+        .getItems()
+        .stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .toList();
   }
 }

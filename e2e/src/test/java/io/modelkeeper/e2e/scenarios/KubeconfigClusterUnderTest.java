@@ -31,8 +31,10 @@ final class KubeconfigClusterUnderTest implements ClusterUnderTest {
     this.modelBaseUrl = modelBaseUrl;
     this.modelsDir = modelsDir;
     try {
-      this.client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
-          .build();
+      this.client =
+          new KubernetesClientBuilder()
+              .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
+              .build();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -60,8 +62,12 @@ final class KubeconfigClusterUnderTest implements ClusterUnderTest {
 
   @Override
   public String podBaseUrl(Pod pod) {
-    LocalPortForward forward = client.pods().inNamespace(pod.getMetadata().getNamespace())
-        .withName(pod.getMetadata().getName()).portForward(8080);
+    LocalPortForward forward =
+        client
+            .pods()
+            .inNamespace(pod.getMetadata().getNamespace())
+            .withName(pod.getMetadata().getName())
+            .portForward(8080);
     forwards.add(forward);
     return "http://127.0.0.1:" + forward.getLocalPort();
   }
@@ -75,11 +81,25 @@ final class KubeconfigClusterUnderTest implements ClusterUnderTest {
   public String diagnostics() {
     Kubectl kubectl = kubectl();
     return "--- operator log ---\n"
-        + kubectl.run("logs", "-n", "modelkeeper-system", "-l", "app.kubernetes.io/name=modelkeeper-operator",
-            "--tail=80").out()
+        + kubectl
+            .run(
+                "logs",
+                "-n",
+                "modelkeeper-system",
+                "-l",
+                "app.kubernetes.io/name=modelkeeper-operator",
+                "--tail=80")
+            .out()
         + "\n--- model-server pods ---\n"
-        + kubectl.run("logs", "-l", "app.kubernetes.io/managed-by=modelkeeper", "--all-containers", "--prefix",
-            "--tail=20").out();
+        + kubectl
+            .run(
+                "logs",
+                "-l",
+                "app.kubernetes.io/managed-by=modelkeeper",
+                "--all-containers",
+                "--prefix",
+                "--tail=20")
+            .out();
   }
 
   @Override

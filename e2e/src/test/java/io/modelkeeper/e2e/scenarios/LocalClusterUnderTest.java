@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The local cluster started in the test JVM (API server, model repository, node) plus the operator jar. */
+/**
+ * The local cluster started in the test JVM (API server, model repository, node) plus the operator
+ * jar.
+ */
 final class LocalClusterUnderTest implements ClusterUnderTest {
 
   private final LocalCluster cluster;
@@ -20,8 +23,11 @@ final class LocalClusterUnderTest implements ClusterUnderTest {
   }
 
   static LocalClusterUnderTest start(Path projectDir, Path stateDir) {
-    return new LocalClusterUnderTest(LocalCluster.start(new LocalCluster.Layout(projectDir, stateDir), true,
-        line -> System.out.println("[local cluster] " + line)));
+    return new LocalClusterUnderTest(
+        LocalCluster.start(
+            new LocalCluster.Layout(projectDir, stateDir),
+            true,
+            line -> System.out.println("[local cluster] " + line)));
   }
 
   LocalCluster cluster() {
@@ -61,14 +67,19 @@ final class LocalClusterUnderTest implements ClusterUnderTest {
   @Override
   public String diagnostics() {
     StringBuilder text = new StringBuilder("--- operator log (last 80 lines) ---\n");
-    text.append(cluster.operator() == null ? "(no operator)" : cluster.operator().tail(80)).append('\n');
+    text.append(cluster.operator() == null ? "(no operator)" : cluster.operator().tail(80))
+        .append('\n');
     Path pods = cluster.layout().stateDir().resolve("pods");
     if (Files.isDirectory(pods)) {
       try (Stream<Path> logs = Files.walk(pods, 2)) {
         for (Path log : logs.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
           List<String> lines = Files.readAllLines(log);
-          text.append("--- ").append(pods.relativize(log)).append(" (last 20 lines) ---\n")
-              .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()))).append('\n');
+          text.append("--- ")
+              .append(pods.relativize(log))
+              .append(" (last 20 lines) ---\n")
+              .append(
+                  String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())))
+              .append('\n');
         }
       } catch (IOException e) {
         text.append("(cannot read pod logs: ").append(e.getMessage()).append(")\n");

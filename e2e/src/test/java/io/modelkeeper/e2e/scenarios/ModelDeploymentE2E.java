@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.modelkeeper.e2e.cluster.Kubectl;
 import io.modelkeeper.e2e.traffic.InferenceClient;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -24,17 +23,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The life of a ModelDeployment on a cluster, driven with kubectl as a user would: deploy, serve,
  * scale, a version whose model cannot be fetched, delete. One cluster serves the whole class. By
- * default that is the local cluster; {@code -Dmodelkeeper.e2e.kubeconfig=<file>} (with
- * {@code -Dmodelkeeper.e2e.model-base-url=<url>}) runs the same steps on a real cluster.
+ * default that is the local cluster; {@code -Dmodelkeeper.e2e.kubeconfig=<file>} (with {@code
+ * -Dmodelkeeper.e2e.model-base-url=<url>}) runs the same steps on a real cluster.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ModelDeploymentE2E {
 
   private static final Duration PATIENCE = Duration.ofMinutes(3);
   private static final float[][] ROWS = {
-      {2f, 0f, 0f, 0f, 0f, 0f, 0f, 0f},
-      {-2f, 0f, 0f, 0f, 0f, 0f, 0f, 0f},
-      {0.3f, -1.2f, 0.8f, 0.1f, 0.5f, -0.7f, 0.0f, 1.1f}};
+    {2f, 0f, 0f, 0f, 0f, 0f, 0f, 0f},
+    {-2f, 0f, 0f, 0f, 0f, 0f, 0f, 0f},
+    {0.3f, -1.2f, 0.8f, 0.1f, 0.5f, -0.7f, 0.0f, 1.1f}
+  };
 
   static ClusterUnderTest cluster;
   static Kubectl kubectl;
@@ -49,7 +49,8 @@ class ModelDeploymentE2E {
   static void startCluster() throws Exception {
     cluster = scenario.cluster();
     kubectl = cluster.kubectl();
-    try (ReferenceModel reference = ReferenceModel.load(cluster.modelsDir().resolve("logistic-regression/model.onnx"))) {
+    try (ReferenceModel reference =
+        ReferenceModel.load(cluster.modelsDir().resolve("logistic-regression/model.onnx"))) {
       expected = reference.predict(ROWS);
     }
   }
@@ -57,14 +58,17 @@ class ModelDeploymentE2E {
   @Test
   @Order(1)
   void appliedExampleBecomesReadyWithTwoPodsThatAnswerCorrectly() throws Exception {
-    String manifest = Files.readString(scenario.project()
-        .resolve("e2e/examples/fraud.yaml")).replace("{{MODEL_REPOSITORY}}", cluster.modelBaseUrl());
+    String manifest =
+        Files.readString(scenario.project().resolve("e2e/examples/fraud.yaml"))
+            .replace("{{MODEL_REPOSITORY}}", cluster.modelBaseUrl());
     assertThat(kubectl.runWithInput(manifest, "apply", "--validate=false", "-f", "-").orThrow())
         .contains("modeldeployment.modelkeeper.io/fraud created");
 
-    Kubectl.Result waited = kubectl.run("wait", "--for=condition=Ready", "md/fraud", "--timeout=180s");
+    Kubectl.Result waited =
+        kubectl.run("wait", "--for=condition=Ready", "md/fraud", "--timeout=180s");
     assertThat(waited.orThrow()).contains("condition met");
-    assertThat(kubectl.run("get", "md", "fraud").orThrow()).containsPattern("fraud\\s+1\\s.*Ready\\s+True");
+    assertThat(kubectl.run("get", "md", "fraud").orThrow())
+        .containsPattern("fraud\\s+1\\s.*Ready\\s+True");
 
     List<Pod> pods = awaitReadyPods("fraud", 2);
     assertThat(pods).extracting(p -> p.getStatus().getPodIP()).doesNotHaveDuplicates();
@@ -77,14 +81,35 @@ class ModelDeploymentE2E {
   @Test
   @Order(2)
   void scaledToThreeTheThirdPodServes() throws Exception {
-    Set<String> before = readyPods("fraud").stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
-    kubectl.run("patch", "md", "fraud", "--type=merge", "-p", "{\"spec\":{\"serving\":{\"replicas\":3}}}").orThrow();
+    Set<String> before =
+        readyPods("fraud").stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
+    kubectl
+        .run(
+            "patch",
+            "md",
+            "fraud",
+            "--type=merge",
+            "-p",
+            "{\"spec\":{\"serving\":{\"replicas\":3}}}")
+        .orThrow();
 
     List<Pod> pods = awaitReadyPods("fraud", 3);
-    await().atMost(PATIENCE).untilAsserted(() ->
-        assertThat(kubectl.run("get", "md", "fraud", "-o", "jsonpath={.status.stable.readyReplicas}").orThrow())
-            .isEqualTo("3"));
-    List<Pod> added = pods.stream().filter(p -> !before.contains(p.getMetadata().getName())).toList();
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        kubectl
+                            .run(
+                                "get",
+                                "md",
+                                "fraud",
+                                "-o",
+                                "jsonpath={.status.stable.readyReplicas}")
+                            .orThrow())
+                    .isEqualTo("3"));
+    List<Pod> added =
+        pods.stream().filter(p -> !before.contains(p.getMetadata().getName())).toList();
     assertThat(added).hasSize(1);
     assertAnswersCorrectly(added.get(0));
     remember(pods);
@@ -94,77 +119,174 @@ class ModelDeploymentE2E {
   @Order(3)
   void aModelThatCannotBeFetchedIsReportedWhileTheOldVersionServes() throws Exception {
     String missing = cluster.modelBaseUrl() + "/no-such-model/model.onnx";
-    kubectl.run("patch", "md", "fraud", "--type=merge", "-p",
-        "{\"spec\":{\"model\":{\"version\":\"2\",\"uri\":\"" + missing + "\",\"sha256\":null}}}").orThrow();
+    kubectl
+        .run(
+            "patch",
+            "md",
+            "fraud",
+            "--type=merge",
+            "-p",
+            "{\"spec\":{\"model\":{\"version\":\"2\",\"uri\":\""
+                + missing
+                + "\",\"sha256\":null}}}")
+        .orThrow();
 
-    await().atMost(PATIENCE).untilAsserted(() -> {
-      String conditions = kubectl.run("get", "md", "fraud", "-o",
-          "jsonpath={range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{\"\\n\"}{end}").orThrow();
-      assertThat(conditions).containsPattern("Ready=False ModelFetchFailed: .*fetch failed: .*404.*" + missing)
-          .containsPattern("Degraded=True ModelFetchFailed: .*fetch failed: .*404.*" + missing);
-    });
-    assertThat(kubectl.run("get", "md", "fraud", "-o", "jsonpath={.status.stable.version}").orThrow()).isEqualTo("1");
-    String failedPod = cluster.client().pods().withLabel("modelkeeper.io/version", "2").list().getItems().get(0)
-        .getMetadata().getName();
-    assertThat(kubectl.run("logs", failedPod, "-c", "fetch-model").orThrow()).contains("fetch failed: HTTP 404");
-    List<Pod> serving = readyPods("fraud").stream()
-        .filter(p -> "1".equals(p.getMetadata().getLabels().get("modelkeeper.io/version"))).toList();
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              String conditions =
+                  kubectl
+                      .run(
+                          "get",
+                          "md",
+                          "fraud",
+                          "-o",
+                          "jsonpath={range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{\"\\n\"}{end}")
+                      .orThrow();
+              assertThat(conditions)
+                  .containsPattern(
+                      "Ready=False ModelFetchFailed: .*fetch failed: .*404.*" + missing)
+                  .containsPattern(
+                      "Degraded=True ModelFetchFailed: .*fetch failed: .*404.*" + missing);
+            });
+    assertThat(
+            kubectl.run("get", "md", "fraud", "-o", "jsonpath={.status.stable.version}").orThrow())
+        .isEqualTo("1");
+    String failedPod =
+        cluster
+            .client()
+            .pods()
+            .withLabel("modelkeeper.io/version", "2")
+            .list()
+            .getItems()
+            .get(0)
+            .getMetadata()
+            .getName();
+    assertThat(kubectl.run("logs", failedPod, "-c", "fetch-model").orThrow())
+        .contains("fetch failed: HTTP 404");
+    List<Pod> serving =
+        readyPods("fraud").stream()
+            .filter(p -> "1".equals(p.getMetadata().getLabels().get("modelkeeper.io/version")))
+            .toList();
     assertThat(serving).hasSize(3);
     for (Pod pod : serving) {
       assertAnswersCorrectly(pod);
     }
 
     // A ModelDeployment whose only version cannot be fetched is not Ready, and says why.
-    String broken = Files.readString(scenario.project()
-        .resolve("e2e/examples/fraud.yaml")).replace("{{MODEL_REPOSITORY}}", cluster.modelBaseUrl())
-        .replace("name: fraud", "name: unfetchable")
-        .replace("/logistic-regression/model.onnx", "/no-such-model/model.onnx");
+    String broken =
+        Files.readString(scenario.project().resolve("e2e/examples/fraud.yaml"))
+            .replace("{{MODEL_REPOSITORY}}", cluster.modelBaseUrl())
+            .replace("name: fraud", "name: unfetchable")
+            .replace("/logistic-regression/model.onnx", "/no-such-model/model.onnx");
     kubectl.runWithInput(broken, "apply", "--validate=false", "-f", "-").orThrow();
-    await().atMost(PATIENCE).untilAsserted(() -> {
-      String ready = kubectl.run("get", "md", "unfetchable", "-o",
-          "jsonpath={.status.conditions[?(@.type==\"Ready\")].status} {.status.conditions[?(@.type==\"Ready\")].message}")
-          .orThrow();
-      assertThat(ready).startsWith("False ").contains("fetch failed: HTTP 404");
-    });
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              String ready =
+                  kubectl
+                      .run(
+                          "get",
+                          "md",
+                          "unfetchable",
+                          "-o",
+                          "jsonpath={.status.conditions[?(@.type==\"Ready\")].status} {.status.conditions[?(@.type==\"Ready\")].message}")
+                      .orThrow();
+              assertThat(ready).startsWith("False ").contains("fetch failed: HTTP 404");
+            });
 
     // An image no node can pull: its pods wait in ImagePullBackOff, and the status names the image.
-    String badImage = Files.readString(scenario.project()
-        .resolve("e2e/examples/fraud.yaml")).replace("{{MODEL_REPOSITORY}}", cluster.modelBaseUrl())
-        .replace("name: fraud", "name: badimage")
-        .replace("  serving:\n", "  serving:\n    image: example.org/tensorflow-serving:2.16\n");
+    String badImage =
+        Files.readString(scenario.project().resolve("e2e/examples/fraud.yaml"))
+            .replace("{{MODEL_REPOSITORY}}", cluster.modelBaseUrl())
+            .replace("name: fraud", "name: badimage")
+            .replace(
+                "  serving:\n", "  serving:\n    image: example.org/tensorflow-serving:2.16\n");
     kubectl.runWithInput(badImage, "apply", "--validate=false", "-f", "-").orThrow();
-    await().atMost(PATIENCE).untilAsserted(() -> {
-      String conditions = kubectl.run("get", "md", "badimage", "-o",
-          "jsonpath={range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{\"\\n\"}{end}").orThrow();
-      assertThat(conditions).containsPattern("ImagePullFailed: .*example.org/tensorflow-serving:2.16");
-    });
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              String conditions =
+                  kubectl
+                      .run(
+                          "get",
+                          "md",
+                          "badimage",
+                          "-o",
+                          "jsonpath={range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{\"\\n\"}{end}")
+                      .orThrow();
+              assertThat(conditions)
+                  .containsPattern("ImagePullFailed: .*example.org/tensorflow-serving:2.16");
+            });
   }
 
   @Test
   @Order(4)
   void deletedModelDeploymentsLeaveNoPodsAndNoProcesses() {
-    remember(cluster.client().pods().withLabel("app.kubernetes.io/managed-by", "modelkeeper").list().getItems());
-    assertThat(kubectl.run("delete", "md", "fraud", "unfetchable", "badimage", "--timeout=60s").orThrow()).contains("deleted");
+    remember(
+        cluster
+            .client()
+            .pods()
+            .withLabel("app.kubernetes.io/managed-by", "modelkeeper")
+            .list()
+            .getItems());
+    assertThat(
+            kubectl
+                .run("delete", "md", "fraud", "unfetchable", "badimage", "--timeout=60s")
+                .orThrow())
+        .contains("deleted");
 
-    await().atMost(PATIENCE).untilAsserted(() -> {
-      assertThat(cluster.client().apps().deployments().withLabel("app.kubernetes.io/managed-by", "modelkeeper")
-          .list().getItems()).isEmpty();
-      assertThat(cluster.client().pods().withLabel("app.kubernetes.io/managed-by", "modelkeeper").list().getItems())
-          .isEmpty();
-    });
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      cluster
+                          .client()
+                          .apps()
+                          .deployments()
+                          .withLabel("app.kubernetes.io/managed-by", "modelkeeper")
+                          .list()
+                          .getItems())
+                  .isEmpty();
+              assertThat(
+                      cluster
+                          .client()
+                          .pods()
+                          .withLabel("app.kubernetes.io/managed-by", "modelkeeper")
+                          .list()
+                          .getItems())
+                  .isEmpty();
+            });
     if (cluster.runsLocalProcesses()) {
       assertThat(serverPids).isNotEmpty();
-      await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-          assertThat(serverPids.stream().filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive)
-              .orElse(false)).toList()).as("model-server processes still running").isEmpty());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          serverPids.stream()
+                              .filter(
+                                  pid ->
+                                      ProcessHandle.of(pid)
+                                          .map(ProcessHandle::isAlive)
+                                          .orElse(false))
+                              .toList())
+                      .as("model-server processes still running")
+                      .isEmpty());
     }
   }
 
   private void assertAnswersCorrectly(Pod pod) {
-    InferenceClient.Reply reply = inference.infer(cluster.podBaseUrl(pod), "fraud", "input",
-        "e2e-" + pod.getMetadata().getName(), ROWS);
+    InferenceClient.Reply reply =
+        inference.infer(
+            cluster.podBaseUrl(pod), "fraud", "input", "e2e-" + pod.getMetadata().getName(), ROWS);
     float[] answer = InferenceClient.firstOutput(reply);
-    assertThat(answer).as("answer of pod %s at %s", pod.getMetadata().getName(), pod.getStatus().getPodIP())
+    assertThat(answer)
+        .as("answer of pod %s at %s", pod.getMetadata().getName(), pod.getStatus().getPodIP())
         .containsExactly(expected, Offset.offset(1e-5f));
     assertThat(answer[0]).isGreaterThan(0.5f);
     assertThat(answer[1]).isLessThan(0.5f);
@@ -175,9 +297,19 @@ class ModelDeploymentE2E {
   }
 
   private static List<Pod> readyPods(String md) {
-    return cluster.client().pods().withLabel("modelkeeper.io/deployment", md).list().getItems().stream()
-        .filter(p -> p.getStatus() != null && p.getStatus().getConditions() != null && p.getStatus().getConditions()
-            .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+    return cluster
+        .client()
+        .pods()
+        .withLabel("modelkeeper.io/deployment", md)
+        .list()
+        .getItems()
+        .stream()
+        .filter(
+            p ->
+                p.getStatus() != null
+                    && p.getStatus().getConditions() != null
+                    && p.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
         .toList();
   }
 

@@ -22,10 +22,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Model quality on the cluster: labels that agree with 90% of a pod's predictions show accuracy
- * 0.9 in the pod's /metrics and /quality and in the ModelDeployment's status; input traffic with
- * one feature shifted far from the reference sets Degraded=True with reason DriftAboveSlo once it
- * has stayed so for the spec's slo.for.
+ * Model quality on the cluster: labels that agree with 90% of a pod's predictions show accuracy 0.9
+ * in the pod's /metrics and /quality and in the ModelDeployment's status; input traffic with one
+ * feature shifted far from the reference sets Degraded=True with reason DriftAboveSlo once it has
+ * stayed so for the spec's slo.for.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QualityMonitoringE2E {
@@ -33,8 +33,13 @@ class QualityMonitoringE2E {
   private static final Duration PATIENCE = Duration.ofMinutes(2);
   private static final String MD = "quality";
   private static final int FEATURES = 8;
-  /** Rows the server captures as its drift reference when no reference.json is shipped (its default). */
+
+  /**
+   * Rows the server captures as its drift reference when no reference.json is shipped (its
+   * default).
+   */
   private static final int REFERENCE_ROWS = 1000;
+
   private static final int ROWS_PER_REQUEST = 100;
 
   static ClusterUnderTest cluster;
@@ -44,8 +49,13 @@ class QualityMonitoringE2E {
   static final Random random = new Random(6);
 
   @RegisterExtension
-  static final ScenarioCluster scenario = ScenarioCluster.local("e2e-quality-state").describeOnFailure(() ->
-      pod == null ? "(no pod chosen yet)" : inference.get(pod + "/v2/models/" + MD + "/quality").text());
+  static final ScenarioCluster scenario =
+      ScenarioCluster.local("e2e-quality-state")
+          .describeOnFailure(
+              () ->
+                  pod == null
+                      ? "(no pod chosen yet)"
+                      : inference.get(pod + "/v2/models/" + MD + "/quality").text());
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -56,7 +66,8 @@ class QualityMonitoringE2E {
   @Test
   @Order(1)
   void labelsRightNineTimesInTenShowAccuracyNinetyPercentEverywhere() {
-    String manifest = """
+    String manifest =
+        """
         apiVersion: modelkeeper.io/v1alpha1
         kind: ModelDeployment
         metadata:
@@ -77,11 +88,13 @@ class QualityMonitoringE2E {
               for: 4s
               minAccuracy: 0.8
               maxDrift: 0.5
-        """.formatted(MD, cluster.modelBaseUrl());
+        """
+            .formatted(MD, cluster.modelBaseUrl());
     kubectl.runWithInput(manifest, "apply", "--validate=false", "-f", "-").orThrow();
     assertThat(kubectl.run("wait", "--for=condition=Ready", "md/" + MD, "--timeout=120s").orThrow())
         .contains("condition met");
-    Pod serving = cluster.client().pods().withLabel("modelkeeper.io/deployment", MD).list().getItems().get(0);
+    Pod serving =
+        cluster.client().pods().withLabel("modelkeeper.io/deployment", MD).list().getItems().get(0);
     pod = cluster.podBaseUrl(serving);
 
     // The first rows after load become the drift reference.
@@ -99,7 +112,8 @@ class QualityMonitoringE2E {
         labels.add(r == 0 ? 1 - predicted : predicted);
         labelled++;
       }
-      InferenceClient.Reply reply = inference.feedback(pod, MD, List.of(Map.of("id", id, "label", labels)));
+      InferenceClient.Reply reply =
+          inference.feedback(pod, MD, List.of(Map.of("id", id, "label", labels)));
       assertThat(reply.status()).as("feedback %s: %s", id, reply.text()).isEqualTo(200);
     }
     assertThat(labelled).isEqualTo(100);
@@ -109,18 +123,29 @@ class QualityMonitoringE2E {
     assertThat(gauge(metrics, "modelkeeper_quality_window_predictions")).isEqualTo(100.0);
     InferenceClient.Reply quality = inference.get(pod + "/v2/models/" + MD + "/quality");
     assertThat(quality.status()).isEqualTo(200);
-    assertThat(quality.body().path("metrics").path("accuracy").asDouble()).isCloseTo(0.9, Offset.offset(1e-9));
+    assertThat(quality.body().path("metrics").path("accuracy").asDouble())
+        .isCloseTo(0.9, Offset.offset(1e-9));
 
-    await().atMost(PATIENCE).untilAsserted(() -> {
-      String table = kubectl.run("get", "md", MD).orThrow();
-      assertThat(table).contains("ACCURACY").containsPattern(MD + "\\s+1\\s+.*\\s0\\.9\\s");
-      assertThat(condition("Degraded")).startsWith("False SloMet");
-    });
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              String table = kubectl.run("get", "md", MD).orThrow();
+              assertThat(table).contains("ACCURACY").containsPattern(MD + "\\s+1\\s+.*\\s0\\.9\\s");
+              assertThat(condition("Degraded")).startsWith("False SloMet");
+            });
     // The rest of the window's figures, and its sample size, in -o wide and in status.metrics.
     String wide = kubectl.run("get", "md", MD, "-o", "wide").orThrow();
     assertThat(wide).contains("F1", "AUC", "LABELLED", "DRIFT").containsPattern("\\s100\\s");
-    String figures = kubectl.run("get", "md", MD, "-o",
-        "jsonpath={.status.metrics.labelled} {.status.metrics.precision} {.status.metrics.f1}").orThrow();
+    String figures =
+        kubectl
+            .run(
+                "get",
+                "md",
+                MD,
+                "-o",
+                "jsonpath={.status.metrics.labelled} {.status.metrics.precision} {.status.metrics.f1}")
+            .orThrow();
     assertThat(figures).matches("100 [01](\\.\\d+)? [01](\\.\\d+)?");
   }
 
@@ -132,14 +157,25 @@ class QualityMonitoringE2E {
       infer("drifted-" + i, rows(ROWS_PER_REQUEST, 6f));
     }
     // The server reuses its drift report for up to a second: read until the new rows show.
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(gauge(inference.get(pod + "/metrics").text(), "modelkeeper_drift_score")).isGreaterThan(0.5));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(gauge(inference.get(pod + "/metrics").text(), "modelkeeper_drift_score"))
+                    .isGreaterThan(0.5));
 
-    await().atMost(PATIENCE).untilAsserted(() ->
-        assertThat(condition("Degraded")).startsWith("True DriftAboveSlo")
-            .contains("above spec.monitoring.slo.maxDrift 0.5, since "));
-    assertThat(cluster.client().v1().events().list().getItems().stream()
-        .filter(e -> MD.equals(e.getInvolvedObject().getName())).map(e -> e.getReason()).toList())
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () ->
+                assertThat(condition("Degraded"))
+                    .startsWith("True DriftAboveSlo")
+                    .contains("above spec.monitoring.slo.maxDrift 0.5, since "));
+    assertThat(
+            cluster.client().v1().events().list().getItems().stream()
+                .filter(e -> MD.equals(e.getInvolvedObject().getName()))
+                .map(e -> e.getReason())
+                .toList())
         .contains("DriftAboveSlo");
   }
 
@@ -160,9 +196,21 @@ class QualityMonitoringE2E {
   }
 
   private static String condition(String type) {
-    return kubectl.run("get", "md", MD, "-o", "jsonpath={.status.conditions[?(@.type==\"" + type
-        + "\")].status} {.status.conditions[?(@.type==\"" + type + "\")].reason}: "
-        + "{.status.conditions[?(@.type==\"" + type + "\")].message}").orThrow();
+    return kubectl
+        .run(
+            "get",
+            "md",
+            MD,
+            "-o",
+            "jsonpath={.status.conditions[?(@.type==\""
+                + type
+                + "\")].status} {.status.conditions[?(@.type==\""
+                + type
+                + "\")].reason}: "
+                + "{.status.conditions[?(@.type==\""
+                + type
+                + "\")].message}")
+        .orThrow();
   }
 
   /** The value of the first sample of {@code name} (any labels) in Prometheus text. */

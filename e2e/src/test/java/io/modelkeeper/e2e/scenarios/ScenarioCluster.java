@@ -1,7 +1,6 @@
 package io.modelkeeper.e2e.scenarios;
 
 import io.modelkeeper.e2e.RequiredTools;
-
 import io.modelkeeper.e2e.cluster.Kubectl;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,10 +12,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * The one cluster a scenario class runs on: started before the class's own {@code @BeforeAll}
- * (the local cluster, or with {@link #orKubeconfig()} the cluster of
- * {@code -Dmodelkeeper.e2e.kubeconfig}), stopped after its {@code @AfterAll}, and described on
- * the console when a test fails. Register it on a static field with {@code @RegisterExtension}.
+ * The one cluster a scenario class runs on: started before the class's own {@code @BeforeAll} (the
+ * local cluster, or with {@link #orKubeconfig()} the cluster of {@code
+ * -Dmodelkeeper.e2e.kubeconfig}), stopped after its {@code @AfterAll}, and described on the console
+ * when a test fails. Register it on a static field with {@code @RegisterExtension}.
  */
 final class ScenarioCluster implements BeforeAllCallback, AfterAllCallback, TestWatcher {
 
@@ -35,7 +34,10 @@ final class ScenarioCluster implements BeforeAllCallback, AfterAllCallback, Test
     return new ScenarioCluster(stateDir);
   }
 
-  /** Runs on the cluster of {@code -Dmodelkeeper.e2e.kubeconfig} (with {@code -Dmodelkeeper.e2e.model-base-url}) when given. */
+  /**
+   * Runs on the cluster of {@code -Dmodelkeeper.e2e.kubeconfig} (with {@code
+   * -Dmodelkeeper.e2e.model-base-url}) when given.
+   */
   ScenarioCluster orKubeconfig() {
     kubeconfigAllowed = true;
     return this;
@@ -50,12 +52,17 @@ final class ScenarioCluster implements BeforeAllCallback, AfterAllCallback, Test
   @Override
   public void beforeAll(ExtensionContext context) {
     RequiredTools.kubectl("the end-to-end scenarios");
-    project = Path.of(System.getProperty("modelkeeper.project.dir", "..")).toAbsolutePath().normalize();
-    String kubeconfig = kubeconfigAllowed ? System.getProperty("modelkeeper.e2e.kubeconfig", "") : "";
-    cluster = kubeconfig.isBlank()
-        ? LocalClusterUnderTest.start(project, project.resolve("e2e/target").resolve(stateDir))
-        : new KubeconfigClusterUnderTest(Path.of(kubeconfig), System.getProperty("modelkeeper.e2e.model-base-url"),
-            project.resolve("examples/models"));
+    project =
+        Path.of(System.getProperty("modelkeeper.project.dir", "..")).toAbsolutePath().normalize();
+    String kubeconfig =
+        kubeconfigAllowed ? System.getProperty("modelkeeper.e2e.kubeconfig", "") : "";
+    cluster =
+        kubeconfig.isBlank()
+            ? LocalClusterUnderTest.start(project, project.resolve("e2e/target").resolve(stateDir))
+            : new KubeconfigClusterUnderTest(
+                Path.of(kubeconfig),
+                System.getProperty("modelkeeper.e2e.model-base-url"),
+                project.resolve("examples/models"));
   }
 
   @Override
@@ -72,11 +79,16 @@ final class ScenarioCluster implements BeforeAllCallback, AfterAllCallback, Test
       return;
     }
     Kubectl kubectl = cluster.kubectl();
-    StringBuilder text = new StringBuilder("===== ").append(context.getDisplayName())
-        .append(" failed: diagnostics =====\n").append(cluster.diagnostics()).append('\n')
-        .append("--- kubectl get md -A -o yaml ---\n").append(kubectl.run("get", "md", "-A", "-o", "yaml").out())
-        .append(kubectl.run("get", "deploy,pods", "-A", "-o", "wide").out())
-        .append(kubectl.run("get", "events", "-A").out());
+    StringBuilder text =
+        new StringBuilder("===== ")
+            .append(context.getDisplayName())
+            .append(" failed: diagnostics =====\n")
+            .append(cluster.diagnostics())
+            .append('\n')
+            .append("--- kubectl get md -A -o yaml ---\n")
+            .append(kubectl.run("get", "md", "-A", "-o", "yaml").out())
+            .append(kubectl.run("get", "deploy,pods", "-A", "-o", "wide").out())
+            .append(kubectl.run("get", "events", "-A").out());
     for (Supplier<String> description : descriptions) {
       try {
         text.append(description.get()).append('\n');
@@ -96,7 +108,10 @@ final class ScenarioCluster implements BeforeAllCallback, AfterAllCallback, Test
     return cluster;
   }
 
-  /** The local cluster, for scenarios that reach into its processes (operator restart, its /q/metrics). */
+  /**
+   * The local cluster, for scenarios that reach into its processes (operator restart, its
+   * /q/metrics).
+   */
   LocalClusterUnderTest local() {
     if (cluster instanceof LocalClusterUnderTest local) {
       return local;

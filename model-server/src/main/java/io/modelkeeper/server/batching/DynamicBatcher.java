@@ -19,11 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Queues inference requests and runs them on a few ONNX Runtime threads. For batchable models it
  * coalesces queued requests, up to {@code maxRows} rows or until the oldest has waited {@code
- * maxDelay}, into one run and splits the outputs back so each caller gets exactly its own rows.
- * A batch is only formed when a run thread is free, so under load batches grow by themselves;
- * and it stops waiting early when no other request is arriving, so light load pays no delay.
- * For a light model (a run shorter than the inline limit) a request that would run alone anyway
- * runs on the caller's thread, sparing two thread hand-offs that cost more than the run itself.
+ * maxDelay}, into one run and splits the outputs back so each caller gets exactly its own rows. A
+ * batch is only formed when a run thread is free, so under load batches grow by themselves; and it
+ * stops waiting early when no other request is arriving, so light load pays no delay. For a light
+ * model (a run shorter than the inline limit) a request that would run alone anyway runs on the
+ * caller's thread, sparing two thread hand-offs that cost more than the run itself.
  */
 public final class DynamicBatcher implements AutoCloseable {
 
@@ -85,7 +85,8 @@ public final class DynamicBatcher implements AutoCloseable {
   public CompletableFuture<Map<String, Tensor>> submit(Map<String, Tensor> inputs, int rows) {
     PendingInference pending = new PendingInference(inputs, rows);
     if (closed) {
-      pending.result.completeExceptionally(new IllegalStateException("the server is shutting down"));
+      pending.result.completeExceptionally(
+          new IllegalStateException("the server is shutting down"));
     } else if (inline && queue.isEmpty() && carried == null && arriving.get() == 0) {
       // Nothing to join and nobody coming: the dispatcher would run it alone right away.
       metrics.queued(0);
@@ -211,7 +212,8 @@ public final class DynamicBatcher implements AutoCloseable {
     runThreads.shutdown();
     PendingInference pending;
     while ((pending = queue.poll()) != null) {
-      pending.result.completeExceptionally(new IllegalStateException("the server is shutting down"));
+      pending.result.completeExceptionally(
+          new IllegalStateException("the server is shutting down"));
     }
   }
 }

@@ -10,8 +10,8 @@ import java.util.Map;
  * @param features input values of this row, by input tensor name
  * @param label class index (classification) or value (regression)
  * @param prediction predicted class index or predicted value
- * @param score binary: probability of class 1; multiclass: probability of the predicted class;
- *     null for regression or when the model gave no probabilities
+ * @param score binary: probability of class 1; multiclass: probability of the predicted class; null
+ *     for regression or when the model gave no probabilities
  * @param probabilities all class probabilities, or null
  */
 public record CapturedRow(

@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * Reads captured dataset files. A finished file ({@code *.jsonl}) is whole; a file still being
- * written ({@code *.jsonl.part}) may end in a torn line after a crash, which is skipped. The
- * writer uses the same rule to recover leftover files on start.
+ * written ({@code *.jsonl.part}) may end in a torn line after a crash, which is skipped. The writer
+ * uses the same rule to recover leftover files on start.
  */
 public final class DatasetFiles {
   public static final String FINISHED = ".jsonl";
@@ -62,8 +62,8 @@ public final class DatasetFiles {
   }
 
   /**
-   * Length of the longest prefix made of complete lines that parse as JSON: what survives of a
-   * file whose writer died.
+   * Length of the longest prefix made of complete lines that parse as JSON: what survives of a file
+   * whose writer died.
    */
   static long completePrefix(Path file) throws IOException {
     byte[] bytes = Files.readAllBytes(file);

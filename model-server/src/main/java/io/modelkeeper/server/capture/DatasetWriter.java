@@ -25,12 +25,13 @@ import org.jboss.logging.Logger;
 /**
  * Appends labelled rows as JSON Lines under a directory, from one background thread.
  *
- * <p>Rows are written in batches (every flush interval, or sooner when a batch fills up) to
- * {@code <model>-<version>-<writer>-<start time>-<seq>.jsonl.part}; each batch is forced to disk. A file
+ * <p>Rows are written in batches (every flush interval, or sooner when a batch fills up) to {@code
+ * <model>-<version>-<writer>-<start time>-<seq>.jsonl.part}; each batch is forced to disk. A file
  * that reaches the size or age bound is closed and renamed atomically to {@code .jsonl}, and is
  * never opened again. A crash therefore loses at most the rows not yet written, leaves finished
  * files untouched, and can only tear the last line of the {@code .part} file; on start, leftover
- * {@code .part} files of this writer are cut back to their last complete line and renamed to {@code .jsonl}.
+ * {@code .part} files of this writer are cut back to their last complete line and renamed to {@code
+ * .jsonl}.
  */
 public final class DatasetWriter implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DatasetWriter.class);
@@ -64,14 +65,17 @@ public final class DatasetWriter implements AutoCloseable {
 
   /** Bounds and timing of the dataset files. */
   public record Limits(
-      long maxFileBytes, Duration maxFileAge, Duration flushInterval, int maxBatchRows,
+      long maxFileBytes,
+      Duration maxFileAge,
+      Duration flushInterval,
+      int maxBatchRows,
       int queueRows) {}
 
   /**
    * Starts the writer.
    *
-   * @param writer names this process in file names (the pod's host name), so replicas sharing
-   *     a volume never touch each other's files
+   * @param writer names this process in file names (the pod's host name), so replicas sharing a
+   *     volume never touch each other's files
    */
   public DatasetWriter(
       Path directory, String model, String version, String writer, Limits limits, Clock clock)
@@ -227,8 +231,8 @@ public final class DatasetWriter implements AutoCloseable {
       written.addAndGet(rows);
     } catch (IOException e) {
       failed.addAndGet(rows);
-      LOG.errorf("dataset capture: could not write %d rows to %s: %s", rows, filePath,
-          e.getMessage());
+      LOG.errorf(
+          "dataset capture: could not write %d rows to %s: %s", rows, filePath, e.getMessage());
     }
     lines.reset();
     if (fileBytes >= maxFileBytes) {
@@ -240,8 +244,10 @@ public final class DatasetWriter implements AutoCloseable {
     long now = clock.millis();
     String stem;
     do {
-      stem = filePrefix + STAMP.format(java.time.Instant.ofEpochMilli(now))
-          + String.format("-%06d", sequence++);
+      stem =
+          filePrefix
+              + STAMP.format(java.time.Instant.ofEpochMilli(now))
+              + String.format("-%06d", sequence++);
     } while (Files.exists(directory.resolve(stem + DatasetFiles.FINISHED))
         || Files.exists(directory.resolve(stem + DatasetFiles.IN_PROGRESS)));
     filePath = directory.resolve(stem + DatasetFiles.IN_PROGRESS);
@@ -267,9 +273,10 @@ public final class DatasetWriter implements AutoCloseable {
   /** Renames {@code x.jsonl.part} to {@code x.jsonl} atomically and makes the rename durable. */
   private void publish(Path part) throws IOException {
     String name = part.getFileName().toString();
-    Path finished = part.resolveSibling(
-        name.substring(0, name.length() - DatasetFiles.IN_PROGRESS.length())
-            + DatasetFiles.FINISHED);
+    Path finished =
+        part.resolveSibling(
+            name.substring(0, name.length() - DatasetFiles.IN_PROGRESS.length())
+                + DatasetFiles.FINISHED);
     try {
       Files.move(part, finished, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException e) {

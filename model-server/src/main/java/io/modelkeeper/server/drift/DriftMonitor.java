@@ -7,10 +7,9 @@ import java.util.List;
 /**
  * Recent input rows and predictions of one model version, compared with reference statistics.
  *
- * <p>Recording a row is a copy of a few floats into a ring buffer under a short lock; binning,
- * PSI and KS run when a report is asked for (a scrape).
- * Without a shipped reference, the first {@code referenceRows} rows become the reference and
- * only later rows count as recent.
+ * <p>Recording a row is a copy of a few floats into a ring buffer under a short lock; binning, PSI
+ * and KS run when a report is asked for (a scrape). Without a shipped reference, the first {@code
+ * referenceRows} rows become the reference and only later rows count as recent.
  */
 public final class DriftMonitor {
   /** Below this many recent rows, drift figures are NaN: PSI of a handful of rows is noise. */
@@ -45,13 +44,15 @@ public final class DriftMonitor {
    * @param windowRows recent rows compared against the reference
    * @param referenceRows rows captured as the reference when none is shipped
    * @param alpha significance level of the KS test
-   * @param reportReuse how long a computed report is served again while rows keep arriving,
-   *     so the gauges of one scrape share one computation
+   * @param reportReuse how long a computed report is served again while rows keep arriving, so the
+   *     gauges of one scrape share one computation
    */
   public record Settings(int windowRows, int referenceRows, double alpha, Duration reportReuse) {}
 
   private DriftMonitor(
-      List<FeatureReference> columns, boolean trackPrediction, ReferenceStatistics reference,
+      List<FeatureReference> columns,
+      boolean trackPrediction,
+      ReferenceStatistics reference,
       Settings settings) {
     int windowRows = settings.windowRows();
     int referenceRows = settings.referenceRows();
@@ -186,8 +187,7 @@ public final class DriftMonitor {
     long version;
     synchronized (this) {
       long now = System.nanoTime();
-      if (cached != null
-          && (cachedChanges == changes || now - cachedAtNanos < reportReuseNanos)) {
+      if (cached != null && (cachedChanges == changes || now - cachedAtNanos < reportReuseNanos)) {
         return cached;
       }
       version = changes;
@@ -205,7 +205,8 @@ public final class DriftMonitor {
         predictionValues[row] = windowPredictions[row];
       }
     }
-    DriftReport report = compute(currentReference, columnValues, predictionValues, n, referenceRows);
+    DriftReport report =
+        compute(currentReference, columnValues, predictionValues, n, referenceRows);
     synchronized (this) {
       cached = report;
       cachedChanges = version;
@@ -215,8 +216,11 @@ public final class DriftMonitor {
   }
 
   private DriftReport compute(
-      ReferenceStatistics currentReference, double[][] columnValues, double[] predictionValues,
-      int n, int referenceRows) {
+      ReferenceStatistics currentReference,
+      double[][] columnValues,
+      double[] predictionValues,
+      int n,
+      int referenceRows) {
     List<FeatureDrift> features = new ArrayList<>(width);
     double score = Double.NaN;
     for (int f = 0; f < width; f++) {
@@ -248,8 +252,8 @@ public final class DriftMonitor {
             featureReference.proportions(), featureReference.proportionsOf(values, n));
     double[] sample = featureReference.sample();
     if (sample == null || sample.length == 0) {
-      return new FeatureDrift(featureReference.name(), psi, Double.NaN, Double.NaN, Double.NaN,
-          false);
+      return new FeatureDrift(
+          featureReference.name(), psi, Double.NaN, Double.NaN, Double.NaN, false);
     }
     double ks = DriftStatistics.ksStatistic(sample, values);
     double pValue = DriftStatistics.ksPValue(ks, sample.length, n);

@@ -4,21 +4,25 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Arrays;
 
 /**
- * Reference statistics of one input feature (or of the prediction): histogram bins for PSI and
- * a sample of values for the Kolmogorov-Smirnov test.
+ * Reference statistics of one input feature (or of the prediction): histogram bins for PSI and a
+ * sample of values for the Kolmogorov-Smirnov test.
  *
  * @param name feature name used in metric labels
  * @param input model input tensor the feature is read from; null means the model's only input
  * @param column position of the feature within one row of that input (row-major, flattened)
- * @param edges inner bin edges, strictly increasing; bin i is {@code [edges[i-1], edges[i])},
- *     the first bin is open below and the last open above
+ * @param edges inner bin edges, strictly increasing; bin i is {@code [edges[i-1], edges[i])}, the
+ *     first bin is open below and the last open above
  * @param proportions share of reference values per bin, {@code edges.length + 1} values
- * @param sample reference values (a random sample or evenly spaced quantiles); may be empty,
- *     then no KS figure is computed
+ * @param sample reference values (a random sample or evenly spaced quantiles); may be empty, then
+ *     no KS figure is computed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FeatureReference(
-    String name, String input, Integer column, double[] edges, double[] proportions,
+    String name,
+    String input,
+    Integer column,
+    double[] edges,
+    double[] proportions,
     double[] sample) {
 
   /** How many bins a captured reference uses. */
@@ -41,8 +45,8 @@ public record FeatureReference(
 
   /**
    * Builds a reference from observed values: edges at the deciles (repeated deciles merged, so a
-   * feature with few distinct values gets fewer bins), proportions counted, the values kept as
-   * the KS sample.
+   * feature with few distinct values gets fewer bins), proportions counted, the values kept as the
+   * KS sample.
    */
   public static FeatureReference fromValues(
       String name, String input, Integer column, double[] values) {
@@ -84,7 +88,8 @@ public record FeatureReference(
     }
     if (edges == null || proportions == null) {
       throw new IllegalArgumentException(
-          where + ": edges and proportions are required (e.g. \"edges\": [0.5], "
+          where
+              + ": edges and proportions are required (e.g. \"edges\": [0.5], "
               + "\"proportions\": [0.4, 0.6])");
     }
     for (int i = 0; i < edges.length; i++) {
@@ -95,7 +100,10 @@ public record FeatureReference(
     }
     if (proportions.length != edges.length + 1) {
       throw new IllegalArgumentException(
-          where + ".proportions must have edges + 1 = " + (edges.length + 1) + " values, got "
+          where
+              + ".proportions must have edges + 1 = "
+              + (edges.length + 1)
+              + " values, got "
               + proportions.length);
     }
     double sum = 0;

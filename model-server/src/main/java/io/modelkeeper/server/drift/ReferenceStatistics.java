@@ -13,15 +13,17 @@ import java.util.Set;
 
 /**
  * The statistics drift is measured against: the {@code reference.json} shipped next to a model
- * (format {@value #FORMAT}, described in docs/quality-and-drift.md, "Drift reference"), or the
- * same shape captured from the first requests after the model loaded.
+ * (format {@value #FORMAT}, described in docs/quality-and-drift.md, "Drift reference"), or the same
+ * shape captured from the first requests after the model loaded.
  *
  * @param prediction statistics of the prediction (predicted class index for classifiers, the
  *     predicted value for regressors); null means prediction drift is not measured
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ReferenceStatistics(
-    String format, String description, List<FeatureReference> features,
+    String format,
+    String description,
+    List<FeatureReference> features,
     FeatureReference prediction) {
 
   public static final String FORMAT = "modelkeeper.reference/v1";

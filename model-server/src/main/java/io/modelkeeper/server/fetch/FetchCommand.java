@@ -30,7 +30,8 @@ public final class FetchCommand {
     String uri = env.get("MODELKEEPER_MODEL_URI");
     Path dir = Path.of(env.getOrDefault("MODELKEEPER_MODEL_DIR", DEFAULT_DIR));
     try {
-      Path model = fetcher.fetch(uri, Optional.ofNullable(env.get("MODELKEEPER_MODEL_SHA256")), dir);
+      Path model =
+          fetcher.fetch(uri, Optional.ofNullable(env.get("MODELKEEPER_MODEL_SHA256")), dir);
       out.println("fetched " + uri + " to " + model);
       return 0;
     } catch (FetchException | RuntimeException e) {

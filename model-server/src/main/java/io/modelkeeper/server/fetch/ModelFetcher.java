@@ -26,9 +26,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Copies a model from an http(s):// or file:// URI into a directory as {@code model.onnx},
- * checking its sha256 and that it parses as an ONNX model, and brings along a sibling
- * {@code reference.json} when the source has one.
+ * Copies a model from an http(s):// or file:// URI into a directory as {@code model.onnx}, checking
+ * its sha256 and that it parses as an ONNX model, and brings along a sibling {@code reference.json}
+ * when the source has one.
  */
 public final class ModelFetcher {
 
@@ -69,12 +69,14 @@ public final class ModelFetcher {
     URI uri = parse(uriText);
     Optional<String> expected = expectedSha256.map(String::trim).filter(s -> !s.isEmpty());
     if (expected.isPresent() && !SHA256.matcher(expected.get()).matches()) {
-      throw new FetchException("MODELKEEPER_MODEL_SHA256 must be 64 hex digits, got '" + expected.get() + "'");
+      throw new FetchException(
+          "MODELKEEPER_MODEL_SHA256 must be 64 hex digits, got '" + expected.get() + "'");
     }
     try {
       Files.createDirectories(directory);
     } catch (IOException e) {
-      throw new FetchException("cannot create model directory " + directory + ": " + e.getMessage(), e);
+      throw new FetchException(
+          "cannot create model directory " + directory + ": " + e.getMessage(), e);
     }
     Path partial = directory.resolve(MODEL_FILE + ".part");
     Path target = directory.resolve(MODEL_FILE);
@@ -89,8 +91,12 @@ public final class ModelFetcher {
     if (expected.isPresent() && !expected.get().equalsIgnoreCase(actual)) {
       deleteQuietly(partial);
       throw new FetchException(
-          "sha256 mismatch for " + uriText + ": expected " + expected.get().toLowerCase(Locale.ROOT)
-              + ", got " + actual);
+          "sha256 mismatch for "
+              + uriText
+              + ": expected "
+              + expected.get().toLowerCase(Locale.ROOT)
+              + ", got "
+              + actual);
     }
     try {
       checkOnnx(partial, uriText);
@@ -99,7 +105,8 @@ public final class ModelFetcher {
       throw e;
     }
     try {
-      Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new FetchException("cannot move model into " + target + ": " + e.getMessage(), e);
     }
@@ -107,7 +114,8 @@ public final class ModelFetcher {
   }
 
   /** Checks the sha256 of a local file, for the server's direct file:// loading. */
-  public static void verifySha256(Path file, Optional<String> expectedSha256) throws FetchException {
+  public static void verifySha256(Path file, Optional<String> expectedSha256)
+      throws FetchException {
     Optional<String> expected = expectedSha256.map(String::trim).filter(s -> !s.isEmpty());
     if (expected.isEmpty()) {
       return;
@@ -116,8 +124,12 @@ public final class ModelFetcher {
       String actual = copyHashing(in, OutputStream.nullOutputStream());
       if (!expected.get().equalsIgnoreCase(actual)) {
         throw new FetchException(
-            "sha256 mismatch for " + file + ": expected " + expected.get().toLowerCase(Locale.ROOT)
-                + ", got " + actual);
+            "sha256 mismatch for "
+                + file
+                + ": expected "
+                + expected.get().toLowerCase(Locale.ROOT)
+                + ", got "
+                + actual);
       }
     } catch (IOException e) {
       throw new FetchException("cannot read " + file + ": " + e.getMessage(), e);
@@ -137,12 +149,17 @@ public final class ModelFetcher {
     String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals("file")) {
       throw new FetchException(
-          "MODELKEEPER_MODEL_URI scheme '" + uri.getScheme() + "' is not supported (use http, https or file): " + uriText);
+          "MODELKEEPER_MODEL_URI scheme '"
+              + uri.getScheme()
+              + "' is not supported (use http, https or file): "
+              + uriText);
     }
     return uri;
   }
 
-  /** Opens a source; an absent optional source that does not exist gives empty instead of failing. */
+  /**
+   * Opens a source; an absent optional source that does not exist gives empty instead of failing.
+   */
   private Optional<InputStream> open(URI uri, boolean required) throws FetchException {
     if ("file".equalsIgnoreCase(uri.getScheme())) {
       try {
@@ -221,7 +238,9 @@ public final class ModelFetcher {
   public static void checkOnnx(Path file, String uriText) throws FetchException {
     try (InputStream in = Files.newInputStream(file)) {
       OnnxMl.ModelProto model = OnnxMl.ModelProto.parseFrom(in);
-      if (model.getIrVersion() <= 0 || !model.hasGraph() || model.getGraph().getOutputCount() == 0) {
+      if (model.getIrVersion() <= 0
+          || !model.hasGraph()
+          || model.getGraph().getOutputCount() == 0) {
         throw new FetchException("not an ONNX model (no IR version or graph): " + uriText);
       }
     } catch (InvalidProtocolBufferException e) {

@@ -1,9 +1,8 @@
 package io.modelkeeper.server.metrics;
 
-import io.modelkeeper.contract.ServerMetrics;
-
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.modelkeeper.contract.ServerMetrics;
 import io.modelkeeper.server.ServerConfig;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -18,9 +17,19 @@ public class CommonTags {
   @Produces
   @Singleton
   MeterFilter modelAndVersion(ServerConfig config) {
-    Tags tags = Tags.of(ServerMetrics.MODEL, config.model().name(), ServerMetrics.VERSION, config.model().version());
-    return MeterFilter.commonTags(config.model().revision().filter(r -> !r.isBlank())
-        .map(revision -> tags.and(ServerMetrics.REVISION, revision)).orElse(tags));
+    Tags tags =
+        Tags.of(
+            ServerMetrics.MODEL,
+            config.model().name(),
+            ServerMetrics.VERSION,
+            config.model().version());
+    return MeterFilter.commonTags(
+        config
+            .model()
+            .revision()
+            .filter(r -> !r.isBlank())
+            .map(revision -> tags.and(ServerMetrics.REVISION, revision))
+            .orElse(tags));
   }
 
   /** jvm_info carries the JVM's own "version" label, which would hide the model version. */

@@ -15,7 +15,8 @@ import jakarta.enterprise.event.Observes;
 public class MetricsRoute {
 
   private static final String TEXT_004 = "text/plain; version=0.0.4; charset=utf-8";
-  private static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+  private static final String OPENMETRICS =
+      "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
   private final PrometheusMeterRegistry registry;
 
@@ -29,7 +30,8 @@ public class MetricsRoute {
 
   private void scrape(RoutingContext context) {
     String accept = context.request().getHeader("Accept");
-    String contentType = accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS : TEXT_004;
+    String contentType =
+        accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS : TEXT_004;
     context.response().putHeader("Content-Type", contentType).end(registry.scrape(contentType));
   }
 }

@@ -1,12 +1,11 @@
 package io.modelkeeper.server.metrics;
 
-import io.modelkeeper.contract.ServerMetrics;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.modelkeeper.contract.ServerMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -48,9 +47,18 @@ public class ServingMetrics {
               .tag(ServerMetrics.OUTCOME, outcome.name().toLowerCase())
               .register(registry);
     }
-    requestDuration = timer(ServerMetrics.REQUEST_DURATION, "Inference request latency, receipt to response", LATENCY_BUCKETS);
-    queueDuration = timer("modelkeeper.queue.duration", "Time a request waited for its batch to start", QUEUE_BUCKETS);
-    inferenceDuration = timer("modelkeeper.inference.duration", "ONNX Runtime run time per batch", LATENCY_BUCKETS);
+    requestDuration =
+        timer(
+            ServerMetrics.REQUEST_DURATION,
+            "Inference request latency, receipt to response",
+            LATENCY_BUCKETS);
+    queueDuration =
+        timer(
+            "modelkeeper.queue.duration",
+            "Time a request waited for its batch to start",
+            QUEUE_BUCKETS);
+    inferenceDuration =
+        timer("modelkeeper.inference.duration", "ONNX Runtime run time per batch", LATENCY_BUCKETS);
     batchSize =
         DistributionSummary.builder("modelkeeper.batch.size")
             .description("Rows per ONNX Runtime call")

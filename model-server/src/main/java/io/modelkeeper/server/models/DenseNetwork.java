@@ -9,8 +9,8 @@ import org.tribuo.util.onnx.ONNXPlaceholder;
 import org.tribuo.util.onnx.ONNXRef;
 
 /**
- * A stack of fully connected layers (weights {@code [in][out]}, bias {@code [out]}, activation)
- * and its ONNX graph: one FP32 input {@code [-1, features]}, one FP32 output {@code [-1, outputs]}.
+ * A stack of fully connected layers (weights {@code [in][out]}, bias {@code [out]}, activation) and
+ * its ONNX graph: one FP32 input {@code [-1, features]}, one FP32 output {@code [-1, outputs]}.
  */
 public record DenseNetwork(String inputName, String outputName, List<Layer> layers) {
 

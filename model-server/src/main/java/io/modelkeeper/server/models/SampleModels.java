@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The sample models the repository ships and the tests and benchmark serve, built from fixed
- * seeds so that regenerating them gives identical bytes.
+ * The sample models the repository ships and the tests and benchmark serve, built from fixed seeds
+ * so that regenerating them gives identical bytes.
  */
 public final class SampleModels {
 
@@ -20,9 +20,9 @@ public final class SampleModels {
   private SampleModels() {}
 
   /**
-   * A binary classifier: logistic regression over 8 features, fitted by full-batch gradient
-   * descent to 4,000 synthetic rows whose labels follow {@link #TRUE_COEFFICIENTS}. Output
-   * {@code probability [-1, 1]} is P(label = 1).
+   * A binary classifier: logistic regression over 8 features, fitted by full-batch gradient descent
+   * to 4,000 synthetic rows whose labels follow {@link #TRUE_COEFFICIENTS}. Output {@code
+   * probability [-1, 1]} is P(label = 1).
    */
   public static DenseNetwork logisticRegression() {
     Random random = new Random(20240601L);
@@ -77,8 +77,8 @@ public final class SampleModels {
   }
 
   /**
-   * A heavier perceptron, 512 → 2048 → 2048 → 10 (about 5 million multiply-adds per row), that
-   * the benchmark uses to show what batching buys when the model, not HTTP, is the cost.
+   * A heavier perceptron, 512 → 2048 → 2048 → 10 (about 5 million multiply-adds per row), that the
+   * benchmark uses to show what batching buys when the model, not HTTP, is the cost.
    */
   public static DenseNetwork heavyMlp() {
     return randomMlp(11L, 512, new int[] {2048, 2048}, 10);

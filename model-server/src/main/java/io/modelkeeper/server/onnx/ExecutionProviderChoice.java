@@ -31,7 +31,9 @@ public final class ExecutionProviderChoice {
     return request == Request.CUDA || (request == Request.AUTO && gpuVisible);
   }
 
-  /** A GPU counts as visible when the NVIDIA device node exists or the container runtime names one. */
+  /**
+   * A GPU counts as visible when the NVIDIA device node exists or the container runtime names one.
+   */
   public static boolean gpuVisible(Map<String, String> env, Path deviceNode) {
     String devices = env.get("NVIDIA_VISIBLE_DEVICES");
     boolean named =

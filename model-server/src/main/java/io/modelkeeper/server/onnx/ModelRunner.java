@@ -24,16 +24,21 @@ public final class ModelRunner implements AutoCloseable {
   private final ModelSignature signature;
   private final String executionProvider;
 
-  private ModelRunner(OrtEnvironment env, OrtSession session, String provider)
-      throws OrtException {
+  private ModelRunner(OrtEnvironment env, OrtSession session, String provider) throws OrtException {
     this.env = env;
     this.session = session;
     this.executionProvider = provider;
     boolean allowNaN =
-        session.getMetadata().getCustomMetadataValue(ALLOW_NAN_KEY).map("true"::equals).orElse(false);
+        session
+            .getMetadata()
+            .getCustomMetadataValue(ALLOW_NAN_KEY)
+            .map("true"::equals)
+            .orElse(false);
     this.signature =
         new ModelSignature(
-            specs(session.getInputInfo(), "input"), specs(session.getOutputInfo(), "output"), allowNaN);
+            specs(session.getInputInfo(), "input"),
+            specs(session.getOutputInfo(), "output"),
+            allowNaN);
   }
 
   /**
@@ -75,15 +80,24 @@ public final class ModelRunner implements AutoCloseable {
     for (NodeInfo node : infos.values()) {
       if (!(node.getInfo() instanceof TensorInfo info)) {
         throw new IllegalArgumentException(
-            kind + " '" + node.getName() + "' is not a tensor; this server serves tensor models only");
+            kind
+                + " '"
+                + node.getName()
+                + "' is not a tensor; this server serves tensor models only");
       }
       DataType type =
           DataType.fromOnnx(info.type)
               .orElseThrow(
                   () ->
                       new IllegalArgumentException(
-                          kind + " '" + node.getName() + "' has element type " + info.onnxType
-                              + ", not one this server serves (" + DataType.supportedNames() + ")"));
+                          kind
+                              + " '"
+                              + node.getName()
+                              + "' has element type "
+                              + info.onnxType
+                              + ", not one this server serves ("
+                              + DataType.supportedNames()
+                              + ")"));
       long[] shape = info.getShape().clone();
       for (int i = 0; i < shape.length; i++) {
         shape[i] = shape[i] < 0 ? -1 : shape[i];
@@ -111,7 +125,8 @@ public final class ModelRunner implements AutoCloseable {
       try (OrtSession.Result result = session.run(onnxInputs)) {
         Map<String, Tensor> outputs = new LinkedHashMap<>();
         for (Map.Entry<String, OnnxValue> entry : result) {
-          outputs.put(entry.getKey(), Tensor.fromOnnx(entry.getKey(), (OnnxTensor) entry.getValue()));
+          outputs.put(
+              entry.getKey(), Tensor.fromOnnx(entry.getKey(), (OnnxTensor) entry.getValue()));
         }
         return outputs;
       }
@@ -130,7 +145,9 @@ public final class ModelRunner implements AutoCloseable {
         shape[i] = shape[i] < 0 ? 1 : shape[i];
         count *= shape[i];
       }
-      inputs.put(spec.name(), new Tensor(spec.name(), spec.type(), shape, Tensor.newArray(spec.type(), (int) count)));
+      inputs.put(
+          spec.name(),
+          new Tensor(spec.name(), spec.type(), shape, Tensor.newArray(spec.type(), (int) count)));
     }
     return inputs;
   }

@@ -103,7 +103,8 @@ public record Tensor(String name, DataType type, long[] shape, Object data) {
     TensorInfo info = tensor.getInfo();
     DataType type =
         DataType.fromOnnx(info.type)
-            .orElseThrow(() -> new IllegalStateException("output " + name + " has type " + info.type));
+            .orElseThrow(
+                () -> new IllegalStateException("output " + name + " has type " + info.type));
     long[] shape = info.getShape();
     int length = (int) info.getNumElements();
     Object data = newArray(type, length);

@@ -53,7 +53,8 @@ public class InferRoutes {
   }
 
   void register(@Observes Router router) {
-    for (String path : List.of("/v2/models/:model/infer", "/v2/models/:model/versions/:version/infer")) {
+    for (String path :
+        List.of("/v2/models/:model/infer", "/v2/models/:model/versions/:version/infer")) {
       // Timing starts on its own route so it covers reading the body, which the body route does.
       router.route(HttpMethod.POST, path).handler(this::start);
       router
@@ -84,11 +85,17 @@ public class InferRoutes {
   private void failed(RoutingContext context) {
     int status = context.statusCode();
     if (context.response().closed()) {
-      // The caller hung up before its request was read: its doing, not the server's (a proxy's 499).
+      // The caller hung up before its request was read: its doing, not the server's (a proxy's
+      // 499).
       send(context, Outcome.CLIENT_ERROR, 499, new byte[0]);
     } else if (status == 413) {
-      reject(context, new BadRequestException(413, "request body exceeds the limit of " + maxRequestBytes
-          + " bytes (MODELKEEPER_MAX_REQUEST_SIZE)"));
+      reject(
+          context,
+          new BadRequestException(
+              413,
+              "request body exceeds the limit of "
+                  + maxRequestBytes
+                  + " bytes (MODELKEEPER_MAX_REQUEST_SIZE)"));
     } else if (status >= 400 && status < 500) {
       reject(context, new BadRequestException(status, "request could not be read"));
     } else {
@@ -104,7 +111,10 @@ public class InferRoutes {
     }
     ModelState state = model.state();
     if (!state.isReady()) {
-      finish(context, Outcome.SERVER_ERROR, 503,
+      finish(
+          context,
+          Outcome.SERVER_ERROR,
+          503,
           ResponseWriter.error("model " + model.name() + " is not ready: " + state.reason()));
       return;
     }
@@ -143,8 +153,13 @@ public class InferRoutes {
     }
     String contentType = context.request().getHeader("Content-Type");
     if (contentType != null && !contentType.toLowerCase().startsWith(Replies.JSON)) {
-      throw new BadRequestException(415, "unsupported Content-Type '" + contentType
-          + "': send application/json, or binary data with an " + RequestReader.HEADER_LENGTH + " header");
+      throw new BadRequestException(
+          415,
+          "unsupported Content-Type '"
+              + contentType
+              + "': send application/json, or binary data with an "
+              + RequestReader.HEADER_LENGTH
+              + " header");
     }
     return RequestReader.readJson(bytes);
   }
@@ -185,15 +200,25 @@ public class InferRoutes {
       try {
         listener.inferred(event);
       } catch (RuntimeException e) {
-        LOG.warnf(e, "inference listener %s failed for request %s", listener.getClass().getSimpleName(), id);
+        LOG.warnf(
+            e,
+            "inference listener %s failed for request %s",
+            listener.getClass().getSimpleName(),
+            id);
       }
     }
   }
 
   private void inferenceFailed(RoutingContext context, String id, Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (cause instanceof OrtException ort && ort.getCode() == OrtException.OrtErrorCode.ORT_INVALID_ARGUMENT) {
-      reject(context, new BadRequestException("the model rejected the inputs: " + firstLine(ort.getMessage())));
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    if (cause instanceof OrtException ort
+        && ort.getCode() == OrtException.OrtErrorCode.ORT_INVALID_ARGUMENT) {
+      reject(
+          context,
+          new BadRequestException("the model rejected the inputs: " + firstLine(ort.getMessage())));
     } else {
       serverError(context, id, cause);
     }
@@ -211,7 +236,10 @@ public class InferRoutes {
     } finally {
       MDC.remove("request_id");
     }
-    finish(context, Outcome.SERVER_ERROR, 500,
+    finish(
+        context,
+        Outcome.SERVER_ERROR,
+        500,
         ResponseWriter.error("inference failed: " + firstLine(String.valueOf(cause))));
   }
 

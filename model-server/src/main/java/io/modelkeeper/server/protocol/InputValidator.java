@@ -23,14 +23,19 @@ public final class InputValidator {
   /** The model's inputs in graph order, and the number of rows they carry. */
   public record ValidatedInputs(Map<String, Tensor> tensors, int rows) {}
 
-  public static ValidatedInputs validate(InferRequest request, ModelSignature signature, String model)
-      throws BadRequestException {
+  public static ValidatedInputs validate(
+      InferRequest request, ModelSignature signature, String model) throws BadRequestException {
     Map<String, InferRequest.Input> byName = new LinkedHashMap<>();
     for (InferRequest.Input input : request.inputs()) {
       if (signature.input(input.name()).isEmpty()) {
         throw new BadRequestException(
-            "input '" + input.name() + "' is not an input of model " + model + " (inputs: "
-                + signature.inputNames() + ")");
+            "input '"
+                + input.name()
+                + "' is not an input of model "
+                + model
+                + " (inputs: "
+                + signature.inputNames()
+                + ")");
       }
       byName.put(input.name(), input);
     }
@@ -47,8 +52,14 @@ public final class InputValidator {
       long tensorRows = tensor.rows();
       if (rows >= 0 && tensorRows != rows && signature.batchable()) {
         throw new BadRequestException(
-            "inputs disagree on the number of rows: '" + rowsFrom + "' has " + rows + ", '"
-                + spec.name() + "' has " + tensorRows);
+            "inputs disagree on the number of rows: '"
+                + rowsFrom
+                + "' has "
+                + rows
+                + ", '"
+                + spec.name()
+                + "' has "
+                + tensorRows);
       }
       rows = tensorRows;
       rowsFrom = spec.name();
@@ -57,7 +68,8 @@ public final class InputValidator {
     return new ValidatedInputs(tensors, (int) rows);
   }
 
-  private static Tensor toTensor(InferRequest.Input input, TensorSpec spec, boolean allowNaN, String model)
+  private static Tensor toTensor(
+      InferRequest.Input input, TensorSpec spec, boolean allowNaN, String model)
       throws BadRequestException {
     String name = input.name();
     DataType type =
@@ -65,8 +77,13 @@ public final class InputValidator {
             .orElseThrow(
                 () ->
                     new BadRequestException(
-                        "input '" + name + "': datatype '" + input.datatype() + "' is not supported ("
-                            + DataType.supportedNames() + ")"));
+                        "input '"
+                            + name
+                            + "': datatype '"
+                            + input.datatype()
+                            + "' is not supported ("
+                            + DataType.supportedNames()
+                            + ")"));
     if (type != spec.type()) {
       throw new BadRequestException(
           "input '" + name + "': datatype " + type + " does not match the model's " + spec.type());
@@ -74,8 +91,13 @@ public final class InputValidator {
     long[] shape = shape(input.shape(), name);
     if (!shapeFits(shape, spec.shape())) {
       throw new BadRequestException(
-          "input '" + name + "': shape " + Arrays.toString(shape).replace(" ", "")
-              + " does not match the model's " + spec.shapeText() + " (-1 = any size)");
+          "input '"
+              + name
+              + "': shape "
+              + Arrays.toString(shape).replace(" ", "")
+              + " does not match the model's "
+              + spec.shapeText()
+              + " (-1 = any size)");
     }
     long count = 1;
     for (long dim : shape) {
@@ -96,7 +118,8 @@ public final class InputValidator {
 
   private static long[] shape(JsonNode node, String name) throws BadRequestException {
     if (node == null || !node.isArray()) {
-      throw new BadRequestException("input '" + name + "': 'shape' must be a list of sizes, e.g. [1, 4]");
+      throw new BadRequestException(
+          "input '" + name + "': 'shape' must be a list of sizes, e.g. [1, 4]");
     }
     long[] shape = new long[node.size()];
     for (int i = 0; i < shape.length; i++) {
@@ -122,13 +145,22 @@ public final class InputValidator {
     return true;
   }
 
-  private static Object fromBinary(ByteBuffer bytes, DataType type, int count, String name, long[] shape)
+  private static Object fromBinary(
+      ByteBuffer bytes, DataType type, int count, String name, long[] shape)
       throws BadRequestException {
     long needed = (long) count * type.byteSize();
     if (bytes.remaining() != needed) {
       throw new BadRequestException(
-          "input '" + name + "': binary_data_size is " + bytes.remaining() + " bytes but shape "
-              + Arrays.toString(shape).replace(" ", "") + " of " + type + " needs " + needed);
+          "input '"
+              + name
+              + "': binary_data_size is "
+              + bytes.remaining()
+              + " bytes but shape "
+              + Arrays.toString(shape).replace(" ", "")
+              + " of "
+              + type
+              + " needs "
+              + needed);
     }
     return Tensor.readLittleEndian(type, bytes, count);
   }
@@ -142,14 +174,21 @@ public final class InputValidator {
     int filled = fill(data, array, type, 0, count, name);
     if (filled != count) {
       throw new BadRequestException(
-          "input '" + name + "': data has " + filled + " values but shape "
-              + Arrays.toString(shape).replace(" ", "") + " needs " + count);
+          "input '"
+              + name
+              + "': data has "
+              + filled
+              + " values but shape "
+              + Arrays.toString(shape).replace(" ", "")
+              + " needs "
+              + count);
     }
     return array;
   }
 
   /** Flattens nested lists row-major into {@code array}, returning the next free index. */
-  private static int fill(JsonNode node, Object array, DataType type, int index, int count, String name)
+  private static int fill(
+      JsonNode node, Object array, DataType type, int index, int count, String name)
       throws BadRequestException {
     for (JsonNode value : node) {
       if (value.isArray()) {
@@ -202,7 +241,8 @@ public final class InputValidator {
   private static BadRequestException notA(String what, JsonNode value, int index, String name) {
     String shown = value.toString();
     shown = shown.length() > 40 ? shown.substring(0, 40) + "…" : shown;
-    return new BadRequestException("input '" + name + "': data[" + index + "] is " + shown + ", not " + what);
+    return new BadRequestException(
+        "input '" + name + "': data[" + index + "] is " + shown + ", not " + what);
   }
 
   private static void rejectNaN(Object data, String name, String model) throws BadRequestException {
@@ -218,7 +258,12 @@ public final class InputValidator {
     }
     if (bad >= 0) {
       throw new BadRequestException(
-          "input '" + name + "': data[" + bad + "] is NaN or infinite, which model " + model
+          "input '"
+              + name
+              + "': data["
+              + bad
+              + "] is NaN or infinite, which model "
+              + model
               + " does not accept");
     }
   }

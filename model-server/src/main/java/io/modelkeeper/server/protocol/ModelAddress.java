@@ -25,8 +25,13 @@ final class ModelAddress {
       return "model '" + name + "' not found; this server serves '" + model.name() + "'";
     }
     if (version != null && !model.version().equals(version)) {
-      return "model '" + name + "' has no version '" + version + "'; this server serves version '"
-          + model.version() + "'";
+      return "model '"
+          + name
+          + "' has no version '"
+          + version
+          + "'; this server serves version '"
+          + model.version()
+          + "'";
     }
     return null;
   }

@@ -28,13 +28,19 @@ public class ProtocolRoutes {
   }
 
   void register(@Observes Router router) {
-    router.route(HttpMethod.GET, "/v2/health/live").handler(c -> Replies.json(c, 200, Map.of("live", true)));
+    router
+        .route(HttpMethod.GET, "/v2/health/live")
+        .handler(c -> Replies.json(c, 200, Map.of("live", true)));
     router.route(HttpMethod.GET, "/v2/health/ready").handler(this::serverReady);
     router.route(HttpMethod.GET, "/v2").handler(this::serverMetadata);
     router.route(HttpMethod.GET, "/v2/models/:model").handler(this::modelMetadata);
-    router.route(HttpMethod.GET, "/v2/models/:model/versions/:version").handler(this::modelMetadata);
+    router
+        .route(HttpMethod.GET, "/v2/models/:model/versions/:version")
+        .handler(this::modelMetadata);
     router.route(HttpMethod.GET, "/v2/models/:model/ready").handler(this::modelReady);
-    router.route(HttpMethod.GET, "/v2/models/:model/versions/:version/ready").handler(this::modelReady);
+    router
+        .route(HttpMethod.GET, "/v2/models/:model/versions/:version/ready")
+        .handler(this::modelReady);
   }
 
   private void serverReady(RoutingContext context) {
@@ -51,8 +57,11 @@ public class ProtocolRoutes {
   private void serverMetadata(RoutingContext context) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("name", SERVER_NAME);
-    body.put("version", getClass().getPackage().getImplementationVersion() == null
-        ? "0.1.0" : getClass().getPackage().getImplementationVersion());
+    body.put(
+        "version",
+        getClass().getPackage().getImplementationVersion() == null
+            ? "0.1.0"
+            : getClass().getPackage().getImplementationVersion());
     body.put("extensions", List.of("binary_tensor_data"));
     Replies.json(context, 200, body);
   }

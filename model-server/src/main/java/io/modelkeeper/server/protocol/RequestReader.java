@@ -29,12 +29,14 @@ public final class RequestReader {
   }
 
   /** A JSON header of {@code headerLength} bytes followed by the inputs' raw little-endian data. */
-  public static InferRequest readBinary(byte[] body, String headerLength) throws BadRequestException {
+  public static InferRequest readBinary(byte[] body, String headerLength)
+      throws BadRequestException {
     int length;
     try {
       length = Integer.parseInt(headerLength.trim());
     } catch (NumberFormatException e) {
-      throw new BadRequestException(HEADER_LENGTH + " must be an integer, got '" + headerLength + "'");
+      throw new BadRequestException(
+          HEADER_LENGTH + " must be an integer, got '" + headerLength + "'");
     }
     if (length < 0 || length > body.length) {
       throw new BadRequestException(
@@ -65,7 +67,8 @@ public final class RequestReader {
       id = idNode.asText();
     }
     ObjectNode parameters = objectOrNull(root.get("parameters"), "'parameters'");
-    boolean binaryOutputs = parameters != null && parameters.path("binary_data_output").asBoolean(false);
+    boolean binaryOutputs =
+        parameters != null && parameters.path("binary_data_output").asBoolean(false);
     List<InferRequest.Input> inputs = readInputs(root.get("inputs"), binary);
     List<InferRequest.RequestedOutput> outputs = readOutputs(root.get("outputs"));
     return new InferRequest(id, parameters, inputs, outputs, binaryOutputs);
@@ -93,9 +96,11 @@ public final class RequestReader {
       }
       JsonNode datatype = input.get("datatype");
       if (datatype == null || !datatype.isTextual()) {
-        throw new BadRequestException("input '" + name + "': 'datatype' must be a string such as \"FP32\"");
+        throw new BadRequestException(
+            "input '" + name + "': 'datatype' must be a string such as \"FP32\"");
       }
-      ObjectNode parameters = objectOrNull(input.get("parameters"), "input '" + name + "' parameters");
+      ObjectNode parameters =
+          objectOrNull(input.get("parameters"), "input '" + name + "' parameters");
       JsonNode binarySize = parameters == null ? null : parameters.get("binary_data_size");
       ByteBuffer slice = null;
       if (binarySize != null) {
@@ -103,11 +108,14 @@ public final class RequestReader {
       } else if (input.get("data") == null) {
         throw new BadRequestException("input '" + name + "': 'data' is missing");
       }
-      inputs.add(new InferRequest.Input(name, datatype.asText(), input.get("shape"), input.get("data"), slice));
+      inputs.add(
+          new InferRequest.Input(
+              name, datatype.asText(), input.get("shape"), input.get("data"), slice));
     }
     if (binary != null && binary.hasRemaining()) {
       throw new BadRequestException(
-          binary.remaining() + " bytes of binary data follow the header but no input claims them"
+          binary.remaining()
+              + " bytes of binary data follow the header but no input claims them"
               + " (binary_data_size)");
     }
     return inputs;
@@ -117,15 +125,25 @@ public final class RequestReader {
       throws BadRequestException {
     if (binary == null) {
       throw new BadRequestException(
-          "input '" + name + "' has binary_data_size but the request has no " + HEADER_LENGTH + " header");
+          "input '"
+              + name
+              + "' has binary_data_size but the request has no "
+              + HEADER_LENGTH
+              + " header");
     }
     if (!size.canConvertToInt() || !size.isIntegralNumber() || size.asInt() < 0) {
-      throw new BadRequestException("input '" + name + "': binary_data_size must be a non-negative integer");
+      throw new BadRequestException(
+          "input '" + name + "': binary_data_size must be a non-negative integer");
     }
     int bytes = size.asInt();
     if (bytes > binary.remaining()) {
       throw new BadRequestException(
-          "input '" + name + "': binary_data_size " + bytes + " exceeds the " + binary.remaining()
+          "input '"
+              + name
+              + "': binary_data_size "
+              + bytes
+              + " exceeds the "
+              + binary.remaining()
               + " bytes of binary data left");
     }
     ByteBuffer slice = binary.slice().limit(bytes);
@@ -133,7 +151,8 @@ public final class RequestReader {
     return slice;
   }
 
-  private static List<InferRequest.RequestedOutput> readOutputs(JsonNode node) throws BadRequestException {
+  private static List<InferRequest.RequestedOutput> readOutputs(JsonNode node)
+      throws BadRequestException {
     if (node == null || node.isNull()) {
       return List.of();
     }
@@ -147,12 +166,16 @@ public final class RequestReader {
       if (name == null || !name.isTextual()) {
         throw new BadRequestException("outputs[" + i + "].name must be a string");
       }
-      ObjectNode parameters = objectOrNull(output.get("parameters"), "output '" + name.asText() + "' parameters");
+      ObjectNode parameters =
+          objectOrNull(output.get("parameters"), "output '" + name.asText() + "' parameters");
       JsonNode binary = parameters == null ? null : parameters.get("binary_data");
       if (binary != null && !binary.isBoolean()) {
-        throw new BadRequestException("output '" + name.asText() + "': binary_data must be true or false");
+        throw new BadRequestException(
+            "output '" + name.asText() + "': binary_data must be true or false");
       }
-      outputs.add(new InferRequest.RequestedOutput(name.asText(), binary == null ? null : binary.asBoolean()));
+      outputs.add(
+          new InferRequest.RequestedOutput(
+              name.asText(), binary == null ? null : binary.asBoolean()));
     }
     return outputs;
   }

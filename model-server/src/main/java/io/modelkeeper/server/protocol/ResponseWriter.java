@@ -25,9 +25,11 @@ public final class ResponseWriter {
   /** A response body; {@code headerLength} is set when binary data follows the JSON header. */
   public record Body(byte[] bytes, Integer headerLength) {}
 
-  /** The outputs to send, in the order asked for (all outputs in graph order if none were named). */
-  public static List<InferRequest.RequestedOutput> selectOutputs(InferRequest request, ModelSignature signature)
-      throws BadRequestException {
+  /**
+   * The outputs to send, in the order asked for (all outputs in graph order if none were named).
+   */
+  public static List<InferRequest.RequestedOutput> selectOutputs(
+      InferRequest request, ModelSignature signature) throws BadRequestException {
     if (request.outputs().isEmpty()) {
       List<InferRequest.RequestedOutput> all = new ArrayList<>();
       for (TensorSpec spec : signature.outputs()) {
@@ -38,7 +40,11 @@ public final class ResponseWriter {
     for (InferRequest.RequestedOutput output : request.outputs()) {
       if (signature.output(output.name()).isEmpty()) {
         throw new BadRequestException(
-            "output '" + output.name() + "' is not an output of the model (outputs: " + signature.outputNames() + ")");
+            "output '"
+                + output.name()
+                + "' is not an output of the model (outputs: "
+                + signature.outputNames()
+                + ")");
       }
     }
     return request.outputs();
@@ -65,7 +71,8 @@ public final class ResponseWriter {
       json.writeArrayFieldStart("outputs");
       for (InferRequest.RequestedOutput wanted : selected) {
         Tensor tensor = outputs.get(wanted.name());
-        boolean asBinary = wanted.binary() != null ? wanted.binary() : request.binaryOutputsByDefault();
+        boolean asBinary =
+            wanted.binary() != null ? wanted.binary() : request.binaryOutputsByDefault();
         writeOutput(json, tensor, asBinary);
         if (asBinary) {
           binary.add(tensor);
@@ -92,7 +99,8 @@ public final class ResponseWriter {
     return new Body(body.array(), headerLength);
   }
 
-  private static void writeOutput(JsonGenerator json, Tensor tensor, boolean asBinary) throws IOException {
+  private static void writeOutput(JsonGenerator json, Tensor tensor, boolean asBinary)
+      throws IOException {
     json.writeStartObject();
     json.writeStringField("name", tensor.name());
     json.writeStringField("datatype", tensor.type().name());

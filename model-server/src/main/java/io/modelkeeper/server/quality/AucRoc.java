@@ -3,15 +3,15 @@ package io.modelkeeper.server.quality;
 import java.util.Arrays;
 
 /**
- * Exact area under the ROC curve from the Mann-Whitney rank statistic; tied scores get their
- * mean rank, so a tie between a positive and a negative counts one half.
+ * Exact area under the ROC curve from the Mann-Whitney rank statistic; tied scores get their mean
+ * rank, so a tie between a positive and a negative counts one half.
  */
 public final class AucRoc {
   private AucRoc() {}
 
   /**
-   * AUC of {@code scores[0..n)} for telling {@code positive[i]} rows from the others; NaN when
-   * the rows hold only one of the two kinds, since the curve is then undefined.
+   * AUC of {@code scores[0..n)} for telling {@code positive[i]} rows from the others; NaN when the
+   * rows hold only one of the two kinds, since the curve is then undefined.
    */
   public static double of(double[] scores, boolean[] positive, int n) {
     long positives = 0;

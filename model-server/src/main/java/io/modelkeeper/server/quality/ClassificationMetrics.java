@@ -10,12 +10,12 @@ import java.util.Map;
  *
  * <p>Undefined figures are NaN, never 0: every metric of an empty set; per-class precision of a
  * class the model never predicted; per-class recall of a class absent from the labels; AUC when
- * only one of positive/negative is present or no scores were recorded. Binary precision, recall
- * and F1 are those of class 1. Macro averages run over the classes that occur in the labels or
- * the predictions, and count an undefined per-class figure as 0 there, so a model that never
- * predicts a class that does occur is penalised (scikit-learn's default with
- * {@code zero_division=0}). Macro AUC is one-vs-rest, averaged over the classes that have both
- * positives and negatives among the scored rows.
+ * only one of positive/negative is present or no scores were recorded. Binary precision, recall and
+ * F1 are those of class 1. Macro averages run over the classes that occur in the labels or the
+ * predictions, and count an undefined per-class figure as 0 there, so a model that never predicts a
+ * class that does occur is penalised (scikit-learn's default with {@code zero_division=0}). Macro
+ * AUC is one-vs-rest, averaged over the classes that have both positives and negatives among the
+ * scored rows.
  */
 public final class ClassificationMetrics {
   /** Probabilities are clipped to [EPSILON, 1 - EPSILON] so log loss stays finite. */
@@ -26,8 +26,8 @@ public final class ClassificationMetrics {
   /**
    * Computes the report.
    *
-   * @param probabilities row-major {@code n x classes} class probabilities; a row's values are
-   *     only read when {@code scored[row]}
+   * @param probabilities row-major {@code n x classes} class probabilities; a row's values are only
+   *     read when {@code scored[row]}
    */
   public static QualityReport compute(
       Task task,

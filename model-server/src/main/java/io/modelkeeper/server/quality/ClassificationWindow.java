@@ -28,7 +28,10 @@ public final class ClassificationWindow implements QualityWindow {
     boolean binary = task == Task.BINARY_CLASSIFICATION;
     if (binary ? classNames.size() != 2 : classNames.size() < 2) {
       throw new IllegalArgumentException(
-          task.id() + " needs " + (binary ? "exactly 2" : "2 or more") + " classes, got "
+          task.id()
+              + " needs "
+              + (binary ? "exactly 2" : "2 or more")
+              + " classes, got "
               + classNames.size());
     }
     this.task = task;
@@ -101,7 +104,13 @@ public final class ClassificationWindow implements QualityWindow {
     }
     QualityReport report =
         ClassificationMetrics.compute(
-            task, capacity, classNames, predictedCopy, actualCopy, probabilitiesCopy, scoredCopy,
+            task,
+            capacity,
+            classNames,
+            predictedCopy,
+            actualCopy,
+            probabilitiesCopy,
+            scoredCopy,
             n);
     synchronized (this) {
       if (version > cachedAt) {
@@ -124,8 +133,7 @@ public final class ClassificationWindow implements QualityWindow {
 
   private void checkClass(int value, String what) {
     if (value < 0 || value >= classes) {
-      throw new IllegalArgumentException(
-          what + " " + value + " is outside 0.." + (classes - 1));
+      throw new IllegalArgumentException(what + " " + value + " is outside 0.." + (classes - 1));
     }
   }
 }

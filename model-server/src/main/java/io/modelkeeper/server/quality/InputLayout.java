@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The model inputs that have a fixed number of values per row, in graph order: those are the
- * ones whose values are kept for dataset capture and can be drift features.
+ * The model inputs that have a fixed number of values per row, in graph order: those are the ones
+ * whose values are kept for dataset capture and can be drift features.
  *
  * @param names input names
  * @param widths values per row of each input
@@ -28,15 +28,16 @@ public record InputLayout(List<String> names, int[] widths) {
   }
 
   /**
-   * The drift features when no reference is shipped: every column of every input, named
-   * {@code input[column]}, up to {@code max} of them.
+   * The drift features when no reference is shipped: every column of every input, named {@code
+   * input[column]}, up to {@code max} of them.
    */
   public List<FeatureReference> defaultFeatures(int max) {
     List<FeatureReference> features = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       for (int column = 0; column < widths[i] && features.size() < max; column++) {
-        features.add(new FeatureReference(
-            names.get(i) + "[" + column + "]", names.get(i), column, null, null, null));
+        features.add(
+            new FeatureReference(
+                names.get(i) + "[" + column + "]", names.get(i), column, null, null, null));
       }
     }
     return features;
@@ -53,22 +54,44 @@ public record InputLayout(List<String> names, int[] widths) {
       String input = feature.input();
       if (input == null) {
         if (names.size() != 1) {
-          throw new IllegalArgumentException("reference.json: features[" + i
-              + "].input is required, the model has inputs " + names);
+          throw new IllegalArgumentException(
+              "reference.json: features["
+                  + i
+                  + "].input is required, the model has inputs "
+                  + names);
         }
         input = names.get(0);
       }
       int width = widthOf(input);
       if (width < 0) {
-        throw new IllegalArgumentException("reference.json: features[" + i + "].input '" + input
-            + "' is not a model input with a fixed row size " + names);
+        throw new IllegalArgumentException(
+            "reference.json: features["
+                + i
+                + "].input '"
+                + input
+                + "' is not a model input with a fixed row size "
+                + names);
       }
       if (feature.column() >= width) {
-        throw new IllegalArgumentException("reference.json: features[" + i + "].column "
-            + feature.column() + " is outside input '" + input + "' (" + width + " per row)");
+        throw new IllegalArgumentException(
+            "reference.json: features["
+                + i
+                + "].column "
+                + feature.column()
+                + " is outside input '"
+                + input
+                + "' ("
+                + width
+                + " per row)");
       }
-      resolved.add(new FeatureReference(feature.name(), input, feature.column(),
-          feature.edges(), feature.proportions(), feature.sample()));
+      resolved.add(
+          new FeatureReference(
+              feature.name(),
+              input,
+              feature.column(),
+              feature.edges(),
+              feature.proportions(),
+              feature.sample()));
     }
     return resolved;
   }

@@ -5,10 +5,10 @@ import io.modelkeeper.server.quality.PredictionStore.RejectedLabel;
 import java.util.List;
 
 /**
- * Reads the {@code label} of a feedback item. Classification labels are a class index (an
- * integral number) or a class name (a string); a binary classifier also takes {@code true} and
- * {@code false}. Regression labels are finite numbers. A request of several rows takes an array
- * with one label per row; a single-row request takes a bare label.
+ * Reads the {@code label} of a feedback item. Classification labels are a class index (an integral
+ * number) or a class name (a string); a binary classifier also takes {@code true} and {@code
+ * false}. Regression labels are finite numbers. A request of several rows takes an array with one
+ * label per row; a single-row request takes a bare label.
  */
 public final class LabelReader {
   private final Task task;
@@ -61,7 +61,9 @@ public final class LabelReader {
     if (!value.isNumber() || !isIntegral(value)) {
       throw new RejectedLabel(
           FeedbackStatus.WRONG_TYPE,
-          field + " must be a class index (integer) or class name (string), got " + describe(value));
+          field
+              + " must be a class index (integer) or class name (string), got "
+              + describe(value));
     }
     double index = value.doubleValue();
     if (index < 0 || index >= classNames.size()) {
@@ -91,7 +93,8 @@ public final class LabelReader {
 
   private static String describe(JsonNode value) {
     String text = value.toString();
-    return value.getNodeType().name().toLowerCase() + " " + (text.length() > 40
-        ? text.substring(0, 40) + "…" : text);
+    return value.getNodeType().name().toLowerCase()
+        + " "
+        + (text.length() > 40 ? text.substring(0, 40) + "…" : text);
   }
 }

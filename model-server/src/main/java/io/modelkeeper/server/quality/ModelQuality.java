@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
- * Quality monitoring of one served model version: remembers each prediction, joins feedback
- * labels to it, keeps the quality window and the drift window, and hands labelled rows to the
- * dataset capture.
+ * Quality monitoring of one served model version: remembers each prediction, joins feedback labels
+ * to it, keeps the quality window and the drift window, and hands labelled rows to the dataset
+ * capture.
  */
 public final class ModelQuality {
   private final Task task;
@@ -42,8 +42,14 @@ public final class ModelQuality {
    * @param capture null turns dataset capture off (then inputs are not kept in the store)
    */
   public ModelQuality(
-      Task task, PredictionReader reader, InputLayout inputs, PredictionStore store,
-      int windowSize, DriftMonitor drift, DatasetWriter capture, Clock clock) {
+      Task task,
+      PredictionReader reader,
+      InputLayout inputs,
+      PredictionStore store,
+      int windowSize,
+      DriftMonitor drift,
+      DatasetWriter capture,
+      Clock clock) {
     this.task = task;
     this.reader = reader;
     this.labels = new LabelReader(task, reader.classNames());
@@ -70,7 +76,9 @@ public final class ModelQuality {
    * features are copied into the drift window, and the prediction is stored under its id.
    */
   public void inferred(
-      String id, int rows, Function<String, TensorRows> inputValues,
+      String id,
+      int rows,
+      Function<String, TensorRows> inputValues,
       Function<String, TensorRows> outputValues) {
     if (rows == 0) {
       return;
@@ -90,8 +98,13 @@ public final class ModelQuality {
       recordDrift(prediction, rows, tensors);
     }
     if (capture != null) {
-      prediction = new StoredPrediction(rows, prediction.classes(), prediction.values(),
-          prediction.probabilities(), keptInputs(rows, tensors));
+      prediction =
+          new StoredPrediction(
+              rows,
+              prediction.classes(),
+              prediction.values(),
+              prediction.probabilities(),
+              keptInputs(rows, tensors));
     }
     store.remember(id, prediction);
   }
@@ -103,11 +116,13 @@ public final class ModelQuality {
     for (int row = 0; row < rows; row++) {
       for (int f = 0; f < width; f++) {
         TensorRows tensor = tensors[driftInput[f]];
-        features[row * width + f] = tensor.at(row * inputs.widths()[driftInput[f]] + driftColumn[f]);
+        features[row * width + f] =
+            tensor.at(row * inputs.widths()[driftInput[f]] + driftColumn[f]);
       }
       if (predicted != null) {
-        predicted[row] = (float) (task.isClassification()
-            ? prediction.classes()[row] : prediction.values()[row]);
+        predicted[row] =
+            (float)
+                (task.isClassification() ? prediction.classes()[row] : prediction.values()[row]);
       }
     }
     if (drift.record(features, rows, predicted)) {
@@ -149,13 +164,15 @@ public final class ModelQuality {
 
   private FeedbackResult feedbackItem(JsonNode item, String where) {
     if (item == null || !item.isObject()) {
-      return new FeedbackResult(null, FeedbackStatus.INVALID,
+      return new FeedbackResult(
+          null,
+          FeedbackStatus.INVALID,
           where + " must be an object like {\"id\": \"…\", \"label\": 1}");
     }
     JsonNode idNode = item.get("id");
     if (idNode == null || !idNode.isTextual() || idNode.textValue().isEmpty()) {
-      return new FeedbackResult(null, FeedbackStatus.INVALID,
-          where + ": id is required, the inference id as a string");
+      return new FeedbackResult(
+          null, FeedbackStatus.INVALID, where + ": id is required, the inference id as a string");
     }
     String id = idNode.textValue();
     JsonNode label = item.get("label");
@@ -175,8 +192,8 @@ public final class ModelQuality {
   private void labelled(String id, StoredPrediction prediction, double[] rowLabels) {
     for (int row = 0; row < prediction.rows(); row++) {
       if (window instanceof ClassificationWindow classes) {
-        classes.record(prediction.classes()[row], (int) rowLabels[row],
-            prediction.rowProbabilities(row));
+        classes.record(
+            prediction.classes()[row], (int) rowLabels[row], prediction.rowProbabilities(row));
       } else if (window instanceof RegressionWindow values) {
         values.record(prediction.values()[row], rowLabels[row]);
       }
@@ -198,15 +215,17 @@ public final class ModelQuality {
       offset += width;
     }
     if (!task.isClassification()) {
-      return new CapturedRow(clock.instant(), id, row, features, label,
-          prediction.values()[row], null, null);
+      return new CapturedRow(
+          clock.instant(), id, row, features, label, prediction.values()[row], null, null);
     }
     int predicted = prediction.classes()[row];
     float[] probabilities = prediction.rowProbabilities(row);
-    Double score = probabilities == null ? null
-        : (double) probabilities[task == Task.BINARY_CLASSIFICATION ? 1 : predicted];
-    return new CapturedRow(clock.instant(), id, row, features, (int) label, predicted, score,
-        probabilities);
+    Double score =
+        probabilities == null
+            ? null
+            : (double) probabilities[task == Task.BINARY_CLASSIFICATION ? 1 : predicted];
+    return new CapturedRow(
+        clock.instant(), id, row, features, (int) label, predicted, score, probabilities);
   }
 
   public Task task() {

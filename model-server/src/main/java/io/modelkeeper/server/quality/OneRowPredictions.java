@@ -4,12 +4,11 @@ import java.util.Arrays;
 
 /**
  * One-row predictions without kept inputs (the common request), stored as primitives in arrays
- * indexed by the prediction store's slots. A stored {@link StoredPrediction} is three objects
- * that live minutes, which the collector copies and promotes; here it is a few array elements,
- * and an object is made again only when a label arrives. The number of probabilities per row is
- * fixed by the first prediction stored (at most {@value #MAX_WIDTH}, so that the arrays stay
- * small); predictions of another shape are not kept here.
- * Not thread-safe: the store locks.
+ * indexed by the prediction store's slots. A stored {@link StoredPrediction} is three objects that
+ * live minutes, which the collector copies and promotes; here it is a few array elements, and an
+ * object is made again only when a label arrives. The number of probabilities per row is fixed by
+ * the first prediction stored (at most {@value #MAX_WIDTH}, so that the arrays stay small);
+ * predictions of another shape are not kept here. Not thread-safe: the store locks.
  */
 final class OneRowPredictions {
   private static final byte CLASS = 1;
@@ -57,11 +56,13 @@ final class OneRowPredictions {
   /** The prediction kept in {@code slot}, as an object again. */
   StoredPrediction get(int slot) {
     byte kept = parts[slot];
-    return new StoredPrediction(1,
+    return new StoredPrediction(
+        1,
         (kept & CLASS) != 0 ? new int[] {classes[slot]} : null,
         (kept & VALUE) != 0 ? new double[] {values[slot]} : null,
         (kept & PROBABILITIES) != 0
-            ? Arrays.copyOfRange(probabilities, slot * width, (slot + 1) * width) : null,
+            ? Arrays.copyOfRange(probabilities, slot * width, (slot + 1) * width)
+            : null,
         null);
   }
 

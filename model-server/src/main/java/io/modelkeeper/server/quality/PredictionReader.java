@@ -11,14 +11,14 @@ import java.util.stream.Collectors;
  * Reads predicted classes, class probabilities or predicted values from a model's outputs.
  *
  * <p>Which outputs to read is configured or detected once, when the model loads. Classifiers: a
- * score output (floating point, one value per class, or one value per row for a binary
- * classifier) gives the class probabilities, and a label output (integer, one value per row)
- * gives the predicted class; either suffices. Detection prefers an output whose name contains
- * "prob", then "logit", then the first fitting one. Scores are read as probabilities or logits
- * (softmax, or sigmoid for one value) as configured; {@code auto} goes by the output name, else
- * treats a row as probabilities when its values lie in [0, 1] and sum to 1. Without a label
- * output the predicted class is the most probable one (probability of class 1 above 0.5 for
- * one-value binary scores). Regressors: the first floating output with one value per row.
+ * score output (floating point, one value per class, or one value per row for a binary classifier)
+ * gives the class probabilities, and a label output (integer, one value per row) gives the
+ * predicted class; either suffices. Detection prefers an output whose name contains "prob", then
+ * "logit", then the first fitting one. Scores are read as probabilities or logits (softmax, or
+ * sigmoid for one value) as configured; {@code auto} goes by the output name, else treats a row as
+ * probabilities when its values lie in [0, 1] and sum to 1. Without a label output the predicted
+ * class is the most probable one (probability of class 1 above 0.5 for one-value binary scores).
+ * Regressors: the first floating output with one value per row.
  */
 public final class PredictionReader {
   private static final double SUM_TOLERANCE = 1e-3;
@@ -34,7 +34,9 @@ public final class PredictionReader {
 
   /** How score outputs are turned into probabilities. */
   public enum ScoreKind {
-    AUTO, PROBABILITIES, LOGITS;
+    AUTO,
+    PROBABILITIES,
+    LOGITS;
 
     public static ScoreKind parse(String value) {
       try {
@@ -48,7 +50,9 @@ public final class PredictionReader {
 
   /** What the operator configured; empty means detect. */
   public record Settings(
-      Optional<String> predictionOutput, Optional<String> scoreOutput, ScoreKind scoreKind,
+      Optional<String> predictionOutput,
+      Optional<String> scoreOutput,
+      ScoreKind scoreKind,
       List<String> classNames) {}
 
   private final Task task;
@@ -68,31 +72,53 @@ public final class PredictionReader {
 
   /** Picks the outputs to read; the message of a failure says which setting to give. */
   public static PredictionReader detect(Task task, List<Output> outputs, Settings settings) {
-    String available = outputs.stream()
-        .map(o -> o.name() + (o.floating() ? " (float" : " (integer") + " x" + o.valuesPerRow()
-            + ")")
-        .collect(Collectors.joining(", "));
-    Output labels = settings.predictionOutput().map(name -> named(outputs, name, available))
-        .orElse(null);
+    String available =
+        outputs.stream()
+            .map(
+                o ->
+                    o.name()
+                        + (o.floating() ? " (float" : " (integer")
+                        + " x"
+                        + o.valuesPerRow()
+                        + ")")
+            .collect(Collectors.joining(", "));
+    Output labels =
+        settings.predictionOutput().map(name -> named(outputs, name, available)).orElse(null);
     if (task == Task.REGRESSION) {
-      Output value = labels != null ? labels : outputs.stream()
-          .filter(o -> o.floating() && o.valuesPerRow() == 1).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException(
-              "no output with one floating-point value per row to read regression predictions "
-                  + "from; set MODELKEEPER_PREDICTION_OUTPUT (outputs: " + available + ")"));
+      Output value =
+          labels != null
+              ? labels
+              : outputs.stream()
+                  .filter(o -> o.floating() && o.valuesPerRow() == 1)
+                  .findFirst()
+                  .orElseThrow(
+                      () ->
+                          new IllegalArgumentException(
+                              "no output with one floating-point value per row to read regression predictions "
+                                  + "from; set MODELKEEPER_PREDICTION_OUTPUT (outputs: "
+                                  + available
+                                  + ")"));
       requireWidth(value, 1, "MODELKEEPER_PREDICTION_OUTPUT");
       return new PredictionReader(task, List.of(), null, value, ScoreKind.AUTO);
     }
     if (labels == null) {
-      labels = outputs.stream().filter(o -> !o.floating() && o.valuesPerRow() == 1).findFirst()
-          .orElse(null);
+      labels =
+          outputs.stream()
+              .filter(o -> !o.floating() && o.valuesPerRow() == 1)
+              .findFirst()
+              .orElse(null);
     }
-    Output scores = settings.scoreOutput().map(name -> named(outputs, name, available))
-        .orElseGet(() -> detectScores(task, outputs));
+    Output scores =
+        settings
+            .scoreOutput()
+            .map(name -> named(outputs, name, available))
+            .orElseGet(() -> detectScores(task, outputs));
     if (scores == null && labels == null) {
       throw new IllegalArgumentException(
           "cannot tell which output holds the prediction; set MODELKEEPER_SCORE_OUTPUT or "
-              + "MODELKEEPER_PREDICTION_OUTPUT (outputs: " + available + ")");
+              + "MODELKEEPER_PREDICTION_OUTPUT (outputs: "
+              + available
+              + ")");
     }
     List<String> classNames = classNames(task, settings.classNames(), scores);
     if (labels != null) {
@@ -101,18 +127,23 @@ public final class PredictionReader {
     ScoreKind kind = settings.scoreKind();
     if (scores != null && kind == ScoreKind.AUTO) {
       String name = scores.name().toLowerCase(Locale.ROOT);
-      kind = name.contains("logit") ? ScoreKind.LOGITS
-          : name.contains("prob") ? ScoreKind.PROBABILITIES : ScoreKind.AUTO;
+      kind =
+          name.contains("logit")
+              ? ScoreKind.LOGITS
+              : name.contains("prob") ? ScoreKind.PROBABILITIES : ScoreKind.AUTO;
     }
     return new PredictionReader(task, classNames, scores, labels, kind);
   }
 
   private static Output detectScores(Task task, List<Output> outputs) {
-    List<Output> candidates = outputs.stream()
-        .filter(o -> o.floating()
-            && (o.valuesPerRow() >= 2 || (task == Task.BINARY_CLASSIFICATION
-                && o.valuesPerRow() == 1)))
-        .toList();
+    List<Output> candidates =
+        outputs.stream()
+            .filter(
+                o ->
+                    o.floating()
+                        && (o.valuesPerRow() >= 2
+                            || (task == Task.BINARY_CLASSIFICATION && o.valuesPerRow() == 1)))
+            .toList();
     for (String hint : List.of("prob", "logit")) {
       for (Output candidate : candidates) {
         if (candidate.name().toLowerCase(Locale.ROOT).contains(hint)) {
@@ -127,16 +158,22 @@ public final class PredictionReader {
     int fromScores = scores == null ? 0 : Math.max(2, scores.valuesPerRow());
     if (!configured.isEmpty()) {
       if (fromScores != 0 && fromScores != configured.size()) {
-        throw new IllegalArgumentException("MODELKEEPER_CLASS_NAMES lists " + configured.size()
-            + " classes but output " + scores.name() + " scores " + fromScores);
+        throw new IllegalArgumentException(
+            "MODELKEEPER_CLASS_NAMES lists "
+                + configured.size()
+                + " classes but output "
+                + scores.name()
+                + " scores "
+                + fromScores);
       }
       checkCount(task, configured.size());
       return List.copyOf(configured);
     }
     int count = fromScores != 0 ? fromScores : task == Task.BINARY_CLASSIFICATION ? 2 : 0;
     if (count == 0) {
-      throw new IllegalArgumentException("the model gives no class scores, so the number of "
-          + "classes is unknown; set MODELKEEPER_CLASS_NAMES (e.g. cat,dog,bird)");
+      throw new IllegalArgumentException(
+          "the model gives no class scores, so the number of "
+              + "classes is unknown; set MODELKEEPER_CLASS_NAMES (e.g. cat,dog,bird)");
     }
     checkCount(task, count);
     List<String> names = new ArrayList<>(count);
@@ -148,22 +185,37 @@ public final class PredictionReader {
 
   private static void checkCount(Task task, int count) {
     if (task == Task.BINARY_CLASSIFICATION ? count != 2 : count < 2) {
-      throw new IllegalArgumentException(task.id() + " needs "
-          + (task == Task.BINARY_CLASSIFICATION ? "2" : "2 or more") + " classes, the model has "
-          + count + "; set MODELKEEPER_TASK to match the model");
+      throw new IllegalArgumentException(
+          task.id()
+              + " needs "
+              + (task == Task.BINARY_CLASSIFICATION ? "2" : "2 or more")
+              + " classes, the model has "
+              + count
+              + "; set MODELKEEPER_TASK to match the model");
     }
   }
 
   private static Output named(List<Output> outputs, String name, String available) {
-    return outputs.stream().filter(o -> o.name().equals(name)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException(
-            "the model has no output '" + name + "' (outputs: " + available + ")"));
+    return outputs.stream()
+        .filter(o -> o.name().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "the model has no output '" + name + "' (outputs: " + available + ")"));
   }
 
   private static void requireWidth(Output output, int width, String setting) {
     if (output.valuesPerRow() != width) {
-      throw new IllegalArgumentException("output " + output.name() + " has "
-          + output.valuesPerRow() + " values per row, " + setting + " needs " + width);
+      throw new IllegalArgumentException(
+          "output "
+              + output.name()
+              + " has "
+              + output.valuesPerRow()
+              + " values per row, "
+              + setting
+              + " needs "
+              + width);
     }
   }
 
@@ -176,8 +228,12 @@ public final class PredictionReader {
     if (task == Task.REGRESSION) {
       return "value from output " + labels.name();
     }
-    return (scores == null ? "" : "scores from output " + scores.name() + " as "
-        + scoreKind.name().toLowerCase(Locale.ROOT))
+    return (scores == null
+            ? ""
+            : "scores from output "
+                + scores.name()
+                + " as "
+                + scoreKind.name().toLowerCase(Locale.ROOT))
         + (scores != null && labels != null ? ", " : "")
         + (labels == null ? "" : "class from output " + labels.name());
   }
@@ -203,9 +259,10 @@ public final class PredictionReader {
     int[] predicted = new int[rows];
     TensorRows labelValues = labels == null ? null : outputs.apply(labels.name());
     for (int row = 0; row < rows; row++) {
-      predicted[row] = labelValues != null
-          ? classOf(labelValues.at(row))
-          : argmax(probabilities, row * classes, classes);
+      predicted[row] =
+          labelValues != null
+              ? classOf(labelValues.at(row))
+              : argmax(probabilities, row * classes, classes);
     }
     return new StoredPrediction(rows, predicted, null, probabilities, null);
   }
@@ -214,8 +271,8 @@ public final class PredictionReader {
     int width = scores.valuesPerRow();
     if (width == 1) {
       float v = values.at(row);
-      boolean logit = scoreKind == ScoreKind.LOGITS || (scoreKind == ScoreKind.AUTO
-          && !(v >= 0 && v <= 1));
+      boolean logit =
+          scoreKind == ScoreKind.LOGITS || (scoreKind == ScoreKind.AUTO && !(v >= 0 && v <= 1));
       float p = logit ? (float) (1 / (1 + Math.exp(-v))) : v;
       target[offset] = 1 - p;
       target[offset + 1] = p;
@@ -229,8 +286,9 @@ public final class PredictionReader {
       sum += v;
       unit &= v >= 0 && v <= 1;
     }
-    boolean logits = scoreKind == ScoreKind.LOGITS
-        || (scoreKind == ScoreKind.AUTO && !(unit && Math.abs(sum - 1) <= SUM_TOLERANCE));
+    boolean logits =
+        scoreKind == ScoreKind.LOGITS
+            || (scoreKind == ScoreKind.AUTO && !(unit && Math.abs(sum - 1) <= SUM_TOLERANCE));
     if (logits) {
       softmax(target, offset, width);
     }
@@ -255,8 +313,13 @@ public final class PredictionReader {
   private int classOf(float value) {
     int index = (int) value;
     if (index != value || index < 0 || index >= classNames.size()) {
-      throw new IllegalStateException("output " + labels.name() + " gave class " + value
-          + ", outside 0.." + (classNames.size() - 1));
+      throw new IllegalStateException(
+          "output "
+              + labels.name()
+              + " gave class "
+              + value
+              + ", outside 0.."
+              + (classNames.size() - 1));
     }
     return index;
   }

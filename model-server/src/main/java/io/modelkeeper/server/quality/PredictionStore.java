@@ -5,19 +5,18 @@ import java.util.Arrays;
 import java.util.function.LongSupplier;
 
 /**
- * Recent predictions by inference id, waiting for their labels. Bounded by count and by age;
- * the oldest go first. Ids that were labelled or expired are remembered (as bare ids, up to twice
- * the count) so a late or repeated label is answered "expired" or "duplicate" rather than
- * "unknown".
+ * Recent predictions by inference id, waiting for their labels. Bounded by count and by age; the
+ * oldest go first. Ids that were labelled or expired are remembered (as bare ids, up to twice the
+ * count) so a late or repeated label is answered "expired" or "duplicate" rather than "unknown".
  *
- * <p>Every request of a monitored model passes through here, and each waits minutes for its
- * label, long enough to be copied and promoted by the collector: so predictions sit in a ring of
- * slots in arrival order (three times the count: waiting plus remembered), grown as it first
- * fills; ids are kept flat by {@link RememberedIds}, one-row predictions by
- * {@link OneRowPredictions}. The oldest waiting and the oldest remembered slot are found by two
- * cursors that only move forward. A prediction also leaves unlabelled when the ring comes round
- * to it, after three times the count of newer predictions (most of them labelled, or it would
- * have been pushed out sooner); remembered ids are forgotten oldest first by arrival.
+ * <p>Every request of a monitored model passes through here, and each waits minutes for its label,
+ * long enough to be copied and promoted by the collector: so predictions sit in a ring of slots in
+ * arrival order (three times the count: waiting plus remembered), grown as it first fills; ids are
+ * kept flat by {@link RememberedIds}, one-row predictions by {@link OneRowPredictions}. The oldest
+ * waiting and the oldest remembered slot are found by two cursors that only move forward. A
+ * prediction also leaves unlabelled when the ring comes round to it, after three times the count of
+ * newer predictions (most of them labelled, or it would have been pushed out sooner); remembered
+ * ids are forgotten oldest first by arrival.
  */
 public final class PredictionStore {
   private static final byte FREE = 0;
@@ -36,10 +35,13 @@ public final class PredictionStore {
   private long[] at = new long[0];
   private StoredPrediction[] predictions = new StoredPrediction[0];
   private byte[] state = new byte[0];
+
   /** Predictions remembered so far; prediction number n lives in slot n % slots. */
   private long arrivals;
+
   /** No prediction numbered below these is waiting, respectively remembered as settled. */
   private long oldestWaiting;
+
   private long oldestSettled;
   private int waiting;
   private int settled;
@@ -135,15 +137,14 @@ public final class PredictionStore {
       return new Taken(FeedbackStatus.UNKNOWN_ID, "no prediction with id '" + id + "'", null);
     }
     if (state[slot] == LABELLED) {
-      return new Taken(FeedbackStatus.DUPLICATE_LABEL,
-          "prediction '" + id + "' already has a label", null);
+      return new Taken(
+          FeedbackStatus.DUPLICATE_LABEL, "prediction '" + id + "' already has a label", null);
     }
     if (state[slot] == UNLABELLED) {
-      return new Taken(FeedbackStatus.EXPIRED,
-          "prediction '" + id + "' expired before its label arrived", null);
+      return new Taken(
+          FeedbackStatus.EXPIRED, "prediction '" + id + "' expired before its label arrived", null);
     }
-    StoredPrediction prediction =
-        predictions[slot] != null ? predictions[slot] : oneRow.get(slot);
+    StoredPrediction prediction = predictions[slot] != null ? predictions[slot] : oneRow.get(slot);
     try {
       check.check(prediction);
     } catch (RejectedLabel rejected) {
@@ -154,7 +155,9 @@ public final class PredictionStore {
     return new Taken(FeedbackStatus.OK, null, prediction);
   }
 
-  /** Drops predictions past their age; also called when metrics are read, so idle servers shrink. */
+  /**
+   * Drops predictions past their age; also called when metrics are read, so idle servers shrink.
+   */
   public synchronized void expire() {
     expire(clockMillis.getAsLong());
   }
@@ -231,7 +234,9 @@ public final class PredictionStore {
 
   /** Estimated heap bytes: the slots and the index, and the predictions waiting in them. */
   public synchronized long estimatedBytes() {
-    return ids.estimatedBytes() + oneRow.estimatedBytes() + at.length * (8L + 4 + 1)
+    return ids.estimatedBytes()
+        + oneRow.estimatedBytes()
+        + at.length * (8L + 4 + 1)
         + predictionBytes;
   }
 

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Model-quality, drift and dataset-capture settings, read from MODELKEEPER_* environment
- * variables (see docs/quality-and-drift.md, "Configuration").
+ * Model-quality, drift and dataset-capture settings, read from MODELKEEPER_* environment variables
+ * (see docs/quality-and-drift.md, "Configuration").
  */
 @ConfigMapping(prefix = "modelkeeper")
 public interface QualityConfig {

@@ -25,9 +25,17 @@ final class QualityJson {
     body.put("metrics", metrics);
     if (quality.task().isClassification()) {
       body.put("classes", classes(report));
-      body.put("confusion_matrix", Map.of(
-          "rows", "actual class", "columns", "predicted class",
-          "labels", quality.classNames(), "counts", report.confusionMatrix()));
+      body.put(
+          "confusion_matrix",
+          Map.of(
+              "rows",
+              "actual class",
+              "columns",
+              "predicted class",
+              "labels",
+              quality.classNames(),
+              "counts",
+              report.confusionMatrix()));
     }
     Map<String, Object> predictions = new LinkedHashMap<>();
     quality.store().expire();
@@ -45,11 +53,13 @@ final class QualityJson {
     body.put("drift", drift(quality.drift(), driftProblem));
     DatasetWriter capture = quality.capture();
     if (capture != null) {
-      body.put("capture", Map.of(
-          "directory", capture.directory().toString(),
-          "written_rows", capture.writtenRows(),
-          "dropped_rows", capture.droppedRows(),
-          "failed_rows", capture.failedRows()));
+      body.put(
+          "capture",
+          Map.of(
+              "directory", capture.directory().toString(),
+              "written_rows", capture.writtenRows(),
+              "dropped_rows", capture.droppedRows(),
+              "failed_rows", capture.failedRows()));
     }
     return body;
   }

@@ -1,11 +1,10 @@
 package io.modelkeeper.server.quality;
 
-import io.modelkeeper.contract.ServerMetrics;
-
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.modelkeeper.contract.ServerMetrics;
 import io.modelkeeper.server.capture.DatasetWriter;
 import io.modelkeeper.server.drift.DriftMonitor;
 import io.modelkeeper.server.drift.DriftReport;
@@ -32,34 +31,68 @@ public class QualityMetrics {
   }
 
   synchronized void register(ModelQuality quality, String model, String version) {
-    List<String> names = quality.task().isClassification()
-        ? QualityReport.CLASSIFICATION_METRICS : QualityReport.REGRESSION_METRICS;
+    List<String> names =
+        quality.task().isClassification()
+            ? QualityReport.CLASSIFICATION_METRICS
+            : QualityReport.REGRESSION_METRICS;
     for (String name : names) {
-      gauge(ServerMetrics.quality(name), Tags.empty(), quality, q -> q.quality().metric(name),
+      gauge(
+          ServerMetrics.quality(name),
+          Tags.empty(),
+          quality,
+          q -> q.quality().metric(name),
           "Model quality over the window of labelled predictions: " + name);
     }
-    gauge(ServerMetrics.QUALITY_WINDOW, Tags.empty(), quality,
-        q -> q.quality().windowSize(), "Labelled predictions in the quality window");
+    gauge(
+        ServerMetrics.QUALITY_WINDOW,
+        Tags.empty(),
+        quality,
+        q -> q.quality().windowSize(),
+        "Labelled predictions in the quality window");
     if (quality.task().isClassification()) {
       registerClasses(quality);
     }
-    counter("modelkeeper.labelled.predictions", Tags.empty(), quality,
-        ModelQuality::labelledTotal, "Predicted rows that received a label");
-    counter("modelkeeper.unlabelled.predictions", Tags.empty(), quality,
+    counter(
+        "modelkeeper.labelled.predictions",
+        Tags.empty(),
+        quality,
+        ModelQuality::labelledTotal,
+        "Predicted rows that received a label");
+    counter(
+        "modelkeeper.unlabelled.predictions",
+        Tags.empty(),
+        quality,
         q -> q.store().unlabelledTotal(),
         "Predicted rows that left the prediction store without a label");
-    counter("modelkeeper.unreadable.predictions", Tags.empty(), quality,
-        ModelQuality::unreadableTotal, "Predicted rows whose outputs could not be read");
+    counter(
+        "modelkeeper.unreadable.predictions",
+        Tags.empty(),
+        quality,
+        ModelQuality::unreadableTotal,
+        "Predicted rows whose outputs could not be read");
     for (FeedbackStatus status : FeedbackStatus.values()) {
-      counter("modelkeeper.feedback", Tags.of("result", status.id()), quality,
-          q -> q.feedbackTotal(status), "Feedback items by result");
+      counter(
+          "modelkeeper.feedback",
+          Tags.of("result", status.id()),
+          quality,
+          q -> q.feedbackTotal(status),
+          "Feedback items by result");
     }
-    gauge("modelkeeper.prediction.store.predictions", Tags.empty(), quality, q -> {
-      q.store().expire();
-      return q.store().size();
-    }, "Predictions waiting for a label");
-    gauge("modelkeeper.prediction.store.bytes", Tags.empty(), quality,
-        q -> q.store().estimatedBytes(), "Estimated heap bytes held by the prediction store");
+    gauge(
+        "modelkeeper.prediction.store.predictions",
+        Tags.empty(),
+        quality,
+        q -> {
+          q.store().expire();
+          return q.store().size();
+        },
+        "Predictions waiting for a label");
+    gauge(
+        "modelkeeper.prediction.store.bytes",
+        Tags.empty(),
+        quality,
+        q -> q.store().estimatedBytes(),
+        "Estimated heap bytes held by the prediction store");
     if (quality.capture() != null) {
       registerCapture(quality.capture());
     }
@@ -74,12 +107,24 @@ public class QualityMetrics {
     for (int c = 0; c < classes.size(); c++) {
       int index = c;
       Tags tags = Tags.of("class", classes.get(c));
-      gauge("modelkeeper.quality.class.precision", tags, quality,
-          q -> q.quality().classes().get(index).precision(), "Precision of one class");
-      gauge("modelkeeper.quality.class.recall", tags, quality,
-          q -> q.quality().classes().get(index).recall(), "Recall of one class");
-      gauge("modelkeeper.quality.class.f1", tags, quality,
-          q -> q.quality().classes().get(index).f1(), "F1 score of one class");
+      gauge(
+          "modelkeeper.quality.class.precision",
+          tags,
+          quality,
+          q -> q.quality().classes().get(index).precision(),
+          "Precision of one class");
+      gauge(
+          "modelkeeper.quality.class.recall",
+          tags,
+          quality,
+          q -> q.quality().classes().get(index).recall(),
+          "Recall of one class");
+      gauge(
+          "modelkeeper.quality.class.f1",
+          tags,
+          quality,
+          q -> q.quality().classes().get(index).f1(),
+          "F1 score of one class");
     }
     if (classes.size() > MAX_CONFUSION_CLASSES) {
       return;
@@ -88,8 +133,10 @@ public class QualityMetrics {
       for (int predicted = 0; predicted < classes.size(); predicted++) {
         int a = actual;
         int p = predicted;
-        gauge("modelkeeper.quality.confusion.matrix",
-            Tags.of("actual", classes.get(a), "predicted", classes.get(p)), quality,
+        gauge(
+            "modelkeeper.quality.confusion.matrix",
+            Tags.of("actual", classes.get(a), "predicted", classes.get(p)),
+            quality,
             q -> q.quality().confusionMatrix()[a][p],
             "Labelled predictions in the window by actual and predicted class");
       }
@@ -97,12 +144,24 @@ public class QualityMetrics {
   }
 
   private void registerCapture(DatasetWriter capture) {
-    counter("modelkeeper.capture.rows", Tags.of("result", "written"), capture,
-        DatasetWriter::writtenRows, "Labelled rows handed to dataset capture, by result");
-    counter("modelkeeper.capture.rows", Tags.of("result", "dropped"), capture,
-        DatasetWriter::droppedRows, "Labelled rows handed to dataset capture, by result");
-    counter("modelkeeper.capture.rows", Tags.of("result", "failed"), capture,
-        DatasetWriter::failedRows, "Labelled rows handed to dataset capture, by result");
+    counter(
+        "modelkeeper.capture.rows",
+        Tags.of("result", "written"),
+        capture,
+        DatasetWriter::writtenRows,
+        "Labelled rows handed to dataset capture, by result");
+    counter(
+        "modelkeeper.capture.rows",
+        Tags.of("result", "dropped"),
+        capture,
+        DatasetWriter::droppedRows,
+        "Labelled rows handed to dataset capture, by result");
+    counter(
+        "modelkeeper.capture.rows",
+        Tags.of("result", "failed"),
+        capture,
+        DatasetWriter::failedRows,
+        "Labelled rows handed to dataset capture, by result");
   }
 
   /** Registers the drift series once the reference is known (shipped, or captured). */
@@ -116,20 +175,44 @@ public class QualityMetrics {
     for (int f = 0; f < drift.columns().size(); f++) {
       int index = f;
       Tags tags = reference.and("feature", drift.columns().get(f).name());
-      driftGauge("modelkeeper.drift.psi", tags, quality, r -> r.features().get(index).psi(),
+      driftGauge(
+          "modelkeeper.drift.psi",
+          tags,
+          quality,
+          r -> r.features().get(index).psi(),
           "Population stability index of one input feature, recent window against reference");
-      driftGauge("modelkeeper.drift.ks", tags, quality, r -> r.features().get(index).ks(),
+      driftGauge(
+          "modelkeeper.drift.ks",
+          tags,
+          quality,
+          r -> r.features().get(index).ks(),
           "Two-sample Kolmogorov-Smirnov statistic of one input feature");
-      driftGauge("modelkeeper.drift.ks.p.value", tags, quality,
-          r -> r.features().get(index).ksPValue(), "p-value of the KS statistic");
+      driftGauge(
+          "modelkeeper.drift.ks.p.value",
+          tags,
+          quality,
+          r -> r.features().get(index).ksPValue(),
+          "p-value of the KS statistic");
     }
     if (drift.tracksPrediction()) {
-      driftGauge("modelkeeper.drift.prediction.psi", reference, quality,
-          r -> predictionFigure(r.prediction(), true), "PSI of the prediction distribution");
-      driftGauge("modelkeeper.drift.prediction.ks", reference, quality,
-          r -> predictionFigure(r.prediction(), false), "KS statistic of the predictions");
+      driftGauge(
+          "modelkeeper.drift.prediction.psi",
+          reference,
+          quality,
+          r -> predictionFigure(r.prediction(), true),
+          "PSI of the prediction distribution");
+      driftGauge(
+          "modelkeeper.drift.prediction.ks",
+          reference,
+          quality,
+          r -> predictionFigure(r.prediction(), false),
+          "KS statistic of the predictions");
     }
-    driftGauge(ServerMetrics.DRIFT_SCORE, reference, quality, DriftReport::score,
+    driftGauge(
+        ServerMetrics.DRIFT_SCORE,
+        reference,
+        quality,
+        DriftReport::score,
         "Overall drift: the largest PSI over the features and the prediction");
   }
 
@@ -137,20 +220,29 @@ public class QualityMetrics {
     return prediction == null ? Double.NaN : psi ? prediction.psi() : prediction.ks();
   }
 
-  private void driftGauge(String name, Tags tags, ModelQuality quality,
-      ToDoubleFunction<DriftReport> figure, String description) {
+  private void driftGauge(
+      String name,
+      Tags tags,
+      ModelQuality quality,
+      ToDoubleFunction<DriftReport> figure,
+      String description) {
     gauge(name, tags, quality, q -> figure.applyAsDouble(q.drift()), description);
   }
 
   private <T> void gauge(
       String name, Tags tags, T source, ToDoubleFunction<T> value, String description) {
-    Gauge.builder(name, source, value).tags(tags).description(description).strongReference(true)
+    Gauge.builder(name, source, value)
+        .tags(tags)
+        .description(description)
+        .strongReference(true)
         .register(registry);
   }
 
   private <T> void counter(
       String name, Tags tags, T source, ToDoubleFunction<T> value, String description) {
-    FunctionCounter.builder(name, source, value).tags(tags).description(description)
+    FunctionCounter.builder(name, source, value)
+        .tags(tags)
+        .description(description)
         .register(registry);
   }
 }

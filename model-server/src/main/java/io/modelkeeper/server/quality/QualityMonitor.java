@@ -13,8 +13,8 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Starts quality monitoring once the model has loaded (its outputs decide how predictions are
- * read) and feeds it every successful inference. Off when {@code MODELKEEPER_TASK} is unset.
+ * Starts quality monitoring once the model has loaded (its outputs decide how predictions are read)
+ * and feeds it every successful inference. Off when {@code MODELKEEPER_TASK} is unset.
  */
 @ApplicationScoped
 public class QualityMonitor implements InferenceListener {
@@ -28,15 +28,15 @@ public class QualityMonitor implements InferenceListener {
   private volatile String problem;
   private volatile String driftProblem;
 
-  public QualityMonitor(
-      ServedModel model, QualityConfig config, QualityMetrics metrics) {
+  public QualityMonitor(ServedModel model, QualityConfig config, QualityMetrics metrics) {
     this.model = model;
     this.config = config;
     this.metrics = metrics;
-    this.problem = config.task().isEmpty()
-        ? "quality monitoring is off: set MODELKEEPER_TASK to binary-classification, "
-            + "multiclass-classification or regression"
-        : "the model is not loaded yet";
+    this.problem =
+        config.task().isEmpty()
+            ? "quality monitoring is off: set MODELKEEPER_TASK to binary-classification, "
+                + "multiclass-classification or regression"
+            : "the model is not loaded yet";
   }
 
   void onStart(@Observes StartupEvent event) {
@@ -77,19 +77,22 @@ public class QualityMonitor implements InferenceListener {
     }
     try {
       Task task = Task.parse(config.task().get());
-      QualitySetup.Built built = QualitySetup.build(config, task, model.signature(),
-          model.name(), model.version(), model.modelFile());
+      QualitySetup.Built built =
+          QualitySetup.build(
+              config, task, model.signature(), model.name(), model.version(), model.modelFile());
       driftProblem = built.driftProblem();
       if (driftProblem != null) {
-        LOG.errorf("drift monitoring is off for model %s version %s: %s", model.name(),
-            model.version(), driftProblem);
+        LOG.errorf(
+            "drift monitoring is off for model %s version %s: %s",
+            model.name(), model.version(), driftProblem);
       }
       metrics.register(built.quality(), model.name(), model.version());
       built.quality().onReferenceReady(() -> metrics.registerDrift(built.quality()));
       quality = built.quality();
       problem = null;
-      LOG.infof("quality monitoring of model %s version %s started: %s, %s", model.name(),
-          model.version(), task.id(), built.outputsRead());
+      LOG.infof(
+          "quality monitoring of model %s version %s started: %s, %s",
+          model.name(), model.version(), task.id(), built.outputsRead());
     } catch (Exception e) {
       problem = "quality monitoring could not start: " + e.getMessage();
       LOG.errorf("model %s version %s: %s", model.name(), model.version(), problem);
@@ -104,7 +107,10 @@ public class QualityMonitor implements InferenceListener {
     }
     Map<String, Tensor> inputs = event.inputs();
     Map<String, Tensor> outputs = event.outputs();
-    current.inferred(event.id(), event.rows(), name -> inputs.get(name)::floatAt,
+    current.inferred(
+        event.id(),
+        event.rows(),
+        name -> inputs.get(name)::floatAt,
         name -> outputs.get(name)::floatAt);
   }
 

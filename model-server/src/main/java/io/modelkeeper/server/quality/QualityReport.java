@@ -1,14 +1,13 @@
 package io.modelkeeper.server.quality;
 
 import io.modelkeeper.contract.ServerMetrics;
-
 import java.util.List;
 import java.util.Map;
 
 /**
  * Quality of the predictions in the window at one moment. {@code metrics} maps the metric name
- * ({@code accuracy}, {@code precision}, {@code recall}, {@code f1}, {@code auc_roc},
- * {@code log_loss}, {@code mae}, {@code rmse}, {@code r2}) to its value, NaN when undefined.
+ * ({@code accuracy}, {@code precision}, {@code recall}, {@code f1}, {@code auc_roc}, {@code
+ * log_loss}, {@code mae}, {@code rmse}, {@code r2}) to its value, NaN when undefined.
  *
  * @param confusionMatrix counts indexed {@code [actual][predicted]}; empty for regression
  */

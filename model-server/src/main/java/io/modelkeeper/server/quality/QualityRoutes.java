@@ -22,9 +22,9 @@ import org.jboss.logging.Logger;
  * quality and drift; {@code GET …/reference} returns the drift reference in use. Each path also
  * exists under {@code /versions/{v}}.
  *
- * <p>Feedback answers 200 when every item was accepted, 207 when some were, and, when none was,
- * the items' common 4xx status (or 400 when they differ). The body always lists one result per
- * item, in order.
+ * <p>Feedback answers 200 when every item was accepted, 207 when some were, and, when none was, the
+ * items' common 4xx status (or 400 when they differ). The body always lists one result per item, in
+ * order.
  */
 @ApplicationScoped
 public class QualityRoutes {
@@ -43,7 +43,8 @@ public class QualityRoutes {
 
   void register(@Observes Router router) {
     for (String base : List.of("/v2/models/:model", "/v2/models/:model/versions/:version")) {
-      router.route(HttpMethod.POST, base + "/feedback")
+      router
+          .route(HttpMethod.POST, base + "/feedback")
           .handler(BodyHandler.create(false).setBodyLimit(MAX_FEEDBACK_BYTES))
           .blockingHandler(this::feedback, false)
           .failureHandler(this::failed);
@@ -59,8 +60,10 @@ public class QualityRoutes {
     }
     String contentType = context.request().getHeader("Content-Type");
     if (contentType != null && !contentType.toLowerCase().startsWith("application/json")) {
-      reply(context, 415, error("unsupported Content-Type '" + contentType
-          + "': send application/json"));
+      reply(
+          context,
+          415,
+          error("unsupported Content-Type '" + contentType + "': send application/json"));
       return;
     }
     List<JsonNode> items;
@@ -71,8 +74,14 @@ public class QualityRoutes {
       return;
     }
     if (items.size() > MAX_FEEDBACK_ITEMS) {
-      reply(context, 413, error("at most " + MAX_FEEDBACK_ITEMS + " feedback items per request, got "
-          + items.size()));
+      reply(
+          context,
+          413,
+          error(
+              "at most "
+                  + MAX_FEEDBACK_ITEMS
+                  + " feedback items per request, got "
+                  + items.size()));
       return;
     }
     List<FeedbackResult> results = quality.feedback(items);
@@ -101,8 +110,11 @@ public class QualityRoutes {
     int rejected = results.size() - accepted;
     int status = rejected == 0 ? 200 : accepted > 0 ? 207 : mixed ? 400 : commonStatus;
     if (accepted == 0) {
-      body.put("error", "no label was accepted; " + results.get(0).message()
-          + (rejected > 1 ? " (and " + (rejected - 1) + " more, see results)" : ""));
+      body.put(
+          "error",
+          "no label was accepted; "
+              + results.get(0).message()
+              + (rejected > 1 ? " (and " + (rejected - 1) + " more, see results)" : ""));
     }
     body.put("accepted", accepted);
     body.put("rejected", rejected);
@@ -127,13 +139,14 @@ public class QualityRoutes {
     try {
       root = body == null || body.length() == 0 ? null : JSON.readTree(body.getBytes());
     } catch (java.io.IOException e) {
-      String reason = e instanceof JsonProcessingException json ? json.getOriginalMessage()
-          : e.getMessage();
+      String reason =
+          e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
       throw new IllegalArgumentException("request body is not valid JSON: " + reason);
     }
     if (root == null || !(root.isObject() || root.isArray())) {
-      throw new IllegalArgumentException("request body must be a feedback item "
-          + "{\"id\": \"…\", \"label\": …} or an array of them");
+      throw new IllegalArgumentException(
+          "request body must be a feedback item "
+              + "{\"id\": \"…\", \"label\": …} or an array of them");
     }
     List<JsonNode> items = new ArrayList<>();
     if (root.isObject()) {
@@ -150,7 +163,9 @@ public class QualityRoutes {
   private void quality(RoutingContext context) {
     ModelQuality quality = monitored(context);
     if (quality != null) {
-      reply(context, 200,
+      reply(
+          context,
+          200,
           QualityJson.of(model.name(), model.version(), quality, monitor.driftProblem()));
     }
   }
@@ -161,13 +176,25 @@ public class QualityRoutes {
       return;
     }
     if (quality.driftMonitor() == null) {
-      reply(context, 404, error("drift monitoring is off"
-          + (monitor.driftProblem() == null ? "" : ": " + monitor.driftProblem())));
+      reply(
+          context,
+          404,
+          error(
+              "drift monitoring is off"
+                  + (monitor.driftProblem() == null ? "" : ": " + monitor.driftProblem())));
     } else if (quality.driftMonitor().reference() == null) {
-      reply(context, 404, error("the drift reference is still being captured ("
-          + quality.drift().referenceRows() + " rows so far)"));
+      reply(
+          context,
+          404,
+          error(
+              "the drift reference is still being captured ("
+                  + quality.drift().referenceRows()
+                  + " rows so far)"));
     } else {
-      context.response().setStatusCode(200).putHeader("Content-Type", "application/json")
+      context
+          .response()
+          .setStatusCode(200)
+          .putHeader("Content-Type", "application/json")
           .end(quality.driftMonitor().reference().toJson());
     }
   }
@@ -177,13 +204,24 @@ public class QualityRoutes {
     String name = context.pathParam("model");
     String version = context.pathParam("version");
     if (!model.name().equals(name)) {
-      reply(context, 404, error("model '" + name + "' not found; this server serves '"
-          + model.name() + "'"));
+      reply(
+          context,
+          404,
+          error("model '" + name + "' not found; this server serves '" + model.name() + "'"));
       return null;
     }
     if (version != null && !model.version().equals(version)) {
-      reply(context, 404, error("model '" + name + "' has no version '" + version
-          + "'; this server serves version '" + model.version() + "'"));
+      reply(
+          context,
+          404,
+          error(
+              "model '"
+                  + name
+                  + "' has no version '"
+                  + version
+                  + "'; this server serves version '"
+                  + model.version()
+                  + "'"));
       return null;
     }
     ModelQuality quality = monitor.quality();
@@ -199,7 +237,10 @@ public class QualityRoutes {
 
   private static void reply(RoutingContext context, int status, Object body) {
     try {
-      context.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+      context
+          .response()
+          .setStatusCode(status)
+          .putHeader("Content-Type", "application/json")
           .end(Buffer.buffer(JSON.writeValueAsBytes(body)));
     } catch (JsonProcessingException e) {
       context.fail(e);

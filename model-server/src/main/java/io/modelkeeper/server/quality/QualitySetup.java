@@ -27,20 +27,30 @@ final class QualitySetup {
   private QualitySetup() {}
 
   static Built build(
-      QualityConfig config, Task task, ModelSignature signature, String model, String version,
-      Optional<Path> modelFile) throws IOException {
-    PredictionReader reader = PredictionReader.detect(task, outputs(signature),
-        new PredictionReader.Settings(config.predictionOutput(), config.scoreOutput(),
-            PredictionReader.ScoreKind.parse(config.scoreKind()),
-            config.classNames().orElse(List.of())));
+      QualityConfig config,
+      Task task,
+      ModelSignature signature,
+      String model,
+      String version,
+      Optional<Path> modelFile)
+      throws IOException {
+    PredictionReader reader =
+        PredictionReader.detect(
+            task,
+            outputs(signature),
+            new PredictionReader.Settings(
+                config.predictionOutput(),
+                config.scoreOutput(),
+                PredictionReader.ScoreKind.parse(config.scoreKind()),
+                config.classNames().orElse(List.of())));
     InputLayout inputs = inputs(signature);
     var store = config.predictionStore();
     if (config.quality().window() < 1) {
       throw new IllegalArgumentException(
           "MODELKEEPER_QUALITY_WINDOW must be 1 or more, got " + config.quality().window());
     }
-    PredictionStore predictions = new PredictionStore(store.size(), store.maxAge(),
-        System::currentTimeMillis);
+    PredictionStore predictions =
+        new PredictionStore(store.size(), store.maxAge(), System::currentTimeMillis);
     String driftProblem = null;
     DriftMonitor drift = null;
     if (config.drift().enabled()) {
@@ -53,36 +63,57 @@ final class QualitySetup {
     DatasetWriter capture = null;
     if (config.capture().dir().isPresent()) {
       var settings = config.capture();
-      capture = new DatasetWriter(Path.of(settings.dir().get()), model, version,
-          Optional.ofNullable(System.getenv("HOSTNAME")).orElse("local"),
-          new DatasetWriter.Limits(settings.maxFileSize().asLongValue(), settings.maxFileAge(),
-              settings.flushInterval(), 1000, settings.queue()),
-          Clock.systemUTC());
+      capture =
+          new DatasetWriter(
+              Path.of(settings.dir().get()),
+              model,
+              version,
+              Optional.ofNullable(System.getenv("HOSTNAME")).orElse("local"),
+              new DatasetWriter.Limits(
+                  settings.maxFileSize().asLongValue(),
+                  settings.maxFileAge(),
+                  settings.flushInterval(),
+                  1000,
+                  settings.queue()),
+              Clock.systemUTC());
     }
-    ModelQuality quality = new ModelQuality(task, reader, inputs, predictions,
-        config.quality().window(), drift, capture, Clock.systemUTC());
+    ModelQuality quality =
+        new ModelQuality(
+            task,
+            reader,
+            inputs,
+            predictions,
+            config.quality().window(),
+            drift,
+            capture,
+            Clock.systemUTC());
     return new Built(quality, driftProblem, reader.describe());
   }
 
   private static DriftMonitor drift(
       QualityConfig.DriftSettings settings, InputLayout inputs, Optional<Path> modelFile)
       throws IOException {
-    DriftMonitor.Settings sizes = new DriftMonitor.Settings(settings.window(),
-        settings.referenceSize(), settings.alpha(), Duration.ofSeconds(1));
+    DriftMonitor.Settings sizes =
+        new DriftMonitor.Settings(
+            settings.window(), settings.referenceSize(), settings.alpha(), Duration.ofSeconds(1));
     Optional<Path> file = settings.reference().map(QualitySetup::localPath);
     if (file.isPresent() && !Files.isRegularFile(file.get())) {
-      throw new IllegalArgumentException(
-          "MODELKEEPER_DRIFT_REFERENCE: no file at " + file.get());
+      throw new IllegalArgumentException("MODELKEEPER_DRIFT_REFERENCE: no file at " + file.get());
     }
     if (file.isEmpty()) {
       // Beside the model as loaded: a local model's own directory, or where a remote one and its
       // reference were downloaded to.
-      file = modelFile.map(model -> model.resolveSibling(REFERENCE_FILE)).filter(Files::isRegularFile);
+      file =
+          modelFile.map(model -> model.resolveSibling(REFERENCE_FILE)).filter(Files::isRegularFile);
     }
     if (file.isPresent()) {
       ReferenceStatistics shipped = ReferenceStatistics.read(file.get());
-      ReferenceStatistics resolved = new ReferenceStatistics(shipped.format(),
-          shipped.description(), inputs.resolve(shipped.features()), shipped.prediction());
+      ReferenceStatistics resolved =
+          new ReferenceStatistics(
+              shipped.format(),
+              shipped.description(),
+              inputs.resolve(shipped.features()),
+              shipped.prediction());
       return DriftMonitor.against(resolved, sizes);
     }
     if (inputs.names().isEmpty()) {
@@ -93,7 +124,8 @@ final class QualitySetup {
   }
 
   private static Path localPath(String uri) {
-    return uri.toLowerCase(Locale.ROOT).startsWith("file:") ? Path.of(URI.create(uri))
+    return uri.toLowerCase(Locale.ROOT).startsWith("file:")
+        ? Path.of(URI.create(uri))
         : Path.of(uri);
   }
 

@@ -1,9 +1,9 @@
 package io.modelkeeper.server.quality;
 
 /**
- * The last N labelled predictions of one model version. Recording is O(1) (a few ring-buffer
- * writes under a short lock); the metrics are computed when a report is asked for, and reused
- * until the next prediction is labelled.
+ * The last N labelled predictions of one model version. Recording is O(1) (a few ring-buffer writes
+ * under a short lock); the metrics are computed when a report is asked for, and reused until the
+ * next prediction is labelled.
  */
 public sealed interface QualityWindow permits ClassificationWindow, RegressionWindow {
 

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Sliding window over the last N labelled predictions of a regressor: MAE, RMSE and R². R² is
- * NaN when every label in the window is the same, since there is no variance to explain.
+ * Sliding window over the last N labelled predictions of a regressor: MAE, RMSE and R². R² is NaN
+ * when every label in the window is the same, since there is no variance to explain.
  */
 public final class RegressionWindow implements QualityWindow {
   private final int capacity;
@@ -59,8 +59,8 @@ public final class RegressionWindow implements QualityWindow {
   }
 
   /**
-   * The sums are recomputed from the window rather than slid by add-and-subtract, which would
-   * let floating-point error build up over a long-running server.
+   * The sums are recomputed from the window rather than slid by add-and-subtract, which would let
+   * floating-point error build up over a long-running server.
    */
   static QualityReport compute(int capacity, double[] predicted, double[] actual) {
     int n = actual.length;

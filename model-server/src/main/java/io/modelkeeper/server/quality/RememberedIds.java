@@ -21,7 +21,8 @@ final class RememberedIds {
     /** Parses an id; cheap, and done before the store's lock is taken. */
     static Key of(String id) {
       long[] uuid = parseUuid(id);
-      return uuid == null ? new Key(0, 0, id, mix(id.hashCode()))
+      return uuid == null
+          ? new Key(0, 0, id, mix(id.hashCode()))
           : new Key(uuid[0], uuid[1], null, mix(uuid[0] * 31 + uuid[1]));
     }
   }
@@ -29,12 +30,14 @@ final class RememberedIds {
   private long[] high = new long[0];
   private long[] low = new long[0];
   private String[] text = new String[0];
+
   /**
-   * Per bucket, the id's hash in the upper half and its slot plus one in the lower; 0 is empty.
-   * The hash spares a probe from reading the slot of every id it passes. Linear probing, at most
-   * half full.
+   * Per bucket, the id's hash in the upper half and its slot plus one in the lower; 0 is empty. The
+   * hash spares a probe from reading the slot of every id it passes. Linear probing, at most half
+   * full.
    */
   private long[] buckets = new long[0];
+
   private long textBytes;
 
   /** The slot holding the id, or -1. */

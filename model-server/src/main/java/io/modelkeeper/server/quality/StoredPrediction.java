@@ -11,11 +11,7 @@ package io.modelkeeper.server.quality;
  *     else null
  */
 public record StoredPrediction(
-    int rows,
-    int[] classes,
-    double[] values,
-    float[] probabilities,
-    float[] features) {
+    int rows, int[] classes, double[] values, float[] probabilities, float[] features) {
 
   private static final long OBJECT = 16;
   private static final long ARRAY = 16;

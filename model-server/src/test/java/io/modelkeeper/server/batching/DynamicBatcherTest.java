@@ -33,7 +33,9 @@ class DynamicBatcherTest {
   @BeforeEach
   void open() throws Exception {
     runner = ModelRunner.open(MLP.toOnnx("mlp", Map.of()), false, w -> {});
-    batcher = new DynamicBatcher(runner, new ServingMetrics(registry), 32, Duration.ofSeconds(2), 1, arriving, false);
+    batcher =
+        new DynamicBatcher(
+            runner, new ServingMetrics(registry), 32, Duration.ofSeconds(2), 1, arriving, false);
   }
 
   @AfterEach
@@ -65,8 +67,12 @@ class DynamicBatcherTest {
     CompletableFuture<Map<String, Tensor>> b = batcher.submit(rows(second, 3), 3);
     float[] servedA = (float[]) a.get(5, TimeUnit.SECONDS).get("probabilities").data();
     float[] servedB = (float[]) b.get(5, TimeUnit.SECONDS).get("probabilities").data();
-    assertThat(servedA).containsExactly(ForwardPass.rows(MLP, first, 2), org.assertj.core.data.Offset.offset(1e-5f));
-    assertThat(servedB).containsExactly(ForwardPass.rows(MLP, second, 3), org.assertj.core.data.Offset.offset(1e-5f));
+    assertThat(servedA)
+        .containsExactly(
+            ForwardPass.rows(MLP, first, 2), org.assertj.core.data.Offset.offset(1e-5f));
+    assertThat(servedB)
+        .containsExactly(
+            ForwardPass.rows(MLP, second, 3), org.assertj.core.data.Offset.offset(1e-5f));
     assertThat(registry.get("modelkeeper.batch.size").summary().count()).isEqualTo(1);
     assertThat(registry.get("modelkeeper.batch.size").summary().max()).isEqualTo(5);
   }
@@ -75,11 +81,19 @@ class DynamicBatcherTest {
   void aLightModelRunsALoneRequestOnTheCallersThread() throws Exception {
     float[] values = TestModels.randomRows(new Random(3), 1, 16);
     try (DynamicBatcher inline =
-        new DynamicBatcher(runner, new ServingMetrics(new SimpleMeterRegistry()), 32, Duration.ofSeconds(2), 1, new AtomicInteger(), true)) {
+        new DynamicBatcher(
+            runner,
+            new ServingMetrics(new SimpleMeterRegistry()),
+            32,
+            Duration.ofSeconds(2),
+            1,
+            new AtomicInteger(),
+            true)) {
       CompletableFuture<Map<String, Tensor>> result = inline.submit(rows(values, 1), 1);
       assertThat(result).isDone();
       assertThat((float[]) result.get().get("probabilities").data())
-          .containsExactly(ForwardPass.rows(MLP, values, 1), org.assertj.core.data.Offset.offset(1e-5f));
+          .containsExactly(
+              ForwardPass.rows(MLP, values, 1), org.assertj.core.data.Offset.offset(1e-5f));
     }
   }
 }

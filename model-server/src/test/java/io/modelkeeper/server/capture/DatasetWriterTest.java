@@ -34,8 +34,13 @@ class DatasetWriterTest {
   }
 
   private DatasetWriter writer(long maxFileBytes, Duration maxAge, Clock clock) throws Exception {
-    return new DatasetWriter(directory, "fraud", "7", "pod-a",
-        new DatasetWriter.Limits(maxFileBytes, maxAge, Duration.ofMillis(20), 100, 1000), clock);
+    return new DatasetWriter(
+        directory,
+        "fraud",
+        "7",
+        "pod-a",
+        new DatasetWriter.Limits(maxFileBytes, maxAge, Duration.ofMillis(20), 100, 1000),
+        clock);
   }
 
   @Test
@@ -45,12 +50,17 @@ class DatasetWriterTest {
     }
 
     List<Path> files = DatasetFiles.list(directory);
-    assertThat(files).singleElement().satisfies(f ->
-        assertThat(f.getFileName().toString()).matches("fraud-7-pod-a-\\d{8}T\\d{6}Z-000000\\.jsonl"));
-    assertThat(Files.readString(files.get(0))).isEqualTo(
-        "{\"time\":\"2026-11-29T08:00:00.003Z\",\"model\":\"fraud\",\"version\":\"7\","
-            + "\"id\":\"req-3\",\"row\":0,\"features\":{\"x\":[0.1,3.0]},\"label\":1,"
-            + "\"prediction\":1,\"score\":0.75,\"probabilities\":[0.25,0.75]}\n");
+    assertThat(files)
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.getFileName().toString())
+                    .matches("fraud-7-pod-a-\\d{8}T\\d{6}Z-000000\\.jsonl"));
+    assertThat(Files.readString(files.get(0)))
+        .isEqualTo(
+            "{\"time\":\"2026-11-29T08:00:00.003Z\",\"model\":\"fraud\",\"version\":\"7\","
+                + "\"id\":\"req-3\",\"row\":0,\"features\":{\"x\":[0.1,3.0]},\"label\":1,"
+                + "\"prediction\":1,\"score\":0.75,\"probabilities\":[0.25,0.75]}\n");
   }
 
   @Test
@@ -76,29 +86,38 @@ class DatasetWriterTest {
     try (DatasetWriter writer = writer(1 << 20, Duration.ofMinutes(5), clock)) {
       writer.append(row(1));
       writer.flush(Duration.ofSeconds(5));
-      assertThat(DatasetFiles.list(directory)).singleElement()
+      assertThat(DatasetFiles.list(directory))
+          .singleElement()
           .satisfies(f -> assertThat(f.toString()).endsWith(".jsonl.part"));
 
       clock.advance(Duration.ofMinutes(6));
 
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-          assertThat(DatasetFiles.list(directory)).singleElement()
-              .satisfies(f -> assertThat(f.toString()).endsWith(".jsonl")
-                  .doesNotEndWith(".part")));
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(DatasetFiles.list(directory))
+                      .singleElement()
+                      .satisfies(
+                          f ->
+                              assertThat(f.toString()).endsWith(".jsonl").doesNotEndWith(".part")));
     }
   }
 
   @Test
   void killedWriter_losesOnlyUnflushedRows_andEarlierFilesStayIntact() throws Exception {
-    Process child = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        CrashingWriter.class.getName(), directory.toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                CrashingWriter.class.getName(),
+                directory.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     long flushed = 0;
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = out.readLine()) != null && flushed < 1000) {
         flushed = Long.parseLong(line.substring("flushed ".length()));
@@ -106,8 +125,8 @@ class DatasetWriterTest {
       child.destroyForcibly().waitFor();
     }
 
-    List<Path> finished = DatasetFiles.list(directory).stream()
-        .filter(f -> f.toString().endsWith(".jsonl")).toList();
+    List<Path> finished =
+        DatasetFiles.list(directory).stream().filter(f -> f.toString().endsWith(".jsonl")).toList();
     assertThat(finished).hasSizeGreaterThan(2);
     for (Path file : finished) {
       // A finished file is whole: every line ends in a newline and parses.
@@ -115,17 +134,18 @@ class DatasetWriterTest {
       assertThat(text).endsWith("\n");
       assertThat(DatasetFiles.read(file)).hasSize((int) text.lines().count());
     }
-    List<Path> inProgress = DatasetFiles.list(directory).stream()
-        .filter(f -> f.toString().endsWith(".part")).toList();
+    List<Path> inProgress =
+        DatasetFiles.list(directory).stream().filter(f -> f.toString().endsWith(".part")).toList();
     assertThat(inProgress).hasSizeLessThanOrEqualTo(1);
 
     // The kill may land between whole writes, even just after a rotation; tear the last line of
     // the file in progress as a crash mid-write would.
-    Path torn = inProgress.isEmpty()
-        ? directory.resolve("fraud-7-pod-a-20261129T080000Z-999999.jsonl.part")
-        : inProgress.get(0);
-    Files.writeString(torn, "{\"time\":\"2026-11-29T08:", StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND);
+    Path torn =
+        inProgress.isEmpty()
+            ? directory.resolve("fraud-7-pod-a-20261129T080000Z-999999.jsonl.part")
+            : inProgress.get(0);
+    Files.writeString(
+        torn, "{\"time\":\"2026-11-29T08:", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     List<JsonNode> survivors = DatasetFiles.readAll(directory);
     assertThat((long) survivors.size()).isGreaterThanOrEqualTo(flushed);
     assertThat(survivors).extracting(r -> r.get("id").asText()).doesNotHaveDuplicates();
@@ -140,9 +160,14 @@ class DatasetWriterTest {
 
   @Test
   void fullQueue_dropsAndCounts() throws Exception {
-    DatasetWriter writer = new DatasetWriter(directory, "fraud", "7", "pod-a",
-        new DatasetWriter.Limits(1 << 20, Duration.ofHours(1), Duration.ofSeconds(30), 1000, 2),
-        Clock.systemUTC());
+    DatasetWriter writer =
+        new DatasetWriter(
+            directory,
+            "fraud",
+            "7",
+            "pod-a",
+            new DatasetWriter.Limits(1 << 20, Duration.ofHours(1), Duration.ofSeconds(30), 1000, 2),
+            Clock.systemUTC());
     try (writer) {
       int accepted = 0;
       for (int i = 0; i < 50; i++) {

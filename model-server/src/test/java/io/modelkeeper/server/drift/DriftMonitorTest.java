@@ -51,11 +51,14 @@ class DriftMonitorTest {
 
     assertThat(report.reference()).isEqualTo("shipped");
     assertThat(report.windowRows()).isEqualTo(1000);
-    assertThat(report.features()).hasSize(FEATURES).allSatisfy(feature -> {
-      assertThat(feature.psi()).isBetween(0.0, 0.05);
-      assertThat(feature.ksSignificant()).isFalse();
-      assertThat(feature.ks()).isLessThan(feature.ksCriticalValue());
-    });
+    assertThat(report.features())
+        .hasSize(FEATURES)
+        .allSatisfy(
+            feature -> {
+              assertThat(feature.psi()).isBetween(0.0, 0.05);
+              assertThat(feature.ksSignificant()).isFalse();
+              assertThat(feature.ks()).isLessThan(feature.ksCriticalValue());
+            });
     assertThat(report.score()).isLessThan(0.05);
   }
 
@@ -114,9 +117,12 @@ class DriftMonitorTest {
 
   @Test
   void tooFewRecentRows_noFigures() {
-    DriftMonitor monitor = DriftMonitor.against(shippedReference(new Random(1), 500), settings(1000, 0));
-    monitor.record(rows(new Random(2), DriftMonitor.MIN_WINDOW_ROWS - 1, -1, 0),
-        DriftMonitor.MIN_WINDOW_ROWS - 1, null);
+    DriftMonitor monitor =
+        DriftMonitor.against(shippedReference(new Random(1), 500), settings(1000, 0));
+    monitor.record(
+        rows(new Random(2), DriftMonitor.MIN_WINDOW_ROWS - 1, -1, 0),
+        DriftMonitor.MIN_WINDOW_ROWS - 1,
+        null);
 
     assertThat(monitor.report().features()).allSatisfy(f -> assertThat(f.psi()).isNaN());
     assertThat(monitor.report().score()).isNaN();

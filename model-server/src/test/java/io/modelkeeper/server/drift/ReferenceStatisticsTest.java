@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 
 class ReferenceStatisticsTest {
-  private static final String VALID = """
+  private static final String VALID =
+      """
       {
         "format": "modelkeeper.reference/v1",
         "description": "training set of 2026-11-01",
@@ -24,7 +25,8 @@ class ReferenceStatisticsTest {
   void parsesTheDocumentedFormat() {
     ReferenceStatistics reference = ReferenceStatistics.parse(VALID, "reference.json");
 
-    assertThat(reference.features()).extracting(FeatureReference::name)
+    assertThat(reference.features())
+        .extracting(FeatureReference::name)
         .containsExactly("amount", "age");
     assertThat(reference.features().get(1).input()).isEqualTo("x");
     assertThat(reference.features().get(1).sample()).isNull();
@@ -42,9 +44,11 @@ class ReferenceStatisticsTest {
 
   @Test
   void badFiles_messagesNameTheField() {
-    assertBad(VALID.replace("[0.3, 0.5, 0.2]", "[0.3, 0.7]"),
+    assertBad(
+        VALID.replace("[0.3, 0.5, 0.2]", "[0.3, 0.7]"),
         "features[0].proportions must have edges + 1 = 3 values, got 2");
-    assertBad(VALID.replace("[10, 100]", "[100, 10]"),
+    assertBad(
+        VALID.replace("[10, 100]", "[100, 10]"),
         "features[0].edges must be finite and strictly increasing");
     assertBad(VALID.replace("[0.4, 0.6]", "[0.4, 0.4]"), "features[1].proportions must sum to 1");
     assertBad(VALID.replace("\"column\": 1,", ""), "features[1].column is required");

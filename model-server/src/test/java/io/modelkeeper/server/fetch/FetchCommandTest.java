@@ -77,8 +77,12 @@ class FetchCommandTest {
     }
     env.put("MODELKEEPER_MODEL_DIR", dir.resolve("models").toString());
     FetchCommand command =
-        new FetchCommand(new ModelFetcher(Duration.ofSeconds(2), Duration.ofSeconds(10)), terminationLog);
-    return command.run(env, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        new FetchCommand(
+            new ModelFetcher(Duration.ofSeconds(2), Duration.ofSeconds(10)), terminationLog);
+    return command.run(
+        env,
+        new PrintStream(new ByteArrayOutputStream()),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   private String lastErrorLine() {
@@ -88,7 +92,8 @@ class FetchCommandTest {
 
   @Test
   void fetchesOverHttpWithChecksumAndSiblingReference() throws Exception {
-    assertThat(fetch(base + "/with-reference/model.onnx", SampleModelWriter.sha256(MODEL))).isZero();
+    assertThat(fetch(base + "/with-reference/model.onnx", SampleModelWriter.sha256(MODEL)))
+        .isZero();
     assertThat(Files.readAllBytes(dir.resolve("models/model.onnx"))).isEqualTo(MODEL);
     assertThat(Files.readAllBytes(dir.resolve("models/reference.json"))).isEqualTo(REFERENCE);
     assertThat(err.size()).isZero();
@@ -127,7 +132,8 @@ class FetchCommandTest {
   @Test
   void fetchesALocalFile() throws Exception {
     Path source = Files.write(dir.resolve("source.onnx"), MODEL);
-    assertThat(fetch(source.toUri().toString(), SampleModelWriter.sha256(MODEL).toUpperCase())).isZero();
+    assertThat(fetch(source.toUri().toString(), SampleModelWriter.sha256(MODEL).toUpperCase()))
+        .isZero();
     assertThat(Files.readAllBytes(dir.resolve("models/model.onnx"))).isEqualTo(MODEL);
   }
 
@@ -146,7 +152,8 @@ class FetchCommandTest {
   @Test
   void notFoundFails() {
     assertThat(fetch(base + "/missing/model.onnx", null)).isEqualTo(1);
-    assertThat(lastErrorLine()).isEqualTo("fetch failed: HTTP 404 from " + base + "/missing/model.onnx");
+    assertThat(lastErrorLine())
+        .isEqualTo("fetch failed: HTTP 404 from " + base + "/missing/model.onnx");
   }
 
   @Test
@@ -171,9 +178,11 @@ class FetchCommandTest {
     assertThat(fetch(null, null)).isEqualTo(1);
     assertThat(lastErrorLine()).isEqualTo("fetch failed: MODELKEEPER_MODEL_URI is not set");
     assertThat(fetch("s3://bucket/model.onnx", null)).isEqualTo(1);
-    assertThat(lastErrorLine()).startsWith("fetch failed: MODELKEEPER_MODEL_URI scheme 's3' is not supported");
+    assertThat(lastErrorLine())
+        .startsWith("fetch failed: MODELKEEPER_MODEL_URI scheme 's3' is not supported");
     assertThat(fetch(base + "/plain/model.onnx", "abc")).isEqualTo(1);
-    assertThat(lastErrorLine()).startsWith("fetch failed: MODELKEEPER_MODEL_SHA256 must be 64 hex digits");
+    assertThat(lastErrorLine())
+        .startsWith("fetch failed: MODELKEEPER_MODEL_SHA256 must be 64 hex digits");
   }
 
   @Test

@@ -23,7 +23,10 @@ import org.junit.jupiter.api.Test;
 @TestProfile(OverriddenRemoteReferenceTest.Overridden.class)
 class OverriddenRemoteReferenceTest {
 
-  /** The logistic regression over HTTP with a reference beside it, and a local one named in the settings. */
+  /**
+   * The logistic regression over HTTP with a reference beside it, and a local one named in the
+   * settings.
+   */
   public static class Overridden implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -43,9 +46,11 @@ class OverriddenRemoteReferenceTest {
   static Path localReference() {
     try {
       Path file = Files.createTempFile("override-reference", ".json");
-      Files.writeString(file, ModelHost.REFERENCE
-          .replace("training set of 2026-11-01", "the operator's own reference")
-          .replace("\"amount\"", "\"balance\""));
+      Files.writeString(
+          file,
+          ModelHost.REFERENCE
+              .replace("training set of 2026-11-01", "the operator's own reference")
+              .replace("\"amount\"", "\"balance\""));
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -58,7 +63,8 @@ class OverriddenRemoteReferenceTest {
   @Test
   void theConfiguredReferenceIsUsed() {
     Http http = new Http(url.toString());
-    await().atMost(Duration.ofSeconds(30))
+    await()
+        .atMost(Duration.ofSeconds(30))
         .until(() -> http.get("/v2/models/fraud/quality").status() == 200);
 
     assertThat(http.get("/v2/models/fraud/reference").json().get("description").asText())

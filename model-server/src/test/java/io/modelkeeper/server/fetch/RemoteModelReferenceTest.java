@@ -44,7 +44,8 @@ class RemoteModelReferenceTest {
   @Test
   void driftRunsAgainstTheShippedReference() {
     Http http = new Http(url.toString());
-    await().atMost(Duration.ofSeconds(30))
+    await()
+        .atMost(Duration.ofSeconds(30))
         .until(() -> http.get("/v2/models/fraud/quality").status() == 200);
 
     assertThat(ModelHost.REQUESTS).contains(ModelHost.MODEL_PATH, ModelHost.REFERENCE_PATH);

@@ -17,8 +17,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * A reference.json that cannot be fetched (HTTP 500) beside a model downloaded over HTTP costs
- * only the shipped reference: the model serves, and drift captures its reference from the first
+ * A reference.json that cannot be fetched (HTTP 500) beside a model downloaded over HTTP costs only
+ * the shipped reference: the model serves, and drift captures its reference from the first
  * requests, as without a reference.
  */
 @QuarkusTest
@@ -49,7 +49,8 @@ class UnreadableRemoteReferenceTest {
   @Test
   void theModelServesAndDriftFallsBackToACapturedReference() {
     Http http = new Http(url.toString());
-    await().atMost(Duration.ofSeconds(30))
+    await()
+        .atMost(Duration.ofSeconds(30))
         .until(() -> http.get("/v2/models/fraud/quality").status() == 200);
     assertThat(http.get("/v2/health/ready").status()).isEqualTo(200);
     assertThat(ModelHost.REQUESTS).contains(ModelHost.REFERENCE_PATH);
@@ -61,13 +62,29 @@ class UnreadableRemoteReferenceTest {
     for (int i = 0; i < REFERENCE_ROWS * 8; i++) {
       data.add((float) random.nextGaussian());
     }
-    Http.Reply reply = http.postJson("/v2/models/fraud/infer", Map.of("inputs", List.of(Map.of(
-        "name", "input", "datatype", "FP32", "shape", List.of(REFERENCE_ROWS, 8), "data", data))));
+    Http.Reply reply =
+        http.postJson(
+            "/v2/models/fraud/infer",
+            Map.of(
+                "inputs",
+                List.of(
+                    Map.of(
+                        "name",
+                        "input",
+                        "datatype",
+                        "FP32",
+                        "shape",
+                        List.of(REFERENCE_ROWS, 8),
+                        "data",
+                        data))));
     assertThat(reply.status()).as(reply.text()).isEqualTo(200);
 
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(http.get("/metrics").text())
-            .contains("modelkeeper_drift_score{model=\"fraud\",reference=\"captured\"")
-            .doesNotContain("reference=\"shipped\""));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(http.get("/metrics").text())
+                    .contains("modelkeeper_drift_score{model=\"fraud\",reference=\"captured\"")
+                    .doesNotContain("reference=\"shipped\""));
   }
 }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 @TestProfile(Profiles.Mlp.class)
 class HangUpTest extends ServedModelTest {
 
-  private static final String IN_FLIGHT = "modelkeeper_requests_in_flight{model=\"mlp\",version=\"3\"}";
+  private static final String IN_FLIGHT =
+      "modelkeeper_requests_in_flight{model=\"mlp\",version=\"3\"}";
   private static final String CLIENT_ERRORS =
       "modelkeeper_requests_total{model=\"mlp\",outcome=\"client_error\",version=\"3\"}";
   private static final String SERVER_ERRORS =
@@ -34,9 +35,12 @@ class HangUpTest extends ServedModelTest {
     double serverErrors = http.metric(SERVER_ERRORS);
     try (Socket socket = new Socket(url.getHost(), url.getPort())) {
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /v2/models/mlp/infer HTTP/1.1\r\nHost: " + url.getHost() + "\r\n"
-          + "Content-Type: application/json\r\nContent-Length: 4000\r\n\r\n{\"inputs\":[")
-          .getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST /v2/models/mlp/infer HTTP/1.1\r\nHost: "
+                  + url.getHost()
+                  + "\r\n"
+                  + "Content-Type: application/json\r\nContent-Length: 4000\r\n\r\n{\"inputs\":[")
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       await().atMost(Duration.ofSeconds(10)).until(() -> http.metric(IN_FLIGHT) == 1.0);
     }
@@ -44,8 +48,10 @@ class HangUpTest extends ServedModelTest {
     assertThat(http.metric(CLIENT_ERRORS)).isEqualTo(clientErrors + 1);
     assertThat(http.metric(SERVER_ERRORS)).isEqualTo(serverErrors);
 
-    http.postJson("/v2/models/mlp/infer", "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,16],"
-        + "\"data\":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}]}");
+    http.postJson(
+        "/v2/models/mlp/infer",
+        "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,16],"
+            + "\"data\":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}]}");
     await().atMost(Duration.ofSeconds(10)).until(() -> http.metric(IN_FLIGHT) == 0.0);
   }
 }

@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
 @TestProfile(Profiles.Mlp.class)
 class MetricsTest extends ServedModelTest {
 
-
-
   @BeforeEach
   void used() {
-    http.postJson("/v2/models/mlp/infer", "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,16],\"data\":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}]}");
+    http.postJson(
+        "/v2/models/mlp/infer",
+        "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,16],\"data\":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}]}");
   }
 
   @Test
@@ -31,7 +31,8 @@ class MetricsTest extends ServedModelTest {
     for (String name :
         List.of(
             "modelkeeper_requests_total", "modelkeeper_request_duration_seconds_bucket",
-            "modelkeeper_queue_duration_seconds_bucket", "modelkeeper_inference_duration_seconds_bucket",
+            "modelkeeper_queue_duration_seconds_bucket",
+                "modelkeeper_inference_duration_seconds_bucket",
             "modelkeeper_batch_size_bucket", "modelkeeper_requests_in_flight",
             "modelkeeper_execution_provider_info", "modelkeeper_model_load_seconds")) {
       assertThat(text).as(name).contains(name + "{");
@@ -40,13 +41,17 @@ class MetricsTest extends ServedModelTest {
     assertThat(text).doesNotContainPattern("# TYPE modelkeeper_\\S+ summary");
     for (String line : text.split("\n")) {
       if (!line.startsWith("#") && !line.isBlank()) {
-        assertThat(line).as("series labelled with model and version").contains("model=\"mlp\"").contains("version=\"3\"");
+        assertThat(line)
+            .as("series labelled with model and version")
+            .contains("model=\"mlp\"")
+            .contains("version=\"3\"");
       }
     }
     for (String outcome : List.of("success", "client_error", "server_error")) {
       assertThat(text).contains("outcome=\"" + outcome + "\"");
     }
-    assertThat(http.metric("modelkeeper_model_load_seconds{model=\"mlp\",version=\"3\"}")).isPositive();
+    assertThat(http.metric("modelkeeper_model_load_seconds{model=\"mlp\",version=\"3\"}"))
+        .isPositive();
   }
 
   @Test
@@ -54,8 +59,11 @@ class MetricsTest extends ServedModelTest {
     boolean onPath =
         List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).stream()
             .anyMatch(dir -> new File(dir, "promtool").canExecute());
-    assumeTrue(onPath, "promtool is not on PATH (install Debian's prometheus package); skipping the promtool check");
-    Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+    assumeTrue(
+        onPath,
+        "promtool is not on PATH (install Debian's prometheus package); skipping the promtool check");
+    Process promtool =
+        new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
     promtool.getOutputStream().write(http.get("/metrics").bytes());
     promtool.getOutputStream().close();
     String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

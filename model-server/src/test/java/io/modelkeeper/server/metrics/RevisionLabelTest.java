@@ -11,7 +11,10 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A server given its revision labels every series with it, so two files under one version stay apart. */
+/**
+ * A server given its revision labels every series with it, so two files under one version stay
+ * apart.
+ */
 @QuarkusTest
 @TestProfile(RevisionLabelTest.WithRevision.class)
 class RevisionLabelTest extends ServedModelTest {
@@ -28,14 +31,18 @@ class RevisionLabelTest extends ServedModelTest {
 
   @Test
   void everySeriesCarriesTheRevision() {
-    http.postJson("/v2/models/mlp/infer", "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,16],"
-        + "\"data\":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}]}");
+    http.postJson(
+        "/v2/models/mlp/infer",
+        "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,16],"
+            + "\"data\":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}]}");
     String text = http.get("/metrics").text();
 
     assertThat(text).contains("modelkeeper_requests_total{");
     for (String line : text.split("\n")) {
       if (!line.startsWith("#") && !line.isBlank()) {
-        assertThat(line).as("series labelled with the revision").contains("revision=\"6f05e9ff\"")
+        assertThat(line)
+            .as("series labelled with the revision")
+            .contains("revision=\"6f05e9ff\"")
             .contains("version=\"3\"");
       }
     }

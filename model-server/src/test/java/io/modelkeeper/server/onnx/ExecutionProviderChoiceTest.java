@@ -28,9 +28,12 @@ class ExecutionProviderChoiceTest {
   void seesAGpuThroughTheDeviceNodeOrTheContainerRuntime(@TempDir Path dir) throws Exception {
     Path absent = dir.resolve("nvidia0");
     assertThat(ExecutionProviderChoice.gpuVisible(Map.of(), absent)).isFalse();
-    assertThat(ExecutionProviderChoice.gpuVisible(Map.of("NVIDIA_VISIBLE_DEVICES", "void"), absent)).isFalse();
-    assertThat(ExecutionProviderChoice.gpuVisible(Map.of("NVIDIA_VISIBLE_DEVICES", "none"), absent)).isFalse();
-    assertThat(ExecutionProviderChoice.gpuVisible(Map.of("NVIDIA_VISIBLE_DEVICES", "all"), absent)).isTrue();
+    assertThat(ExecutionProviderChoice.gpuVisible(Map.of("NVIDIA_VISIBLE_DEVICES", "void"), absent))
+        .isFalse();
+    assertThat(ExecutionProviderChoice.gpuVisible(Map.of("NVIDIA_VISIBLE_DEVICES", "none"), absent))
+        .isFalse();
+    assertThat(ExecutionProviderChoice.gpuVisible(Map.of("NVIDIA_VISIBLE_DEVICES", "all"), absent))
+        .isTrue();
     Path present = Files.createFile(dir.resolve("nvidia0-present"));
     assertThat(ExecutionProviderChoice.gpuVisible(Map.of(), present)).isTrue();
   }

@@ -21,15 +21,20 @@ class DataTypesTest extends ServedModelTest {
 
   private static final String INFER = "/v2/models/typed/infer";
 
-
-
-
   private static String request(String f64, String i32, String i64, String flag) {
     return "{\"inputs\":["
-        + "{\"name\":\"f64\",\"datatype\":\"FP64\",\"shape\":[2,2],\"data\":" + f64 + "},"
-        + "{\"name\":\"i32\",\"datatype\":\"INT32\",\"shape\":[2,2],\"data\":" + i32 + "},"
-        + "{\"name\":\"i64\",\"datatype\":\"INT64\",\"shape\":[2,2],\"data\":" + i64 + "},"
-        + "{\"name\":\"flag\",\"datatype\":\"BOOL\",\"shape\":[2,2],\"data\":" + flag + "}]}";
+        + "{\"name\":\"f64\",\"datatype\":\"FP64\",\"shape\":[2,2],\"data\":"
+        + f64
+        + "},"
+        + "{\"name\":\"i32\",\"datatype\":\"INT32\",\"shape\":[2,2],\"data\":"
+        + i32
+        + "},"
+        + "{\"name\":\"i64\",\"datatype\":\"INT64\",\"shape\":[2,2],\"data\":"
+        + i64
+        + "},"
+        + "{\"name\":\"flag\",\"datatype\":\"BOOL\",\"shape\":[2,2],\"data\":"
+        + flag
+        + "}]}";
   }
 
   @Test
@@ -45,8 +50,13 @@ class DataTypesTest extends ServedModelTest {
   @Test
   void jsonValuesComeBackUnchanged() {
     Http.Reply reply =
-        http.postJson(INFER, request("[[0.1, -2.5], [1e300, 3]]", "[[1, -2], [2147483647, -2147483648]]",
-            "[[9007199254740993, -1], [0, 42]]", "[[true, false], [false, true]]"));
+        http.postJson(
+            INFER,
+            request(
+                "[[0.1, -2.5], [1e300, 3]]",
+                "[[1, -2], [2147483647, -2147483648]]",
+                "[[9007199254740993, -1], [0, 42]]",
+                "[[true, false], [false, true]]"));
     assertThat(reply.status()).as(reply.text()).isEqualTo(200);
     Map<String, String> expected =
         Map.of(
@@ -55,7 +65,8 @@ class DataTypesTest extends ServedModelTest {
             "i64_out", "[9007199254740993,-1,0,42]",
             "flag_out", "[true,false,false,true]");
     for (JsonNode output : reply.json().get("outputs")) {
-      assertThat(output.get("data").toString()).isEqualTo(expected.get(output.get("name").asText()));
+      assertThat(output.get("data").toString())
+          .isEqualTo(expected.get(output.get("name").asText()));
       assertThat(output.get("shape").toString()).isEqualTo("[2,2]");
     }
     assertThat(reply.json().get("outputs")).hasSize(4);
@@ -63,20 +74,35 @@ class DataTypesTest extends ServedModelTest {
 
   @Test
   void aModelThatAllowsNaNGetsIt() {
-    Http.Reply reply = http.postJson(INFER, request("[NaN, 1, 2, 3]", "[1,2,3,4]", "[1,2,3,4]", "[true,true,true,true]"));
+    Http.Reply reply =
+        http.postJson(
+            INFER, request("[NaN, 1, 2, 3]", "[1,2,3,4]", "[1,2,3,4]", "[true,true,true,true]"));
     assertThat(reply.status()).as(reply.text()).isEqualTo(200);
   }
 
   @Test
   void integerAndBooleanMistakesAreNamed() {
-    Http.Reply overflow = http.postJson(INFER, request("[1,2,3,4]", "[1,2,3,2147483648]", "[1,2,3,4]", "[true,true,true,true]"));
+    Http.Reply overflow =
+        http.postJson(
+            INFER,
+            request("[1,2,3,4]", "[1,2,3,2147483648]", "[1,2,3,4]", "[true,true,true,true]"));
     assertThat(overflow.status()).isEqualTo(400);
-    assertThat(overflow.json().get("error").asText()).contains("input 'i32'", "data[3]", "32-bit integer");
-    Http.Reply fraction = http.postJson(INFER, request("[1,2,3,4]", "[1,2,3,4]", "[1,2.5,3,4]", "[true,true,true,true]"));
+    assertThat(overflow.json().get("error").asText())
+        .contains("input 'i32'", "data[3]", "32-bit integer");
+    Http.Reply fraction =
+        http.postJson(
+            INFER, request("[1,2,3,4]", "[1,2,3,4]", "[1,2.5,3,4]", "[true,true,true,true]"));
     assertThat(fraction.json().get("error").asText()).contains("input 'i64'", "data[1]");
-    Http.Reply notBool = http.postJson(INFER, request("[1,2,3,4]", "[1,2,3,4]", "[1,2,3,4]", "[1,0,1,0]"));
+    Http.Reply notBool =
+        http.postJson(INFER, request("[1,2,3,4]", "[1,2,3,4]", "[1,2,3,4]", "[1,0,1,0]"));
     assertThat(notBool.json().get("error").asText()).contains("input 'flag'", "true or false");
-    Http.Reply rows = http.postJson(INFER, request("[1,2,3,4]", "[1,2,3,4]", "[1,2,3,4]", "[true,true]").replace("\"shape\":[2,2],\"data\":[true,true]", "\"shape\":[1,2],\"data\":[true,true]"));
+    Http.Reply rows =
+        http.postJson(
+            INFER,
+            request("[1,2,3,4]", "[1,2,3,4]", "[1,2,3,4]", "[true,true]")
+                .replace(
+                    "\"shape\":[2,2],\"data\":[true,true]",
+                    "\"shape\":[1,2],\"data\":[true,true]"));
     assertThat(rows.json().get("error").asText()).contains("disagree on the number of rows");
   }
 
@@ -90,11 +116,25 @@ class DataTypesTest extends ServedModelTest {
             + "{\"name\":\"flag\",\"datatype\":\"BOOL\",\"shape\":[1,2],\"parameters\":{\"binary_data_size\":2}}]}";
     byte[] json = header.getBytes(StandardCharsets.UTF_8);
     ByteBuffer body = ByteBuffer.allocate(json.length + 42).order(ByteOrder.LITTLE_ENDIAN);
-    body.put(json).putDouble(1.25).putDouble(-7).putInt(5).putInt(-6).putLong(1L << 40).putLong(-3).put((byte) 1).put((byte) 0);
-    Http.Reply reply = http.post(INFER, body.array(), Map.of("Inference-Header-Content-Length", Integer.toString(json.length)));
+    body.put(json)
+        .putDouble(1.25)
+        .putDouble(-7)
+        .putInt(5)
+        .putInt(-6)
+        .putLong(1L << 40)
+        .putLong(-3)
+        .put((byte) 1)
+        .put((byte) 0);
+    Http.Reply reply =
+        http.post(
+            INFER,
+            body.array(),
+            Map.of("Inference-Header-Content-Length", Integer.toString(json.length)));
     assertThat(reply.status()).as(reply.text()).isEqualTo(200);
     int headerLength = Integer.parseInt(reply.header("Inference-Header-Content-Length"));
-    ByteBuffer data = ByteBuffer.wrap(reply.bytes(), headerLength, reply.bytes().length - headerLength).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer data =
+        ByteBuffer.wrap(reply.bytes(), headerLength, reply.bytes().length - headerLength)
+            .order(ByteOrder.LITTLE_ENDIAN);
     // Outputs come back in graph order: f64_out, i32_out, i64_out, flag_out.
     assertThat(data.getDouble()).isEqualTo(1.25);
     assertThat(data.getDouble()).isEqualTo(-7);

@@ -18,9 +18,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -32,13 +32,14 @@ class InferenceApiTest extends ServedModelTest {
 
   private static final DenseNetwork MLP = SampleModels.mlp();
 
-
-
-
   static Map<String, Object> request(String id, float[] rows, int count) {
     return Map.of(
-        "id", id,
-        "inputs", List.of(Map.of("name", "input", "datatype", "FP32", "shape", List.of(count, 16), "data", rows)));
+        "id",
+        id,
+        "inputs",
+        List.of(
+            Map.of(
+                "name", "input", "datatype", "FP32", "shape", List.of(count, 16), "data", rows)));
   }
 
   static void assertRowsMatch(JsonNode data, float[] expected) {
@@ -100,7 +101,9 @@ class InferenceApiTest extends ServedModelTest {
     float[] row = TestModels.randomRows(new Random(2), 1, 16);
     String body =
         "{\"parameters\":{\"trace\":\"abc\",\"n\":2},"
-            + "\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,16],\"data\":[" + floats(row) + "]}],"
+            + "\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,16],\"data\":["
+            + floats(row)
+            + "]}],"
             + "\"outputs\":[{\"name\":\"probabilities\"}]}";
     Http.Reply reply = http.postJson("/v2/models/mlp/versions/3/infer", body);
     assertThat(reply.status()).as(reply.text()).isEqualTo(200);
@@ -124,21 +127,31 @@ class InferenceApiTest extends ServedModelTest {
     float[] values = TestModels.randomRows(new Random(4), rows, 16);
     String header =
         "{\"id\":\"bulk\",\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[64,16],"
-            + "\"parameters\":{\"binary_data_size\":" + values.length * 4 + "}}],"
+            + "\"parameters\":{\"binary_data_size\":"
+            + values.length * 4
+            + "}}],"
             + "\"outputs\":[{\"name\":\"probabilities\",\"parameters\":{\"binary_data\":true}}]}";
     byte[] headerBytes = header.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer body = ByteBuffer.allocate(headerBytes.length + values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer body =
+        ByteBuffer.allocate(headerBytes.length + values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     body.put(headerBytes);
     body.asFloatBuffer().put(values);
     Http.Reply reply =
         http.post(
             "/v2/models/mlp/infer",
             body.array(),
-            Map.of("Content-Type", "application/octet-stream", "Inference-Header-Content-Length", Integer.toString(headerBytes.length)));
+            Map.of(
+                "Content-Type",
+                "application/octet-stream",
+                "Inference-Header-Content-Length",
+                Integer.toString(headerBytes.length)));
     assertThat(reply.status()).as(reply.text()).isEqualTo(200);
     int jsonLength = Integer.parseInt(reply.header("Inference-Header-Content-Length"));
     String json = new String(reply.bytes(), 0, jsonLength, StandardCharsets.UTF_8);
-    assertThat(json).contains("\"id\":\"bulk\"").contains("\"binary_data_size\":" + rows * 3 * 4).doesNotContain("\"data\"");
+    assertThat(json)
+        .contains("\"id\":\"bulk\"")
+        .contains("\"binary_data_size\":" + rows * 3 * 4)
+        .doesNotContain("\"data\"");
     float[] served = new float[rows * 3];
     ByteBuffer.wrap(reply.bytes(), jsonLength, reply.bytes().length - jsonLength)
         .order(ByteOrder.LITTLE_ENDIAN)
@@ -160,7 +173,10 @@ class InferenceApiTest extends ServedModelTest {
     body.put(header);
     body.asFloatBuffer().put(values);
     Http.Reply reply =
-        http.post("/v2/models/mlp/infer", body.array(), Map.of("Inference-Header-Content-Length", Integer.toString(header.length)));
+        http.post(
+            "/v2/models/mlp/infer",
+            body.array(),
+            Map.of("Inference-Header-Content-Length", Integer.toString(header.length)));
     assertThat(reply.status()).as(reply.text()).isEqualTo(200);
     assertThat(reply.header("Content-Type")).startsWith("application/json");
     assertRowsMatch(reply.json().at("/outputs/0/data"), ForwardPass.rows(MLP, values, 2));
@@ -171,7 +187,8 @@ class InferenceApiTest extends ServedModelTest {
   @Test
   void theInferenceListenerGetsTheIdInputRowsAndOutputs() {
     float[] rows = TestModels.randomRows(new Random(6), 2, 16);
-    assertThat(http.postJson("/v2/models/mlp/infer", request("listen-1", rows, 2)).status()).isEqualTo(200);
+    assertThat(http.postJson("/v2/models/mlp/infer", request("listen-1", rows, 2)).status())
+        .isEqualTo(200);
     await().atMost(Duration.ofSeconds(5)).until(() -> listener.event("listen-1") != null);
     InferenceEvent event = listener.event("listen-1");
     assertThat(event.model()).isEqualTo("mlp");
@@ -181,6 +198,8 @@ class InferenceApiTest extends ServedModelTest {
     assertThat(event.inputRows()[1]).containsExactly(java.util.Arrays.copyOfRange(rows, 16, 32));
     float[] expected = ForwardPass.rows(MLP, rows, 2);
     assertThat(event.outputRows("probabilities")[1])
-        .containsExactly(java.util.Arrays.copyOfRange(expected, 3, 6), org.assertj.core.data.Offset.offset(1e-5f));
+        .containsExactly(
+            java.util.Arrays.copyOfRange(expected, 3, 6),
+            org.assertj.core.data.Offset.offset(1e-5f));
   }
 }

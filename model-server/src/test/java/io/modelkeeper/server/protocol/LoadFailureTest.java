@@ -24,8 +24,15 @@ class LoadFailureTest {
   @Test
   void notReadyWithTheReasonWhileStayingAlive() {
     Http http = new Http(url.toString());
-    await().atMost(Duration.ofSeconds(30))
-        .until(() -> http.get("/v2/models/broken").json().at("/parameters/state").asText().equals("FAILED"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                http.get("/v2/models/broken")
+                    .json()
+                    .at("/parameters/state")
+                    .asText()
+                    .equals("FAILED"));
     assertThat(http.get("/v2/health/live").status()).isEqualTo(200);
     Http.Reply ready = http.get("/v2/health/ready");
     assertThat(ready.status()).isEqualTo(503);
@@ -37,7 +44,9 @@ class LoadFailureTest {
     assertThat(body.get("error").asText()).contains("not ready");
     assertThat(http.get("/v2/models/broken/ready").status()).isEqualTo(503);
     Http.Reply infer =
-        http.postJson("/v2/models/broken/infer", "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}]}");
+        http.postJson(
+            "/v2/models/broken/infer",
+            "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}]}");
     assertThat(infer.status()).isEqualTo(503);
     assertThat(infer.json().get("error").asText()).contains("not ready", "not an ONNX model");
   }

@@ -147,7 +147,8 @@ class ClassificationWindowTest {
     assertThatThrownBy(() -> window.record(2, 0, null)).hasMessageContaining("outside 0..1");
     assertThatThrownBy(() -> window.record(0, 0, new float[3]))
         .hasMessageContaining("expected 2 class probabilities");
-    assertThatThrownBy(() -> new ClassificationWindow(Task.BINARY_CLASSIFICATION, 3,
-        List.of("a", "b", "c"))).hasMessageContaining("exactly 2");
+    assertThatThrownBy(
+            () -> new ClassificationWindow(Task.BINARY_CLASSIFICATION, 3, List.of("a", "b", "c")))
+        .hasMessageContaining("exactly 2");
   }
 }

@@ -33,18 +33,27 @@ class ModelQualityTest {
   @TempDir Path directory;
 
   private static ModelQuality binary(int storeSize, DriftMonitor drift, DatasetWriter capture) {
-    PredictionReader reader = PredictionReader.detect(Task.BINARY_CLASSIFICATION,
-        List.of(new Output("probability", true, 1)),
-        new Settings(Optional.empty(), Optional.empty(), ScoreKind.AUTO, List.of("no", "yes")));
-    PredictionStore store = new PredictionStore(storeSize, Duration.ofMinutes(10),
-        System::currentTimeMillis);
-    return new ModelQuality(Task.BINARY_CLASSIFICATION, reader, ONE_INPUT, store, 1000, drift,
-        capture, Clock.systemUTC());
+    PredictionReader reader =
+        PredictionReader.detect(
+            Task.BINARY_CLASSIFICATION,
+            List.of(new Output("probability", true, 1)),
+            new Settings(Optional.empty(), Optional.empty(), ScoreKind.AUTO, List.of("no", "yes")));
+    PredictionStore store =
+        new PredictionStore(storeSize, Duration.ofMinutes(10), System::currentTimeMillis);
+    return new ModelQuality(
+        Task.BINARY_CLASSIFICATION,
+        reader,
+        ONE_INPUT,
+        store,
+        1000,
+        drift,
+        capture,
+        Clock.systemUTC());
   }
 
   private static void infer(ModelQuality quality, String id, float x, float probability) {
-    quality.inferred(id, 1, Map.of("x", values(x, -x))::get,
-        Map.of("probability", values(probability))::get);
+    quality.inferred(
+        id, 1, Map.of("x", values(x, -x))::get, Map.of("probability", values(probability))::get);
   }
 
   private static JsonNode item(String id, Object label) {
@@ -76,24 +85,34 @@ class ModelQualityTest {
     infer(quality, "a", 0, 0.1f);
     infer(quality, "b", 0, 0.1f);
     infer(quality, "c", 0, 0.1f);
-    List<JsonNode> items = List.of(
-        item("b", 1),
-        item("b", 0),
-        item("nobody", 0),
-        item("gone", 0),
-        item("c", "maybe"),
-        item("c", 2.5),
-        JSON.readTree("{\"label\": 1}"),
-        JSON.readTree("[1]"),
-        JSON.readTree("{\"id\": \"c\"}"));
+    List<JsonNode> items =
+        List.of(
+            item("b", 1),
+            item("b", 0),
+            item("nobody", 0),
+            item("gone", 0),
+            item("c", "maybe"),
+            item("c", 2.5),
+            JSON.readTree("{\"label\": 1}"),
+            JSON.readTree("[1]"),
+            JSON.readTree("{\"id\": \"c\"}"));
 
     List<FeedbackResult> results = quality.feedback(items);
 
-    assertThat(results).extracting(FeedbackResult::status).containsExactly(
-        FeedbackStatus.OK, FeedbackStatus.DUPLICATE_LABEL, FeedbackStatus.UNKNOWN_ID,
-        FeedbackStatus.EXPIRED, FeedbackStatus.OUT_OF_RANGE, FeedbackStatus.WRONG_TYPE,
-        FeedbackStatus.INVALID, FeedbackStatus.INVALID, FeedbackStatus.INVALID);
-    assertThat(results.get(6).message()).isEqualTo("item 6: id is required, the inference id as a string");
+    assertThat(results)
+        .extracting(FeedbackResult::status)
+        .containsExactly(
+            FeedbackStatus.OK,
+            FeedbackStatus.DUPLICATE_LABEL,
+            FeedbackStatus.UNKNOWN_ID,
+            FeedbackStatus.EXPIRED,
+            FeedbackStatus.OUT_OF_RANGE,
+            FeedbackStatus.WRONG_TYPE,
+            FeedbackStatus.INVALID,
+            FeedbackStatus.INVALID,
+            FeedbackStatus.INVALID);
+    assertThat(results.get(6).message())
+        .isEqualTo("item 6: id is required, the inference id as a string");
     assertThat(quality.feedbackTotal(FeedbackStatus.INVALID)).isEqualTo(3);
     assertThat(quality.feedbackTotal(FeedbackStatus.OK)).isEqualTo(1);
     // "c" is still waiting for a correct label after two refused ones.
@@ -105,35 +124,44 @@ class ModelQualityTest {
   void concurrentInferenceAndFeedback_totalsAddUpExactly() throws Exception {
     int threads = 8;
     int perThread = 2000;
-    ModelQuality quality = binary(5000, DriftMonitor.capturing(ONE_INPUT.defaultFeatures(8),
-        true, new DriftMonitor.Settings(500, 100, 0.05, Duration.ZERO)), null);
+    ModelQuality quality =
+        binary(
+            5000,
+            DriftMonitor.capturing(
+                ONE_INPUT.defaultFeatures(8),
+                true,
+                new DriftMonitor.Settings(500, 100, 0.05, Duration.ZERO)),
+            null);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     List<Future<long[]>> futures = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;
-      futures.add(pool.submit(() -> {
-        long[] counts = new long[FeedbackStatus.values().length];
-        for (int i = 0; i < perThread; i++) {
-          String id = thread + "-" + i;
-          infer(quality, id, i, (i % 3) / 2f);
-          // Every item is labelled once; every third twice; every fifth also sends a stranger.
-          List<JsonNode> items = new ArrayList<>(List.of(item(id, i % 2)));
-          if (i % 3 == 0) {
-            items.add(item(id, 1));
-          }
-          if (i % 5 == 0) {
-            items.add(item("x" + id, 1));
-          }
-          for (FeedbackResult result : quality.feedback(items)) {
-            counts[result.status().ordinal()]++;
-          }
-          if (i % 7 == 0) {
-            quality.quality();
-            quality.drift();
-          }
-        }
-        return counts;
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                long[] counts = new long[FeedbackStatus.values().length];
+                for (int i = 0; i < perThread; i++) {
+                  String id = thread + "-" + i;
+                  infer(quality, id, i, (i % 3) / 2f);
+                  // Every item is labelled once; every third twice; every fifth also sends a
+                  // stranger.
+                  List<JsonNode> items = new ArrayList<>(List.of(item(id, i % 2)));
+                  if (i % 3 == 0) {
+                    items.add(item(id, 1));
+                  }
+                  if (i % 5 == 0) {
+                    items.add(item("x" + id, 1));
+                  }
+                  for (FeedbackResult result : quality.feedback(items)) {
+                    counts[result.status().ordinal()]++;
+                  }
+                  if (i % 7 == 0) {
+                    quality.quality();
+                    quality.drift();
+                  }
+                }
+                return counts;
+              }));
     }
     long[] totals = new long[FeedbackStatus.values().length];
     for (Future<long[]> future : futures) {
@@ -164,7 +192,10 @@ class ModelQualityTest {
   @Test
   void multiRowRequest_takesOneLabelPerRow() {
     ModelQuality quality = binary(10, null, null);
-    quality.inferred("batch", 3, Map.of("x", values(1, 1, 2, 2, 3, 3))::get,
+    quality.inferred(
+        "batch",
+        3,
+        Map.of("x", values(1, 1, 2, 2, 3, 3))::get,
         Map.of("probability", values(0.9f, 0.2f, 0.6f))::get);
 
     FeedbackResult scalar = quality.feedback(List.of(item("batch", 1))).get(0);
@@ -178,9 +209,14 @@ class ModelQualityTest {
 
   @Test
   void labelledRowsAreCaptured() throws Exception {
-    DatasetWriter writer = new DatasetWriter(directory, "fraud", "7", "pod-a",
-        new DatasetWriter.Limits(1 << 20, Duration.ofHours(1), Duration.ofMillis(10), 100, 100),
-        Clock.systemUTC());
+    DatasetWriter writer =
+        new DatasetWriter(
+            directory,
+            "fraud",
+            "7",
+            "pod-a",
+            new DatasetWriter.Limits(1 << 20, Duration.ofHours(1), Duration.ofMillis(10), 100, 100),
+            Clock.systemUTC());
     ModelQuality quality = binary(10, null, writer);
     infer(quality, "r1", 3, 0.8f);
     infer(quality, "r2", 4, 0.1f);
@@ -189,12 +225,15 @@ class ModelQualityTest {
     writer.close();
 
     List<JsonNode> rows = DatasetFiles.readAll(directory);
-    assertThat(rows).singleElement().satisfies(row -> {
-      assertThat(row.get("id").asText()).isEqualTo("r1");
-      assertThat(row.get("features").get("x").toString()).isEqualTo("[3.0,-3.0]");
-      assertThat(row.get("label").asInt()).isZero();
-      assertThat(row.get("prediction").asInt()).isEqualTo(1);
-      assertThat(row.get("score").asDouble()).isCloseTo(0.8, within(1e-6));
-    });
+    assertThat(rows)
+        .singleElement()
+        .satisfies(
+            row -> {
+              assertThat(row.get("id").asText()).isEqualTo("r1");
+              assertThat(row.get("features").get("x").toString()).isEqualTo("[3.0,-3.0]");
+              assertThat(row.get("label").asInt()).isZero();
+              assertThat(row.get("prediction").asInt()).isEqualTo(1);
+              assertThat(row.get("score").asDouble()).isCloseTo(0.8, within(1e-6));
+            });
   }
 }

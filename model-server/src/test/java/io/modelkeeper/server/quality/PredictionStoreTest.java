@@ -78,8 +78,11 @@ class PredictionStoreTest {
   void wrongTypeAndOutOfRange_leaveThePredictionWaitingForACorrectLabel() {
     store.remember("r1", oneRow(1));
 
-    Taken wrongType = store.take("r1", p -> labels.read(
-        com.fasterxml.jackson.databind.node.DoubleNode.valueOf(1.5), p.rows()));
+    Taken wrongType =
+        store.take(
+            "r1",
+            p ->
+                labels.read(com.fasterxml.jackson.databind.node.DoubleNode.valueOf(1.5), p.rows()));
     Taken outOfRange = store.take("r1", label(3));
     Taken unknownName = store.take("r1", label("d"));
     Taken fixed = store.take("r1", label("b"));
@@ -196,15 +199,16 @@ class PredictionStoreTest {
 
   @Test
   void oneRowAndLargerPredictions_comeBackAsStored() {
-    store.remember("p", new StoredPrediction(1, new int[] {1}, null, new float[] {0.25f, 0.75f},
-        null));
-    store.remember("three", new StoredPrediction(1, new int[] {0}, null,
-        new float[] {0.5f, 0.3f, 0.2f}, null));
+    store.remember(
+        "p", new StoredPrediction(1, new int[] {1}, null, new float[] {0.25f, 0.75f}, null));
+    store.remember(
+        "three",
+        new StoredPrediction(1, new int[] {0}, null, new float[] {0.5f, 0.3f, 0.2f}, null));
     store.remember("rows", new StoredPrediction(2, new int[] {0, 1}, null, null, null));
 
     StoredPrediction p = store.take("p", label(1)).prediction();
     StoredPrediction three = store.take("three", label(0)).prediction();
-    StoredPrediction rows = store.take("rows", prediction -> { }).prediction();
+    StoredPrediction rows = store.take("rows", prediction -> {}).prediction();
 
     assertThat(p.rows()).isEqualTo(1);
     assertThat(p.classes()).containsExactly(1);
@@ -219,7 +223,7 @@ class PredictionStoreTest {
     PredictionStore values = new PredictionStore(3, Duration.ofSeconds(60), now::get);
     values.remember("v", new StoredPrediction(1, null, new double[] {2.5}, null, null));
 
-    StoredPrediction v = values.take("v", prediction -> { }).prediction();
+    StoredPrediction v = values.take("v", prediction -> {}).prediction();
 
     assertThat(v.classes()).isNull();
     assertThat(v.values()).containsExactly(2.5);
@@ -235,16 +239,18 @@ class PredictionStoreTest {
     for (int t = 0; t < 4; t++) {
       List<String> ids = new ArrayList<>();
       idsByThread.add(ids);
-      threads.add(new Thread(() -> {
-        for (int i = 0; i < 5000; i++) {
-          String id = UUID.randomUUID().toString();
-          ids.add(id);
-          shared.remember(id, oneRow(i % 3));
-          if (i % 2 == 0 && shared.take(id, label(i % 3)).status() == FeedbackStatus.OK) {
-            labelled.incrementAndGet();
-          }
-        }
-      }));
+      threads.add(
+          new Thread(
+              () -> {
+                for (int i = 0; i < 5000; i++) {
+                  String id = UUID.randomUUID().toString();
+                  ids.add(id);
+                  shared.remember(id, oneRow(i % 3));
+                  if (i % 2 == 0 && shared.take(id, label(i % 3)).status() == FeedbackStatus.OK) {
+                    labelled.incrementAndGet();
+                  }
+                }
+              }));
     }
     threads.forEach(Thread::start);
     for (Thread thread : threads) {

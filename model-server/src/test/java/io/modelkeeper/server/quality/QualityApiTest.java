@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelkeeper.server.capture.DatasetFiles;
-import io.modelkeeper.server.support.ServedModelTest;
 import io.modelkeeper.server.support.Http.Reply;
+import io.modelkeeper.server.support.ServedModelTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.time.Duration;
@@ -33,10 +33,14 @@ class QualityApiTest extends ServedModelTest {
 
   /** Infers one row; returns the predicted class (probability of fraud above 0.5). */
   private int infer(String id, float[] features) {
-    Map<String, Object> input = Map.of("name", "input", "datatype", "FP32",
-        "shape", List.of(1, 8), "data", features);
-    Reply reply = post(MODEL + "/infer", id == null ? Map.of("inputs", List.of(input))
-        : Map.of("id", id, "inputs", List.of(input)));
+    Map<String, Object> input =
+        Map.of("name", "input", "datatype", "FP32", "shape", List.of(1, 8), "data", features);
+    Reply reply =
+        post(
+            MODEL + "/infer",
+            id == null
+                ? Map.of("inputs", List.of(input))
+                : Map.of("id", id, "inputs", List.of(input)));
     assertThat(reply.status()).as(reply.text()).isEqualTo(200);
     return reply.json().get("outputs").get(0).get("data").get(0).floatValue() > 0.5 ? 1 : 0;
   }
@@ -56,7 +60,8 @@ class QualityApiTest extends ServedModelTest {
 
   @BeforeEach
   void monitoringStarted() {
-    await().atMost(Duration.ofSeconds(30))
+    await()
+        .atMost(Duration.ofSeconds(30))
         .until(() -> http.get(MODEL + "/quality").status() == 200);
   }
 
@@ -95,11 +100,15 @@ class QualityApiTest extends ServedModelTest {
     infer("bad-2", new float[8]);
 
     Reply unknown = post(MODEL + "/feedback", Map.of("id", "nobody", "label", 1));
-    Reply mixed = post(MODEL + "/feedback", List.of(Map.of("id", "bad-1", "label", 1),
-        Map.of("id", "bad-2", "label", 5)));
+    Reply mixed =
+        post(
+            MODEL + "/feedback",
+            List.of(Map.of("id", "bad-1", "label", 1), Map.of("id", "bad-2", "label", 5)));
     Reply duplicate = post(MODEL + "/feedback", Map.of("id", "bad-1", "label", 0));
-    Reply allBadDifferently = post(MODEL + "/feedback", List.of(Map.of("id", "bad-1", "label", 0),
-        Map.of("id", "bad-2", "label", "spam")));
+    Reply allBadDifferently =
+        post(
+            MODEL + "/feedback",
+            List.of(Map.of("id", "bad-1", "label", 0), Map.of("id", "bad-2", "label", "spam")));
     Reply byName = post(MODEL + "/feedback", Map.of("id", "bad-2", "label", "legit"));
 
     assertThat(unknown.status()).isEqualTo(404);
@@ -115,13 +124,22 @@ class QualityApiTest extends ServedModelTest {
     assertThat(post(MODEL + "/feedback", "[]").json().get("error").asText())
         .isEqualTo("the feedback array is empty");
     assertThat(post("/v2/models/other/feedback", "[]").status()).isEqualTo(404);
-    Reply tooMany = post(MODEL + "/feedback",
-        "[" + String.join(",", java.util.Collections.nCopies(QualityRoutes.MAX_FEEDBACK_ITEMS + 1,
-            "{\"id\":\"bad-1\",\"label\":1}")) + "]");
+    Reply tooMany =
+        post(
+            MODEL + "/feedback",
+            "["
+                + String.join(
+                    ",",
+                    java.util.Collections.nCopies(
+                        QualityRoutes.MAX_FEEDBACK_ITEMS + 1, "{\"id\":\"bad-1\",\"label\":1}"))
+                + "]");
     assertThat(tooMany.status()).isEqualTo(413);
     assertThat(tooMany.json().get("error").asText()).contains("at most 10000 feedback items");
-    Reply form = http.post(MODEL + "/feedback", "id=bad-1".getBytes(),
-        Map.of("Content-Type", "application/x-www-form-urlencoded"));
+    Reply form =
+        http.post(
+            MODEL + "/feedback",
+            "id=bad-1".getBytes(),
+            Map.of("Content-Type", "application/x-www-form-urlencoded"));
     assertThat(form.status()).isEqualTo(415);
     assertThat(post(MODEL + "/versions/8/feedback", "[]").json().get("error").asText())
         .contains("has no version '8'");
@@ -130,8 +148,8 @@ class QualityApiTest extends ServedModelTest {
   @Test
   @Order(3)
   void requestWithoutId_getsOneThatCanBeLabelled() {
-    Map<String, Object> input = Map.of("name", "input", "datatype", "FP32",
-        "shape", List.of(1, 8), "data", new float[8]);
+    Map<String, Object> input =
+        Map.of("name", "input", "datatype", "FP32", "shape", List.of(1, 8), "data", new float[8]);
     Reply reply = post(MODEL + "/infer", Map.of("inputs", List.of(input)));
     String id = reply.json().get("id").asText();
 
@@ -150,22 +168,27 @@ class QualityApiTest extends ServedModelTest {
     }
 
     // The drift report is reused for up to a second: wait until it shows all 200 rows.
-    JsonNode drift = await().atMost(Duration.ofSeconds(30))
-        .until(() -> http.get(MODEL + "/quality").json().get("drift"),
-            d -> d.get("window_rows").asInt() >= 200);
+    JsonNode drift =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> http.get(MODEL + "/quality").json().get("drift"),
+                d -> d.get("window_rows").asInt() >= 200);
 
     assertThat(drift.get("reference").asText()).isEqualTo("captured");
     assertThat(drift.get("window_rows").asInt()).isEqualTo(200);
     for (JsonNode feature : drift.get("features")) {
       boolean shifted = feature.get("name").asText().equals("input[3]");
-      assertThat(feature.get("ks_significant").asBoolean()).as(feature.toString())
+      assertThat(feature.get("ks_significant").asBoolean())
+          .as(feature.toString())
           .isEqualTo(shifted);
     }
     assertThat(drift.get("score").asDouble()).isGreaterThan(1.0);
     String metrics = scrape();
-    assertThat(metrics).containsPattern(
-        "modelkeeper_drift_psi\\{feature=\"input\\[3]\",model=\"fraud\",reference=\"captured\","
-            + "version=\"7\"} \\d");
+    assertThat(metrics)
+        .containsPattern(
+            "modelkeeper_drift_psi\\{feature=\"input\\[3]\",model=\"fraud\",reference=\"captured\","
+                + "version=\"7\"} \\d");
     assertThat(metrics).contains("modelkeeper_drift_score{model=\"fraud\",reference=\"captured\"");
     Reply reference = http.get(MODEL + "/reference");
     assertThat(reference.json().get("features")).hasSize(8);
@@ -177,14 +200,14 @@ class QualityApiTest extends ServedModelTest {
     org.junit.jupiter.api.Assumptions.assumeTrue(
         java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/promtool")),
         "promtool is installed by .ci/run");
-    Process promtool = new ProcessBuilder("promtool", "check", "metrics")
-        .redirectErrorStream(true).start();
+    Process promtool =
+        new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
     try (var stdin = promtool.getOutputStream()) {
-      stdin.write(http.get("/metrics").text().getBytes(
-          java.nio.charset.StandardCharsets.UTF_8));
+      stdin.write(http.get("/metrics").text().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
-    String output = new String(promtool.getInputStream().readAllBytes(),
-        java.nio.charset.StandardCharsets.UTF_8);
+    String output =
+        new String(
+            promtool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
 
     assertThat(promtool.waitFor()).as(output).isZero();
   }
@@ -192,9 +215,12 @@ class QualityApiTest extends ServedModelTest {
   @Test
   @Order(6)
   void labelledRowsLandInTheCaptureDirectory() {
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(DatasetFiles.readAll(QualityProfile.CAPTURE_DIR))
-            .extracting(row -> row.get("id").asText())
-            .contains("acc-0", "acc-199", "bad-2"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(DatasetFiles.readAll(QualityProfile.CAPTURE_DIR))
+                    .extracting(row -> row.get("id").asText())
+                    .contains("acc-0", "acc-199", "bad-2"));
   }
 }

@@ -19,8 +19,8 @@ public final class ConcurrentCallers {
 
   private ConcurrentCallers() {}
 
-  public static void assertEachGetsItsOwnRows(Http http, String path, DenseNetwork network, int callers, int rounds)
-      throws Exception {
+  public static void assertEachGetsItsOwnRows(
+      Http http, String path, DenseNetwork network, int callers, int rounds) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(callers);
     try {
       for (int round = 0; round < rounds; round++) {
@@ -37,11 +37,19 @@ public final class ConcurrentCallers {
                     start.await();
                     Map<String, Object> request =
                         Map.of(
-                            "id", id,
+                            "id",
+                            id,
                             "inputs",
                             List.of(
-                                Map.of("name", network.inputName(), "datatype", "FP32",
-                                    "shape", List.of(rows, network.features()), "data", values)));
+                                Map.of(
+                                    "name",
+                                    network.inputName(),
+                                    "datatype",
+                                    "FP32",
+                                    "shape",
+                                    List.of(rows, network.features()),
+                                    "data",
+                                    values)));
                     Http.Reply reply = http.postJson(path, request);
                     assertThat(reply.status()).as(reply.text()).isEqualTo(200);
                     JsonNode body = reply.json();
@@ -50,7 +58,9 @@ public final class ConcurrentCallers {
                     float[] expected = ForwardPass.rows(network, values, rows);
                     assertThat(data.size()).isEqualTo(expected.length);
                     for (int i = 0; i < expected.length; i++) {
-                      assertThat(data.get(i).floatValue()).as("%s value %d", id, i).isCloseTo(expected[i], within(1e-5f));
+                      assertThat(data.get(i).floatValue())
+                          .as("%s value %d", id, i)
+                          .isCloseTo(expected[i], within(1e-5f));
                     }
                     return null;
                   }));

@@ -18,7 +18,8 @@ import java.util.Map;
 public final class Http {
 
   public static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final String base;
 
@@ -55,7 +56,10 @@ public final class Http {
 
   public Reply postJson(String path, Object body) {
     try {
-      byte[] bytes = body instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : JSON.writeValueAsBytes(body);
+      byte[] bytes =
+          body instanceof String s
+              ? s.getBytes(StandardCharsets.UTF_8)
+              : JSON.writeValueAsBytes(body);
       return post(path, bytes, Map.of("Content-Type", "application/json"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -64,7 +68,8 @@ public final class Http {
 
   public Reply post(String path, byte[] body, Map<String, String> headers) {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.newBuilder(URI.create(base + path))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(request::header);
     return send(request);
   }
@@ -72,7 +77,9 @@ public final class Http {
   private Reply send(HttpRequest.Builder request) {
     try {
       HttpResponse<byte[]> response =
-          CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+          CLIENT.send(
+              request.timeout(Duration.ofSeconds(30)).build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       return new Reply(response.statusCode(), response);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

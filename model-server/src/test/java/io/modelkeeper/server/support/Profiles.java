@@ -45,8 +45,10 @@ public final class Profiles {
     @Override
     public Map<String, String> getConfigOverrides() {
       return Map.of(
-          "modelkeeper.model.name", "typed",
-          "modelkeeper.model.uri", TestModels.typedIdentityFile().toUri().toString());
+          "modelkeeper.model.name",
+          "typed",
+          "modelkeeper.model.uri",
+          TestModels.typedIdentityFile().toUri().toString());
     }
   }
 
@@ -55,8 +57,10 @@ public final class Profiles {
     @Override
     public Map<String, String> getConfigOverrides() {
       return Map.of(
-          "modelkeeper.model.name", "broken",
-          "modelkeeper.model.uri", TestModels.notAModelFile().toUri().toString());
+          "modelkeeper.model.name",
+          "broken",
+          "modelkeeper.model.uri",
+          TestModels.notAModelFile().toUri().toString());
     }
   }
 }

@@ -30,9 +30,9 @@ public final class TestModels {
   }
 
   /**
-   * Passes four inputs straight through (Identity): {@code f64} FP64, {@code i32} INT32,
-   * {@code i64} INT64, {@code flag} BOOL, each {@code [-1, 2]}, to {@code <name>_out}. It allows
-   * NaN through its metadata.
+   * Passes four inputs straight through (Identity): {@code f64} FP64, {@code i32} INT32, {@code
+   * i64} INT64, {@code flag} BOOL, each {@code [-1, 2]}, to {@code <name>_out}. It allows NaN
+   * through its metadata.
    */
   public static byte[] typedIdentity() {
     OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder().setName("typed_identity");
@@ -48,14 +48,21 @@ public final class TestModels {
       graph.addInput(valueInfo(name, type));
       graph.addOutput(valueInfo(name + "_out", type));
       graph.addNode(
-          OnnxMl.NodeProto.newBuilder().setOpType("Identity").addInput(name).addOutput(name + "_out").setName("id_" + name));
+          OnnxMl.NodeProto.newBuilder()
+              .setOpType("Identity")
+              .addInput(name)
+              .addOutput(name + "_out")
+              .setName("id_" + name));
     }
     return OnnxMl.ModelProto.newBuilder()
         .setIrVersion(8)
         .setProducerName("modelkeeper-tests")
         .setGraph(graph)
         .addOpsetImport(ONNXOperators.getOpsetProto())
-        .addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(ModelRunner.ALLOW_NAN_KEY).setValue("true"))
+        .addMetadataProps(
+            OnnxMl.StringStringEntryProto.newBuilder()
+                .setKey(ModelRunner.ALLOW_NAN_KEY)
+                .setValue("true"))
         .build()
         .toByteArray();
   }
@@ -74,7 +81,10 @@ public final class TestModels {
         .setName(name)
         .setType(
             OnnxMl.TypeProto.newBuilder()
-                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape)))
+                .setTensorType(
+                    OnnxMl.TypeProto.Tensor.newBuilder()
+                        .setElemType(type.getNumber())
+                        .setShape(shape)))
         .build();
   }
 

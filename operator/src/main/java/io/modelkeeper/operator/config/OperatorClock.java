@@ -9,10 +9,10 @@ import java.time.Clock;
 @Singleton
 public class OperatorClock {
 
-    @Produces
-    @DefaultBean
-    @Singleton
-    Clock clock() {
-        return Clock.systemUTC();
-    }
+  @Produces
+  @DefaultBean
+  @Singleton
+  Clock clock() {
+    return Clock.systemUTC();
+  }
 }

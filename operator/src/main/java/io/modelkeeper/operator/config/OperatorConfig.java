@@ -10,44 +10,47 @@ import java.util.Optional;
 @ConfigMapping(prefix = "modelkeeper")
 public interface OperatorConfig {
 
-    /** The model-server image used when a ModelDeployment names none. */
-    @WithName("model-server")
-    ModelServer modelServer();
+  /** The model-server image used when a ModelDeployment names none. */
+  @WithName("model-server")
+  ModelServer modelServer();
 
-    /** Extended resource name of one GPU on the cluster's nodes. */
-    @WithName("gpu-resource-name")
-    @WithDefault("nvidia.com/gpu")
-    String gpuResourceName();
+  /** Extended resource name of one GPU on the cluster's nodes. */
+  @WithName("gpu-resource-name")
+  @WithDefault("nvidia.com/gpu")
+  String gpuResourceName();
 
-    /** Longest time between two reconciliations of a ModelDeployment when nothing changes. */
-    @WithName("reconcile-interval")
-    @WithDefault("60s")
-    Duration reconcileInterval();
+  /** Longest time between two reconciliations of a ModelDeployment when nothing changes. */
+  @WithName("reconcile-interval")
+  @WithDefault("60s")
+  Duration reconcileInterval();
 
-    /** Prometheus used by ModelDeployments whose spec.monitoring.provider is prometheus and names no URL. */
-    @WithName("prometheus-url")
-    Optional<String> prometheusUrl();
+  /**
+   * Prometheus used by ModelDeployments whose spec.monitoring.provider is prometheus and names no
+   * URL.
+   */
+  @WithName("prometheus-url")
+  Optional<String> prometheusUrl();
 
-    /** Leader election, for operators run with more than one replica. */
-    @WithName("leader-election")
-    LeaderElectionSettings leaderElection();
+  /** Leader election, for operators run with more than one replica. */
+  @WithName("leader-election")
+  LeaderElectionSettings leaderElection();
 
-    /** Settings of the model-server pods. */
-    interface ModelServer {
+  /** Settings of the model-server pods. */
+  interface ModelServer {
 
-        /** Image of the model server and of its fetch-model init container. */
-        @WithDefault("ghcr.io/modelkeeper/model-server:0.1.0")
-        String image();
-    }
+    /** Image of the model server and of its fetch-model init container. */
+    @WithDefault("ghcr.io/modelkeeper/model-server:0.1.0")
+    String image();
+  }
 
-    /** One active operator among several replicas, the others waiting on a Lease. */
-    interface LeaderElectionSettings {
+  /** One active operator among several replicas, the others waiting on a Lease. */
+  interface LeaderElectionSettings {
 
-        /** Off by default: a single replica needs no Lease. */
-        @WithDefault("false")
-        boolean enabled();
+    /** Off by default: a single replica needs no Lease. */
+    @WithDefault("false")
+    boolean enabled();
 
-        /** Namespace of the Lease; empty means the namespace of the operator's service account. */
-        Optional<String> namespace();
-    }
+    /** Namespace of the Lease; empty means the namespace of the operator's service account. */
+    Optional<String> namespace();
+  }
 }

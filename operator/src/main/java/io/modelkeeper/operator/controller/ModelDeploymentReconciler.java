@@ -1,29 +1,5 @@
 package io.modelkeeper.operator.controller;
 
-import io.modelkeeper.operator.config.OperatorConfig;
-import io.modelkeeper.operator.observe.ObservedWorkloads;
-import io.modelkeeper.operator.observe.PodDiagnosis;
-import io.modelkeeper.operator.observe.WorkloadProblem;
-import io.modelkeeper.operator.rollout.CanaryRollout;
-import io.modelkeeper.operator.rollout.RolloutPlan;
-import io.modelkeeper.operator.routing.Router;
-import io.modelkeeper.operator.routing.Routers;
-import io.modelkeeper.operator.monitoring.ServingFigures;
-import io.modelkeeper.operator.validation.CheckedSpec;
-import io.modelkeeper.api.v1alpha1.CanaryStatus;
-import java.time.Clock;
-import java.util.Objects;
-import io.modelkeeper.operator.status.ArmFigures;
-import io.modelkeeper.operator.status.StatusAggregator;
-import io.modelkeeper.operator.status.StatusTransitions;
-import io.modelkeeper.operator.telemetry.EventRecorder;
-import io.modelkeeper.operator.telemetry.OperatorMetrics;
-import io.modelkeeper.operator.telemetry.RolloutMetrics;
-import io.modelkeeper.operator.validation.SpecValidator;
-import io.modelkeeper.operator.workload.ModelServiceDependent;
-import io.modelkeeper.operator.workload.ModelVersion;
-import io.modelkeeper.operator.workload.VersionedDeployments;
-import io.modelkeeper.operator.workload.WorkloadLabels;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -41,17 +17,38 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
-import io.modelkeeper.api.v1alpha1.AnalysisStatus;
+import io.modelkeeper.api.v1alpha1.CanaryStatus;
 import io.modelkeeper.api.v1alpha1.Conditions;
 import io.modelkeeper.api.v1alpha1.MetricsStatus;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
-import io.modelkeeper.operator.metricsource.ArmMetrics;
+import io.modelkeeper.operator.config.OperatorConfig;
 import io.modelkeeper.operator.metricsource.MetricsSource;
+import io.modelkeeper.operator.monitoring.ServingFigures;
+import io.modelkeeper.operator.observe.ObservedWorkloads;
+import io.modelkeeper.operator.observe.PodDiagnosis;
+import io.modelkeeper.operator.observe.WorkloadProblem;
+import io.modelkeeper.operator.rollout.CanaryRollout;
+import io.modelkeeper.operator.rollout.RolloutPlan;
+import io.modelkeeper.operator.routing.Router;
+import io.modelkeeper.operator.routing.Routers;
+import io.modelkeeper.operator.status.StatusAggregator;
+import io.modelkeeper.operator.status.StatusTransitions;
+import io.modelkeeper.operator.telemetry.EventRecorder;
+import io.modelkeeper.operator.telemetry.OperatorMetrics;
+import io.modelkeeper.operator.telemetry.RolloutMetrics;
+import io.modelkeeper.operator.validation.CheckedSpec;
+import io.modelkeeper.operator.validation.SpecValidator;
+import io.modelkeeper.operator.workload.ModelServiceDependent;
+import io.modelkeeper.operator.workload.ModelVersion;
+import io.modelkeeper.operator.workload.VersionedDeployments;
+import io.modelkeeper.operator.workload.WorkloadLabels;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -62,196 +59,265 @@ import java.util.Set;
 @ControllerConfiguration(name = ModelDeploymentReconciler.NAME)
 public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
-    public static final String NAME = "modeldeployment";
+  public static final String NAME = "modeldeployment";
 
-    private final OperatorConfig config;
-    private final VersionedDeployments deployments;
-    private final EventRecorder events;
-    private final OperatorMetrics metrics;
-    private final MetricsSource armMetrics;
-    private final RolloutMetrics rolloutMetrics;
-    private final Clock clock;
+  private final OperatorConfig config;
+  private final VersionedDeployments deployments;
+  private final EventRecorder events;
+  private final OperatorMetrics metrics;
+  private final MetricsSource armMetrics;
+  private final RolloutMetrics rolloutMetrics;
+  private final Clock clock;
 
-    public ModelDeploymentReconciler(OperatorConfig config, VersionedDeployments deployments, EventRecorder events,
-            OperatorMetrics metrics, MetricsSource armMetrics, RolloutMetrics rolloutMetrics, Clock clock) {
-        this.config = config;
-        this.deployments = deployments;
-        this.events = events;
-        this.metrics = metrics;
-        this.armMetrics = armMetrics;
-        this.rolloutMetrics = rolloutMetrics;
-        this.clock = clock;
+  public ModelDeploymentReconciler(
+      OperatorConfig config,
+      VersionedDeployments deployments,
+      EventRecorder events,
+      OperatorMetrics metrics,
+      MetricsSource armMetrics,
+      RolloutMetrics rolloutMetrics,
+      Clock clock) {
+    this.config = config;
+    this.deployments = deployments;
+    this.events = events;
+    this.metrics = metrics;
+    this.armMetrics = armMetrics;
+    this.rolloutMetrics = rolloutMetrics;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, ModelDeployment>> prepareEventSources(
+      EventSourceContext<ModelDeployment> context) {
+    var deploymentSource =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Deployment.class, ModelDeployment.class)
+                .withName("deployments")
+                .withLabelSelector(WorkloadLabels.MANAGED_SELECTOR)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelDeployment.class))
+                .build(),
+            context);
+    // Pods belong to ReplicaSets, not to the ModelDeployment, so they are found by label.
+    var podSource =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Pod.class, ModelDeployment.class)
+                .withName("pods")
+                .withLabelSelector(WorkloadLabels.MANAGED_SELECTOR)
+                .withSecondaryToPrimaryMapper(
+                    (Pod pod) -> {
+                      String owner = pod.getMetadata().getLabels().get(WorkloadLabels.DEPLOYMENT);
+                      return owner == null
+                          ? Set.of()
+                          : Set.of(new ResourceID(owner, pod.getMetadata().getNamespace()));
+                    })
+                .build(),
+            context);
+    return List.of(deploymentSource, podSource);
+  }
+
+  @Override
+  public UpdateControl<ModelDeployment> reconcile(
+      ModelDeployment md, Context<ModelDeployment> context) {
+    return metrics.reconcile(() -> reconcileMeasured(md, context, clock.instant()));
+  }
+
+  /**
+   * One reconcile, at one instant {@code now}: observe, validate, plan, apply, one status write.
+   */
+  private UpdateControl<ModelDeployment> reconcileMeasured(
+      ModelDeployment md, Context<ModelDeployment> context, Instant now) {
+    rolloutMetrics.register(md);
+    ModelVersion serving =
+        ModelVersion.of(md.getStatus() == null ? null : md.getStatus().getStable());
+    ObservedWorkloads observed =
+        ObservedWorkloads.of(
+            context.getSecondaryResources(Deployment.class),
+            context.getSecondaryResources(Pod.class),
+            knownRevisions(md, serving));
+
+    SpecValidator.Result validation = SpecValidator.validate(md.getSpec());
+    if (!validation.valid()) {
+      // Nothing is applied: whatever serves keeps serving until the spec is fixed.
+      var problem =
+          new WorkloadProblem(
+              Conditions.REASON_INVALID_SPEC, String.join("; ", validation.problems()));
+      return writeStatus(
+          md,
+          context,
+          null,
+          StatusAggregator.Findings.invalidSpec(
+              RolloutPlan.hold(serving), observed, diagnose(md, serving, observed), problem),
+          now);
     }
+    CheckedSpec spec = validation.spec();
 
-    @Override
-    public List<EventSource<?, ModelDeployment>> prepareEventSources(EventSourceContext<ModelDeployment> context) {
-        var deploymentSource = new InformerEventSource<>(
-                InformerEventSourceConfiguration.from(Deployment.class, ModelDeployment.class)
-                        .withName("deployments")
-                        .withLabelSelector(WorkloadLabels.MANAGED_SELECTOR)
-                        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelDeployment.class))
-                        .build(),
-                context);
-        // Pods belong to ReplicaSets, not to the ModelDeployment, so they are found by label.
-        var podSource = new InformerEventSource<>(
-                InformerEventSourceConfiguration.from(Pod.class, ModelDeployment.class)
-                        .withName("pods")
-                        .withLabelSelector(WorkloadLabels.MANAGED_SELECTOR)
-                        .withSecondaryToPrimaryMapper((Pod pod) -> {
-                            String owner = pod.getMetadata().getLabels().get(WorkloadLabels.DEPLOYMENT);
-                            return owner == null ? Set.of()
-                                    : Set.of(new ResourceID(owner, pod.getMetadata().getNamespace()));
-                        })
-                        .build(),
-                context);
-        return List.of(deploymentSource, podSource);
+    RolloutPlan plan = plan(md, spec, serving, observed, now);
+    deployments.apply(md, plan, observed, context);
+    WorkloadProblem routing =
+        Routers.of(spec.rollout().traffic())
+            .apply(md, routeTarget(plan), observed, context.getClient());
+    rolloutMetrics.recordRollout(md, plan.rollout());
+
+    MetricsStatus figures =
+        ServingFigures.read(
+            spec,
+            md.getStatus(),
+            serving,
+            plan,
+            model ->
+                armMetrics.read(md, model, observed.podsOf(model), spec.monitoring().interval()),
+            now);
+    return writeStatus(
+        md,
+        context,
+        spec,
+        StatusAggregator.Findings.of(
+            spec,
+            plan,
+            observed,
+            diagnose(md, plan.stable(), observed),
+            diagnose(md, plan.incoming(), observed),
+            figures,
+            routing),
+        now);
+  }
+
+  /**
+   * The revisions status and spec name, in the order objects made by an earlier release (which
+   * carry no revision label) are matched to them: the serving one first, then the canary's, the
+   * spec's, and a rolled-back one still draining.
+   */
+  private static List<ModelVersion> knownRevisions(ModelDeployment md, ModelVersion serving) {
+    ModelDeploymentStatus status = md.getStatus();
+    List<ModelVersion> known = new ArrayList<>();
+    known.add(serving);
+    known.add(ModelVersion.of(status == null ? null : status.getCanary()));
+    known.add(ModelVersion.of(md.getSpec().getModel()));
+    known.add(ModelVersion.of(status == null ? null : status.getRejected()));
+    return known;
+  }
+
+  /**
+   * The first version needs no canary; any other file than the serving one (version, uri or sha256)
+   * does.
+   */
+  private RolloutPlan plan(
+      ModelDeployment md,
+      CheckedSpec spec,
+      ModelVersion serving,
+      ObservedWorkloads observed,
+      Instant now) {
+    if (serving == null || serving.equals(spec.model())) {
+      RolloutPlan plan = RolloutPlan.decide(spec.model(), serving, spec.replicas(), observed);
+      return plan.with(CanaryRollout.withoutCanary(md, serving, now));
     }
+    Duration interval = spec.rollout().analysisInterval();
+    return CanaryRollout.plan(
+        md,
+        spec,
+        serving,
+        observed,
+        model -> armMetrics.read(md, model, observed.podsOf(model), interval),
+        model -> diagnose(md, model, observed),
+        now);
+  }
 
-    @Override
-    public UpdateControl<ModelDeployment> reconcile(ModelDeployment md, Context<ModelDeployment> context) {
-        return metrics.reconcile(() -> reconcileMeasured(md, context, clock.instant()));
+  /**
+   * Where the router sends traffic: the stable revision and a canary at its step's weight once it
+   * runs.
+   */
+  private static Router.Target routeTarget(RolloutPlan plan) {
+    CanaryStatus canary = plan.rollout() == null ? null : plan.rollout().canary();
+    if (canary == null) {
+      return Router.Target.stableOnly(plan.stable());
     }
+    return new Router.Target(
+        plan.stable(),
+        ModelVersion.of(canary),
+        Objects.requireNonNullElse(canary.getRequestedWeight(), 0));
+  }
 
-    /** One reconcile, at one instant {@code now}: observe, validate, plan, apply, one status write. */
-    private UpdateControl<ModelDeployment> reconcileMeasured(ModelDeployment md, Context<ModelDeployment> context,
-            Instant now) {
-        rolloutMetrics.register(md);
-        ModelVersion serving = ModelVersion.of(md.getStatus() == null ? null : md.getStatus().getStable());
-        ObservedWorkloads observed = ObservedWorkloads.of(context.getSecondaryResources(Deployment.class),
-                context.getSecondaryResources(Pod.class), knownRevisions(md, serving));
-
-        SpecValidator.Result validation = SpecValidator.validate(md.getSpec());
-        if (!validation.valid()) {
-            // Nothing is applied: whatever serves keeps serving until the spec is fixed.
-            var problem = new WorkloadProblem(Conditions.REASON_INVALID_SPEC, String.join("; ", validation.problems()));
-            return writeStatus(md, context, null, StatusAggregator.Findings.invalidSpec(
-                    RolloutPlan.hold(serving), observed, diagnose(md, serving, observed), problem), now);
-        }
-        CheckedSpec spec = validation.spec();
-
-        RolloutPlan plan = plan(md, spec, serving, observed, now);
-        deployments.apply(md, plan, observed, context);
-        WorkloadProblem routing = Routers.of(spec.rollout().traffic())
-                .apply(md, routeTarget(plan), observed, context.getClient());
-        rolloutMetrics.recordRollout(md, plan.rollout());
-
-        MetricsStatus figures = ServingFigures.read(spec, md.getStatus(), serving, plan,
-                model -> armMetrics.read(md, model, observed.podsOf(model), spec.monitoring().interval()), now);
-        return writeStatus(md, context, spec, StatusAggregator.Findings.of(spec, plan, observed,
-                diagnose(md, plan.stable(), observed), diagnose(md, plan.incoming(), observed), figures, routing),
-                now);
+  @Override
+  public ErrorStatusUpdateControl<ModelDeployment> updateErrorStatus(
+      ModelDeployment md, Context<ModelDeployment> context, Exception e) {
+    ModelDeploymentStatus next = StatusAggregator.withError(md, e.getMessage(), clock.instant());
+    recordTransitions(md, next);
+    if (sameStatus(context, md.getStatus(), next)) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
     }
+    md.setStatus(next);
+    return ErrorStatusUpdateControl.patchStatus(md);
+  }
 
-    /**
-     * The revisions status and spec name, in the order objects made by an earlier release (which
-     * carry no revision label) are matched to them: the serving one first, then the canary's, the
-     * spec's, and a rolled-back one still draining.
-     */
-    private static List<ModelVersion> knownRevisions(ModelDeployment md, ModelVersion serving) {
-        ModelDeploymentStatus status = md.getStatus();
-        List<ModelVersion> known = new ArrayList<>();
-        known.add(serving);
-        known.add(ModelVersion.of(status == null ? null : status.getCanary()));
-        known.add(ModelVersion.of(md.getSpec().getModel()));
-        known.add(ModelVersion.of(status == null ? null : status.getRejected()));
-        return known;
+  private WorkloadProblem diagnose(
+      ModelDeployment md, ModelVersion model, ObservedWorkloads observed) {
+    if (model == null) {
+      return null;
     }
+    return PodDiagnosis.diagnose(md, model, observed.podsOf(model), config.gpuResourceName())
+        .orElse(null);
+  }
 
-    /** The first version needs no canary; any other file than the serving one (version, uri or sha256) does. */
-    private RolloutPlan plan(ModelDeployment md, CheckedSpec spec, ModelVersion serving, ObservedWorkloads observed,
-            Instant now) {
-        if (serving == null || serving.equals(spec.model())) {
-            RolloutPlan plan = RolloutPlan.decide(spec.model(), serving, spec.replicas(), observed);
-            return plan.with(CanaryRollout.withoutCanary(md, serving, now));
-        }
-        Duration interval = spec.rollout().analysisInterval();
-        return CanaryRollout.plan(md, spec, serving, observed,
-                model -> armMetrics.read(md, model, observed.podsOf(model), interval),
-                model -> diagnose(md, model, observed), now);
+  private UpdateControl<ModelDeployment> writeStatus(
+      ModelDeployment md,
+      Context<ModelDeployment> context,
+      CheckedSpec spec,
+      StatusAggregator.Findings findings,
+      Instant now) {
+    ModelDeploymentStatus next = StatusAggregator.build(md, findings, now);
+    recordTransitions(md, next);
+    rolloutMetrics.recordStatus(md, next);
+    UpdateControl<ModelDeployment> control;
+    if (sameStatus(context, md.getStatus(), next)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      md.setStatus(next);
+      control = UpdateControl.patchStatus(md);
     }
+    // Never wait inside a reconcile: look again later, even if no event arrives; a running
+    // canary is looked at again when its next check is due.
+    return control.rescheduleAfter(nextLook(spec, next, now));
+  }
 
-    /** Where the router sends traffic: the stable revision and a canary at its step's weight once it runs. */
-    private static Router.Target routeTarget(RolloutPlan plan) {
-        CanaryStatus canary = plan.rollout() == null ? null : plan.rollout().canary();
-        if (canary == null) {
-            return Router.Target.stableOnly(plan.stable());
-        }
-        return new Router.Target(plan.stable(), ModelVersion.of(canary),
-                Objects.requireNonNullElse(canary.getRequestedWeight(), 0));
+  private Duration nextLook(CheckedSpec spec, ModelDeploymentStatus status, Instant now) {
+    Duration fallback = config.reconcileInterval();
+    if (spec == null) {
+      return fallback;
     }
+    if (spec.monitoring() != null && status.getStable() != null) {
+      // The serving version's figures are read when due, even if nothing else happens.
+      Duration due = ServingFigures.due(spec.monitoring(), status, now);
+      Duration monitoring = due.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : due;
+      fallback = monitoring.compareTo(fallback) < 0 ? monitoring : fallback;
+    }
+    if (status.getCanary() == null || CanaryRollout.promoting(status.getCanary())) {
+      return fallback;
+    }
+    if (status.getCanary().getAnalysis() == null
+        || status.getCanary().getAnalysis().getCheckedAt() == null) {
+      return Duration.ofSeconds(1);
+    }
+    Instant due =
+        Instant.parse(status.getCanary().getAnalysis().getCheckedAt())
+            .plus(spec.rollout().analysisInterval());
+    Duration wait = Duration.between(now, due);
+    if (wait.compareTo(Duration.ofSeconds(1)) < 0) {
+      return Duration.ofSeconds(1);
+    }
+    return wait.compareTo(fallback) < 0 ? wait : fallback;
+  }
 
-    @Override
-    public ErrorStatusUpdateControl<ModelDeployment> updateErrorStatus(ModelDeployment md,
-            Context<ModelDeployment> context, Exception e) {
-        ModelDeploymentStatus next = StatusAggregator.withError(md, e.getMessage(), clock.instant());
-        recordTransitions(md, next);
-        if (sameStatus(context, md.getStatus(), next)) {
-            return ErrorStatusUpdateControl.noStatusUpdate();
-        }
-        md.setStatus(next);
-        return ErrorStatusUpdateControl.patchStatus(md);
+  private void recordTransitions(ModelDeployment md, ModelDeploymentStatus next) {
+    for (var transition : StatusTransitions.between(md.getStatus(), next)) {
+      events.record(md, transition.reason(), transition.message());
     }
+  }
 
-    private WorkloadProblem diagnose(ModelDeployment md, ModelVersion model, ObservedWorkloads observed) {
-        if (model == null) {
-            return null;
-        }
-        return PodDiagnosis.diagnose(md, model, observed.podsOf(model), config.gpuResourceName())
-                .orElse(null);
-    }
-
-    private UpdateControl<ModelDeployment> writeStatus(ModelDeployment md, Context<ModelDeployment> context,
-            CheckedSpec spec, StatusAggregator.Findings findings, Instant now) {
-        ModelDeploymentStatus next = StatusAggregator.build(md, findings, now);
-        recordTransitions(md, next);
-        rolloutMetrics.recordStatus(md, next);
-        UpdateControl<ModelDeployment> control;
-        if (sameStatus(context, md.getStatus(), next)) {
-            control = UpdateControl.noUpdate();
-        } else {
-            md.setStatus(next);
-            control = UpdateControl.patchStatus(md);
-        }
-        // Never wait inside a reconcile: look again later, even if no event arrives; a running
-        // canary is looked at again when its next check is due.
-        return control.rescheduleAfter(nextLook(spec, next, now));
-    }
-
-    private Duration nextLook(CheckedSpec spec, ModelDeploymentStatus status, Instant now) {
-        Duration fallback = config.reconcileInterval();
-        if (spec == null) {
-            return fallback;
-        }
-        if (spec.monitoring() != null && status.getStable() != null) {
-            // The serving version's figures are read when due, even if nothing else happens.
-            Duration due = ServingFigures.due(spec.monitoring(), status, now);
-            Duration monitoring = due.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : due;
-            fallback = monitoring.compareTo(fallback) < 0 ? monitoring : fallback;
-        }
-        if (status.getCanary() == null || CanaryRollout.promoting(status.getCanary())) {
-            return fallback;
-        }
-        if (status.getCanary().getAnalysis() == null || status.getCanary().getAnalysis().getCheckedAt() == null) {
-            return Duration.ofSeconds(1);
-        }
-        Instant due = Instant.parse(status.getCanary().getAnalysis().getCheckedAt())
-                .plus(spec.rollout().analysisInterval());
-        Duration wait = Duration.between(now, due);
-        if (wait.compareTo(Duration.ofSeconds(1)) < 0) {
-            return Duration.ofSeconds(1);
-        }
-        return wait.compareTo(fallback) < 0 ? wait : fallback;
-    }
-
-    private void recordTransitions(ModelDeployment md, ModelDeploymentStatus next) {
-        for (var transition : StatusTransitions.between(md.getStatus(), next)) {
-            events.record(md, transition.reason(), transition.message());
-        }
-    }
-
-    private static boolean sameStatus(Context<ModelDeployment> context, ModelDeploymentStatus before,
-            ModelDeploymentStatus after) {
-        KubernetesSerialization json = context.getClient().getKubernetesSerialization();
-        return before != null && json.convertValue(before, JsonNode.class).equals(json.convertValue(after, JsonNode.class));
-    }
+  private static boolean sameStatus(
+      Context<ModelDeployment> context, ModelDeploymentStatus before, ModelDeploymentStatus after) {
+    KubernetesSerialization json = context.getClient().getKubernetesSerialization();
+    return before != null
+        && json.convertValue(before, JsonNode.class)
+            .equals(json.convertValue(after, JsonNode.class));
+  }
 }

@@ -17,100 +17,142 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Finishes the generated CRD where annotations cannot: printer columns in the order users read
- * them (the generator sorts them by name), descriptions of spec and status themselves, which live
- * in the client library's base class, and of the fields of embedded Kubernetes types. Fails when a
- * field is left without a description, so that kubectl explain documents every one. Runs at build
- * (QOSDK) and in the crds/ check.
+ * Finishes the generated CRD where annotations cannot: printer columns in the order users read them
+ * (the generator sorts them by name), descriptions of spec and status themselves, which live in the
+ * client library's base class, and of the fields of embedded Kubernetes types. Fails when a field
+ * is left without a description, so that kubectl explain documents every one. Runs at build (QOSDK)
+ * and in the crds/ check.
  */
 public class CrdFinishing implements CRDPostProcessor {
 
-    /** The column order of {@code kubectl get md}; F1 to DRIFT show only with {@code -o wide}. */
-    public static final List<String> COLUMNS = List.of("VERSION", "CANARY", "WEIGHT", "PHASE", "ACCURACY", "F1", "AUC",
-            "RMSE", "LABELLED", "DRIFT", "READY", "AGE");
+  /** The column order of {@code kubectl get md}; F1 to DRIFT show only with {@code -o wide}. */
+  public static final List<String> COLUMNS =
+      List.of(
+          "VERSION",
+          "CANARY",
+          "WEIGHT",
+          "PHASE",
+          "ACCURACY",
+          "F1",
+          "AUC",
+          "RMSE",
+          "LABELLED",
+          "DRIFT",
+          "READY",
+          "AGE");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Override
-    public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
-        if (!(crd instanceof CustomResourceDefinition definition)) {
-            return crd;
-        }
-        for (CustomResourceDefinitionVersion version : definition.getSpec().getVersions()) {
-            List<CustomResourceColumnDefinition> columns = version.getAdditionalPrinterColumns();
-            if (columns != null) {
-                columns.sort(Comparator.comparingInt(c -> position(c.getName())));
-            }
-            JSONSchemaProps root = version.getSchema().getOpenAPIV3Schema();
-            root.setDescription("A machine-learning model served on Kubernetes: ModelKeeper runs its model-server"
-                    + " pods, watches their serving and quality metrics and rolls new versions out.");
-            describe(root, "spec", "What to serve and how: the model, its serving pods, monitoring and rollout.");
-            describe(root, "status", "What the operator observed and decided. Written only by the operator.");
-            List<String> undocumented = new ArrayList<>();
-            boolean modelDeployment = HasMetadata.getKind(ModelDeployment.class)
-                    .equals(definition.getSpec().getNames().getKind());
-            describeFields(root, modelDeployment ? JSON.constructType(ModelDeployment.class) : null, "", undocumented);
-            if (!undocumented.isEmpty()) {
-                throw new IllegalStateException("CRD fields without a description, which kubectl explain would show"
-                        + " blank: " + undocumented + ". Give each field of our API types a @JsonPropertyDescription;"
-                        + " for a field of an embedded Kubernetes type, add it to KubernetesFieldDescriptions.");
-            }
-        }
-        return crd;
+  @Override
+  public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
+    if (!(crd instanceof CustomResourceDefinition definition)) {
+      return crd;
     }
-
-    private static int position(String column) {
-        int index = COLUMNS.indexOf(column);
-        return index < 0 ? COLUMNS.size() : index;
+    for (CustomResourceDefinitionVersion version : definition.getSpec().getVersions()) {
+      List<CustomResourceColumnDefinition> columns = version.getAdditionalPrinterColumns();
+      if (columns != null) {
+        columns.sort(Comparator.comparingInt(c -> position(c.getName())));
+      }
+      JSONSchemaProps root = version.getSchema().getOpenAPIV3Schema();
+      root.setDescription(
+          "A machine-learning model served on Kubernetes: ModelKeeper runs its model-server"
+              + " pods, watches their serving and quality metrics and rolls new versions out.");
+      describe(
+          root,
+          "spec",
+          "What to serve and how: the model, its serving pods, monitoring and rollout.");
+      describe(
+          root, "status", "What the operator observed and decided. Written only by the operator.");
+      List<String> undocumented = new ArrayList<>();
+      boolean modelDeployment =
+          HasMetadata.getKind(ModelDeployment.class)
+              .equals(definition.getSpec().getNames().getKind());
+      describeFields(
+          root,
+          modelDeployment ? JSON.constructType(ModelDeployment.class) : null,
+          "",
+          undocumented);
+      if (!undocumented.isEmpty()) {
+        throw new IllegalStateException(
+            "CRD fields without a description, which kubectl explain would show"
+                + " blank: "
+                + undocumented
+                + ". Give each field of our API types a @JsonPropertyDescription;"
+                + " for a field of an embedded Kubernetes type, add it to KubernetesFieldDescriptions.");
+      }
     }
+    return crd;
+  }
 
-    /**
-     * Walks the schema along the Java type it was generated from: a property without a description
-     * takes the one for its (type, field) from KubernetesFieldDescriptions, or is listed as undocumented.
-     */
-    private static void describeFields(JSONSchemaProps schema, JavaType type, String path, List<String> undocumented) {
-        if (schema == null || schema.getProperties() == null) {
-            return;
-        }
-        Map<String, JavaType> fieldTypes = fieldTypes(type);
-        schema.getProperties().forEach((name, property) -> {
-            String field = path + "." + name;
-            if (property.getDescription() == null) {
-                String description = type == null ? null
+  private static int position(String column) {
+    int index = COLUMNS.indexOf(column);
+    return index < 0 ? COLUMNS.size() : index;
+  }
+
+  /**
+   * Walks the schema along the Java type it was generated from: a property without a description
+   * takes the one for its (type, field) from KubernetesFieldDescriptions, or is listed as
+   * undocumented.
+   */
+  private static void describeFields(
+      JSONSchemaProps schema, JavaType type, String path, List<String> undocumented) {
+    if (schema == null || schema.getProperties() == null) {
+      return;
+    }
+    Map<String, JavaType> fieldTypes = fieldTypes(type);
+    schema
+        .getProperties()
+        .forEach(
+            (name, property) -> {
+              String field = path + "." + name;
+              if (property.getDescription() == null) {
+                String description =
+                    type == null
+                        ? null
                         : KubernetesFieldDescriptions.of(type.getRawClass().getSimpleName(), name);
                 if (description == null) {
-                    undocumented.add(field);
+                  undocumented.add(field);
                 } else {
-                    property.setDescription(description);
+                  property.setDescription(description);
                 }
-            }
-            JavaType fieldType = fieldTypes.get(name);
-            describeFields(property, fieldType, field, undocumented);
-            JavaType elementType = fieldType == null ? null : fieldType.getContentType();
-            if (property.getItems() != null) {
-                describeFields(property.getItems().getSchema(), elementType, field + "[]", undocumented);
-            }
-            if (property.getAdditionalProperties() != null) {
-                describeFields(property.getAdditionalProperties().getSchema(), elementType, field + "{}", undocumented);
-            }
-        });
-    }
+              }
+              JavaType fieldType = fieldTypes.get(name);
+              describeFields(property, fieldType, field, undocumented);
+              JavaType elementType = fieldType == null ? null : fieldType.getContentType();
+              if (property.getItems() != null) {
+                describeFields(
+                    property.getItems().getSchema(), elementType, field + "[]", undocumented);
+              }
+              if (property.getAdditionalProperties() != null) {
+                describeFields(
+                    property.getAdditionalProperties().getSchema(),
+                    elementType,
+                    field + "{}",
+                    undocumented);
+              }
+            });
+  }
 
-    /** The JSON fields of a Java type, as the CRD generator sees them through Jackson, with their types. */
-    private static Map<String, JavaType> fieldTypes(JavaType type) {
-        Map<String, JavaType> types = new HashMap<>();
-        if (type != null) {
-            for (BeanPropertyDefinition property : JSON.getSerializationConfig().introspect(type).findProperties()) {
-                types.put(property.getName(), property.getPrimaryType());
-            }
-        }
-        return types;
+  /**
+   * The JSON fields of a Java type, as the CRD generator sees them through Jackson, with their
+   * types.
+   */
+  private static Map<String, JavaType> fieldTypes(JavaType type) {
+    Map<String, JavaType> types = new HashMap<>();
+    if (type != null) {
+      for (BeanPropertyDefinition property :
+          JSON.getSerializationConfig().introspect(type).findProperties()) {
+        types.put(property.getName(), property.getPrimaryType());
+      }
     }
+    return types;
+  }
 
-    private static void describe(JSONSchemaProps root, String property, String description) {
-        JSONSchemaProps props = root.getProperties() == null ? null : root.getProperties().get(property);
-        if (props != null) {
-            props.setDescription(description);
-        }
+  private static void describe(JSONSchemaProps root, String property, String description) {
+    JSONSchemaProps props =
+        root.getProperties() == null ? null : root.getProperties().get(property);
+    if (props != null) {
+      props.setDescription(description);
     }
+  }
 }

@@ -12,57 +12,66 @@ import java.util.TreeMap;
  */
 public final class ArmAggregate {
 
-    private final List<PodSnapshot> deltas = new ArrayList<>();
-    private final List<PodSnapshot> gauges = new ArrayList<>();
-    private int missed;
+  private final List<PodSnapshot> deltas = new ArrayList<>();
+  private final List<PodSnapshot> gauges = new ArrayList<>();
+  private int missed;
 
-    /** A pod seen before: its change over the interval counts. */
-    public void addDelta(PodSnapshot delta) {
-        deltas.add(delta);
-        gauges.add(delta);
-    }
+  /** A pod seen before: its change over the interval counts. */
+  public void addDelta(PodSnapshot delta) {
+    deltas.add(delta);
+    gauges.add(delta);
+  }
 
-    /** A pod seen for the first time: only its gauges count; its counters become the baseline. */
-    public void addFirstSight(PodSnapshot snapshot) {
-        gauges.add(snapshot);
-    }
+  /** A pod seen for the first time: only its gauges count; its counters become the baseline. */
+  public void addFirstSight(PodSnapshot snapshot) {
+    gauges.add(snapshot);
+  }
 
-    /** A pod whose /metrics could not be read. */
-    public void addMissed() {
-        missed++;
-    }
+  /** A pod whose /metrics could not be read. */
+  public void addMissed() {
+    missed++;
+  }
 
-    public ArmMetrics result() {
-        long requests = 0;
-        long errors = 0;
-        List<Map<Double, Double>> buckets = new ArrayList<>();
-        for (PodSnapshot delta : deltas) {
-            requests += Math.round(delta.requests());
-            errors += Math.round(delta.errors());
-            buckets.add(delta.latencyBuckets());
-        }
-        TreeMap<Double, Double> merged = PodSnapshot.merge(buckets);
-        long labelled = 0;
-        long accuracyWeight = 0;
-        double correct = 0;
-        double drift = Double.NaN;
-        List<WindowQuality.PodFigures> quality = new ArrayList<>();
-        for (PodSnapshot pod : gauges) {
-            if (pod.labelled() > 0) {
-                // Counted with or without accuracy: a regression window has none but is a sample all the same.
-                labelled += Math.round(pod.labelled());
-                quality.add(new WindowQuality.PodFigures(pod.labelled(), pod.quality()));
-            }
-            if (pod.labelled() > 0 && !Double.isNaN(pod.accuracy())) {
-                accuracyWeight += Math.round(pod.labelled());
-                correct += pod.accuracy() * pod.labelled();
-            }
-            if (!Double.isNaN(pod.drift())) {
-                drift = Double.isNaN(drift) ? pod.drift() : Math.max(drift, pod.drift());
-            }
-        }
-        return new ArmMetrics(requests, errors, HistogramQuantile.of(0.5, merged), HistogramQuantile.of(0.99, merged),
-                labelled, accuracyWeight == 0 ? Double.NaN : correct / accuracyWeight, drift, deltas.size(), missed,
-                WindowQuality.pooled(quality));
+  public ArmMetrics result() {
+    long requests = 0;
+    long errors = 0;
+    List<Map<Double, Double>> buckets = new ArrayList<>();
+    for (PodSnapshot delta : deltas) {
+      requests += Math.round(delta.requests());
+      errors += Math.round(delta.errors());
+      buckets.add(delta.latencyBuckets());
     }
+    TreeMap<Double, Double> merged = PodSnapshot.merge(buckets);
+    long labelled = 0;
+    long accuracyWeight = 0;
+    double correct = 0;
+    double drift = Double.NaN;
+    List<WindowQuality.PodFigures> quality = new ArrayList<>();
+    for (PodSnapshot pod : gauges) {
+      if (pod.labelled() > 0) {
+        // Counted with or without accuracy: a regression window has none but is a sample all the
+        // same.
+        labelled += Math.round(pod.labelled());
+        quality.add(new WindowQuality.PodFigures(pod.labelled(), pod.quality()));
+      }
+      if (pod.labelled() > 0 && !Double.isNaN(pod.accuracy())) {
+        accuracyWeight += Math.round(pod.labelled());
+        correct += pod.accuracy() * pod.labelled();
+      }
+      if (!Double.isNaN(pod.drift())) {
+        drift = Double.isNaN(drift) ? pod.drift() : Math.max(drift, pod.drift());
+      }
+    }
+    return new ArmMetrics(
+        requests,
+        errors,
+        HistogramQuantile.of(0.5, merged),
+        HistogramQuantile.of(0.99, merged),
+        labelled,
+        accuracyWeight == 0 ? Double.NaN : correct / accuracyWeight,
+        drift,
+        deltas.size(),
+        missed,
+        WindowQuality.pooled(quality));
+  }
 }

@@ -9,34 +9,62 @@ package io.modelkeeper.operator.metricsource;
  * @param errors requests answered with a client or server error in the interval
  * @param latencyP50Seconds median request latency over the interval
  * @param latencyP99Seconds 99th-percentile request latency over the interval
- * @param labelled labelled predictions in the quality windows of the pods, summed: the sample size of the
- *     quality figures
+ * @param labelled labelled predictions in the quality windows of the pods, summed: the sample size
+ *     of the quality figures
  * @param accuracy accuracy over the window, weighted by each pod's labelled predictions
  * @param drift highest overall drift score among the pods
  * @param podsRead pods whose figures were read
  * @param podsMissed pods whose figures could not be read (a missing sample, not zero errors)
- * @param quality the window's other figures (precision, recall, F1, AUC-ROC, MAE...), pooled over the pods
+ * @param quality the window's other figures (precision, recall, F1, AUC-ROC, MAE...), pooled over
+ *     the pods
  */
-public record ArmMetrics(long requests, long errors, double latencyP50Seconds, double latencyP99Seconds,
-        long labelled, double accuracy, double drift, int podsRead, int podsMissed, WindowQuality quality) {
+public record ArmMetrics(
+    long requests,
+    long errors,
+    double latencyP50Seconds,
+    double latencyP99Seconds,
+    long labelled,
+    double accuracy,
+    double drift,
+    int podsRead,
+    int podsMissed,
+    WindowQuality quality) {
 
-    /** Nothing read. */
-    public static final ArmMetrics NONE = new ArmMetrics(0, 0, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN, 0, 0);
+  /** Nothing read. */
+  public static final ArmMetrics NONE =
+      new ArmMetrics(0, 0, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN, 0, 0);
 
-    /** Figures with accuracy as the only quality figure. */
-    public ArmMetrics(long requests, long errors, double latencyP50Seconds, double latencyP99Seconds, long labelled,
-            double accuracy, double drift, int podsRead, int podsMissed) {
-        this(requests, errors, latencyP50Seconds, latencyP99Seconds, labelled, accuracy, drift, podsRead, podsMissed,
-                WindowQuality.NONE);
-    }
+  /** Figures with accuracy as the only quality figure. */
+  public ArmMetrics(
+      long requests,
+      long errors,
+      double latencyP50Seconds,
+      double latencyP99Seconds,
+      long labelled,
+      double accuracy,
+      double drift,
+      int podsRead,
+      int podsMissed) {
+    this(
+        requests,
+        errors,
+        latencyP50Seconds,
+        latencyP99Seconds,
+        labelled,
+        accuracy,
+        drift,
+        podsRead,
+        podsMissed,
+        WindowQuality.NONE);
+  }
 
-    /** Error share of the interval, NaN without requests. */
-    public double errorRate() {
-        return requests == 0 ? Double.NaN : (double) errors / requests;
-    }
+  /** Error share of the interval, NaN without requests. */
+  public double errorRate() {
+    return requests == 0 ? Double.NaN : (double) errors / requests;
+  }
 
-    /** True when at least one pod was read. */
-    public boolean measured() {
-        return podsRead > 0;
-    }
+  /** True when at least one pod was read. */
+  public boolean measured() {
+    return podsRead > 0;
+  }
 }

@@ -3,8 +3,8 @@ package io.modelkeeper.operator.metricsource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.modelkeeper.api.v1alpha1.MetricsProvider;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
-import io.modelkeeper.operator.workload.ModelVersion;
 import io.modelkeeper.operator.config.OperatorConfig;
+import io.modelkeeper.operator.workload.ModelVersion;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.http.HttpClient;
@@ -18,28 +18,37 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class ConfiguredMetricsSource implements MetricsSource {
 
-    private final PodMetricsSource pods;
-    private final OperatorConfig config;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-    private final Map<String, PrometheusMetricsSource> prometheus = new ConcurrentHashMap<>();
+  private final PodMetricsSource pods;
+  private final OperatorConfig config;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private final Map<String, PrometheusMetricsSource> prometheus = new ConcurrentHashMap<>();
 
-    public ConfiguredMetricsSource(PodMetricsSource pods, OperatorConfig config) {
-        this.pods = pods;
-        this.config = config;
+  public ConfiguredMetricsSource(PodMetricsSource pods, OperatorConfig config) {
+    this.pods = pods;
+    this.config = config;
+  }
+
+  @Override
+  public ArmMetrics read(
+      ModelDeployment md, ModelVersion model, List<Pod> versionPods, Duration interval) {
+    var monitoring = md.getSpec().getMonitoring();
+    if (monitoring.getProvider() != MetricsProvider.PROMETHEUS) {
+      return pods.read(md, model, versionPods, interval);
     }
-
-    @Override
-    public ArmMetrics read(ModelDeployment md, ModelVersion model, List<Pod> versionPods, Duration interval) {
-        var monitoring = md.getSpec().getMonitoring();
-        if (monitoring.getProvider() != MetricsProvider.PROMETHEUS) {
-            return pods.read(md, model, versionPods, interval);
-        }
-        String url = monitoring.getPrometheusUrl() != null ? monitoring.getPrometheusUrl()
-                : config.prometheusUrl().orElseThrow(() -> new IllegalStateException(
-                        "spec.monitoring.provider is prometheus but neither spec.monitoring.prometheusUrl nor the"
+    String url =
+        monitoring.getPrometheusUrl() != null
+            ? monitoring.getPrometheusUrl()
+            : config
+                .prometheusUrl()
+                .orElseThrow(
+                    () ->
+                        new IllegalStateException(
+                            "spec.monitoring.provider is prometheus but neither spec.monitoring.prometheusUrl nor the"
                                 + " operator setting modelkeeper.prometheus-url names a Prometheus,"
                                 + " for example http://prometheus.monitoring:9090"));
-        return prometheus.computeIfAbsent(url, u -> new PrometheusMetricsSource(http, u))
-                .read(md, model, versionPods, interval);
-    }
+    return prometheus
+        .computeIfAbsent(url, u -> new PrometheusMetricsSource(http, u))
+        .read(md, model, versionPods, interval);
+  }
 }

@@ -9,9 +9,9 @@ import java.util.List;
 /** Where the operator reads what one model revision's pods did since the last read. */
 public interface MetricsSource {
 
-    /**
-     * The figures of {@code model}'s pods over the last {@code interval}. A source that cannot
-     * read a pod reports it as missed, never as a pod without errors.
-     */
-    ArmMetrics read(ModelDeployment md, ModelVersion model, List<Pod> pods, Duration interval);
+  /**
+   * The figures of {@code model}'s pods over the last {@code interval}. A source that cannot read a
+   * pod reports it as missed, never as a pod without errors.
+   */
+  ArmMetrics read(ModelDeployment md, ModelVersion model, List<Pod> pods, Duration interval);
 }

@@ -12,89 +12,99 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.LinkedHashMap;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * Scrapes each pod's /metrics at its pod IP, no Prometheus needed, and turns counters into
- * interval deltas. The last scrape of each pod is the baseline of the next; it lives in memory
- * only, so after an operator restart the first scrape of a pod sets its baseline and counts nothing.
+ * Scrapes each pod's /metrics at its pod IP, no Prometheus needed, and turns counters into interval
+ * deltas. The last scrape of each pod is the baseline of the next; it lives in memory only, so
+ * after an operator restart the first scrape of a pod sets its baseline and counts nothing.
  */
 @ApplicationScoped
-@Typed(PodMetricsSource.class) // only through ConfiguredMetricsSource, which picks the provider per spec
+@Typed(
+    PodMetricsSource
+        .class) // only through ConfiguredMetricsSource, which picks the provider per spec
 public class PodMetricsSource implements MetricsSource {
 
-    private static final Logger LOG = Logger.getLogger(PodMetricsSource.class);
-    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+  private static final Logger LOG = Logger.getLogger(PodMetricsSource.class);
+  private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-    /** Baselines by arm key (namespace/name/revision), then by pod uid. */
-    private final Map<String, Map<String, PodSnapshot>> baselines = new ConcurrentHashMap<>();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
-    @Override
-    public ArmMetrics read(ModelDeployment md, ModelVersion model, List<Pod> pods, Duration interval) {
-        String armKey = md.getMetadata().getNamespace() + "/" + md.getMetadata().getName() + "/" + model.revision();
-        Map<String, PodSnapshot> previous = baselines.getOrDefault(armKey, Map.of());
-        Map<String, PodSnapshot> next = new HashMap<>();
-        ArmAggregate aggregate = new ArmAggregate();
-        // All pods at once, so one slow pod costs one timeout, not one per pod.
-        Map<String, CompletableFuture<Optional<PodSnapshot>>> scrapes = new LinkedHashMap<>();
-        for (Pod pod : pods) {
-            String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
-            if (ip != null && "Running".equals(pod.getStatus().getPhase())) {
-                scrapes.put(uid(pod), scrape(ip, pod.getMetadata().getName()));
-            }
+  /** Baselines by arm key (namespace/name/revision), then by pod uid. */
+  private final Map<String, Map<String, PodSnapshot>> baselines = new ConcurrentHashMap<>();
+
+  @Override
+  public ArmMetrics read(
+      ModelDeployment md, ModelVersion model, List<Pod> pods, Duration interval) {
+    String armKey =
+        md.getMetadata().getNamespace() + "/" + md.getMetadata().getName() + "/" + model.revision();
+    Map<String, PodSnapshot> previous = baselines.getOrDefault(armKey, Map.of());
+    Map<String, PodSnapshot> next = new HashMap<>();
+    ArmAggregate aggregate = new ArmAggregate();
+    // All pods at once, so one slow pod costs one timeout, not one per pod.
+    Map<String, CompletableFuture<Optional<PodSnapshot>>> scrapes = new LinkedHashMap<>();
+    for (Pod pod : pods) {
+      String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+      if (ip != null && "Running".equals(pod.getStatus().getPhase())) {
+        scrapes.put(uid(pod), scrape(ip, pod.getMetadata().getName()));
+      }
+    }
+    for (var entry : scrapes.entrySet()) {
+      String uid = entry.getKey();
+      Optional<PodSnapshot> scraped = entry.getValue().join();
+      if (scraped.isEmpty()) {
+        aggregate.addMissed();
+        if (previous.containsKey(uid)) {
+          // Keep the old baseline: the next successful scrape covers both intervals.
+          next.put(uid, previous.get(uid));
         }
-        for (var entry : scrapes.entrySet()) {
-            String uid = entry.getKey();
-            Optional<PodSnapshot> scraped = entry.getValue().join();
-            if (scraped.isEmpty()) {
-                aggregate.addMissed();
-                if (previous.containsKey(uid)) {
-                    // Keep the old baseline: the next successful scrape covers both intervals.
-                    next.put(uid, previous.get(uid));
-                }
-                continue;
-            }
-            next.put(uid, scraped.get());
-            PodSnapshot before = previous.get(uid);
-            if (before == null) {
-                aggregate.addFirstSight(scraped.get());
-            } else {
-                aggregate.addDelta(scraped.get().since(before));
-            }
-        }
-        baselines.put(armKey, next);
-        return aggregate.result();
+        continue;
+      }
+      next.put(uid, scraped.get());
+      PodSnapshot before = previous.get(uid);
+      if (before == null) {
+        aggregate.addFirstSight(scraped.get());
+      } else {
+        aggregate.addDelta(scraped.get().since(before));
+      }
     }
+    baselines.put(armKey, next);
+    return aggregate.result();
+  }
 
-    private static String uid(Pod pod) {
-        return pod.getMetadata().getUid() != null ? pod.getMetadata().getUid() : pod.getMetadata().getName();
-    }
+  private static String uid(Pod pod) {
+    return pod.getMetadata().getUid() != null
+        ? pod.getMetadata().getUid()
+        : pod.getMetadata().getName();
+  }
 
-    private CompletableFuture<Optional<PodSnapshot>> scrape(String ip, String podName) {
-        String host = ip.contains(":") ? "[" + ip + "]" : ip;
-        HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("http://" + host + ":" + ModelServerDeployment.HTTP_PORT + "/metrics"))
-                .timeout(TIMEOUT)
-                .GET()
-                .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .thenApply(response -> {
-                    if (response.statusCode() != 200) {
-                        LOG.debugf("scrape of pod %s answered %d", podName, response.statusCode());
-                        return Optional.<PodSnapshot>empty();
-                    }
-                    return Optional.of(PodSnapshot.of(PrometheusText.parse(response.body())));
-                })
-                .exceptionally(e -> {
-                    LOG.debugf("scrape of pod %s failed: %s", podName, e.getMessage());
-                    return Optional.empty();
-                });
-    }
+  private CompletableFuture<Optional<PodSnapshot>> scrape(String ip, String podName) {
+    String host = ip.contains(":") ? "[" + ip + "]" : ip;
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create("http://" + host + ":" + ModelServerDeployment.HTTP_PORT + "/metrics"))
+            .timeout(TIMEOUT)
+            .GET()
+            .build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .thenApply(
+            response -> {
+              if (response.statusCode() != 200) {
+                LOG.debugf("scrape of pod %s answered %d", podName, response.statusCode());
+                return Optional.<PodSnapshot>empty();
+              }
+              return Optional.of(PodSnapshot.of(PrometheusText.parse(response.body())));
+            })
+        .exceptionally(
+            e -> {
+              LOG.debugf("scrape of pod %s failed: %s", podName, e.getMessage());
+              return Optional.empty();
+            });
+  }
 }

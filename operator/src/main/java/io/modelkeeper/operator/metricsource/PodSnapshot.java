@@ -17,89 +17,113 @@ import java.util.TreeMap;
  * @param drift the pod's overall drift score, NaN when not exported
  * @param quality the pod's other window figures (precision, recall, F1, AUC-ROC, MAE...)
  */
-public record PodSnapshot(double requests, double errors, TreeMap<Double, Double> latencyBuckets, double labelled,
-        double accuracy, double drift, WindowQuality quality) {
+public record PodSnapshot(
+    double requests,
+    double errors,
+    TreeMap<Double, Double> latencyBuckets,
+    double labelled,
+    double accuracy,
+    double drift,
+    WindowQuality quality) {
 
-    /** The window figures read into {@link WindowQuality}, as the server names them. */
-    private static final Set<String> WINDOW_FIGURES = Set.of(ServerMetricNames.PRECISION, ServerMetricNames.RECALL,
-            ServerMetricNames.F1, ServerMetricNames.AUC_ROC, ServerMetricNames.LOG_LOSS, ServerMetricNames.MAE,
-            ServerMetricNames.RMSE, ServerMetricNames.R2);
+  /** The window figures read into {@link WindowQuality}, as the server names them. */
+  private static final Set<String> WINDOW_FIGURES =
+      Set.of(
+          ServerMetricNames.PRECISION,
+          ServerMetricNames.RECALL,
+          ServerMetricNames.F1,
+          ServerMetricNames.AUC_ROC,
+          ServerMetricNames.LOG_LOSS,
+          ServerMetricNames.MAE,
+          ServerMetricNames.RMSE,
+          ServerMetricNames.R2);
 
-    /** Picks the operator's series out of one scrape. */
-    public static PodSnapshot of(List<PrometheusText.Sample> samples) {
-        double requests = 0;
-        double errors = 0;
-        double labelled = Double.NaN;
-        double accuracy = Double.NaN;
-        double drift = Double.NaN;
-        Map<String, Double> window = new HashMap<>();
-        TreeMap<Double, Double> buckets = new TreeMap<>();
-        for (PrometheusText.Sample sample : samples) {
-            if (WINDOW_FIGURES.contains(sample.name()) && !sample.labels().containsKey("class")) {
-                // A class-labelled series is one class's figure; the unlabelled one is the window's.
-                window.put(sample.name(), sample.value());
-                continue;
-            }
-            String name = sample.name();
-            if (name.equals(ServerMetricNames.REQUESTS)) {
-                requests += sample.value();
-                if (!ServerMetricNames.SUCCESS.equals(sample.labels().get(ServerMetricNames.OUTCOME))) {
-                    errors += sample.value();
-                }
-            } else if (name.equals(ServerMetricNames.DURATION_BUCKET)) {
-                String le = sample.labels().get("le");
-                if (le != null) {
-                    double bound = "+Inf".equals(le) ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
-                    buckets.merge(bound, sample.value(), Double::sum);
-                }
-            } else if (name.equals(ServerMetricNames.ACCURACY)) {
-                accuracy = sample.value();
-            } else if (name.equals(ServerMetricNames.WINDOW_PREDICTIONS)) {
-                labelled = sample.value();
-            } else if (name.equals(ServerMetricNames.DRIFT_SCORE)) {
-                drift = sample.value();
-            }
+  /** Picks the operator's series out of one scrape. */
+  public static PodSnapshot of(List<PrometheusText.Sample> samples) {
+    double requests = 0;
+    double errors = 0;
+    double labelled = Double.NaN;
+    double accuracy = Double.NaN;
+    double drift = Double.NaN;
+    Map<String, Double> window = new HashMap<>();
+    TreeMap<Double, Double> buckets = new TreeMap<>();
+    for (PrometheusText.Sample sample : samples) {
+      if (WINDOW_FIGURES.contains(sample.name()) && !sample.labels().containsKey("class")) {
+        // A class-labelled series is one class's figure; the unlabelled one is the window's.
+        window.put(sample.name(), sample.value());
+        continue;
+      }
+      String name = sample.name();
+      if (name.equals(ServerMetricNames.REQUESTS)) {
+        requests += sample.value();
+        if (!ServerMetricNames.SUCCESS.equals(sample.labels().get(ServerMetricNames.OUTCOME))) {
+          errors += sample.value();
         }
-        return new PodSnapshot(requests, errors, buckets, labelled, accuracy, drift, windowQuality(window));
-    }
-
-    private static WindowQuality windowQuality(Map<String, Double> figures) {
-        return new WindowQuality(
-                figures.getOrDefault(ServerMetricNames.PRECISION, Double.NaN),
-                figures.getOrDefault(ServerMetricNames.RECALL, Double.NaN),
-                figures.getOrDefault(ServerMetricNames.F1, Double.NaN),
-                figures.getOrDefault(ServerMetricNames.AUC_ROC, Double.NaN),
-                figures.getOrDefault(ServerMetricNames.LOG_LOSS, Double.NaN),
-                figures.getOrDefault(ServerMetricNames.MAE, Double.NaN),
-                figures.getOrDefault(ServerMetricNames.RMSE, Double.NaN),
-                figures.getOrDefault(ServerMetricNames.R2, Double.NaN));
-    }
-
-    /**
-     * What happened since {@code before}. A counter lower than before means the server restarted,
-     * so everything counted since its restart is new.
-     */
-    public PodSnapshot since(PodSnapshot before) {
-        boolean restarted = requests < before.requests || errors < before.errors
-                || total(latencyBuckets) < total(before.latencyBuckets);
-        if (restarted) {
-            return this;
+      } else if (name.equals(ServerMetricNames.DURATION_BUCKET)) {
+        String le = sample.labels().get("le");
+        if (le != null) {
+          double bound = "+Inf".equals(le) ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+          buckets.merge(bound, sample.value(), Double::sum);
         }
-        TreeMap<Double, Double> delta = new TreeMap<>();
-        latencyBuckets.forEach((bound, count) ->
-                delta.put(bound, Math.max(0, count - before.latencyBuckets.getOrDefault(bound, 0.0))));
-        return new PodSnapshot(requests - before.requests, errors - before.errors, delta, labelled, accuracy, drift,
-                quality);
+      } else if (name.equals(ServerMetricNames.ACCURACY)) {
+        accuracy = sample.value();
+      } else if (name.equals(ServerMetricNames.WINDOW_PREDICTIONS)) {
+        labelled = sample.value();
+      } else if (name.equals(ServerMetricNames.DRIFT_SCORE)) {
+        drift = sample.value();
+      }
     }
+    return new PodSnapshot(
+        requests, errors, buckets, labelled, accuracy, drift, windowQuality(window));
+  }
 
-    private static double total(TreeMap<Double, Double> buckets) {
-        return buckets.isEmpty() ? 0 : buckets.lastEntry().getValue();
-    }
+  private static WindowQuality windowQuality(Map<String, Double> figures) {
+    return new WindowQuality(
+        figures.getOrDefault(ServerMetricNames.PRECISION, Double.NaN),
+        figures.getOrDefault(ServerMetricNames.RECALL, Double.NaN),
+        figures.getOrDefault(ServerMetricNames.F1, Double.NaN),
+        figures.getOrDefault(ServerMetricNames.AUC_ROC, Double.NaN),
+        figures.getOrDefault(ServerMetricNames.LOG_LOSS, Double.NaN),
+        figures.getOrDefault(ServerMetricNames.MAE, Double.NaN),
+        figures.getOrDefault(ServerMetricNames.RMSE, Double.NaN),
+        figures.getOrDefault(ServerMetricNames.R2, Double.NaN));
+  }
 
-    /** Bucket counts merged over several pods. */
-    static TreeMap<Double, Double> merge(List<Map<Double, Double>> perPod) {
-        TreeMap<Double, Double> merged = new TreeMap<>();
-        perPod.forEach(buckets -> buckets.forEach((bound, count) -> merged.merge(bound, count, Double::sum)));
-        return merged;
+  /**
+   * What happened since {@code before}. A counter lower than before means the server restarted, so
+   * everything counted since its restart is new.
+   */
+  public PodSnapshot since(PodSnapshot before) {
+    boolean restarted =
+        requests < before.requests
+            || errors < before.errors
+            || total(latencyBuckets) < total(before.latencyBuckets);
+    if (restarted) {
+      return this;
     }
+    TreeMap<Double, Double> delta = new TreeMap<>();
+    latencyBuckets.forEach(
+        (bound, count) ->
+            delta.put(bound, Math.max(0, count - before.latencyBuckets.getOrDefault(bound, 0.0))));
+    return new PodSnapshot(
+        requests - before.requests,
+        errors - before.errors,
+        delta,
+        labelled,
+        accuracy,
+        drift,
+        quality);
+  }
+
+  private static double total(TreeMap<Double, Double> buckets) {
+    return buckets.isEmpty() ? 0 : buckets.lastEntry().getValue();
+  }
+
+  /** Bucket counts merged over several pods. */
+  static TreeMap<Double, Double> merge(List<Map<Double, Double>> perPod) {
+    TreeMap<Double, Double> merged = new TreeMap<>();
+    perPod.forEach(
+        buckets -> buckets.forEach((bound, count) -> merged.merge(bound, count, Double::sum)));
+    return merged;
+  }
 }

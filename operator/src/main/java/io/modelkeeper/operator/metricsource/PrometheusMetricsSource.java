@@ -26,110 +26,150 @@ import org.jboss.logging.Logger;
  */
 public class PrometheusMetricsSource implements MetricsSource {
 
-    private static final Logger LOG = Logger.getLogger(PrometheusMetricsSource.class);
-    private static final Duration TIMEOUT = Duration.ofSeconds(5);
-    private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = Logger.getLogger(PrometheusMetricsSource.class);
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http;
-    private final String baseUrl;
+  private final HttpClient http;
+  private final String baseUrl;
 
-    public PrometheusMetricsSource(HttpClient http, String baseUrl) {
-        this.http = http;
-        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+  public PrometheusMetricsSource(HttpClient http, String baseUrl) {
+    this.http = http;
+    this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+  }
+
+  @Override
+  public ArmMetrics read(
+      ModelDeployment md, ModelVersion model, List<Pod> pods, Duration interval) {
+    String version = model.version();
+    String selector =
+        "model=\""
+            + escape(WorkloadNames.modelName(md))
+            + "\",version=\""
+            + escape(version)
+            + "\",namespace=~\""
+            + escape(md.getMetadata().getNamespace())
+            + "|\""
+            + revisionMatcher(model, pods);
+    String range = "[" + Math.max(1, interval.toSeconds()) + "s]";
+    try {
+      double requests =
+          query("sum(increase(modelkeeper_requests_total{" + selector + "}" + range + "))");
+      if (Double.isNaN(requests)) {
+        return new ArmMetrics(0, 0, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN, 0, 1);
+      }
+      double errors =
+          query(
+              "sum(increase(modelkeeper_requests_total{"
+                  + selector
+                  + ",outcome!=\"success\"}"
+                  + range
+                  + "))");
+      String buckets =
+          "sum by (le) (rate(modelkeeper_request_duration_seconds_bucket{"
+              + selector
+              + "}"
+              + range
+              + "))";
+      double p50 = query("histogram_quantile(0.5, " + buckets + ")");
+      double p99 = query("histogram_quantile(0.99, " + buckets + ")");
+      double labelled =
+          query("sum(" + ServerMetricNames.WINDOW_PREDICTIONS + "{" + selector + "})");
+      double drift = query("max(modelkeeper_drift_score{" + selector + "})");
+      double accuracy = Double.NaN;
+      WindowQuality quality = WindowQuality.NONE;
+      if (labelled > 0) {
+        accuracy = weightedMean(ServerMetricNames.ACCURACY, 1, selector);
+        quality =
+            new WindowQuality(
+                weightedMean(ServerMetricNames.PRECISION, 1, selector),
+                weightedMean(ServerMetricNames.RECALL, 1, selector),
+                weightedMean(ServerMetricNames.F1, 1, selector),
+                weightedMean(ServerMetricNames.AUC_ROC, 1, selector),
+                weightedMean(ServerMetricNames.LOG_LOSS, 1, selector),
+                weightedMean(ServerMetricNames.MAE, 1, selector),
+                Math.sqrt(weightedMean(ServerMetricNames.RMSE, 2, selector)),
+                weightedMean(ServerMetricNames.R2, 1, selector));
+      }
+      return new ArmMetrics(
+          Math.round(requests),
+          Math.round(Double.isNaN(errors) ? 0 : errors),
+          p50,
+          p99,
+          Double.isNaN(labelled) ? 0 : Math.round(labelled),
+          accuracy,
+          drift,
+          1,
+          0,
+          quality);
+    } catch (IOException e) {
+      LOG.debugf(
+          "Prometheus query for %s version %s failed: %s",
+          md.getMetadata().getName(), version, e.getMessage());
+      return new ArmMetrics(0, 0, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN, 0, 1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ArmMetrics.NONE;
     }
+  }
 
-    @Override
-    public ArmMetrics read(ModelDeployment md, ModelVersion model, List<Pod> pods, Duration interval) {
-        String version = model.version();
-        String selector = "model=\"" + escape(WorkloadNames.modelName(md)) + "\",version=\"" + escape(version)
-                + "\",namespace=~\"" + escape(md.getMetadata().getNamespace()) + "|\"" + revisionMatcher(model, pods);
-        String range = "[" + Math.max(1, interval.toSeconds()) + "s]";
-        try {
-            double requests = query("sum(increase(modelkeeper_requests_total{" + selector + "}" + range + "))");
-            if (Double.isNaN(requests)) {
-                return new ArmMetrics(0, 0, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN, 0, 1);
-            }
-            double errors = query("sum(increase(modelkeeper_requests_total{" + selector + ",outcome!=\"success\"}"
-                    + range + "))");
-            String buckets = "sum by (le) (rate(modelkeeper_request_duration_seconds_bucket{" + selector + "}"
-                    + range + "))";
-            double p50 = query("histogram_quantile(0.5, " + buckets + ")");
-            double p99 = query("histogram_quantile(0.99, " + buckets + ")");
-            double labelled = query("sum(" + ServerMetricNames.WINDOW_PREDICTIONS + "{" + selector + "})");
-            double drift = query("max(modelkeeper_drift_score{" + selector + "})");
-            double accuracy = Double.NaN;
-            WindowQuality quality = WindowQuality.NONE;
-            if (labelled > 0) {
-                accuracy = weightedMean(ServerMetricNames.ACCURACY, 1, selector);
-                quality = new WindowQuality(
-                        weightedMean(ServerMetricNames.PRECISION, 1, selector),
-                        weightedMean(ServerMetricNames.RECALL, 1, selector),
-                        weightedMean(ServerMetricNames.F1, 1, selector),
-                        weightedMean(ServerMetricNames.AUC_ROC, 1, selector),
-                        weightedMean(ServerMetricNames.LOG_LOSS, 1, selector),
-                        weightedMean(ServerMetricNames.MAE, 1, selector),
-                        Math.sqrt(weightedMean(ServerMetricNames.RMSE, 2, selector)),
-                        weightedMean(ServerMetricNames.R2, 1, selector));
-            }
-            return new ArmMetrics(Math.round(requests), Math.round(Double.isNaN(errors) ? 0 : errors), p50, p99,
-                    Double.isNaN(labelled) ? 0 : Math.round(labelled), accuracy, drift, 1, 0, quality);
-        } catch (IOException e) {
-            LOG.debugf("Prometheus query for %s version %s failed: %s", md.getMetadata().getName(), version,
-                    e.getMessage());
-            return new ArmMetrics(0, 0, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN, 0, 1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ArmMetrics.NONE;
-        }
-    }
+  /**
+   * A window gauge (to a power: 2 pools RMSE through its squares) over the pods, weighted by their
+   * labelled predictions as {@link WindowQuality#pooled} does. Pods whose figure is NaN (undefined)
+   * are left out of both sums ({@code > -Inf} drops NaN), and so are class-labelled series.
+   */
+  private double weightedMean(String name, int power, String selector)
+      throws IOException, InterruptedException {
+    String defined =
+        "(" + name + "{" + selector + ",class=\"\"} > -Inf)" + (power == 1 ? "" : "^" + power);
+    String window = ServerMetricNames.WINDOW_PREDICTIONS + "{" + selector + "}";
+    return query("sum(" + defined + " * " + window + ") / sum(" + window + " and " + defined + ")");
+  }
 
-    /**
-     * A window gauge (to a power: 2 pools RMSE through its squares) over the pods, weighted by their
-     * labelled predictions as {@link WindowQuality#pooled} does. Pods whose figure is NaN (undefined)
-     * are left out of both sums ({@code > -Inf} drops NaN), and so are class-labelled series.
-     */
-    private double weightedMean(String name, int power, String selector) throws IOException, InterruptedException {
-        String defined = "(" + name + "{" + selector + ",class=\"\"} > -Inf)" + (power == 1 ? "" : "^" + power);
-        String window = ServerMetricNames.WINDOW_PREDICTIONS + "{" + selector + "}";
-        return query("sum(" + defined + " * " + window + ") / sum(" + window + " and " + defined + ")");
-    }
+  /**
+   * The series of this revision. Pods made before revisions existed carry no revision label, and
+   * their servers were not given one either, so for them only series without the label match.
+   */
+  static String revisionMatcher(ModelVersion model, List<Pod> pods) {
+    boolean earlierRelease =
+        !pods.isEmpty()
+            && pods.stream()
+                .noneMatch(
+                    pod ->
+                        pod.getMetadata().getLabels() != null
+                            && pod.getMetadata().getLabels().containsKey(WorkloadLabels.REVISION));
+    return ",revision=\"" + (earlierRelease ? "" : escape(model.revision())) + "\"";
+  }
 
-    /**
-     * The series of this revision. Pods made before revisions existed carry no revision label, and
-     * their servers were not given one either, so for them only series without the label match.
-     */
-    static String revisionMatcher(ModelVersion model, List<Pod> pods) {
-        boolean earlierRelease = !pods.isEmpty() && pods.stream()
-                .noneMatch(pod -> pod.getMetadata().getLabels() != null
-                        && pod.getMetadata().getLabels().containsKey(WorkloadLabels.REVISION));
-        return ",revision=\"" + (earlierRelease ? "" : escape(model.revision())) + "\"";
+  /** The single value of an instant query; NaN when the result is empty. */
+  double query(String promql) throws IOException, InterruptedException {
+    URI uri =
+        URI.create(
+            baseUrl + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException("Prometheus answered " + response.statusCode() + " to " + promql);
     }
+    JsonNode body = JSON.readTree(response.body());
+    if (!"success".equals(body.path("status").asText())) {
+      throw new IOException("Prometheus query failed: " + body.path("error").asText());
+    }
+    JsonNode result = body.path("data").path("result");
+    if (!result.isArray() || result.isEmpty()) {
+      return Double.NaN;
+    }
+    String value = result.get(0).path("value").path(1).asText("NaN");
+    try {
+      return Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
 
-    /** The single value of an instant query; NaN when the result is empty. */
-    double query(String promql) throws IOException, InterruptedException {
-        URI uri = URI.create(baseUrl + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IOException("Prometheus answered " + response.statusCode() + " to " + promql);
-        }
-        JsonNode body = JSON.readTree(response.body());
-        if (!"success".equals(body.path("status").asText())) {
-            throw new IOException("Prometheus query failed: " + body.path("error").asText());
-        }
-        JsonNode result = body.path("data").path("result");
-        if (!result.isArray() || result.isEmpty()) {
-            return Double.NaN;
-        }
-        String value = result.get(0).path("value").path(1).asText("NaN");
-        try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
-    }
-
-    private static String escape(String text) {
-        return text.replace("\\", "\\\\").replace("\"", "\\\"");
-    }
+  private static String escape(String text) {
+    return text.replace("\\", "\\\\").replace("\"", "\\\"");
+  }
 }

@@ -18,40 +18,46 @@ import java.util.function.Function;
  */
 public final class ServingFigures {
 
-    private ServingFigures() {
-    }
+  private ServingFigures() {}
 
-    /**
-     * The serving version's figures when spec.monitoring asks for them and they are due; null keeps
-     * the previous ones. While a canary runs its analysis already reads the stable arm, and a second
-     * read would split the pods' counter deltas between two readers.
-     *
-     * @param read reads what one revision's pods did over the monitoring interval
-     */
-    public static MetricsStatus read(CheckedSpec spec, ModelDeploymentStatus status, ModelVersion serving,
-            RolloutPlan plan, Function<ModelVersion, ArmMetrics> read, Instant now) {
-        if (spec.monitoring() == null || plan.stable() == null) {
-            return null;
-        }
-        boolean canary = serving != null && !serving.equals(spec.model());
-        if (canary) {
-            AnalysisStatus checked = plan.rollout() == null ? null : plan.rollout().checked();
-            return checked == null ? null : checked.getStable();
-        }
-        if (!due(spec.monitoring(), status, now).isZero()) {
-            return null;
-        }
-        ArmMetrics figures = read.apply(plan.stable());
-        return figures.measured() ? ArmFigures.of(figures, now) : null;
+  /**
+   * The serving version's figures when spec.monitoring asks for them and they are due; null keeps
+   * the previous ones. While a canary runs its analysis already reads the stable arm, and a second
+   * read would split the pods' counter deltas between two readers.
+   *
+   * @param read reads what one revision's pods did over the monitoring interval
+   */
+  public static MetricsStatus read(
+      CheckedSpec spec,
+      ModelDeploymentStatus status,
+      ModelVersion serving,
+      RolloutPlan plan,
+      Function<ModelVersion, ArmMetrics> read,
+      Instant now) {
+    if (spec.monitoring() == null || plan.stable() == null) {
+      return null;
     }
+    boolean canary = serving != null && !serving.equals(spec.model());
+    if (canary) {
+      AnalysisStatus checked = plan.rollout() == null ? null : plan.rollout().checked();
+      return checked == null ? null : checked.getStable();
+    }
+    if (!due(spec.monitoring(), status, now).isZero()) {
+      return null;
+    }
+    ArmMetrics figures = read.apply(plan.stable());
+    return figures.measured() ? ArmFigures.of(figures, now) : null;
+  }
 
-    /** Time until the serving version's figures are due again; zero when due now. */
-    public static Duration due(CheckedSpec.Monitoring monitoring, ModelDeploymentStatus status, Instant now) {
-        MetricsStatus last = status == null ? null : status.getMetrics();
-        if (last == null || last.getObservedAt() == null) {
-            return Duration.ZERO;
-        }
-        Duration wait = Duration.between(now, Instant.parse(last.getObservedAt()).plus(monitoring.interval()));
-        return wait.isNegative() ? Duration.ZERO : wait;
+  /** Time until the serving version's figures are due again; zero when due now. */
+  public static Duration due(
+      CheckedSpec.Monitoring monitoring, ModelDeploymentStatus status, Instant now) {
+    MetricsStatus last = status == null ? null : status.getMetrics();
+    if (last == null || last.getObservedAt() == null) {
+      return Duration.ZERO;
     }
+    Duration wait =
+        Duration.between(now, Instant.parse(last.getObservedAt()).plus(monitoring.interval()));
+    return wait.isNegative() ? Duration.ZERO : wait;
+  }
 }

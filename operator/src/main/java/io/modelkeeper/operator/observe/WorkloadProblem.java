@@ -6,11 +6,11 @@ package io.modelkeeper.operator.observe;
  */
 public record WorkloadProblem(String reason, String message) {
 
-    private static final int MAX_MESSAGE = 600;
+  private static final int MAX_MESSAGE = 600;
 
-    public WorkloadProblem {
-        if (message.length() > MAX_MESSAGE) {
-            message = message.substring(0, MAX_MESSAGE - 3) + "...";
-        }
+  public WorkloadProblem {
+    if (message.length() > MAX_MESSAGE) {
+      message = message.substring(0, MAX_MESSAGE - 3) + "...";
     }
+  }
 }

@@ -2,11 +2,11 @@ package io.modelkeeper.operator.rollout;
 
 /** Which side of a rollout a version's workload is on. */
 public enum Arm {
-    STABLE,
-    CANARY;
+  STABLE,
+  CANARY;
 
-    /** Value of the modelkeeper.io/arm label. */
-    public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
-    }
+  /** Value of the modelkeeper.io/arm label. */
+  public String label() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
 }

@@ -1,9 +1,5 @@
 package io.modelkeeper.operator.rollout;
 
-import io.modelkeeper.operator.observe.ObservedWorkloads;
-import io.modelkeeper.operator.observe.WorkloadProblem;
-import io.modelkeeper.operator.status.ArmFigures;
-import io.modelkeeper.operator.workload.ModelVersion;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelkeeper.api.v1alpha1.AnalysisStatus;
 import io.modelkeeper.api.v1alpha1.ArmStatus;
@@ -13,15 +9,19 @@ import io.modelkeeper.api.v1alpha1.ManualAction;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
 import io.modelkeeper.api.v1alpha1.RolloutResult;
+import io.modelkeeper.operator.metricsource.ArmMetrics;
+import io.modelkeeper.operator.observe.ObservedWorkloads;
+import io.modelkeeper.operator.observe.WorkloadProblem;
 import io.modelkeeper.operator.rollout.RolloutPlan.Workload;
 import io.modelkeeper.operator.rollout.analysis.ArmEvidence;
 import io.modelkeeper.operator.rollout.analysis.CanaryJudge;
 import io.modelkeeper.operator.rollout.analysis.Decision;
 import io.modelkeeper.operator.rollout.analysis.Evidence;
-import io.modelkeeper.operator.routing.Routers;
-import io.modelkeeper.operator.validation.CheckedSpec;
 import io.modelkeeper.operator.rollout.analysis.Verdict;
-import io.modelkeeper.operator.metricsource.ArmMetrics;
+import io.modelkeeper.operator.routing.Routers;
+import io.modelkeeper.operator.status.ArmFigures;
+import io.modelkeeper.operator.validation.CheckedSpec;
+import io.modelkeeper.operator.workload.ModelVersion;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -42,224 +42,306 @@ import java.util.function.Function;
  */
 public final class CanaryRollout {
 
-    /** Reads what one revision's pods did since the last read. */
-    public interface ArmReader {
-        ArmMetrics read(ModelVersion model);
+  /** Reads what one revision's pods did since the last read. */
+  public interface ArmReader {
+    ArmMetrics read(ModelVersion model);
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private CanaryRollout() {}
+
+  /**
+   * The plan when a version serves and the spec asks for a different file (version, uri or sha256).
+   */
+  public static RolloutPlan plan(
+      ModelDeployment md,
+      CheckedSpec spec,
+      ModelVersion serving,
+      ObservedWorkloads observed,
+      ArmReader metrics,
+      Function<ModelVersion, WorkloadProblem> diagnose,
+      Instant now) {
+    ModelDeploymentStatus previous =
+        md.getStatus() != null ? md.getStatus() : new ModelDeploymentStatus();
+    ModelVersion wanted = spec.model();
+    int replicas = spec.replicas();
+    List<HistoryEntry> outcomes = new ArrayList<>();
+    List<ManualAction> seen =
+        new ArrayList<>(ManualControl.stillPresent(md, previous.getManualActions()));
+
+    ArmStatus rejected = previous.getRejected();
+    if (rejected != null && wanted.equals(ModelVersion.of(rejected))) {
+      seen.addAll(ignoredAnnotations(md, seen, now));
+      return new RolloutPlan(
+          serving,
+          null,
+          false,
+          List.of(new Workload(serving, Arm.STABLE, replicas)),
+          new RolloutState(null, outcomes, rejected, seen, null, null));
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private CanaryRollout() {
+    // A copy: the status read from the cluster must stay as it was, to compare against.
+    CanaryStatus canary =
+        previous.getCanary() == null
+            ? null
+            : JSON.convertValue(previous.getCanary(), CanaryStatus.class);
+    if (canary != null && !wanted.equals(ModelVersion.of(canary))) {
+      outcomes.add(
+          entry(
+              ModelVersion.of(canary),
+              RolloutResult.RolledBack,
+              "superseded by version " + wanted.describe() + " before its rollout finished",
+              now));
+      canary = null;
+    }
+    if (canary == null) {
+      canary = start(spec.rollout(), wanted, now);
     }
 
-    /** The plan when a version serves and the spec asks for a different file (version, uri or sha256). */
-    public static RolloutPlan plan(ModelDeployment md, CheckedSpec spec, ModelVersion serving, ObservedWorkloads observed,
-            ArmReader metrics, Function<ModelVersion, WorkloadProblem> diagnose, Instant now) {
-        ModelDeploymentStatus previous = md.getStatus() != null ? md.getStatus() : new ModelDeploymentStatus();
-        ModelVersion wanted = spec.model();
-        int replicas = spec.replicas();
-        List<HistoryEntry> outcomes = new ArrayList<>();
-        List<ManualAction> seen = new ArrayList<>(ManualControl.stillPresent(md, previous.getManualActions()));
-
-        ArmStatus rejected = previous.getRejected();
-        if (rejected != null && wanted.equals(ModelVersion.of(rejected))) {
-            seen.addAll(ignoredAnnotations(md, seen, now));
-            return new RolloutPlan(serving, null, false, List.of(new Workload(serving, Arm.STABLE, replicas)),
-                    new RolloutState(null, outcomes, rejected, seen, null, null));
-        }
-
-        // A copy: the status read from the cluster must stay as it was, to compare against.
-        CanaryStatus canary = previous.getCanary() == null ? null
-                : JSON.convertValue(previous.getCanary(), CanaryStatus.class);
-        if (canary != null && !wanted.equals(ModelVersion.of(canary))) {
-            outcomes.add(entry(ModelVersion.of(canary), RolloutResult.RolledBack,
-                    "superseded by version " + wanted.describe() + " before its rollout finished", now));
-            canary = null;
-        }
-        if (canary == null) {
-            canary = start(spec.rollout(), wanted, now);
-        }
-
-        Optional<ManualControl.Request> request = ManualControl.pending(md, seen);
-        Verdict verdict = null;
-        if (request.isPresent()) {
-            seen.add(new ManualAction(request.get().annotation(), request.get().value(), canary.getVersion(),
-                    stamp(now)));
-            verdict = manual(request.get());
-        } else if (!promoting(canary) && due(spec.rollout(), canary, now)) {
-            verdict = check(spec, serving, canary, observed, metrics, diagnose, now);
-        }
-        if (verdict != null) {
-            canary = record(canary, verdict, now);
-        }
-        applyStepWeight(spec.rollout(), canary);
-
-        if (verdict != null && verdict.decision() == Decision.RollBack) {
-            outcomes.add(entry(ModelVersion.of(canary), verdict.result(), verdict.reason(), now));
-            return new RolloutPlan(serving, null, false, List.of(new Workload(serving, Arm.STABLE, replicas)),
-                    new RolloutState(null, outcomes, arm(canary), seen, verdict, canary.getAnalysis()));
-        }
-        if (promoting(canary) && observed.isReady(wanted, replicas)) {
-            outcomes.add(entry(wanted, RolloutResult.Promoted, canary.getAnalysis().getReason()
-                    + "; replaced version " + serving.describe(), now));
-            return new RolloutPlan(wanted, null, true, List.of(new Workload(wanted, Arm.STABLE, replicas)),
-                    new RolloutState(null, outcomes, null, seen, verdict, canary.getAnalysis()));
-        }
-        return new RolloutPlan(serving, wanted, false, workloads(spec, serving, wanted, canary, observed),
-                new RolloutState(canary, outcomes, null, seen, verdict,
-                        verdict == null ? null : canary.getAnalysis()));
+    Optional<ManualControl.Request> request = ManualControl.pending(md, seen);
+    Verdict verdict = null;
+    if (request.isPresent()) {
+      seen.add(
+          new ManualAction(
+              request.get().annotation(), request.get().value(), canary.getVersion(), stamp(now)));
+      verdict = manual(request.get());
+    } else if (!promoting(canary) && due(spec.rollout(), canary, now)) {
+      verdict = check(spec, serving, canary, observed, metrics, diagnose, now);
     }
-
-    /**
-     * The record when no canary is involved (the first version, or the serving file itself). A
-     * canary still in status ends here: the spec went back to the serving file.
-     */
-    public static RolloutState withoutCanary(ModelDeployment md, ModelVersion serving, Instant now) {
-        ModelDeploymentStatus previous = md.getStatus();
-        List<HistoryEntry> outcomes = new ArrayList<>();
-        List<ManualAction> seen = new ArrayList<>();
-        if (previous != null) {
-            seen.addAll(ManualControl.stillPresent(md, previous.getManualActions()));
-            ModelVersion canary = ModelVersion.of(previous.getCanary());
-            if (canary != null && serving != null) {
-                outcomes.add(entry(canary, RolloutResult.RolledBack,
-                        "spec.model went back to the serving version " + serving.describe(), now));
-            }
-        }
-        seen.addAll(ignoredAnnotations(md, seen, now));
-        return new RolloutState(null, outcomes, null, seen, null, null);
+    if (verdict != null) {
+      canary = record(canary, verdict, now);
     }
+    applyStepWeight(spec.rollout(), canary);
 
-    /** The Deployments while a canary runs: stable at full size, the canary sized for its step. */
-    static List<Workload> workloads(CheckedSpec spec, ModelVersion serving, ModelVersion wanted,
-            CanaryStatus canary, ObservedWorkloads observed) {
-        int replicas = spec.replicas();
-        CheckedSpec.Rollout rollout = spec.rollout();
-        int budget = GpuBudget.pods(spec.gpus(), rollout.maxExtraGpus());
-        if (promoting(canary)) {
-            // Each ready canary pod lets one stable pod go, and the canary grows only as far as the
-            // GPU budget allows on top of what still runs: capacity and budget both hold.
-            int canaryReady = Math.min(replicas, observed.readyReplicas(wanted));
-            int canaryPods = (int) Math.min(replicas, (long) canaryReady + budget);
-            return List.of(new Workload(serving, Arm.STABLE, replicas - canaryReady),
-                    new Workload(wanted, Arm.CANARY, canaryPods));
-        }
-        int canaryPods = Routers.of(rollout.traffic()).canaryReplicas(replicas,
-                Objects.requireNonNullElse(canary.getRequestedWeight(), 0), budget);
-        return List.of(new Workload(serving, Arm.STABLE, replicas), new Workload(wanted, Arm.CANARY, canaryPods));
+    if (verdict != null && verdict.decision() == Decision.RollBack) {
+      outcomes.add(entry(ModelVersion.of(canary), verdict.result(), verdict.reason(), now));
+      return new RolloutPlan(
+          serving,
+          null,
+          false,
+          List.of(new Workload(serving, Arm.STABLE, replicas)),
+          new RolloutState(null, outcomes, arm(canary), seen, verdict, canary.getAnalysis()));
     }
+    if (promoting(canary) && observed.isReady(wanted, replicas)) {
+      outcomes.add(
+          entry(
+              wanted,
+              RolloutResult.Promoted,
+              canary.getAnalysis().getReason() + "; replaced version " + serving.describe(),
+              now));
+      return new RolloutPlan(
+          wanted,
+          null,
+          true,
+          List.of(new Workload(wanted, Arm.STABLE, replicas)),
+          new RolloutState(null, outcomes, null, seen, verdict, canary.getAnalysis()));
+    }
+    return new RolloutPlan(
+        serving,
+        wanted,
+        false,
+        workloads(spec, serving, wanted, canary, observed),
+        new RolloutState(
+            canary, outcomes, null, seen, verdict, verdict == null ? null : canary.getAnalysis()));
+  }
 
-    /** True once the canary was judged good (or promoted by hand) and is taking over. */
-    public static boolean promoting(CanaryStatus canary) {
-        return canary != null && canary.getAnalysis() != null
-                && Decision.Promote.name().equals(canary.getAnalysis().getDecision());
+  /**
+   * The record when no canary is involved (the first version, or the serving file itself). A canary
+   * still in status ends here: the spec went back to the serving file.
+   */
+  public static RolloutState withoutCanary(ModelDeployment md, ModelVersion serving, Instant now) {
+    ModelDeploymentStatus previous = md.getStatus();
+    List<HistoryEntry> outcomes = new ArrayList<>();
+    List<ManualAction> seen = new ArrayList<>();
+    if (previous != null) {
+      seen.addAll(ManualControl.stillPresent(md, previous.getManualActions()));
+      ModelVersion canary = ModelVersion.of(previous.getCanary());
+      if (canary != null && serving != null) {
+        outcomes.add(
+            entry(
+                canary,
+                RolloutResult.RolledBack,
+                "spec.model went back to the serving version " + serving.describe(),
+                now));
+      }
     }
+    seen.addAll(ignoredAnnotations(md, seen, now));
+    return new RolloutState(null, outcomes, null, seen, null, null);
+  }
 
-    private static CanaryStatus start(CheckedSpec.Rollout rollout, ModelVersion wanted, Instant now) {
-        CanaryStatus canary = wanted.stamp(new CanaryStatus());
-        canary.setStep(0);
-        canary.setStartedAt(stamp(now));
-        canary.setStepStartedAt(stamp(now));
-        var steps = rollout.steps();
-        canary.setRequestedWeight(steps.isEmpty() ? 100 : steps.get(0).weight());
-        AnalysisStatus analysis = new AnalysisStatus();
-        analysis.setDecision(steps.isEmpty() ? Decision.Promote.name() : Decision.Wait.name());
-        analysis.setReason(steps.isEmpty() ? "no rollout.steps: the new version replaces the old one once ready"
-                : "canary started; first check after " + rollout.analysis().getInterval());
-        analysis.setFailedChecks(0);
-        canary.setAnalysis(analysis);
-        return canary;
+  /** The Deployments while a canary runs: stable at full size, the canary sized for its step. */
+  static List<Workload> workloads(
+      CheckedSpec spec,
+      ModelVersion serving,
+      ModelVersion wanted,
+      CanaryStatus canary,
+      ObservedWorkloads observed) {
+    int replicas = spec.replicas();
+    CheckedSpec.Rollout rollout = spec.rollout();
+    int budget = GpuBudget.pods(spec.gpus(), rollout.maxExtraGpus());
+    if (promoting(canary)) {
+      // Each ready canary pod lets one stable pod go, and the canary grows only as far as the
+      // GPU budget allows on top of what still runs: capacity and budget both hold.
+      int canaryReady = Math.min(replicas, observed.readyReplicas(wanted));
+      int canaryPods = (int) Math.min(replicas, (long) canaryReady + budget);
+      return List.of(
+          new Workload(serving, Arm.STABLE, replicas - canaryReady),
+          new Workload(wanted, Arm.CANARY, canaryPods));
     }
+    int canaryPods =
+        Routers.of(rollout.traffic())
+            .canaryReplicas(
+                replicas, Objects.requireNonNullElse(canary.getRequestedWeight(), 0), budget);
+    return List.of(
+        new Workload(serving, Arm.STABLE, replicas), new Workload(wanted, Arm.CANARY, canaryPods));
+  }
 
-    private static boolean due(CheckedSpec.Rollout rollout, CanaryStatus canary, Instant now) {
-        String checkedAt = canary.getAnalysis() == null ? null : canary.getAnalysis().getCheckedAt();
-        return checkedAt == null || !now.isBefore(Instant.parse(checkedAt).plus(rollout.analysisInterval()));
-    }
+  /** True once the canary was judged good (or promoted by hand) and is taking over. */
+  public static boolean promoting(CanaryStatus canary) {
+    return canary != null
+        && canary.getAnalysis() != null
+        && Decision.Promote.name().equals(canary.getAnalysis().getDecision());
+  }
 
-    private static Verdict check(CheckedSpec spec, ModelVersion serving, CanaryStatus canary,
-            ObservedWorkloads observed, ArmReader metrics, Function<ModelVersion, WorkloadProblem> diagnose,
-            Instant now) {
-        AnalysisStatus before = canary.getAnalysis();
-        ArmEvidence stable = ArmEvidence.accumulate(before.getStable(), before.getStableStepRequests(),
-                metrics.read(serving));
-        ArmEvidence canaryArm = ArmEvidence.accumulate(before.getCanary(), before.getCanaryStepRequests(),
-                metrics.read(ModelVersion.of(canary)));
-        WorkloadProblem problem = diagnose.apply(ModelVersion.of(canary));
-        int wantedPods = workloads(spec, serving, ModelVersion.of(canary), canary, observed).get(1).replicas();
-        boolean ready = observed.isReady(ModelVersion.of(canary), wantedPods);
-        Verdict verdict = CanaryJudge.judge(spec.rollout(), canary,
-                new Evidence(stable, canaryArm, problem == null ? null : problem.message(), ready), now);
-        AnalysisStatus next = new AnalysisStatus();
-        next.setStable(ArmFigures.of(stable, now));
-        next.setCanary(ArmFigures.of(canaryArm, now));
-        next.setStableStepRequests(stable.stepRequests());
-        next.setCanaryStepRequests(canaryArm.stepRequests());
-        canary.setAnalysis(next);
-        return verdict;
-    }
+  private static CanaryStatus start(CheckedSpec.Rollout rollout, ModelVersion wanted, Instant now) {
+    CanaryStatus canary = wanted.stamp(new CanaryStatus());
+    canary.setStep(0);
+    canary.setStartedAt(stamp(now));
+    canary.setStepStartedAt(stamp(now));
+    var steps = rollout.steps();
+    canary.setRequestedWeight(steps.isEmpty() ? 100 : steps.get(0).weight());
+    AnalysisStatus analysis = new AnalysisStatus();
+    analysis.setDecision(steps.isEmpty() ? Decision.Promote.name() : Decision.Wait.name());
+    analysis.setReason(
+        steps.isEmpty()
+            ? "no rollout.steps: the new version replaces the old one once ready"
+            : "canary started; first check after " + rollout.analysis().getInterval());
+    analysis.setFailedChecks(0);
+    canary.setAnalysis(analysis);
+    return canary;
+  }
 
-    private static Verdict manual(ManualControl.Request request) {
-        if (ManualControl.ABORT.equals(request.annotation())) {
-            return new Verdict(Decision.RollBack, "aborted by annotation " + ManualControl.ABORT + ": "
-                    + request.value(), 0, RolloutResult.RolledBack);
-        }
-        if (ManualControl.PROMOTE_NOW.equals(request.value())) {
-            return new Verdict(Decision.Promote, "promoted by annotation " + ManualControl.PROMOTE + ": now", 0, null);
-        }
-        return new Verdict(Decision.Wait, "annotation " + ManualControl.PROMOTE + " has value '" + request.value()
-                + "'; only \"now\" promotes, so it was ignored", 0, null);
-    }
+  private static boolean due(CheckedSpec.Rollout rollout, CanaryStatus canary, Instant now) {
+    String checkedAt = canary.getAnalysis() == null ? null : canary.getAnalysis().getCheckedAt();
+    return checkedAt == null
+        || !now.isBefore(Instant.parse(checkedAt).plus(rollout.analysisInterval()));
+  }
 
-    /** The canary after a verdict: the step moves on Advance, the analysis records the decision. */
-    private static CanaryStatus record(CanaryStatus canary, Verdict verdict, Instant now) {
-        AnalysisStatus analysis = canary.getAnalysis() != null ? canary.getAnalysis() : new AnalysisStatus();
-        analysis.setDecision(verdict.decision().name());
-        analysis.setReason(verdict.reason());
-        analysis.setFailedChecks(verdict.failedChecks());
-        analysis.setCheckedAt(stamp(now));
-        canary.setAnalysis(analysis);
-        if (verdict.decision() == Decision.Advance) {
-            canary.setStep(canary.getStep() + 1);
-            canary.setStepStartedAt(stamp(now));
-            analysis.setStableStepRequests(0L);
-            analysis.setCanaryStepRequests(0L);
-        }
-        if (verdict.decision() == Decision.Promote) {
-            canary.setRequestedWeight(100);
-        }
-        return canary;
-    }
+  private static Verdict check(
+      CheckedSpec spec,
+      ModelVersion serving,
+      CanaryStatus canary,
+      ObservedWorkloads observed,
+      ArmReader metrics,
+      Function<ModelVersion, WorkloadProblem> diagnose,
+      Instant now) {
+    AnalysisStatus before = canary.getAnalysis();
+    ArmEvidence stable =
+        ArmEvidence.accumulate(
+            before.getStable(), before.getStableStepRequests(), metrics.read(serving));
+    ArmEvidence canaryArm =
+        ArmEvidence.accumulate(
+            before.getCanary(),
+            before.getCanaryStepRequests(),
+            metrics.read(ModelVersion.of(canary)));
+    WorkloadProblem problem = diagnose.apply(ModelVersion.of(canary));
+    int wantedPods =
+        workloads(spec, serving, ModelVersion.of(canary), canary, observed).get(1).replicas();
+    boolean ready = observed.isReady(ModelVersion.of(canary), wantedPods);
+    Verdict verdict =
+        CanaryJudge.judge(
+            spec.rollout(),
+            canary,
+            new Evidence(stable, canaryArm, problem == null ? null : problem.message(), ready),
+            now);
+    AnalysisStatus next = new AnalysisStatus();
+    next.setStable(ArmFigures.of(stable, now));
+    next.setCanary(ArmFigures.of(canaryArm, now));
+    next.setStableStepRequests(stable.stepRequests());
+    next.setCanaryStepRequests(canaryArm.stepRequests());
+    canary.setAnalysis(next);
+    return verdict;
+  }
 
-    private static void applyStepWeight(CheckedSpec.Rollout rollout, CanaryStatus canary) {
-        var steps = rollout.steps();
-        if (!promoting(canary) && !steps.isEmpty()) {
-            canary.setRequestedWeight(steps.get(Math.min(canary.getStep(), steps.size() - 1)).weight());
-        }
+  private static Verdict manual(ManualControl.Request request) {
+    if (ManualControl.ABORT.equals(request.annotation())) {
+      return new Verdict(
+          Decision.RollBack,
+          "aborted by annotation " + ManualControl.ABORT + ": " + request.value(),
+          0,
+          RolloutResult.RolledBack);
     }
+    if (ManualControl.PROMOTE_NOW.equals(request.value())) {
+      return new Verdict(
+          Decision.Promote, "promoted by annotation " + ManualControl.PROMOTE + ": now", 0, null);
+    }
+    return new Verdict(
+        Decision.Wait,
+        "annotation "
+            + ManualControl.PROMOTE
+            + " has value '"
+            + request.value()
+            + "'; only \"now\" promotes, so it was ignored",
+        0,
+        null);
+  }
 
-    private static List<ManualAction> ignoredAnnotations(ModelDeployment md, List<ManualAction> seen, Instant now) {
-        List<ManualAction> ignored = new ArrayList<>();
-        ManualControl.pending(md, seen).ifPresent(request ->
-                ignored.add(new ManualAction(request.annotation(), request.value(), null, stamp(now))));
-        return ignored;
+  /** The canary after a verdict: the step moves on Advance, the analysis records the decision. */
+  private static CanaryStatus record(CanaryStatus canary, Verdict verdict, Instant now) {
+    AnalysisStatus analysis =
+        canary.getAnalysis() != null ? canary.getAnalysis() : new AnalysisStatus();
+    analysis.setDecision(verdict.decision().name());
+    analysis.setReason(verdict.reason());
+    analysis.setFailedChecks(verdict.failedChecks());
+    analysis.setCheckedAt(stamp(now));
+    canary.setAnalysis(analysis);
+    if (verdict.decision() == Decision.Advance) {
+      canary.setStep(canary.getStep() + 1);
+      canary.setStepStartedAt(stamp(now));
+      analysis.setStableStepRequests(0L);
+      analysis.setCanaryStepRequests(0L);
     }
+    if (verdict.decision() == Decision.Promote) {
+      canary.setRequestedWeight(100);
+    }
+    return canary;
+  }
 
-    private static ArmStatus arm(CanaryStatus canary) {
-        return ModelVersion.of(canary).stamp(new ArmStatus());
+  private static void applyStepWeight(CheckedSpec.Rollout rollout, CanaryStatus canary) {
+    var steps = rollout.steps();
+    if (!promoting(canary) && !steps.isEmpty()) {
+      canary.setRequestedWeight(steps.get(Math.min(canary.getStep(), steps.size() - 1)).weight());
     }
+  }
 
-    private static String stamp(Instant now) {
-        return now.truncatedTo(ChronoUnit.SECONDS).toString();
-    }
+  private static List<ManualAction> ignoredAnnotations(
+      ModelDeployment md, List<ManualAction> seen, Instant now) {
+    List<ManualAction> ignored = new ArrayList<>();
+    ManualControl.pending(md, seen)
+        .ifPresent(
+            request ->
+                ignored.add(
+                    new ManualAction(request.annotation(), request.value(), null, stamp(now))));
+    return ignored;
+  }
 
-    static HistoryEntry entry(ModelVersion model, RolloutResult result, String reason, Instant now) {
-        HistoryEntry entry = new HistoryEntry();
-        entry.setVersion(model.version());
-        entry.setUri(model.uri());
-        entry.setRevision(model.revision());
-        entry.setResult(result);
-        entry.setAt(stamp(now));
-        entry.setReason(reason);
-        return entry;
-    }
+  private static ArmStatus arm(CanaryStatus canary) {
+    return ModelVersion.of(canary).stamp(new ArmStatus());
+  }
+
+  private static String stamp(Instant now) {
+    return now.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  static HistoryEntry entry(ModelVersion model, RolloutResult result, String reason, Instant now) {
+    HistoryEntry entry = new HistoryEntry();
+    entry.setVersion(model.version());
+    entry.setUri(model.uri());
+    entry.setRevision(model.revision());
+    entry.setResult(result);
+    entry.setAt(stamp(now));
+    entry.setReason(reason);
+    return entry;
+  }
 }

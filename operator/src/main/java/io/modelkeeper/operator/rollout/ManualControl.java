@@ -16,44 +16,43 @@ import java.util.Optional;
  */
 public final class ManualControl {
 
-    public static final String PROMOTE = "modelkeeper.io/promote";
-    public static final String ABORT = "modelkeeper.io/abort";
-    /** The one value of the promote annotation that promotes. */
-    public static final String PROMOTE_NOW = "now";
+  public static final String PROMOTE = "modelkeeper.io/promote";
+  public static final String ABORT = "modelkeeper.io/abort";
 
-    /** An annotation to act on now. */
-    public record Request(String annotation, String value) {
-    }
+  /** The one value of the promote annotation that promotes. */
+  public static final String PROMOTE_NOW = "now";
 
-    private ManualControl() {
-    }
+  /** An annotation to act on now. */
+  public record Request(String annotation, String value) {}
 
-    /** What was seen before, without the entries whose annotation was removed or changed. */
-    public static List<ManualAction> stillPresent(ModelDeployment md, List<ManualAction> seen) {
-        Map<String, String> annotations = annotations(md);
-        List<ManualAction> kept = new ArrayList<>();
-        for (ManualAction action : seen == null ? List.<ManualAction>of() : seen) {
-            if (Objects.equals(annotations.get(action.getAnnotation()), action.getValue())) {
-                kept.add(action);
-            }
-        }
-        return kept;
-    }
+  private ManualControl() {}
 
-    /** The first annotation not acted on yet: abort before promote, so stopping wins. */
-    public static Optional<Request> pending(ModelDeployment md, List<ManualAction> seen) {
-        Map<String, String> annotations = annotations(md);
-        for (String key : List.of(ABORT, PROMOTE)) {
-            String value = annotations.get(key);
-            if (value != null && seen.stream().noneMatch(a -> key.equals(a.getAnnotation()))) {
-                return Optional.of(new Request(key, value));
-            }
-        }
-        return Optional.empty();
+  /** What was seen before, without the entries whose annotation was removed or changed. */
+  public static List<ManualAction> stillPresent(ModelDeployment md, List<ManualAction> seen) {
+    Map<String, String> annotations = annotations(md);
+    List<ManualAction> kept = new ArrayList<>();
+    for (ManualAction action : seen == null ? List.<ManualAction>of() : seen) {
+      if (Objects.equals(annotations.get(action.getAnnotation()), action.getValue())) {
+        kept.add(action);
+      }
     }
+    return kept;
+  }
 
-    private static Map<String, String> annotations(ModelDeployment md) {
-        Map<String, String> annotations = md.getMetadata().getAnnotations();
-        return annotations == null ? Map.of() : annotations;
+  /** The first annotation not acted on yet: abort before promote, so stopping wins. */
+  public static Optional<Request> pending(ModelDeployment md, List<ManualAction> seen) {
+    Map<String, String> annotations = annotations(md);
+    for (String key : List.of(ABORT, PROMOTE)) {
+      String value = annotations.get(key);
+      if (value != null && seen.stream().noneMatch(a -> key.equals(a.getAnnotation()))) {
+        return Optional.of(new Request(key, value));
+      }
     }
+    return Optional.empty();
+  }
+
+  private static Map<String, String> annotations(ModelDeployment md) {
+    Map<String, String> annotations = md.getMetadata().getAnnotations();
+    return annotations == null ? Map.of() : annotations;
+  }
 }

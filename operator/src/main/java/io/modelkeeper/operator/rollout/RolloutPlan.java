@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * Which revisions run, on which arm and with how many pods. This class holds the rules without a
- * canary: the first version, and the serving one kept as it is. Any other file (a new version, or
- * a new uri or sha256 under the same version) is a canary: see {@link CanaryRollout}.
+ * canary: the first version, and the serving one kept as it is. Any other file (a new version, or a
+ * new uri or sha256 under the same version) is a canary: see {@link CanaryRollout}.
  *
  * @param stable the version that serves (null before any version was ready)
  * @param incoming the version starting beside it, or null
@@ -15,42 +15,50 @@ import java.util.List;
  * @param workloads the Deployments that must exist; every other version's Deployment is drained
  * @param rollout the canary's record for status, or null to keep what status holds
  */
-public record RolloutPlan(ModelVersion stable, ModelVersion incoming, boolean promoted, List<Workload> workloads,
-        RolloutState rollout) {
+public record RolloutPlan(
+    ModelVersion stable,
+    ModelVersion incoming,
+    boolean promoted,
+    List<Workload> workloads,
+    RolloutState rollout) {
 
-    public RolloutPlan(ModelVersion stable, ModelVersion incoming, boolean promoted, List<Workload> workloads) {
-        this(stable, incoming, promoted, workloads, null);
-    }
+  public RolloutPlan(
+      ModelVersion stable, ModelVersion incoming, boolean promoted, List<Workload> workloads) {
+    this(stable, incoming, promoted, workloads, null);
+  }
 
-    /** One revision's Deployment to keep. */
-    public record Workload(ModelVersion model, Arm arm, int replicas) {
-    }
+  /** One revision's Deployment to keep. */
+  public record Workload(ModelVersion model, Arm arm, int replicas) {}
 
-    /**
-     * Decides from the wanted file (spec), the serving one (status.stable) and whether the wanted
-     * one's Deployment is ready, when no canary is involved: no version serves yet, or the spec
-     * asks for exactly the serving file.
-     */
-    public static RolloutPlan decide(ModelVersion wanted, ModelVersion serving, int replicas,
-            ObservedWorkloads observed) {
-        if (serving == null) {
-            boolean wantedReady = observed.isReady(wanted, replicas);
-            return new RolloutPlan(wantedReady ? wanted : null, wantedReady ? null : wanted, wantedReady,
-                    List.of(new Workload(wanted, Arm.STABLE, replicas)));
-        }
-        if (!serving.equals(wanted)) {
-            throw new IllegalArgumentException("a new version or file is a canary: use CanaryRollout");
-        }
-        return new RolloutPlan(serving, null, false, List.of(new Workload(serving, Arm.STABLE, replicas)));
+  /**
+   * Decides from the wanted file (spec), the serving one (status.stable) and whether the wanted
+   * one's Deployment is ready, when no canary is involved: no version serves yet, or the spec asks
+   * for exactly the serving file.
+   */
+  public static RolloutPlan decide(
+      ModelVersion wanted, ModelVersion serving, int replicas, ObservedWorkloads observed) {
+    if (serving == null) {
+      boolean wantedReady = observed.isReady(wanted, replicas);
+      return new RolloutPlan(
+          wantedReady ? wanted : null,
+          wantedReady ? null : wanted,
+          wantedReady,
+          List.of(new Workload(wanted, Arm.STABLE, replicas)));
     }
+    if (!serving.equals(wanted)) {
+      throw new IllegalArgumentException("a new version or file is a canary: use CanaryRollout");
+    }
+    return new RolloutPlan(
+        serving, null, false, List.of(new Workload(serving, Arm.STABLE, replicas)));
+  }
 
-    /** The same plan with the rollout's record for status. */
-    public RolloutPlan with(RolloutState state) {
-        return new RolloutPlan(stable, incoming, promoted, workloads, state);
-    }
+  /** The same plan with the rollout's record for status. */
+  public RolloutPlan with(RolloutState state) {
+    return new RolloutPlan(stable, incoming, promoted, workloads, state);
+  }
 
-    /** Keeps what runs untouched, used while the spec is invalid. */
-    public static RolloutPlan hold(ModelVersion serving) {
-        return new RolloutPlan(serving, null, false, List.of());
-    }
+  /** Keeps what runs untouched, used while the spec is invalid. */
+  public static RolloutPlan hold(ModelVersion serving) {
+    return new RolloutPlan(serving, null, false, List.of());
+  }
 }

@@ -18,6 +18,10 @@ import java.util.List;
  * @param verdict the judgement made in this reconcile, or null when no check was due
  * @param checked the figures that judgement rested on, or null
  */
-public record RolloutState(CanaryStatus canary, List<HistoryEntry> outcomes, ArmStatus rejected,
-        List<ManualAction> manualActions, Verdict verdict, AnalysisStatus checked) {
-}
+public record RolloutState(
+    CanaryStatus canary,
+    List<HistoryEntry> outcomes,
+    ArmStatus rejected,
+    List<ManualAction> manualActions,
+    Verdict verdict,
+    AnalysisStatus checked) {}

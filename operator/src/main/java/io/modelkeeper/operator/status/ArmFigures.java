@@ -1,52 +1,51 @@
 package io.modelkeeper.operator.status;
 
 import io.modelkeeper.api.v1alpha1.MetricsStatus;
-import io.modelkeeper.operator.rollout.analysis.ArmEvidence;
 import io.modelkeeper.operator.metricsource.ArmMetrics;
 import io.modelkeeper.operator.metricsource.WindowQuality;
+import io.modelkeeper.operator.rollout.analysis.ArmEvidence;
 import java.time.Instant;
 
 /** Writes an arm's figures into status, leaving out what was not measured. */
 public final class ArmFigures {
 
-    private ArmFigures() {
-    }
+  private ArmFigures() {}
 
-    /** Counts since the canary started, latency of the last interval, quality of the window. */
-    public static MetricsStatus of(ArmEvidence evidence, Instant now) {
-        MetricsStatus status = of(evidence.interval(), now);
-        status.setRequests(evidence.requests());
-        status.setErrors(evidence.errors());
-        status.setErrorRate(finite(evidence.errorRate()));
-        return status;
-    }
+  /** Counts since the canary started, latency of the last interval, quality of the window. */
+  public static MetricsStatus of(ArmEvidence evidence, Instant now) {
+    MetricsStatus status = of(evidence.interval(), now);
+    status.setRequests(evidence.requests());
+    status.setErrors(evidence.errors());
+    status.setErrorRate(finite(evidence.errorRate()));
+    return status;
+  }
 
-    /** The interval's figures as they are. */
-    public static MetricsStatus of(ArmMetrics metrics, Instant now) {
-        MetricsStatus status = new MetricsStatus();
-        status.setRequests(metrics.requests());
-        status.setErrors(metrics.errors());
-        status.setErrorRate(finite(metrics.errorRate()));
-        status.setLatencyP50Seconds(finite(metrics.latencyP50Seconds()));
-        status.setLatencyP99Seconds(finite(metrics.latencyP99Seconds()));
-        status.setLabelled(metrics.labelled() > 0 ? metrics.labelled() : null);
-        status.setAccuracy(finite(metrics.accuracy()));
-        WindowQuality quality = metrics.quality();
-        status.setPrecision(finite(quality.precision()));
-        status.setRecall(finite(quality.recall()));
-        status.setF1(finite(quality.f1()));
-        status.setAuc(finite(quality.aucRoc()));
-        status.setLogLoss(finite(quality.logLoss()));
-        status.setMae(finite(quality.mae()));
-        status.setRmse(finite(quality.rmse()));
-        status.setR2(finite(quality.r2()));
-        status.setDrift(finite(metrics.drift()));
-        status.setObservedAt(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-        return status;
-    }
+  /** The interval's figures as they are. */
+  public static MetricsStatus of(ArmMetrics metrics, Instant now) {
+    MetricsStatus status = new MetricsStatus();
+    status.setRequests(metrics.requests());
+    status.setErrors(metrics.errors());
+    status.setErrorRate(finite(metrics.errorRate()));
+    status.setLatencyP50Seconds(finite(metrics.latencyP50Seconds()));
+    status.setLatencyP99Seconds(finite(metrics.latencyP99Seconds()));
+    status.setLabelled(metrics.labelled() > 0 ? metrics.labelled() : null);
+    status.setAccuracy(finite(metrics.accuracy()));
+    WindowQuality quality = metrics.quality();
+    status.setPrecision(finite(quality.precision()));
+    status.setRecall(finite(quality.recall()));
+    status.setF1(finite(quality.f1()));
+    status.setAuc(finite(quality.aucRoc()));
+    status.setLogLoss(finite(quality.logLoss()));
+    status.setMae(finite(quality.mae()));
+    status.setRmse(finite(quality.rmse()));
+    status.setR2(finite(quality.r2()));
+    status.setDrift(finite(metrics.drift()));
+    status.setObservedAt(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+    return status;
+  }
 
-    /** JSON has no NaN: an unmeasured figure is left out. */
-    private static Double finite(double value) {
-        return Double.isFinite(value) ? value : null;
-    }
+  /** JSON has no NaN: an unmeasured figure is left out. */
+  private static Double finite(double value) {
+    return Double.isFinite(value) ? value : null;
+  }
 }

@@ -18,141 +18,167 @@ import java.util.function.Function;
  */
 public final class SpecValidator {
 
-    private static final List<Function<ModelDeploymentSpec, Optional<String>>> CHECKS = List.of(
-            SpecValidator::modelUri,
-            SpecValidator::sha256,
-            SpecValidator::servingNumbers,
-            SpecValidator::cudaNeedsGpus,
-            SpecValidator::durations,
-            SpecValidator::stepsIncreasing,
-            SpecValidator::routerSettings,
-            SpecValidator::gpuBudgetFitsOnePod);
+  private static final List<Function<ModelDeploymentSpec, Optional<String>>> CHECKS =
+      List.of(
+          SpecValidator::modelUri,
+          SpecValidator::sha256,
+          SpecValidator::servingNumbers,
+          SpecValidator::cudaNeedsGpus,
+          SpecValidator::durations,
+          SpecValidator::stepsIncreasing,
+          SpecValidator::routerSettings,
+          SpecValidator::gpuBudgetFitsOnePod);
 
-    private SpecValidator() {
+  private SpecValidator() {}
+
+  /** The outcome of validation: the typed spec, or the violated rules. */
+  public record Result(CheckedSpec spec, List<String> problems) {
+
+    public boolean valid() {
+      return problems.isEmpty();
     }
+  }
 
-    /** The outcome of validation: the typed spec, or the violated rules. */
-    public record Result(CheckedSpec spec, List<String> problems) {
+  /** The typed spec when every rule holds, otherwise every violated rule. */
+  public static Result validate(ModelDeploymentSpec spec) {
+    List<String> problems = check(spec);
+    return problems.isEmpty()
+        ? new Result(CheckedSpec.of(spec), problems)
+        : new Result(null, problems);
+  }
 
-        public boolean valid() {
-            return problems.isEmpty();
-        }
+  /** All violated rules, empty when the spec is usable. */
+  public static List<String> check(ModelDeploymentSpec spec) {
+    Optional<String> missing = modelPresent(spec);
+    if (missing.isPresent()) {
+      return List.of(missing.get());
     }
-
-    /** The typed spec when every rule holds, otherwise every violated rule. */
-    public static Result validate(ModelDeploymentSpec spec) {
-        List<String> problems = check(spec);
-        return problems.isEmpty() ? new Result(CheckedSpec.of(spec), problems) : new Result(null, problems);
+    List<String> problems = new ArrayList<>();
+    for (var check : CHECKS) {
+      check.apply(spec).ifPresent(problems::add);
     }
+    return problems;
+  }
 
-    /** All violated rules, empty when the spec is usable. */
-    public static List<String> check(ModelDeploymentSpec spec) {
-        Optional<String> missing = modelPresent(spec);
-        if (missing.isPresent()) {
-            return List.of(missing.get());
-        }
-        List<String> problems = new ArrayList<>();
-        for (var check : CHECKS) {
-            check.apply(spec).ifPresent(problems::add);
-        }
-        return problems;
+  private static Optional<String> modelPresent(ModelDeploymentSpec spec) {
+    if (spec == null
+        || spec.getModel() == null
+        || spec.getModel().getVersion() == null
+        || spec.getModel().getUri() == null) {
+      return Optional.of(
+          "spec.model.version and spec.model.uri are required,"
+              + " for example {version: \"1\", uri: https://models.example.com/fraud/1/model.onnx}");
     }
+    return Optional.empty();
+  }
 
-    private static Optional<String> modelPresent(ModelDeploymentSpec spec) {
-        if (spec == null || spec.getModel() == null || spec.getModel().getVersion() == null
-                || spec.getModel().getUri() == null) {
-            return Optional.of("spec.model.version and spec.model.uri are required,"
-                    + " for example {version: \"1\", uri: https://models.example.com/fraud/1/model.onnx}");
-        }
-        return Optional.empty();
+  private static Optional<String> modelUri(ModelDeploymentSpec spec) {
+    String uri = spec.getModel().getUri();
+    if (!uri.matches("^(https?://\\S+|file:///\\S+|pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?/\\S+)$")) {
+      return Optional.of(
+          "spec.model.uri '"
+              + uri
+              + "' must be http(s)://..., file:///... or pvc://<claim>/<path>");
     }
+    return Optional.empty();
+  }
 
-    private static Optional<String> modelUri(ModelDeploymentSpec spec) {
-        String uri = spec.getModel().getUri();
-        if (!uri.matches("^(https?://\\S+|file:///\\S+|pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?/\\S+)$")) {
-            return Optional.of("spec.model.uri '" + uri + "' must be http(s)://..., file:///... or pvc://<claim>/<path>");
-        }
-        return Optional.empty();
+  private static Optional<String> sha256(ModelDeploymentSpec spec) {
+    String sha = spec.getModel().getSha256();
+    if (sha != null && !sha.matches("^[a-fA-F0-9]{64}$")) {
+      return Optional.of(
+          "spec.model.sha256 must be 64 hex characters (the output of sha256sum model.onnx)");
     }
+    return Optional.empty();
+  }
 
-    private static Optional<String> sha256(ModelDeploymentSpec spec) {
-        String sha = spec.getModel().getSha256();
-        if (sha != null && !sha.matches("^[a-fA-F0-9]{64}$")) {
-            return Optional.of("spec.model.sha256 must be 64 hex characters (the output of sha256sum model.onnx)");
-        }
-        return Optional.empty();
+  private static Optional<String> servingNumbers(ModelDeploymentSpec spec) {
+    var serving = spec.getServing();
+    if (serving.getReplicas() == null || serving.getReplicas() < 0) {
+      return Optional.of("spec.serving.replicas must be 0 or more, for example 2");
     }
+    if (serving.getGpus() == null || serving.getGpus() < 0) {
+      return Optional.of("spec.serving.gpus must be 0 or more, for example 1");
+    }
+    if (serving.getBatching().getMaxBatchSize() == null
+        || serving.getBatching().getMaxBatchSize() < 1) {
+      return Optional.of("spec.serving.batching.maxBatchSize must be 1 or more, for example 32");
+    }
+    return Optional.empty();
+  }
 
-    private static Optional<String> servingNumbers(ModelDeploymentSpec spec) {
-        var serving = spec.getServing();
-        if (serving.getReplicas() == null || serving.getReplicas() < 0) {
-            return Optional.of("spec.serving.replicas must be 0 or more, for example 2");
-        }
-        if (serving.getGpus() == null || serving.getGpus() < 0) {
-            return Optional.of("spec.serving.gpus must be 0 or more, for example 1");
-        }
-        if (serving.getBatching().getMaxBatchSize() == null || serving.getBatching().getMaxBatchSize() < 1) {
-            return Optional.of("spec.serving.batching.maxBatchSize must be 1 or more, for example 32");
-        }
-        return Optional.empty();
+  private static Optional<String> cudaNeedsGpus(ModelDeploymentSpec spec) {
+    var serving = spec.getServing();
+    if (serving.getExecutionProvider() == ExecutionProvider.CUDA && serving.getGpus() == 0) {
+      return Optional.of(
+          "spec.serving.executionProvider 'cuda' needs spec.serving.gpus > 0;"
+              + " use 'auto' or 'cpu' for CPU-only pods");
     }
+    return Optional.empty();
+  }
 
-    private static Optional<String> cudaNeedsGpus(ModelDeploymentSpec spec) {
-        var serving = spec.getServing();
-        if (serving.getExecutionProvider() == ExecutionProvider.CUDA && serving.getGpus() == 0) {
-            return Optional.of("spec.serving.executionProvider 'cuda' needs spec.serving.gpus > 0;"
-                    + " use 'auto' or 'cpu' for CPU-only pods");
-        }
-        return Optional.empty();
+  private static Optional<String> durations(ModelDeploymentSpec spec) {
+    List<String[]> fields = new ArrayList<>();
+    fields.add(
+        new String[] {
+          "spec.serving.batching.maxQueueDelay", spec.getServing().getBatching().getMaxQueueDelay()
+        });
+    fields.add(new String[] {"spec.monitoring.interval", spec.getMonitoring().getInterval()});
+    SloSpec slo = spec.getMonitoring().getSlo();
+    if (slo != null) {
+      fields.add(new String[] {"spec.monitoring.slo.for", slo.getHoldFor()});
+      fields.add(new String[] {"spec.monitoring.slo.maxLatencyP99", slo.getMaxLatencyP99()});
     }
+    fields.add(
+        new String[] {
+          "spec.rollout.analysis.interval", spec.getRollout().getAnalysis().getInterval()
+        });
+    fields.add(
+        new String[] {"spec.rollout.progressDeadline", spec.getRollout().getProgressDeadline()});
+    List<StepSpec> steps = spec.getRollout().getSteps();
+    for (int i = 0; i < steps.size(); i++) {
+      fields.add(
+          new String[] {"spec.rollout.steps[" + i + "].duration", steps.get(i).getDuration()});
+    }
+    for (String[] field : fields) {
+      if (field[1] != null && !field[1].matches(Durations.PATTERN)) {
+        return Optional.of(
+            field[0] + " '" + field[1] + "' must be a duration like 500ms, 30s, 2m or 1h");
+      }
+    }
+    return Optional.empty();
+  }
 
-    private static Optional<String> durations(ModelDeploymentSpec spec) {
-        List<String[]> fields = new ArrayList<>();
-        fields.add(new String[] {"spec.serving.batching.maxQueueDelay", spec.getServing().getBatching().getMaxQueueDelay()});
-        fields.add(new String[] {"spec.monitoring.interval", spec.getMonitoring().getInterval()});
-        SloSpec slo = spec.getMonitoring().getSlo();
-        if (slo != null) {
-            fields.add(new String[] {"spec.monitoring.slo.for", slo.getHoldFor()});
-            fields.add(new String[] {"spec.monitoring.slo.maxLatencyP99", slo.getMaxLatencyP99()});
-        }
-        fields.add(new String[] {"spec.rollout.analysis.interval", spec.getRollout().getAnalysis().getInterval()});
-        fields.add(new String[] {"spec.rollout.progressDeadline", spec.getRollout().getProgressDeadline()});
-        List<StepSpec> steps = spec.getRollout().getSteps();
-        for (int i = 0; i < steps.size(); i++) {
-            fields.add(new String[] {"spec.rollout.steps[" + i + "].duration", steps.get(i).getDuration()});
-        }
-        for (String[] field : fields) {
-            if (field[1] != null && !field[1].matches(Durations.PATTERN)) {
-                return Optional.of(field[0] + " '" + field[1] + "' must be a duration like 500ms, 30s, 2m or 1h");
-            }
-        }
-        return Optional.empty();
+  private static Optional<String> stepsIncreasing(ModelDeploymentSpec spec) {
+    int previous = 0;
+    for (StepSpec step : spec.getRollout().getSteps()) {
+      Integer weight = step.getWeight();
+      if (weight == null || weight <= previous || weight > 100) {
+        return Optional.of(
+            "spec.rollout.steps weights must be strictly increasing and between 1 and 100,"
+                + " for example [{weight: 10, duration: 2m}, {weight: 50, duration: 5m}]");
+      }
+      previous = weight;
     }
+    return Optional.empty();
+  }
 
-    private static Optional<String> stepsIncreasing(ModelDeploymentSpec spec) {
-        int previous = 0;
-        for (StepSpec step : spec.getRollout().getSteps()) {
-            Integer weight = step.getWeight();
-            if (weight == null || weight <= previous || weight > 100) {
-                return Optional.of("spec.rollout.steps weights must be strictly increasing and between 1 and 100,"
-                        + " for example [{weight: 10, duration: 2m}, {weight: 50, duration: 5m}]");
-            }
-            previous = weight;
-        }
-        return Optional.empty();
+  private static Optional<String> gpuBudgetFitsOnePod(ModelDeploymentSpec spec) {
+    Integer budget = spec.getRollout().getMaxExtraGpus();
+    int gpus = spec.getServing().getGpus();
+    if (budget != null && gpus > 0 && budget < gpus) {
+      return Optional.of(
+          "spec.rollout.maxExtraGpus ("
+              + budget
+              + ") must be at least spec.serving.gpus ("
+              + gpus
+              + "), or no canary pod fits; for example maxExtraGpus: "
+              + gpus);
     }
+    return Optional.empty();
+  }
 
-    private static Optional<String> gpuBudgetFitsOnePod(ModelDeploymentSpec spec) {
-        Integer budget = spec.getRollout().getMaxExtraGpus();
-        int gpus = spec.getServing().getGpus();
-        if (budget != null && gpus > 0 && budget < gpus) {
-            return Optional.of("spec.rollout.maxExtraGpus (" + budget + ") must be at least spec.serving.gpus ("
-                    + gpus + "), or no canary pod fits; for example maxExtraGpus: " + gpus);
-        }
-        return Optional.empty();
-    }
-
-    private static Optional<String> routerSettings(ModelDeploymentSpec spec) {
-        return Routers.of(spec.getRollout().getTraffic()).validate(spec.getRollout().getTraffic());
-    }
+  private static Optional<String> routerSettings(ModelDeploymentSpec spec) {
+    return Routers.of(spec.getRollout().getTraffic()).validate(spec.getRollout().getTraffic());
+  }
 }

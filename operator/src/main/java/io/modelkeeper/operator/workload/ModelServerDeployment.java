@@ -1,7 +1,5 @@
 package io.modelkeeper.operator.workload;
 
-import io.modelkeeper.operator.config.OperatorConfig;
-import io.modelkeeper.operator.rollout.Arm;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -26,211 +24,244 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.MonitoringSpec;
 import io.modelkeeper.api.v1alpha1.ServingSpec;
+import io.modelkeeper.operator.config.OperatorConfig;
+import io.modelkeeper.operator.rollout.Arm;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The Deployment that runs one model version: a fetch-model init container and the model server. */
+/**
+ * The Deployment that runs one model version: a fetch-model init container and the model server.
+ */
 public final class ModelServerDeployment {
 
-    public static final String SERVER_CONTAINER = "model-server";
-    public static final String FETCH_CONTAINER = "fetch-model";
-    public static final String MODEL_VOLUME = "model";
-    public static final String MODEL_DIR = "/mnt/models";
-    public static final String HTTP_PORT_NAME = "http";
-    public static final int HTTP_PORT = 8080;
+  public static final String SERVER_CONTAINER = "model-server";
+  public static final String FETCH_CONTAINER = "fetch-model";
+  public static final String MODEL_VOLUME = "model";
+  public static final String MODEL_DIR = "/mnt/models";
+  public static final String HTTP_PORT_NAME = "http";
+  public static final int HTTP_PORT = 8080;
 
-    private static final String TMP_VOLUME = "tmp";
+  private static final String TMP_VOLUME = "tmp";
 
-    private ModelServerDeployment() {
-    }
+  private ModelServerDeployment() {}
 
-    /** The wanted Deployment for {@code model} on the given arm with {@code replicas} pods. */
-    public static Deployment desired(ModelDeployment md, ModelVersion model, Arm arm, int replicas,
-            OperatorConfig config) {
-        ServingSpec serving = md.getSpec().getServing();
-        ModelSource source = ModelSource.of(model.uri());
-        String image = serving.getImage() != null ? serving.getImage() : config.modelServer().image();
-        List<Container> initContainers = source.needsFetch()
-                ? List.of(fetchContainer(image, model))
-                : List.of();
-        return new DeploymentBuilder()
-                .withNewMetadata()
-                    .withName(WorkloadNames.deployment(md, model))
-                    .withNamespace(md.getMetadata().getNamespace())
-                    .withLabels(WorkloadLabels.forVersion(md, model, arm))
-                    .withOwnerReferences(Ownership.controlledBy(md))
-                .endMetadata()
-                .withNewSpec()
-                    .withReplicas(replicas)
-                    .withRevisionHistoryLimit(3)
-                    .withNewSelector().withMatchLabels(WorkloadLabels.versionSelector(md, model)).endSelector()
-                    // A new pod must be ready before an old one goes, so a broken template never
-                    // takes serving pods away.
-                    .withNewStrategy()
-                        .withType("RollingUpdate")
-                        .withNewRollingUpdate()
-                            .withMaxSurge(new IntOrString(1))
-                            .withMaxUnavailable(new IntOrString(0))
-                        .endRollingUpdate()
-                    .endStrategy()
-                    .withNewTemplate()
-                        .withNewMetadata()
-                            .withLabels(WorkloadLabels.forPods(md, model))
-                            .withAnnotations(scrapeAnnotations())
-                        .endMetadata()
-                        .withNewSpec()
-                            .withAutomountServiceAccountToken(false)
-                            .withEnableServiceLinks(false)
-                            .withSecurityContext(new PodSecurityContextBuilder()
-                                    .withRunAsNonRoot(true)
-                                    .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                                    .build())
-                            .withInitContainers(initContainers)
-                            .withContainers(serverContainer(md, model, source, image, config))
-                            .withVolumes(volumes(source))
-                            .withNodeSelector(serving.getNodeSelector())
-                            .withTolerations(tolerations(serving, config))
-                            .withAffinity(serving.getAffinity())
-                        .endSpec()
-                    .endTemplate()
-                .endSpec()
-                .build();
-    }
-
-    private static Container fetchContainer(String image, ModelVersion model) {
-        List<EnvVar> env = new ArrayList<>();
-        env.add(env("MODELKEEPER_MODEL_URI", model.uri()));
-        if (model.sha256() != null) {
-            env.add(env("MODELKEEPER_MODEL_SHA256", model.sha256()));
-        }
-        env.add(env("MODELKEEPER_MODEL_DIR", MODEL_DIR));
-        return new ContainerBuilder()
-                .withName(FETCH_CONTAINER)
-                .withImage(image)
-                .withArgs("fetch")
-                .withEnv(env)
-                // The fetcher's last stderr line ("fetch failed: ...") becomes the termination
-                // message, which the operator copies into the Ready condition.
-                .withTerminationMessagePolicy("FallbackToLogsOnError")
-                .withResources(new ResourceRequirementsBuilder()
-                        .addToRequests("cpu", new Quantity("100m"))
-                        .addToRequests("memory", new Quantity("256Mi"))
-                        .addToLimits("memory", new Quantity("512Mi"))
-                        .build())
-                .withSecurityContext(restrictedContainer())
-                .withVolumeMounts(mount(MODEL_VOLUME, MODEL_DIR, false), mount(TMP_VOLUME, "/tmp", false))
-                .build();
-    }
-
-    private static Container serverContainer(ModelDeployment md, ModelVersion model, ModelSource source,
-            String image, OperatorConfig config) {
-        ServingSpec serving = md.getSpec().getServing();
-        List<EnvVar> env = new ArrayList<>();
-        env.add(env("MODELKEEPER_MODEL_NAME", WorkloadNames.modelName(md)));
-        env.add(env("MODELKEEPER_MODEL_VERSION", model.version()));
-        env.add(env("MODELKEEPER_MODEL_REVISION", model.revision()));
-        env.add(env("MODELKEEPER_MODEL_URI", source.fileUriInPod()));
-        if (model.sha256() != null) {
-            env.add(env("MODELKEEPER_MODEL_SHA256", model.sha256()));
-        }
-        env.add(env("MODELKEEPER_EXECUTION_PROVIDER", serving.getExecutionProvider().value()));
-        env.add(env("MODELKEEPER_MAX_BATCH_SIZE", String.valueOf(serving.getBatching().getMaxBatchSize())));
-        env.add(env("MODELKEEPER_MAX_QUEUE_DELAY", serving.getBatching().getMaxQueueDelay()));
-        MonitoringSpec monitoring = md.getSpec().getMonitoring();
-        if (monitoring.getTask() != null) {
-            env.add(env("MODELKEEPER_TASK", monitoring.getTask().value()));
-        }
-        env.add(env("MODELKEEPER_QUALITY_WINDOW", String.valueOf(monitoring.getWindow())));
-        env.add(env("QUARKUS_HTTP_HOST", "0.0.0.0"));
-        env.add(env("QUARKUS_HTTP_PORT", String.valueOf(HTTP_PORT)));
-        return new ContainerBuilder()
-                .withName(SERVER_CONTAINER)
-                .withImage(image)
-                .withEnv(env)
-                .addNewPort().withName(HTTP_PORT_NAME).withContainerPort(HTTP_PORT).withProtocol("TCP").endPort()
-                .withResources(resources(serving, config))
-                .withStartupProbe(probe("/v2/health/live", 5, 60))
-                .withReadinessProbe(probe("/v2/health/ready", 5, 3))
-                .withLivenessProbe(probe("/v2/health/live", 10, 3))
-                .withSecurityContext(restrictedContainer())
-                .withVolumeMounts(mount(MODEL_VOLUME, MODEL_DIR, true), mount(TMP_VOLUME, "/tmp", false))
-                .build();
-    }
-
-    private static ResourceRequirements resources(ServingSpec serving, OperatorConfig config) {
-        ResourceRequirements given = serving.getResources();
-        ResourceRequirementsBuilder builder = given != null
-                ? new ResourceRequirementsBuilder(given)
-                : new ResourceRequirementsBuilder()
-                        .addToRequests("cpu", new Quantity("500m"))
-                        .addToRequests("memory", new Quantity("512Mi"))
-                        .addToLimits("memory", new Quantity("1Gi"));
-        if (serving.getGpus() > 0) {
-            // Extended resources take their request from the limit.
-            builder.addToLimits(config.gpuResourceName(), new Quantity(String.valueOf(serving.getGpus())));
-        }
-        return builder.build();
-    }
-
-    private static List<Toleration> tolerations(ServingSpec serving, OperatorConfig config) {
-        List<Toleration> tolerations = new ArrayList<>();
-        if (serving.getTolerations() != null) {
-            tolerations.addAll(serving.getTolerations());
-        }
-        if (serving.getGpus() > 0) {
-            tolerations.add(new TolerationBuilder()
-                    .withKey(config.gpuResourceName())
-                    .withOperator("Exists")
-                    .withEffect("NoSchedule")
-                    .build());
-        }
-        return tolerations;
-    }
-
-    private static List<Volume> volumes(ModelSource source) {
-        Volume model = source.needsFetch()
-                ? new VolumeBuilder().withName(MODEL_VOLUME).withNewEmptyDir().endEmptyDir().build()
-                : new VolumeBuilder().withName(MODEL_VOLUME)
-                        .withNewPersistentVolumeClaim(source.claim(), true)
-                        .build();
-        Volume tmp = new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build();
-        return List.of(model, tmp);
-    }
-
-    private static Map<String, String> scrapeAnnotations() {
-        Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put("prometheus.io/scrape", "true");
-        annotations.put("prometheus.io/port", String.valueOf(HTTP_PORT));
-        annotations.put("prometheus.io/path", "/metrics");
-        return annotations;
-    }
-
-    private static SecurityContext restrictedContainer() {
-        return new SecurityContextBuilder()
+  /** The wanted Deployment for {@code model} on the given arm with {@code replicas} pods. */
+  public static Deployment desired(
+      ModelDeployment md, ModelVersion model, Arm arm, int replicas, OperatorConfig config) {
+    ServingSpec serving = md.getSpec().getServing();
+    ModelSource source = ModelSource.of(model.uri());
+    String image = serving.getImage() != null ? serving.getImage() : config.modelServer().image();
+    List<Container> initContainers =
+        source.needsFetch() ? List.of(fetchContainer(image, model)) : List.of();
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName(WorkloadNames.deployment(md, model))
+        .withNamespace(md.getMetadata().getNamespace())
+        .withLabels(WorkloadLabels.forVersion(md, model, arm))
+        .withOwnerReferences(Ownership.controlledBy(md))
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(replicas)
+        .withRevisionHistoryLimit(3)
+        .withNewSelector()
+        .withMatchLabels(WorkloadLabels.versionSelector(md, model))
+        .endSelector()
+        // A new pod must be ready before an old one goes, so a broken template never
+        // takes serving pods away.
+        .withNewStrategy()
+        .withType("RollingUpdate")
+        .withNewRollingUpdate()
+        .withMaxSurge(new IntOrString(1))
+        .withMaxUnavailable(new IntOrString(0))
+        .endRollingUpdate()
+        .endStrategy()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(WorkloadLabels.forPods(md, model))
+        .withAnnotations(scrapeAnnotations())
+        .endMetadata()
+        .withNewSpec()
+        .withAutomountServiceAccountToken(false)
+        .withEnableServiceLinks(false)
+        .withSecurityContext(
+            new PodSecurityContextBuilder()
                 .withRunAsNonRoot(true)
-                .withAllowPrivilegeEscalation(false)
-                .withReadOnlyRootFilesystem(true)
-                .withNewCapabilities().withDrop("ALL").endCapabilities()
-                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .build())
+        .withInitContainers(initContainers)
+        .withContainers(serverContainer(md, model, source, image, config))
+        .withVolumes(volumes(source))
+        .withNodeSelector(serving.getNodeSelector())
+        .withTolerations(tolerations(serving, config))
+        .withAffinity(serving.getAffinity())
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private static Container fetchContainer(String image, ModelVersion model) {
+    List<EnvVar> env = new ArrayList<>();
+    env.add(env("MODELKEEPER_MODEL_URI", model.uri()));
+    if (model.sha256() != null) {
+      env.add(env("MODELKEEPER_MODEL_SHA256", model.sha256()));
+    }
+    env.add(env("MODELKEEPER_MODEL_DIR", MODEL_DIR));
+    return new ContainerBuilder()
+        .withName(FETCH_CONTAINER)
+        .withImage(image)
+        .withArgs("fetch")
+        .withEnv(env)
+        // The fetcher's last stderr line ("fetch failed: ...") becomes the termination
+        // message, which the operator copies into the Ready condition.
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .withResources(
+            new ResourceRequirementsBuilder()
+                .addToRequests("cpu", new Quantity("100m"))
+                .addToRequests("memory", new Quantity("256Mi"))
+                .addToLimits("memory", new Quantity("512Mi"))
+                .build())
+        .withSecurityContext(restrictedContainer())
+        .withVolumeMounts(mount(MODEL_VOLUME, MODEL_DIR, false), mount(TMP_VOLUME, "/tmp", false))
+        .build();
+  }
+
+  private static Container serverContainer(
+      ModelDeployment md,
+      ModelVersion model,
+      ModelSource source,
+      String image,
+      OperatorConfig config) {
+    ServingSpec serving = md.getSpec().getServing();
+    List<EnvVar> env = new ArrayList<>();
+    env.add(env("MODELKEEPER_MODEL_NAME", WorkloadNames.modelName(md)));
+    env.add(env("MODELKEEPER_MODEL_VERSION", model.version()));
+    env.add(env("MODELKEEPER_MODEL_REVISION", model.revision()));
+    env.add(env("MODELKEEPER_MODEL_URI", source.fileUriInPod()));
+    if (model.sha256() != null) {
+      env.add(env("MODELKEEPER_MODEL_SHA256", model.sha256()));
+    }
+    env.add(env("MODELKEEPER_EXECUTION_PROVIDER", serving.getExecutionProvider().value()));
+    env.add(
+        env("MODELKEEPER_MAX_BATCH_SIZE", String.valueOf(serving.getBatching().getMaxBatchSize())));
+    env.add(env("MODELKEEPER_MAX_QUEUE_DELAY", serving.getBatching().getMaxQueueDelay()));
+    MonitoringSpec monitoring = md.getSpec().getMonitoring();
+    if (monitoring.getTask() != null) {
+      env.add(env("MODELKEEPER_TASK", monitoring.getTask().value()));
+    }
+    env.add(env("MODELKEEPER_QUALITY_WINDOW", String.valueOf(monitoring.getWindow())));
+    env.add(env("QUARKUS_HTTP_HOST", "0.0.0.0"));
+    env.add(env("QUARKUS_HTTP_PORT", String.valueOf(HTTP_PORT)));
+    return new ContainerBuilder()
+        .withName(SERVER_CONTAINER)
+        .withImage(image)
+        .withEnv(env)
+        .addNewPort()
+        .withName(HTTP_PORT_NAME)
+        .withContainerPort(HTTP_PORT)
+        .withProtocol("TCP")
+        .endPort()
+        .withResources(resources(serving, config))
+        .withStartupProbe(probe("/v2/health/live", 5, 60))
+        .withReadinessProbe(probe("/v2/health/ready", 5, 3))
+        .withLivenessProbe(probe("/v2/health/live", 10, 3))
+        .withSecurityContext(restrictedContainer())
+        .withVolumeMounts(mount(MODEL_VOLUME, MODEL_DIR, true), mount(TMP_VOLUME, "/tmp", false))
+        .build();
+  }
+
+  private static ResourceRequirements resources(ServingSpec serving, OperatorConfig config) {
+    ResourceRequirements given = serving.getResources();
+    ResourceRequirementsBuilder builder =
+        given != null
+            ? new ResourceRequirementsBuilder(given)
+            : new ResourceRequirementsBuilder()
+                .addToRequests("cpu", new Quantity("500m"))
+                .addToRequests("memory", new Quantity("512Mi"))
+                .addToLimits("memory", new Quantity("1Gi"));
+    if (serving.getGpus() > 0) {
+      // Extended resources take their request from the limit.
+      builder.addToLimits(
+          config.gpuResourceName(), new Quantity(String.valueOf(serving.getGpus())));
+    }
+    return builder.build();
+  }
+
+  private static List<Toleration> tolerations(ServingSpec serving, OperatorConfig config) {
+    List<Toleration> tolerations = new ArrayList<>();
+    if (serving.getTolerations() != null) {
+      tolerations.addAll(serving.getTolerations());
+    }
+    if (serving.getGpus() > 0) {
+      tolerations.add(
+          new TolerationBuilder()
+              .withKey(config.gpuResourceName())
+              .withOperator("Exists")
+              .withEffect("NoSchedule")
+              .build());
+    }
+    return tolerations;
+  }
+
+  private static List<Volume> volumes(ModelSource source) {
+    Volume model =
+        source.needsFetch()
+            ? new VolumeBuilder().withName(MODEL_VOLUME).withNewEmptyDir().endEmptyDir().build()
+            : new VolumeBuilder()
+                .withName(MODEL_VOLUME)
+                .withNewPersistentVolumeClaim(source.claim(), true)
                 .build();
-    }
+    Volume tmp = new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build();
+    return List.of(model, tmp);
+  }
 
-    private static Probe probe(String path, int periodSeconds, int failureThreshold) {
-        return new ProbeBuilder()
-                .withNewHttpGet().withPath(path).withPort(new IntOrString(HTTP_PORT_NAME)).endHttpGet()
-                .withPeriodSeconds(periodSeconds)
-                .withFailureThreshold(failureThreshold)
-                .withTimeoutSeconds(2)
-                .build();
-    }
+  private static Map<String, String> scrapeAnnotations() {
+    Map<String, String> annotations = new LinkedHashMap<>();
+    annotations.put("prometheus.io/scrape", "true");
+    annotations.put("prometheus.io/port", String.valueOf(HTTP_PORT));
+    annotations.put("prometheus.io/path", "/metrics");
+    return annotations;
+  }
 
-    private static VolumeMount mount(String volume, String path, boolean readOnly) {
-        return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
-    }
+  private static SecurityContext restrictedContainer() {
+    return new SecurityContextBuilder()
+        .withRunAsNonRoot(true)
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .build();
+  }
 
-    private static EnvVar env(String name, String value) {
-        return new EnvVarBuilder().withName(name).withValue(value).build();
-    }
+  private static Probe probe(String path, int periodSeconds, int failureThreshold) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(path)
+        .withPort(new IntOrString(HTTP_PORT_NAME))
+        .endHttpGet()
+        .withPeriodSeconds(periodSeconds)
+        .withFailureThreshold(failureThreshold)
+        .withTimeoutSeconds(2)
+        .build();
+  }
+
+  private static VolumeMount mount(String volume, String path, boolean readOnly) {
+    return new VolumeMountBuilder()
+        .withName(volume)
+        .withMountPath(path)
+        .withReadOnly(readOnly)
+        .build();
+  }
+
+  private static EnvVar env(String name, String value) {
+    return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
 }

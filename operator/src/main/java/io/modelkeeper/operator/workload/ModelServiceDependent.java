@@ -9,14 +9,15 @@ import io.modelkeeper.api.v1alpha1.ModelDeployment;
 
 /** Keeps the model's Service as {@link ModelService#desired} says, putting back manual edits. */
 @KubernetesDependent(informer = @Informer(labelSelector = WorkloadLabels.MANAGED_SELECTOR))
-public class ModelServiceDependent extends CRUDKubernetesDependentResource<Service, ModelDeployment> {
+public class ModelServiceDependent
+    extends CRUDKubernetesDependentResource<Service, ModelDeployment> {
 
-    public ModelServiceDependent() {
-        super(Service.class);
-    }
+  public ModelServiceDependent() {
+    super(Service.class);
+  }
 
-    @Override
-    protected Service desired(ModelDeployment md, Context<ModelDeployment> context) {
-        return ModelService.desired(md);
-    }
+  @Override
+  protected Service desired(ModelDeployment md, Context<ModelDeployment> context) {
+    return ModelService.desired(md);
+  }
 }

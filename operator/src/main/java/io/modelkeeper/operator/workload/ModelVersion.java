@@ -11,48 +11,57 @@ import java.util.Objects;
  */
 public record ModelVersion(String version, String uri, String sha256) {
 
-    /** Hex digits of the revision: 32 bits, so two files of one ModelDeployment never share one in practice. */
-    static final int REVISION_CHARS = 8;
+  /**
+   * Hex digits of the revision: 32 bits, so two files of one ModelDeployment never share one in
+   * practice.
+   */
+  static final int REVISION_CHARS = 8;
 
-    public ModelVersion {
-        Objects.requireNonNull(version, "version");
-        Objects.requireNonNull(uri, "uri");
-        sha256 = sha256 == null || sha256.isBlank() ? null : sha256;
-    }
+  public ModelVersion {
+    Objects.requireNonNull(version, "version");
+    Objects.requireNonNull(uri, "uri");
+    sha256 = sha256 == null || sha256.isBlank() ? null : sha256;
+  }
 
-    /** The version the spec asks for. */
-    public static ModelVersion of(ModelSpec model) {
-        return new ModelVersion(model.getVersion(), model.getUri(), model.getSha256());
-    }
+  /** The version the spec asks for. */
+  public static ModelVersion of(ModelSpec model) {
+    return new ModelVersion(model.getVersion(), model.getUri(), model.getSha256());
+  }
 
-    /** The version recorded in status, or null when none was. */
-    public static ModelVersion of(ArmStatus arm) {
-        if (arm == null || arm.getVersion() == null || arm.getUri() == null) {
-            return null;
-        }
-        return new ModelVersion(arm.getVersion(), arm.getUri(), arm.getSha256());
+  /** The version recorded in status, or null when none was. */
+  public static ModelVersion of(ArmStatus arm) {
+    if (arm == null || arm.getVersion() == null || arm.getUri() == null) {
+      return null;
     }
+    return new ModelVersion(arm.getVersion(), arm.getUri(), arm.getSha256());
+  }
 
-    /**
-     * A short hash of version, uri and sha256: the same file always has the same revision, on any
-     * operator and after any restart, so it can name Deployments and label pods.
-     */
-    public String revision() {
-        return WorkloadNames.hash(version + "\n" + uri + "\n" + Objects.requireNonNullElse(sha256, ""),
-                REVISION_CHARS);
-    }
+  /**
+   * A short hash of version, uri and sha256: the same file always has the same revision, on any
+   * operator and after any restart, so it can name Deployments and label pods.
+   */
+  public String revision() {
+    return WorkloadNames.hash(
+        version + "\n" + uri + "\n" + Objects.requireNonNullElse(sha256, ""), REVISION_CHARS);
+  }
 
-    /** Writes this file's identity (version, uri, sha256 and revision) into a status arm, and returns the arm. */
-    public <T extends ArmStatus> T stamp(T arm) {
-        arm.setVersion(version);
-        arm.setUri(uri);
-        arm.setSha256(sha256);
-        arm.setRevision(revision());
-        return arm;
-    }
+  /**
+   * Writes this file's identity (version, uri, sha256 and revision) into a status arm, and returns
+   * the arm.
+   */
+  public <T extends ArmStatus> T stamp(T arm) {
+    arm.setVersion(version);
+    arm.setUri(uri);
+    arm.setSha256(sha256);
+    arm.setRevision(revision());
+    return arm;
+  }
 
-    /** How messages name it: the version and, as one version string can hold several files, the revision. */
-    public String describe() {
-        return version + " (revision " + revision() + ")";
-    }
+  /**
+   * How messages name it: the version and, as one version string can hold several files, the
+   * revision.
+   */
+  public String describe() {
+    return version + " (revision " + revision() + ")";
+  }
 }

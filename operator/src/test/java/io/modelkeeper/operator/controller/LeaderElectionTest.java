@@ -1,74 +1,75 @@
 package io.modelkeeper.operator.controller;
 
-import io.modelkeeper.operator.config.OperatorConfig;
-import io.modelkeeper.operator.testing.TestModels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.modelkeeper.operator.config.OperatorConfig;
+import io.modelkeeper.operator.testing.TestModels;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class LeaderElectionTest {
 
-    @Test
-    void offByDefaultSoASingleReplicaNeedsNoLease() {
-        assertThat(new LeaderElection().leaderElection(config(false, Optional.empty()))).isNull();
-    }
+  @Test
+  void offByDefaultSoASingleReplicaNeedsNoLease() {
+    assertThat(new LeaderElection().leaderElection(config(false, Optional.empty()))).isNull();
+  }
 
-    @Test
-    void onWithTheLeaseInTheGivenNamespace() {
-        LeaderElectionConfiguration lease = new LeaderElection()
-                .leaderElection(config(true, Optional.of("modelkeeper-system")));
+  @Test
+  void onWithTheLeaseInTheGivenNamespace() {
+    LeaderElectionConfiguration lease =
+        new LeaderElection().leaderElection(config(true, Optional.of("modelkeeper-system")));
 
-        assertThat(lease.getLeaseName()).isEqualTo(LeaderElection.LEASE_NAME);
-        assertThat(lease.getLeaseNamespace()).contains("modelkeeper-system");
-    }
+    assertThat(lease.getLeaseName()).isEqualTo(LeaderElection.LEASE_NAME);
+    assertThat(lease.getLeaseNamespace()).contains("modelkeeper-system");
+  }
 
-    @Test
-    void onWithoutANamespaceLeavesItToTheServiceAccount() {
-        LeaderElectionConfiguration lease = new LeaderElection().leaderElection(config(true, Optional.empty()));
+  @Test
+  void onWithoutANamespaceLeavesItToTheServiceAccount() {
+    LeaderElectionConfiguration lease =
+        new LeaderElection().leaderElection(config(true, Optional.empty()));
 
-        assertThat(lease.getLeaseNamespace()).isEmpty();
-    }
+    assertThat(lease.getLeaseNamespace()).isEmpty();
+  }
 
-    private static OperatorConfig config(boolean enabled, Optional<String> namespace) {
-        OperatorConfig defaults = TestModels.config();
-        return new OperatorConfig() {
-            @Override
-            public ModelServer modelServer() {
-                return defaults.modelServer();
-            }
+  private static OperatorConfig config(boolean enabled, Optional<String> namespace) {
+    OperatorConfig defaults = TestModels.config();
+    return new OperatorConfig() {
+      @Override
+      public ModelServer modelServer() {
+        return defaults.modelServer();
+      }
 
-            @Override
-            public String gpuResourceName() {
-                return defaults.gpuResourceName();
-            }
+      @Override
+      public String gpuResourceName() {
+        return defaults.gpuResourceName();
+      }
 
-            @Override
-            public Duration reconcileInterval() {
-                return defaults.reconcileInterval();
-            }
+      @Override
+      public Duration reconcileInterval() {
+        return defaults.reconcileInterval();
+      }
 
-            @Override
-            public Optional<String> prometheusUrl() {
-                return defaults.prometheusUrl();
-            }
+      @Override
+      public Optional<String> prometheusUrl() {
+        return defaults.prometheusUrl();
+      }
 
-            @Override
-            public LeaderElectionSettings leaderElection() {
-                return new LeaderElectionSettings() {
-                    @Override
-                    public boolean enabled() {
-                        return enabled;
-                    }
+      @Override
+      public LeaderElectionSettings leaderElection() {
+        return new LeaderElectionSettings() {
+          @Override
+          public boolean enabled() {
+            return enabled;
+          }
 
-                    @Override
-                    public Optional<String> namespace() {
-                        return namespace;
-                    }
-                };
-            }
+          @Override
+          public Optional<String> namespace() {
+            return namespace;
+          }
         };
-    }
+      }
+    };
+  }
 }

@@ -12,40 +12,48 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** docs/api-reference.md names every field of the CRD, so the API reference cannot silently fall behind. */
+/**
+ * docs/api-reference.md names every field of the CRD, so the API reference cannot silently fall
+ * behind.
+ */
 class ApiReferenceTest {
 
-    private static final Set<String> KUBERNETES_TYPES = Set.of(
-            "spec.serving.resources", "spec.serving.affinity", "spec.serving.tolerations", "status.conditions");
+  private static final Set<String> KUBERNETES_TYPES =
+      Set.of(
+          "spec.serving.resources",
+          "spec.serving.affinity",
+          "spec.serving.tolerations",
+          "status.conditions");
 
-    @Test
-    void apiReferenceDocumentsEveryField() throws IOException {
-        String reference = Files.readString(Path.of("..", "docs", "api-reference.md"));
-        JsonNode schema = CrdValidator.committed().schema();
-        List<String> fields = new ArrayList<>();
-        collect(schema.path("properties").path("spec"), "spec", fields);
-        collect(schema.path("properties").path("status"), "status", fields);
+  @Test
+  void apiReferenceDocumentsEveryField() throws IOException {
+    String reference = Files.readString(Path.of("..", "docs", "api-reference.md"));
+    JsonNode schema = CrdValidator.committed().schema();
+    List<String> fields = new ArrayList<>();
+    collect(schema.path("properties").path("spec"), "spec", fields);
+    collect(schema.path("properties").path("status"), "status", fields);
 
-        assertThat(fields).hasSizeGreaterThan(50);
-        assertThat(fields).as("fields missing from the ModelDeployment API reference in docs/api-reference.md")
-                .allSatisfy(field -> assertThat(reference).contains("`" + field + "`"));
+    assertThat(fields).hasSizeGreaterThan(50);
+    assertThat(fields)
+        .as("fields missing from the ModelDeployment API reference in docs/api-reference.md")
+        .allSatisfy(field -> assertThat(reference).contains("`" + field + "`"));
+  }
+
+  private static void collect(JsonNode schema, String path, List<String> fields) {
+    JsonNode properties = schema.path("properties");
+    for (Iterator<String> names = properties.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      JsonNode property = properties.get(name);
+      String field = path + "." + name;
+      fields.add(field);
+      if (KUBERNETES_TYPES.contains(field)) {
+        continue;
+      }
+      if (property.has("items")) {
+        collect(property.get("items"), field + "[]", fields);
+      } else {
+        collect(property, field, fields);
+      }
     }
-
-    private static void collect(JsonNode schema, String path, List<String> fields) {
-        JsonNode properties = schema.path("properties");
-        for (Iterator<String> names = properties.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            JsonNode property = properties.get(name);
-            String field = path + "." + name;
-            fields.add(field);
-            if (KUBERNETES_TYPES.contains(field)) {
-                continue;
-            }
-            if (property.has("items")) {
-                collect(property.get("items"), field + "[]", fields);
-            } else {
-                collect(property, field, fields);
-            }
-        }
-    }
+  }
 }

@@ -1,8 +1,8 @@
 package io.modelkeeper.operator.testing;
 
-import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelkeeper.operator.crd.GeneratedCrd;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,13 +12,13 @@ import java.util.function.Consumer;
 /** Installs the committed CRD in the mock API server before the operator starts, as users do. */
 public class CrdInMockServer implements Consumer<KubernetesServer> {
 
-    @Override
-    public void accept(KubernetesServer server) {
-        try (InputStream crd = Files.newInputStream(GeneratedCrd.COMMITTED);
-                KubernetesClient client = TestCluster.testClient(server.getClient())) {
-            client.apiextensions().v1().customResourceDefinitions().load(crd).create();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+  @Override
+  public void accept(KubernetesServer server) {
+    try (InputStream crd = Files.newInputStream(GeneratedCrd.COMMITTED);
+        KubernetesClient client = TestCluster.testClient(server.getClient())) {
+      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+  }
 }

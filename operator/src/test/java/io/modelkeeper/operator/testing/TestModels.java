@@ -1,103 +1,109 @@
 package io.modelkeeper.operator.testing;
 
-import io.modelkeeper.operator.config.OperatorConfig;
-import io.modelkeeper.operator.workload.ModelVersion;
-import io.modelkeeper.operator.workload.WorkloadNames;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentSpec;
 import io.modelkeeper.api.v1alpha1.ModelSpec;
 import io.modelkeeper.api.v1alpha1.StepSpec;
+import io.modelkeeper.operator.config.OperatorConfig;
+import io.modelkeeper.operator.workload.ModelVersion;
+import io.modelkeeper.operator.workload.WorkloadNames;
 import java.util.function.Consumer;
 
 /** Builds ModelDeployments for tests. */
 public final class TestModels {
 
-    public static final String NAMESPACE = "ml";
+  public static final String NAMESPACE = "ml";
 
-    private TestModels() {
-    }
+  private TestModels() {}
 
-    /** A CPU model fetched over HTTPS, version {@code version}. */
-    public static ModelDeployment model(String name, String version) {
-        return model(name, version, spec -> { });
-    }
+  /** A CPU model fetched over HTTPS, version {@code version}. */
+  public static ModelDeployment model(String name, String version) {
+    return model(name, version, spec -> {});
+  }
 
-    /** Same, with the spec changed by {@code change}. */
-    public static ModelDeployment model(String name, String version, Consumer<ModelDeploymentSpec> change) {
-        ModelDeployment md = new ModelDeployment();
-        md.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).withUid("uid-" + name)
-                .withGeneration(1L).build());
-        ModelDeploymentSpec spec = new ModelDeploymentSpec();
-        ModelSpec model = new ModelSpec();
-        model.setVersion(version);
-        model.setUri(file(name, version).uri());
-        spec.setModel(model);
-        change.accept(spec);
-        md.setSpec(spec);
-        return md;
-    }
+  /** Same, with the spec changed by {@code change}. */
+  public static ModelDeployment model(
+      String name, String version, Consumer<ModelDeploymentSpec> change) {
+    ModelDeployment md = new ModelDeployment();
+    md.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace(NAMESPACE)
+            .withUid("uid-" + name)
+            .withGeneration(1L)
+            .build());
+    ModelDeploymentSpec spec = new ModelDeploymentSpec();
+    ModelSpec model = new ModelSpec();
+    model.setVersion(version);
+    model.setUri(file(name, version).uri());
+    spec.setModel(model);
+    change.accept(spec);
+    md.setSpec(spec);
+    return md;
+  }
 
-    /** The file {@link #model} gives version {@code version} of ModelDeployment {@code name}. */
-    public static ModelVersion file(String name, String version) {
-        return new ModelVersion(version, "https://models.example.com/" + name + "/" + version + "/model.onnx", null);
-    }
+  /** The file {@link #model} gives version {@code version} of ModelDeployment {@code name}. */
+  public static ModelVersion file(String name, String version) {
+    return new ModelVersion(
+        version, "https://models.example.com/" + name + "/" + version + "/model.onnx", null);
+  }
 
-    /** The name of that file's Deployment. */
-    public static String deploymentName(String name, String version) {
-        return WorkloadNames.deployment(model(name, version), file(name, version));
-    }
+  /** The name of that file's Deployment. */
+  public static String deploymentName(String name, String version) {
+    return WorkloadNames.deployment(model(name, version), file(name, version));
+  }
 
-    /** The operator settings with their defaults. */
-    public static OperatorConfig config() {
-        return config("ghcr.io/modelkeeper/model-server:0.1.0", "nvidia.com/gpu");
-    }
+  /** The operator settings with their defaults. */
+  public static OperatorConfig config() {
+    return config("ghcr.io/modelkeeper/model-server:0.1.0", "nvidia.com/gpu");
+  }
 
-    /** The operator settings with another model-server image and GPU resource name. */
-    public static OperatorConfig config(String image, String gpuResourceName) {
-        return new OperatorConfig() {
-            @Override
-            public ModelServer modelServer() {
-                return () -> image;
-            }
+  /** The operator settings with another model-server image and GPU resource name. */
+  public static OperatorConfig config(String image, String gpuResourceName) {
+    return new OperatorConfig() {
+      @Override
+      public ModelServer modelServer() {
+        return () -> image;
+      }
 
-            @Override
-            public String gpuResourceName() {
-                return gpuResourceName;
-            }
+      @Override
+      public String gpuResourceName() {
+        return gpuResourceName;
+      }
 
-            @Override
-            public java.time.Duration reconcileInterval() {
-                return java.time.Duration.ofSeconds(60);
-            }
+      @Override
+      public java.time.Duration reconcileInterval() {
+        return java.time.Duration.ofSeconds(60);
+      }
 
-            @Override
-            public java.util.Optional<String> prometheusUrl() {
-                return java.util.Optional.empty();
-            }
+      @Override
+      public java.util.Optional<String> prometheusUrl() {
+        return java.util.Optional.empty();
+      }
 
-            @Override
-            public LeaderElectionSettings leaderElection() {
-                return new LeaderElectionSettings() {
-                    @Override
-                    public boolean enabled() {
-                        return false;
-                    }
+      @Override
+      public LeaderElectionSettings leaderElection() {
+        return new LeaderElectionSettings() {
+          @Override
+          public boolean enabled() {
+            return false;
+          }
 
-                    @Override
-                    public java.util.Optional<String> namespace() {
-                        return java.util.Optional.empty();
-                    }
-                };
-            }
+          @Override
+          public java.util.Optional<String> namespace() {
+            return java.util.Optional.empty();
+          }
         };
-    }
+      }
+    };
+  }
 
-    /** A rollout step of {@code weight} percent lasting at least {@code duration}. */
-    public static StepSpec step(int weight, String duration) {
-        StepSpec step = new StepSpec();
-        step.setWeight(weight);
-        step.setDuration(duration);
-        return step;
-    }
+  /** A rollout step of {@code weight} percent lasting at least {@code duration}. */
+  public static StepSpec step(int weight, String duration) {
+    StepSpec step = new StepSpec();
+    step.setWeight(weight);
+    step.setDuration(duration);
+    return step;
+  }
 }

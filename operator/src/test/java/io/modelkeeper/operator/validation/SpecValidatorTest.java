@@ -1,6 +1,5 @@
 package io.modelkeeper.operator.validation;
 
-import io.modelkeeper.operator.testing.TestModels;
 import static io.modelkeeper.operator.testing.TestModels.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,48 +7,69 @@ import io.modelkeeper.api.v1alpha1.ExecutionProvider;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentSpec;
 import io.modelkeeper.api.v1alpha1.SloSpec;
 import io.modelkeeper.api.v1alpha1.TrafficRouter;
+import io.modelkeeper.operator.testing.TestModels;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class SpecValidatorTest {
 
-    private static List<String> check(Consumer<ModelDeploymentSpec> change) {
-        return SpecValidator.check(TestModels.model("fraud", "1", change).getSpec());
-    }
+  private static List<String> check(Consumer<ModelDeploymentSpec> change) {
+    return SpecValidator.check(TestModels.model("fraud", "1", change).getSpec());
+  }
 
-    private static SloSpec slo(String holdFor) {
-        SloSpec slo = new SloSpec();
-        slo.setMaxDrift(0.2);
-        slo.setHoldFor(holdFor);
-        return slo;
-    }
+  private static SloSpec slo(String holdFor) {
+    SloSpec slo = new SloSpec();
+    slo.setMaxDrift(0.2);
+    slo.setHoldFor(holdFor);
+    return slo;
+  }
 
-    @Test
-    void validSpecPasses() {
-        assertThat(check(spec -> spec.getRollout().setSteps(List.of(step(10, "2m"), step(50, "5m"))))).isEmpty();
-    }
+  @Test
+  void validSpecPasses() {
+    assertThat(check(spec -> spec.getRollout().setSteps(List.of(step(10, "2m"), step(50, "5m")))))
+        .isEmpty();
+  }
 
-    @Test
-    void eachRuleNamesItsField() {
-        assertThat(check(spec -> spec.getModel().setUri("ftp://host/model.onnx")))
-                .singleElement().asString().contains("spec.model.uri");
-        assertThat(check(spec -> spec.getModel().setSha256("abc")))
-                .singleElement().asString().contains("spec.model.sha256");
-        assertThat(check(spec -> spec.getServing().setGpus(-1)))
-                .singleElement().asString().contains("spec.serving.gpus");
-        assertThat(check(spec -> spec.getServing().setExecutionProvider(ExecutionProvider.CUDA)))
-                .singleElement().asString().contains("spec.serving.gpus > 0");
-        assertThat(check(spec -> spec.getServing().getBatching().setMaxQueueDelay("2 ms")))
-                .singleElement().asString().contains("spec.serving.batching.maxQueueDelay");
-        assertThat(check(spec -> spec.getMonitoring().setSlo(slo("five minutes"))))
-                .singleElement().asString().isEqualTo("spec.monitoring.slo.for 'five minutes' must be a duration like"
-                        + " 500ms, 30s, 2m or 1h");
-        assertThat(check(spec -> spec.getRollout().setSteps(List.of(step(50, "1m"), step(10, "1m")))))
-                .singleElement().asString().contains("strictly increasing");
-        assertThat(check(spec -> spec.getRollout().getTraffic().setRouter(TrafficRouter.GATEWAY_API)))
-                .singleElement().asString().contains("httpRouteRef");
-        assertThat(check(spec -> spec.getModel().setUri(null)))
-                .singleElement().asString().contains("spec.model.version and spec.model.uri are required");
-    }
+  @Test
+  void eachRuleNamesItsField() {
+    assertThat(check(spec -> spec.getModel().setUri("ftp://host/model.onnx")))
+        .singleElement()
+        .asString()
+        .contains("spec.model.uri");
+    assertThat(check(spec -> spec.getModel().setSha256("abc")))
+        .singleElement()
+        .asString()
+        .contains("spec.model.sha256");
+    assertThat(check(spec -> spec.getServing().setGpus(-1)))
+        .singleElement()
+        .asString()
+        .contains("spec.serving.gpus");
+    assertThat(check(spec -> spec.getServing().setExecutionProvider(ExecutionProvider.CUDA)))
+        .singleElement()
+        .asString()
+        .contains("spec.serving.gpus > 0");
+    assertThat(check(spec -> spec.getServing().getBatching().setMaxQueueDelay("2 ms")))
+        .singleElement()
+        .asString()
+        .contains("spec.serving.batching.maxQueueDelay");
+    assertThat(check(spec -> spec.getMonitoring().setSlo(slo("five minutes"))))
+        .singleElement()
+        .asString()
+        .isEqualTo(
+            "spec.monitoring.slo.for 'five minutes' must be a duration like"
+                + " 500ms, 30s, 2m or 1h");
+    assertThat(check(spec -> spec.getRollout().setSteps(List.of(step(50, "1m"), step(10, "1m")))))
+        .singleElement()
+        .asString()
+        .contains("strictly increasing");
+    assertThat(check(spec -> spec.getRollout().getTraffic().setRouter(TrafficRouter.GATEWAY_API)))
+        .singleElement()
+        .asString()
+        .contains("httpRouteRef");
+    assertThat(check(spec -> spec.getModel().setUri(null)))
+        .singleElement()
+        .asString()
+        .contains("spec.model.version and spec.model.uri are required");
+  }
 }

@@ -1,8 +1,5 @@
 package io.modelkeeper.operator.workload;
 
-import io.modelkeeper.operator.config.OperatorConfig;
-import io.modelkeeper.operator.rollout.Arm;
-import io.modelkeeper.operator.testing.TestModels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -14,6 +11,9 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelTask;
+import io.modelkeeper.operator.config.OperatorConfig;
+import io.modelkeeper.operator.rollout.Arm;
+import io.modelkeeper.operator.testing.TestModels;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -21,158 +21,215 @@ import org.junit.jupiter.api.Test;
 
 class ModelServerDeploymentTest {
 
-    private static Deployment desired(ModelDeployment md) {
-        return ModelServerDeployment.desired(md, ModelVersion.of(md.getSpec().getModel()), Arm.STABLE,
-                md.getSpec().getServing().getReplicas(), TestModels.config());
-    }
+  private static Deployment desired(ModelDeployment md) {
+    return ModelServerDeployment.desired(
+        md,
+        ModelVersion.of(md.getSpec().getModel()),
+        Arm.STABLE,
+        md.getSpec().getServing().getReplicas(),
+        TestModels.config());
+  }
 
-    private static Map<String, String> env(Container container) {
-        return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
-    }
+  private static Map<String, String> env(Container container) {
+    return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+  }
 
-    private static Container server(Deployment deployment) {
-        return deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-    }
+  private static Container server(Deployment deployment) {
+    return deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+  }
 
-    @Test
-    void cpuModelFromUrlIsFetchedIntoAnEmptyDirAndServedFromThere() {
-        ModelDeployment md = TestModels.model("fraud", "7", spec -> spec.getModel()
-                .setSha256("a".repeat(64)));
-        Deployment deployment = desired(md);
-        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+  @Test
+  void cpuModelFromUrlIsFetchedIntoAnEmptyDirAndServedFromThere() {
+    ModelDeployment md =
+        TestModels.model("fraud", "7", spec -> spec.getModel().setSha256("a".repeat(64)));
+    Deployment deployment = desired(md);
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
 
-        ModelVersion file = ModelVersion.of(md.getSpec().getModel());
-        assertThat(deployment.getMetadata().getName()).isEqualTo("fraud-7-" + file.revision());
-        assertThat(deployment.getSpec().getSelector().getMatchLabels())
-                .containsEntry(WorkloadLabels.MODEL_VERSION, "7").containsEntry(WorkloadLabels.REVISION, file.revision());
-        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
-                .containsEntry(WorkloadLabels.MODEL_VERSION, "7").containsEntry(WorkloadLabels.REVISION, file.revision());
-        assertThat(pod.getInitContainers()).singleElement().satisfies(init -> {
-            assertThat(init.getName()).isEqualTo("fetch-model");
-            assertThat(init.getImage()).isEqualTo("ghcr.io/modelkeeper/model-server:0.1.0");
-            assertThat(init.getArgs()).containsExactly("fetch");
-            assertThat(init.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
-            assertThat(env(init)).containsEntry("MODELKEEPER_MODEL_URI", "https://models.example.com/fraud/7/model.onnx")
-                    .containsEntry("MODELKEEPER_MODEL_SHA256", "a".repeat(64))
-                    .containsEntry("MODELKEEPER_MODEL_DIR", "/mnt/models");
-            assertThat(init.getVolumeMounts()).anySatisfy(m -> {
-                assertThat(m.getName()).isEqualTo("model");
-                assertThat(m.getMountPath()).isEqualTo("/mnt/models");
-                assertThat(m.getReadOnly()).isFalse();
+    ModelVersion file = ModelVersion.of(md.getSpec().getModel());
+    assertThat(deployment.getMetadata().getName()).isEqualTo("fraud-7-" + file.revision());
+    assertThat(deployment.getSpec().getSelector().getMatchLabels())
+        .containsEntry(WorkloadLabels.MODEL_VERSION, "7")
+        .containsEntry(WorkloadLabels.REVISION, file.revision());
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+        .containsEntry(WorkloadLabels.MODEL_VERSION, "7")
+        .containsEntry(WorkloadLabels.REVISION, file.revision());
+    assertThat(pod.getInitContainers())
+        .singleElement()
+        .satisfies(
+            init -> {
+              assertThat(init.getName()).isEqualTo("fetch-model");
+              assertThat(init.getImage()).isEqualTo("ghcr.io/modelkeeper/model-server:0.1.0");
+              assertThat(init.getArgs()).containsExactly("fetch");
+              assertThat(init.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
+              assertThat(env(init))
+                  .containsEntry(
+                      "MODELKEEPER_MODEL_URI", "https://models.example.com/fraud/7/model.onnx")
+                  .containsEntry("MODELKEEPER_MODEL_SHA256", "a".repeat(64))
+                  .containsEntry("MODELKEEPER_MODEL_DIR", "/mnt/models");
+              assertThat(init.getVolumeMounts())
+                  .anySatisfy(
+                      m -> {
+                        assertThat(m.getName()).isEqualTo("model");
+                        assertThat(m.getMountPath()).isEqualTo("/mnt/models");
+                        assertThat(m.getReadOnly()).isFalse();
+                      });
             });
-        });
-        assertThat(pod.getVolumes()).anySatisfy(v -> {
-            assertThat(v.getName()).isEqualTo("model");
-            assertThat(v.getEmptyDir()).isNotNull();
-        });
-        Container server = server(deployment);
-        assertThat(server.getName()).isEqualTo("model-server");
-        assertThat(env(server))
-                .containsEntry("MODELKEEPER_MODEL_NAME", "fraud")
-                .containsEntry("MODELKEEPER_MODEL_VERSION", "7")
-                .containsEntry("MODELKEEPER_MODEL_REVISION", file.revision())
-                .containsEntry("MODELKEEPER_MODEL_URI", "file:///mnt/models/model.onnx")
-                .containsEntry("MODELKEEPER_MODEL_SHA256", "a".repeat(64))
-                .containsEntry("MODELKEEPER_EXECUTION_PROVIDER", "auto")
-                .containsEntry("MODELKEEPER_MAX_BATCH_SIZE", "32")
-                .containsEntry("MODELKEEPER_MAX_QUEUE_DELAY", "2ms")
-                .containsEntry("QUARKUS_HTTP_PORT", "8080")
-                .doesNotContainKey("MODELKEEPER_TASK");
-        assertThat(server.getPorts()).singleElement().satisfies(p -> {
-            assertThat(p.getName()).isEqualTo("http");
-            assertThat(p.getContainerPort()).isEqualTo(8080);
-        });
-        assertThat(server.getResources().getLimits()).doesNotContainKey("nvidia.com/gpu");
-        assertThat(server.getResources().getRequests()).containsKeys("cpu", "memory");
-        assertThat(pod.getTolerations()).isEmpty();
-        assertThat(server.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/v2/health/ready");
-        assertThat(server.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/v2/health/live");
-        assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
+    assertThat(pod.getVolumes())
+        .anySatisfy(
+            v -> {
+              assertThat(v.getName()).isEqualTo("model");
+              assertThat(v.getEmptyDir()).isNotNull();
+            });
+    Container server = server(deployment);
+    assertThat(server.getName()).isEqualTo("model-server");
+    assertThat(env(server))
+        .containsEntry("MODELKEEPER_MODEL_NAME", "fraud")
+        .containsEntry("MODELKEEPER_MODEL_VERSION", "7")
+        .containsEntry("MODELKEEPER_MODEL_REVISION", file.revision())
+        .containsEntry("MODELKEEPER_MODEL_URI", "file:///mnt/models/model.onnx")
+        .containsEntry("MODELKEEPER_MODEL_SHA256", "a".repeat(64))
+        .containsEntry("MODELKEEPER_EXECUTION_PROVIDER", "auto")
+        .containsEntry("MODELKEEPER_MAX_BATCH_SIZE", "32")
+        .containsEntry("MODELKEEPER_MAX_QUEUE_DELAY", "2ms")
+        .containsEntry("QUARKUS_HTTP_PORT", "8080")
+        .doesNotContainKey("MODELKEEPER_TASK");
+    assertThat(server.getPorts())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getName()).isEqualTo("http");
+              assertThat(p.getContainerPort()).isEqualTo(8080);
+            });
+    assertThat(server.getResources().getLimits()).doesNotContainKey("nvidia.com/gpu");
+    assertThat(server.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(pod.getTolerations()).isEmpty();
+    assertThat(server.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/v2/health/ready");
+    assertThat(server.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/v2/health/live");
+    assertThat(
+            deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
+        .isZero();
+  }
+
+  @Test
+  void gpuModelGetsGpuLimitsTheNvidiaTolerationAndKeepsUserTolerations() {
+    ModelDeployment md =
+        TestModels.model(
+            "vision",
+            "3",
+            spec -> {
+              spec.getServing().setGpus(2);
+              spec.getServing()
+                  .setTolerations(
+                      List.of(
+                          new io.fabric8.kubernetes.api.model.TolerationBuilder()
+                              .withKey("pool")
+                              .withValue("ml")
+                              .withOperator("Equal")
+                              .withEffect("NoSchedule")
+                              .build()));
+              spec.getServing()
+                  .setResources(
+                      new ResourceRequirementsBuilder()
+                          .addToRequests("memory", new Quantity("4Gi"))
+                          .build());
+              spec.getServing().setNodeSelector(Map.of("gpu", "a100"));
+            });
+    Deployment deployment = desired(md);
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+
+    assertThat(server(deployment).getResources().getLimits())
+        .containsEntry("nvidia.com/gpu", new Quantity("2"));
+    assertThat(server(deployment).getResources().getRequests())
+        .containsEntry("memory", new Quantity("4Gi"));
+    assertThat(pod.getTolerations())
+        .extracting(t -> t.getKey())
+        .containsExactly("pool", "nvidia.com/gpu");
+    assertThat(pod.getNodeSelector()).containsEntry("gpu", "a100");
+  }
+
+  @Test
+  void gpuResourceNameComesFromTheOperatorConfig() {
+    ModelDeployment md = TestModels.model("vision", "3", spec -> spec.getServing().setGpus(1));
+    OperatorConfig amd = TestModels.config("registry.local/server:1", "amd.com/gpu");
+    Deployment deployment =
+        ModelServerDeployment.desired(
+            md, ModelVersion.of(md.getSpec().getModel()), Arm.STABLE, 1, amd);
+    assertThat(server(deployment).getResources().getLimits())
+        .containsKey("amd.com/gpu")
+        .doesNotContainKey("nvidia.com/gpu");
+    assertThat(server(deployment).getImage()).isEqualTo("registry.local/server:1");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getTolerations())
+        .extracting(t -> t.getKey())
+        .containsExactly("amd.com/gpu");
+  }
+
+  @Test
+  void pvcModelIsMountedReadOnlyWithoutFetching() {
+    ModelDeployment md =
+        TestModels.model(
+            "fraud", "7", spec -> spec.getModel().setUri("pvc://models/fraud/7/model.onnx"));
+    Deployment deployment = desired(md);
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getInitContainers()).isEmpty();
+    assertThat(pod.getVolumes())
+        .anySatisfy(
+            v -> {
+              assertThat(v.getName()).isEqualTo("model");
+              assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("models");
+              assertThat(v.getPersistentVolumeClaim().getReadOnly()).isTrue();
+            });
+    assertThat(env(server(deployment)))
+        .containsEntry("MODELKEEPER_MODEL_URI", "file:///mnt/models/fraud/7/model.onnx");
+    assertThat(server(deployment).getVolumeMounts())
+        .anySatisfy(
+            m -> {
+              assertThat(m.getName()).isEqualTo("model");
+              assertThat(m.getReadOnly()).isTrue();
+            });
+  }
+
+  @Test
+  void everyContainerRunsWithTheRestrictedSecurityContext() {
+    Deployment deployment = desired(TestModels.model("fraud", "7"));
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    for (Container container :
+        List.of(pod.getInitContainers().get(0), pod.getContainers().get(0))) {
+      SecurityContext context = container.getSecurityContext();
+      assertThat(context.getRunAsNonRoot()).as(container.getName()).isTrue();
+      assertThat(context.getAllowPrivilegeEscalation()).as(container.getName()).isFalse();
+      assertThat(context.getReadOnlyRootFilesystem()).as(container.getName()).isTrue();
+      assertThat(context.getCapabilities().getDrop())
+          .as(container.getName())
+          .containsExactly("ALL");
+      assertThat(context.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+      assertThat(container.getVolumeMounts())
+          .as("writable /tmp on a read-only root")
+          .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
     }
+  }
 
-    @Test
-    void gpuModelGetsGpuLimitsTheNvidiaTolerationAndKeepsUserTolerations() {
-        ModelDeployment md = TestModels.model("vision", "3", spec -> {
-            spec.getServing().setGpus(2);
-            spec.getServing().setTolerations(List.of(new io.fabric8.kubernetes.api.model.TolerationBuilder()
-                    .withKey("pool").withValue("ml").withOperator("Equal").withEffect("NoSchedule").build()));
-            spec.getServing().setResources(new ResourceRequirementsBuilder()
-                    .addToRequests("memory", new Quantity("4Gi")).build());
-            spec.getServing().setNodeSelector(Map.of("gpu", "a100"));
-        });
-        Deployment deployment = desired(md);
-        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+  @Test
+  void labelsSelectorsScrapeAnnotationsAndOwnerFollowTheContract() {
+    ModelDeployment md =
+        TestModels.model(
+            "fraud",
+            "7",
+            spec -> {
+              spec.getModel().setName("fraud-detector");
+              spec.getMonitoring().setTask(ModelTask.BINARY_CLASSIFICATION);
+            });
+    Deployment deployment =
+        ModelServerDeployment.desired(
+            md, ModelVersion.of(md.getSpec().getModel()), Arm.CANARY, 2, TestModels.config());
 
-        assertThat(server(deployment).getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("2"));
-        assertThat(server(deployment).getResources().getRequests()).containsEntry("memory", new Quantity("4Gi"));
-        assertThat(pod.getTolerations()).extracting(t -> t.getKey())
-                .containsExactly("pool", "nvidia.com/gpu");
-        assertThat(pod.getNodeSelector()).containsEntry("gpu", "a100");
-    }
-
-    @Test
-    void gpuResourceNameComesFromTheOperatorConfig() {
-        ModelDeployment md = TestModels.model("vision", "3", spec -> spec.getServing().setGpus(1));
-        OperatorConfig amd = TestModels.config("registry.local/server:1", "amd.com/gpu");
-        Deployment deployment = ModelServerDeployment.desired(md, ModelVersion.of(md.getSpec().getModel()),
-                Arm.STABLE, 1, amd);
-        assertThat(server(deployment).getResources().getLimits()).containsKey("amd.com/gpu")
-                .doesNotContainKey("nvidia.com/gpu");
-        assertThat(server(deployment).getImage()).isEqualTo("registry.local/server:1");
-        assertThat(deployment.getSpec().getTemplate().getSpec().getTolerations())
-                .extracting(t -> t.getKey()).containsExactly("amd.com/gpu");
-    }
-
-    @Test
-    void pvcModelIsMountedReadOnlyWithoutFetching() {
-        ModelDeployment md = TestModels.model("fraud", "7", spec -> spec.getModel()
-                .setUri("pvc://models/fraud/7/model.onnx"));
-        Deployment deployment = desired(md);
-        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
-
-        assertThat(pod.getInitContainers()).isEmpty();
-        assertThat(pod.getVolumes()).anySatisfy(v -> {
-            assertThat(v.getName()).isEqualTo("model");
-            assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("models");
-            assertThat(v.getPersistentVolumeClaim().getReadOnly()).isTrue();
-        });
-        assertThat(env(server(deployment))).containsEntry("MODELKEEPER_MODEL_URI", "file:///mnt/models/fraud/7/model.onnx");
-        assertThat(server(deployment).getVolumeMounts()).anySatisfy(m -> {
-            assertThat(m.getName()).isEqualTo("model");
-            assertThat(m.getReadOnly()).isTrue();
-        });
-    }
-
-    @Test
-    void everyContainerRunsWithTheRestrictedSecurityContext() {
-        Deployment deployment = desired(TestModels.model("fraud", "7"));
-        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
-
-        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
-        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
-        for (Container container : List.of(pod.getInitContainers().get(0), pod.getContainers().get(0))) {
-            SecurityContext context = container.getSecurityContext();
-            assertThat(context.getRunAsNonRoot()).as(container.getName()).isTrue();
-            assertThat(context.getAllowPrivilegeEscalation()).as(container.getName()).isFalse();
-            assertThat(context.getReadOnlyRootFilesystem()).as(container.getName()).isTrue();
-            assertThat(context.getCapabilities().getDrop()).as(container.getName()).containsExactly("ALL");
-            assertThat(context.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-            assertThat(container.getVolumeMounts()).as("writable /tmp on a read-only root")
-                    .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
-        }
-    }
-
-    @Test
-    void labelsSelectorsScrapeAnnotationsAndOwnerFollowTheContract() {
-        ModelDeployment md = TestModels.model("fraud", "7", spec -> {
-            spec.getModel().setName("fraud-detector");
-            spec.getMonitoring().setTask(ModelTask.BINARY_CLASSIFICATION);
-        });
-        Deployment deployment = ModelServerDeployment.desired(md, ModelVersion.of(md.getSpec().getModel()),
-                Arm.CANARY, 2, TestModels.config());
-
-        assertThat(deployment.getMetadata().getLabels()).containsAllEntriesOf(Map.of(
+    assertThat(deployment.getMetadata().getLabels())
+        .containsAllEntriesOf(
+            Map.of(
                 "app.kubernetes.io/name", "modelkeeper-model-server",
                 "app.kubernetes.io/instance", "fraud",
                 "app.kubernetes.io/version", "7",
@@ -180,36 +237,55 @@ class ModelServerDeploymentTest {
                 "modelkeeper.io/deployment", "fraud",
                 "modelkeeper.io/version", "7",
                 "modelkeeper.io/arm", "canary"));
-        Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
-        assertThat(podLabels).containsEntry("modelkeeper.io/version", "7").doesNotContainKey("modelkeeper.io/arm");
-        assertThat(deployment.getSpec().getSelector().getMatchLabels())
-                .containsEntry("modelkeeper.io/deployment", "fraud").containsEntry("modelkeeper.io/version", "7");
-        assertThat(podLabels).containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
-        assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations()).containsAllEntriesOf(Map.of(
-                "prometheus.io/scrape", "true", "prometheus.io/port", "8080", "prometheus.io/path", "/metrics"));
-        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
-        assertThat(deployment.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
-            assertThat(owner.getKind()).isEqualTo("ModelDeployment");
-            assertThat(owner.getUid()).isEqualTo("uid-fraud");
-            assertThat(owner.getController()).isTrue();
-        });
-        assertThat(env(server(deployment))).containsEntry("MODELKEEPER_MODEL_NAME", "fraud-detector")
-                .containsEntry("MODELKEEPER_TASK", "binary-classification")
-                .containsEntry("MODELKEEPER_QUALITY_WINDOW", "1000");
-    }
+    Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+    assertThat(podLabels)
+        .containsEntry("modelkeeper.io/version", "7")
+        .doesNotContainKey("modelkeeper.io/arm");
+    assertThat(deployment.getSpec().getSelector().getMatchLabels())
+        .containsEntry("modelkeeper.io/deployment", "fraud")
+        .containsEntry("modelkeeper.io/version", "7");
+    assertThat(podLabels).containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsAllEntriesOf(
+            Map.of(
+                "prometheus.io/scrape",
+                "true",
+                "prometheus.io/port",
+                "8080",
+                "prometheus.io/path",
+                "/metrics"));
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(deployment.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            owner -> {
+              assertThat(owner.getKind()).isEqualTo("ModelDeployment");
+              assertThat(owner.getUid()).isEqualTo("uid-fraud");
+              assertThat(owner.getController()).isTrue();
+            });
+    assertThat(env(server(deployment)))
+        .containsEntry("MODELKEEPER_MODEL_NAME", "fraud-detector")
+        .containsEntry("MODELKEEPER_TASK", "binary-classification")
+        .containsEntry("MODELKEEPER_QUALITY_WINDOW", "1000");
+  }
 
-    @Test
-    void serviceSpansEveryVersionOnPort80() {
-        var service = ModelService.desired(TestModels.model("fraud", "7"));
-        assertThat(service.getMetadata().getName()).isEqualTo("fraud");
-        assertThat(service.getSpec().getSelector()).containsOnly(
-                Map.entry("app.kubernetes.io/name", "modelkeeper-model-server"),
-                Map.entry("modelkeeper.io/deployment", "fraud"));
-        assertThat(service.getSpec().getPorts()).singleElement().satisfies(p -> {
-            assertThat(p.getPort()).isEqualTo(80);
-            assertThat(p.getTargetPort().getStrVal()).isEqualTo("http");
-        });
-        assertThat(service.getMetadata().getOwnerReferences()).singleElement()
-                .satisfies(o -> assertThat(o.getName()).isEqualTo("fraud"));
-    }
+  @Test
+  void serviceSpansEveryVersionOnPort80() {
+    var service = ModelService.desired(TestModels.model("fraud", "7"));
+    assertThat(service.getMetadata().getName()).isEqualTo("fraud");
+    assertThat(service.getSpec().getSelector())
+        .containsOnly(
+            Map.entry("app.kubernetes.io/name", "modelkeeper-model-server"),
+            Map.entry("modelkeeper.io/deployment", "fraud"));
+    assertThat(service.getSpec().getPorts())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getPort()).isEqualTo(80);
+              assertThat(p.getTargetPort().getStrVal()).isEqualTo("http");
+            });
+    assertThat(service.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(o -> assertThat(o.getName()).isEqualTo("fraud"));
+  }
 }
