@@ -134,9 +134,16 @@ class QualityMonitoringE2E {
               assertThat(table).contains("ACCURACY").containsPattern(MD + "\\s+1\\s+.*\\s0\\.9\\s");
               assertThat(condition("Degraded")).startsWith("False SloMet");
             });
-    // The rest of the window's figures, and its sample size, in -o wide and in status.metrics.
-    String wide = kubectl.run("get", "md", MD, "-o", "wide").orThrow();
-    assertThat(wide).contains("F1", "AUC", "LABELLED", "DRIFT").containsPattern("\\s100\\s");
+    // The rest of the window's figures, and its sample size, in -o wide and in status.metrics. A
+    // reading taken while the feedback was still arriving shows a smaller sample (the accuracy was
+    // already 0.9 after the first batch), so wait for the reading after the last label.
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () ->
+                assertThat(kubectl.run("get", "md", MD, "-o", "wide").orThrow())
+                    .contains("F1", "AUC", "LABELLED", "DRIFT")
+                    .containsPattern("\\s100\\s"));
     String figures =
         kubectl
             .run(

@@ -1,9 +1,8 @@
 package io.modelkeeper.operator.metricsource;
 
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -26,18 +25,6 @@ public record PodSnapshot(
     double drift,
     WindowQuality quality) {
 
-  /** The window figures read into {@link WindowQuality}, as the server names them. */
-  private static final Set<String> WINDOW_FIGURES =
-      Set.of(
-          ServerMetricNames.PRECISION,
-          ServerMetricNames.RECALL,
-          ServerMetricNames.F1,
-          ServerMetricNames.AUC_ROC,
-          ServerMetricNames.LOG_LOSS,
-          ServerMetricNames.MAE,
-          ServerMetricNames.RMSE,
-          ServerMetricNames.R2);
-
   /** Picks the operator's series out of one scrape. */
   public static PodSnapshot of(List<PrometheusText.Sample> samples) {
     double requests = 0;
@@ -45,12 +32,15 @@ public record PodSnapshot(
     double labelled = Double.NaN;
     double accuracy = Double.NaN;
     double drift = Double.NaN;
-    Map<String, Double> window = new HashMap<>();
+    Map<QualityFigure, Double> window = new EnumMap<>(QualityFigure.class);
     TreeMap<Double, Double> buckets = new TreeMap<>();
     for (PrometheusText.Sample sample : samples) {
-      if (WINDOW_FIGURES.contains(sample.name()) && !sample.labels().containsKey("class")) {
+      QualityFigure figure = QualityFigure.bySeries(sample.name());
+      if (figure != null) {
         // A class-labelled series is one class's figure; the unlabelled one is the window's.
-        window.put(sample.name(), sample.value());
+        if (!sample.labels().containsKey("class")) {
+          window.put(figure, sample.value());
+        }
         continue;
       }
       String name = sample.name();
@@ -74,19 +64,7 @@ public record PodSnapshot(
       }
     }
     return new PodSnapshot(
-        requests, errors, buckets, labelled, accuracy, drift, windowQuality(window));
-  }
-
-  private static WindowQuality windowQuality(Map<String, Double> figures) {
-    return new WindowQuality(
-        figures.getOrDefault(ServerMetricNames.PRECISION, Double.NaN),
-        figures.getOrDefault(ServerMetricNames.RECALL, Double.NaN),
-        figures.getOrDefault(ServerMetricNames.F1, Double.NaN),
-        figures.getOrDefault(ServerMetricNames.AUC_ROC, Double.NaN),
-        figures.getOrDefault(ServerMetricNames.LOG_LOSS, Double.NaN),
-        figures.getOrDefault(ServerMetricNames.MAE, Double.NaN),
-        figures.getOrDefault(ServerMetricNames.RMSE, Double.NaN),
-        figures.getOrDefault(ServerMetricNames.R2, Double.NaN));
+        requests, errors, buckets, labelled, accuracy, drift, new WindowQuality(window));
   }
 
   /**

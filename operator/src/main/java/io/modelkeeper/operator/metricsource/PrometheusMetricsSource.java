@@ -15,7 +15,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -54,19 +56,23 @@ public class PrometheusMetricsSource implements MetricsSource {
     String range = "[" + Math.max(1, interval.toSeconds()) + "s]";
     try {
       double requests =
-          query("sum(increase(modelkeeper_requests_total{" + selector + "}" + range + "))");
+          query("sum(increase(" + ServerMetricNames.REQUESTS + "{" + selector + "}" + range + "))");
       if (Double.isNaN(requests)) {
         return new ArmMetrics(0, 0, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN, 0, 1);
       }
       double errors =
           query(
-              "sum(increase(modelkeeper_requests_total{"
+              "sum(increase("
+                  + ServerMetricNames.REQUESTS
+                  + "{"
                   + selector
                   + ",outcome!=\"success\"}"
                   + range
                   + "))");
       String buckets =
-          "sum by (le) (rate(modelkeeper_request_duration_seconds_bucket{"
+          "sum by (le) (rate("
+              + ServerMetricNames.DURATION_BUCKET
+              + "{"
               + selector
               + "}"
               + range
@@ -75,21 +81,18 @@ public class PrometheusMetricsSource implements MetricsSource {
       double p99 = query("histogram_quantile(0.99, " + buckets + ")");
       double labelled =
           query("sum(" + ServerMetricNames.WINDOW_PREDICTIONS + "{" + selector + "})");
-      double drift = query("max(modelkeeper_drift_score{" + selector + "})");
+      double drift = query("max(" + ServerMetricNames.DRIFT_SCORE + "{" + selector + "})");
       double accuracy = Double.NaN;
       WindowQuality quality = WindowQuality.NONE;
       if (labelled > 0) {
         accuracy = weightedMean(ServerMetricNames.ACCURACY, 1, selector);
-        quality =
-            new WindowQuality(
-                weightedMean(ServerMetricNames.PRECISION, 1, selector),
-                weightedMean(ServerMetricNames.RECALL, 1, selector),
-                weightedMean(ServerMetricNames.F1, 1, selector),
-                weightedMean(ServerMetricNames.AUC_ROC, 1, selector),
-                weightedMean(ServerMetricNames.LOG_LOSS, 1, selector),
-                weightedMean(ServerMetricNames.MAE, 1, selector),
-                Math.sqrt(weightedMean(ServerMetricNames.RMSE, 2, selector)),
-                weightedMean(ServerMetricNames.R2, 1, selector));
+        Map<QualityFigure, Double> figures = new EnumMap<>(QualityFigure.class);
+        for (QualityFigure figure : QualityFigure.values()) {
+          double value =
+              weightedMean(figure.series(), figure.pooledThroughSquares() ? 2 : 1, selector);
+          figures.put(figure, figure.pooledThroughSquares() ? Math.sqrt(value) : value);
+        }
+        quality = new WindowQuality(figures);
       }
       return new ArmMetrics(
           Math.round(requests),

@@ -11,14 +11,6 @@ public final class ServerMetricNames {
   public static final String DURATION_BUCKET =
       ServerMetrics.buckets(ServerMetrics.REQUEST_DURATION);
   public static final String ACCURACY = quality(ServerMetrics.ACCURACY);
-  public static final String PRECISION = quality(ServerMetrics.PRECISION);
-  public static final String RECALL = quality(ServerMetrics.RECALL);
-  public static final String F1 = quality(ServerMetrics.F1);
-  public static final String AUC_ROC = quality(ServerMetrics.AUC_ROC);
-  public static final String LOG_LOSS = quality(ServerMetrics.LOG_LOSS);
-  public static final String MAE = quality(ServerMetrics.MAE);
-  public static final String RMSE = quality(ServerMetrics.RMSE);
-  public static final String R2 = quality(ServerMetrics.R2);
   public static final String WINDOW_PREDICTIONS = ServerMetrics.gauge(ServerMetrics.QUALITY_WINDOW);
   public static final String DRIFT_SCORE = ServerMetrics.gauge(ServerMetrics.DRIFT_SCORE);
 

@@ -1,35 +1,30 @@
 package io.modelkeeper.operator.metricsource;
 
+import java.util.EnumMap;
 import java.util.List;
-import java.util.function.ToDoubleFunction;
+import java.util.Map;
 
 /**
  * The quality figures of a window of labelled predictions beyond accuracy, as the model server
  * exports them: precision, recall and F1 (of the positive class for binary classification, macro
  * averages for multiclass), AUC-ROC and log loss for classification; MAE, RMSE and R² for
- * regression. NaN means not exported or undefined, never zero.
+ * regression. A figure that is absent or NaN is not exported or undefined, never zero.
  */
-public record WindowQuality(
-    double precision,
-    double recall,
-    double f1,
-    double aucRoc,
-    double logLoss,
-    double mae,
-    double rmse,
-    double r2) {
+public record WindowQuality(Map<QualityFigure, Double> figures) {
 
   /** Nothing exported. */
-  public static final WindowQuality NONE =
-      new WindowQuality(
-          Double.NaN,
-          Double.NaN,
-          Double.NaN,
-          Double.NaN,
-          Double.NaN,
-          Double.NaN,
-          Double.NaN,
-          Double.NaN);
+  public static final WindowQuality NONE = new WindowQuality(Map.of());
+
+  public WindowQuality {
+    EnumMap<QualityFigure, Double> copy = new EnumMap<>(QualityFigure.class);
+    copy.putAll(figures);
+    figures = java.util.Collections.unmodifiableMap(copy);
+  }
+
+  /** The value of one figure, NaN when not measured. */
+  public double get(QualityFigure figure) {
+    return figures.getOrDefault(figure, Double.NaN);
+  }
 
   /** One pod's figures and the labelled predictions in its window, the weight of its figures. */
   public record PodFigures(double labelled, WindowQuality figures) {}
@@ -42,28 +37,30 @@ public record WindowQuality(
    * is an estimate; with one pod every figure is the pod's own.
    */
   public static WindowQuality pooled(List<PodFigures> pods) {
-    return new WindowQuality(
-        weightedMean(pods, WindowQuality::precision),
-        weightedMean(pods, WindowQuality::recall),
-        weightedMean(pods, WindowQuality::f1),
-        weightedMean(pods, WindowQuality::aucRoc),
-        weightedMean(pods, WindowQuality::logLoss),
-        weightedMean(pods, WindowQuality::mae),
-        Math.sqrt(weightedMean(pods, q -> q.rmse() * q.rmse())),
-        weightedMean(pods, WindowQuality::r2));
+    EnumMap<QualityFigure, Double> pooled = new EnumMap<>(QualityFigure.class);
+    for (QualityFigure figure : QualityFigure.values()) {
+      double value = weightedMean(pods, figure);
+      if (!Double.isNaN(value)) {
+        pooled.put(figure, value);
+      }
+    }
+    return new WindowQuality(pooled);
   }
 
-  private static double weightedMean(
-      List<PodFigures> pods, ToDoubleFunction<WindowQuality> figure) {
+  private static double weightedMean(List<PodFigures> pods, QualityFigure figure) {
+    int power = figure.pooledThroughSquares() ? 2 : 1;
     double sum = 0;
     double weight = 0;
     for (PodFigures pod : pods) {
-      double value = figure.applyAsDouble(pod.figures());
+      double value = pod.figures().get(figure);
       if (pod.labelled() > 0 && Double.isFinite(value)) {
-        sum += value * pod.labelled();
+        sum += Math.pow(value, power) * pod.labelled();
         weight += pod.labelled();
       }
     }
-    return weight == 0 ? Double.NaN : sum / weight;
+    if (weight == 0) {
+      return Double.NaN;
+    }
+    return power == 2 ? Math.sqrt(sum / weight) : sum / weight;
   }
 }

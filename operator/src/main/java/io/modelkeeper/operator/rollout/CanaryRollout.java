@@ -73,12 +73,8 @@ public final class CanaryRollout {
     ArmStatus rejected = previous.getRejected();
     if (rejected != null && wanted.equals(ModelVersion.of(rejected))) {
       seen.addAll(ignoredAnnotations(md, seen, now));
-      return new RolloutPlan(
-          serving,
-          null,
-          false,
-          List.of(new Workload(serving, Arm.STABLE, replicas)),
-          new RolloutState(null, outcomes, rejected, seen, null, null));
+      return RolloutPlan.keep(
+          serving, replicas, RolloutState.stillRejected(rejected, outcomes, seen));
     }
 
     // A copy: the status read from the cluster must stay as it was, to compare against.
@@ -116,12 +112,10 @@ public final class CanaryRollout {
 
     if (verdict != null && verdict.decision() == Decision.RollBack) {
       outcomes.add(entry(ModelVersion.of(canary), verdict.result(), verdict.reason(), now));
-      return new RolloutPlan(
+      return RolloutPlan.keep(
           serving,
-          null,
-          false,
-          List.of(new Workload(serving, Arm.STABLE, replicas)),
-          new RolloutState(null, outcomes, arm(canary), seen, verdict, canary.getAnalysis()));
+          replicas,
+          RolloutState.rolledBack(arm(canary), outcomes, seen, verdict, canary.getAnalysis()));
     }
     if (promoting(canary) && observed.isReady(wanted, replicas)) {
       outcomes.add(
@@ -130,20 +124,15 @@ public final class CanaryRollout {
               RolloutResult.Promoted,
               canary.getAnalysis().getReason() + "; replaced version " + serving.describe(),
               now));
-      return new RolloutPlan(
-          wanted,
-          null,
-          true,
-          List.of(new Workload(wanted, Arm.STABLE, replicas)),
-          new RolloutState(null, outcomes, null, seen, verdict, canary.getAnalysis()));
+      return RolloutPlan.promote(
+          wanted, replicas, RolloutState.promoted(outcomes, seen, verdict, canary.getAnalysis()));
     }
-    return new RolloutPlan(
+    return RolloutPlan.canary(
         serving,
         wanted,
-        false,
         workloads(spec, serving, wanted, canary, observed),
-        new RolloutState(
-            canary, outcomes, null, seen, verdict, verdict == null ? null : canary.getAnalysis()));
+        RolloutState.running(
+            canary, outcomes, seen, verdict, verdict == null ? null : canary.getAnalysis()));
   }
 
   /**
@@ -167,7 +156,7 @@ public final class CanaryRollout {
       }
     }
     seen.addAll(ignoredAnnotations(md, seen, now));
-    return new RolloutState(null, outcomes, null, seen, null, null);
+    return RolloutState.noCanary(outcomes, seen);
   }
 
   /** The Deployments while a canary runs: stable at full size, the canary sized for its step. */

@@ -22,9 +22,22 @@ public record RolloutPlan(
     List<Workload> workloads,
     RolloutState rollout) {
 
-  public RolloutPlan(
-      ModelVersion stable, ModelVersion incoming, boolean promoted, List<Workload> workloads) {
-    this(stable, incoming, promoted, workloads, null);
+  /** The serving file keeps serving at full size; nothing new runs beside it. */
+  public static RolloutPlan keep(ModelVersion serving, int replicas, RolloutState state) {
+    return new RolloutPlan(
+        serving, null, false, List.of(new Workload(serving, Arm.STABLE, replicas)), state);
+  }
+
+  /** A canary runs beside the serving file with the given Deployments. */
+  public static RolloutPlan canary(
+      ModelVersion serving, ModelVersion canary, List<Workload> workloads, RolloutState state) {
+    return new RolloutPlan(serving, canary, false, workloads, state);
+  }
+
+  /** The canary's file took over and now serves alone at full size. */
+  public static RolloutPlan promote(ModelVersion promoted, int replicas, RolloutState state) {
+    return new RolloutPlan(
+        promoted, null, true, List.of(new Workload(promoted, Arm.STABLE, replicas)), state);
   }
 
   /** One revision's Deployment to keep. */
@@ -38,18 +51,17 @@ public record RolloutPlan(
   public static RolloutPlan decide(
       ModelVersion wanted, ModelVersion serving, int replicas, ObservedWorkloads observed) {
     if (serving == null) {
-      boolean wantedReady = observed.isReady(wanted, replicas);
+      if (observed.isReady(wanted, replicas)) {
+        return promote(wanted, replicas, null);
+      }
+      // The first version starts; nothing serves until its pods are ready.
       return new RolloutPlan(
-          wantedReady ? wanted : null,
-          wantedReady ? null : wanted,
-          wantedReady,
-          List.of(new Workload(wanted, Arm.STABLE, replicas)));
+          null, wanted, false, List.of(new Workload(wanted, Arm.STABLE, replicas)), null);
     }
     if (!serving.equals(wanted)) {
       throw new IllegalArgumentException("a new version or file is a canary: use CanaryRollout");
     }
-    return new RolloutPlan(
-        serving, null, false, List.of(new Workload(serving, Arm.STABLE, replicas)));
+    return keep(serving, replicas, null);
   }
 
   /** The same plan with the rollout's record for status. */
@@ -59,6 +71,6 @@ public record RolloutPlan(
 
   /** Keeps what runs untouched, used while the spec is invalid. */
   public static RolloutPlan hold(ModelVersion serving) {
-    return new RolloutPlan(serving, null, false, List.of());
+    return new RolloutPlan(serving, null, false, List.of(), null);
   }
 }

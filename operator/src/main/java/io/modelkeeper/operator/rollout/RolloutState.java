@@ -24,4 +24,45 @@ public record RolloutState(
     ArmStatus rejected,
     List<ManualAction> manualActions,
     Verdict verdict,
-    AnalysisStatus checked) {}
+    AnalysisStatus checked) {
+
+  /** No canary runs (or one just ended by going back to the serving file). */
+  public static RolloutState noCanary(List<HistoryEntry> outcomes, List<ManualAction> seen) {
+    return new RolloutState(null, outcomes, null, seen, null, null);
+  }
+
+  /** The spec still names a file that was rolled back: it stays rejected and is not started. */
+  public static RolloutState stillRejected(
+      ArmStatus rejected, List<HistoryEntry> outcomes, List<ManualAction> seen) {
+    return new RolloutState(null, outcomes, rejected, seen, null, null);
+  }
+
+  /** The canary was rolled back in this reconcile; {@code rejected} is remembered. */
+  public static RolloutState rolledBack(
+      ArmStatus rejected,
+      List<HistoryEntry> outcomes,
+      List<ManualAction> seen,
+      Verdict verdict,
+      AnalysisStatus checked) {
+    return new RolloutState(null, outcomes, rejected, seen, verdict, checked);
+  }
+
+  /** The canary took over in this reconcile. */
+  public static RolloutState promoted(
+      List<HistoryEntry> outcomes,
+      List<ManualAction> seen,
+      Verdict verdict,
+      AnalysisStatus checked) {
+    return new RolloutState(null, outcomes, null, seen, verdict, checked);
+  }
+
+  /** The canary runs on; {@code verdict} is null when no check was due. */
+  public static RolloutState running(
+      CanaryStatus canary,
+      List<HistoryEntry> outcomes,
+      List<ManualAction> seen,
+      Verdict verdict,
+      AnalysisStatus checked) {
+    return new RolloutState(canary, outcomes, null, seen, verdict, checked);
+  }
+}

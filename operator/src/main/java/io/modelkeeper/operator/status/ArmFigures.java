@@ -2,7 +2,7 @@ package io.modelkeeper.operator.status;
 
 import io.modelkeeper.api.v1alpha1.MetricsStatus;
 import io.modelkeeper.operator.metricsource.ArmMetrics;
-import io.modelkeeper.operator.metricsource.WindowQuality;
+import io.modelkeeper.operator.metricsource.QualityFigure;
 import io.modelkeeper.operator.rollout.analysis.ArmEvidence;
 import java.time.Instant;
 
@@ -30,15 +30,9 @@ public final class ArmFigures {
     status.setLatencyP99Seconds(finite(metrics.latencyP99Seconds()));
     status.setLabelled(metrics.labelled() > 0 ? metrics.labelled() : null);
     status.setAccuracy(finite(metrics.accuracy()));
-    WindowQuality quality = metrics.quality();
-    status.setPrecision(finite(quality.precision()));
-    status.setRecall(finite(quality.recall()));
-    status.setF1(finite(quality.f1()));
-    status.setAuc(finite(quality.aucRoc()));
-    status.setLogLoss(finite(quality.logLoss()));
-    status.setMae(finite(quality.mae()));
-    status.setRmse(finite(quality.rmse()));
-    status.setR2(finite(quality.r2()));
+    for (QualityFigure figure : QualityFigure.values()) {
+      figure.writeTo(status, finite(metrics.quality().get(figure)));
+    }
     status.setDrift(finite(metrics.drift()));
     status.setObservedAt(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
     return status;

@@ -15,6 +15,7 @@ import io.modelkeeper.api.v1alpha1.SloCrossing;
 import io.modelkeeper.api.v1alpha1.SloSpec;
 import io.modelkeeper.operator.metricsource.ArmMetrics;
 import io.modelkeeper.operator.metricsource.PrometheusText;
+import io.modelkeeper.operator.metricsource.QualityFigure;
 import io.modelkeeper.operator.metricsource.WindowQuality;
 import io.modelkeeper.operator.testing.CrdInMockServer;
 import io.modelkeeper.operator.testing.FakeMetricsSource;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -193,7 +195,8 @@ class SloOperatorTest {
         1,
         0,
         new WindowQuality(
-            0.8, 0.9, 0.85, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+            Map.of(
+                QualityFigure.PRECISION, 0.8, QualityFigure.RECALL, 0.9, QualityFigure.F1, 0.85)));
   }
 
   private static MonitoringSpec monitoring(String holdFor) {

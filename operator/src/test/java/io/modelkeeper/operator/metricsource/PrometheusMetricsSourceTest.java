@@ -104,9 +104,11 @@ class PrometheusMetricsSourceTest {
     assertThat(metrics.labelled()).isEqualTo(1000);
     assertThat(metrics.accuracy()).isEqualTo(0.91);
     assertThat(metrics.drift()).as("no drift series: not measured").isNaN();
-    assertThat(metrics.quality().f1()).isEqualTo(0.83);
-    assertThat(metrics.quality().rmse()).as("pooled through squares").isCloseTo(0.2, within(1e-12));
-    assertThat(metrics.quality().aucRoc()).as("no series: not measured").isNaN();
+    assertThat(metrics.quality().get(QualityFigure.F1)).isEqualTo(0.83);
+    assertThat(metrics.quality().get(QualityFigure.RMSE))
+        .as("pooled through squares")
+        .isCloseTo(0.2, within(1e-12));
+    assertThat(metrics.quality().get(QualityFigure.AUC_ROC)).as("no series: not measured").isNaN();
     String selector =
         "model=\"fraud\",version=\"2\",namespace=~\"ml|\",revision=\"" + REVISION + "\"";
     assertThat(queries)

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,12 +45,14 @@ class ServerScrapeTest {
     assertThat(pod.labelled()).isEqualTo(200);
     assertThat(pod.accuracy()).isEqualTo(0.75);
     // The class-labelled series of class 0 (precision 0.7522...) must not win over the window's.
-    assertThat(pod.quality().precision()).isEqualTo(0.7472527472527473);
-    assertThat(pod.quality().recall()).isEqualTo(0.7157894736842105);
-    assertThat(pod.quality().f1()).isEqualTo(0.7311827956989247);
-    assertThat(pod.quality().aucRoc()).isEqualTo(0.7242105263157895);
-    assertThat(pod.quality().logLoss()).isEqualTo(0.8783240084859066);
-    assertThat(pod.quality().mae()).as("no regression figures in classification").isNaN();
+    assertThat(pod.quality().get(QualityFigure.PRECISION)).isEqualTo(0.7472527472527473);
+    assertThat(pod.quality().get(QualityFigure.RECALL)).isEqualTo(0.7157894736842105);
+    assertThat(pod.quality().get(QualityFigure.F1)).isEqualTo(0.7311827956989247);
+    assertThat(pod.quality().get(QualityFigure.AUC_ROC)).isEqualTo(0.7242105263157895);
+    assertThat(pod.quality().get(QualityFigure.LOG_LOSS)).isEqualTo(0.8783240084859066);
+    assertThat(pod.quality().get(QualityFigure.MAE))
+        .as("no regression figures in classification")
+        .isNaN();
 
     MetricsStatus status = status(pod);
     assertThat(status.getLabelled()).isEqualTo(200L);
@@ -92,7 +95,7 @@ class ServerScrapeTest {
   @Test
   void anEmptyWindowLeavesEveryQualityFigureAbsentNotZero() {
     PodSnapshot pod = scrape("no-labels-yet");
-    assertThat(pod.quality().precision()).isNaN();
+    assertThat(pod.quality().get(QualityFigure.PRECISION)).isNaN();
     MetricsStatus status = status(pod);
     assertThat(status.getLabelled()).isNull();
     assertThat(status.getAccuracy()).isNull();
@@ -110,7 +113,13 @@ class ServerScrapeTest {
         withQuality(
             many,
             50,
-            new WindowQuality(0.5, 0.4, 0.3, 0.6, 1.2, Double.NaN, Double.NaN, Double.NaN));
+            new WindowQuality(
+                Map.of(
+                    QualityFigure.PRECISION, 0.5,
+                    QualityFigure.RECALL, 0.4,
+                    QualityFigure.F1, 0.3,
+                    QualityFigure.AUC_ROC, 0.6,
+                    QualityFigure.LOG_LOSS, 1.2)));
     MetricsStatus status = status(many, few, scrape("no-labels-yet"));
     assertThat(status.getLabelled()).isEqualTo(250L);
     assertThat(status.getPrecision())
@@ -124,10 +133,7 @@ class ServerScrapeTest {
     PodSnapshot first = scrape("regression");
     PodSnapshot second =
         withQuality(
-            first,
-            50,
-            new WindowQuality(
-                Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0.3, 0.5, Double.NaN));
+            first, 50, new WindowQuality(Map.of(QualityFigure.MAE, 0.3, QualityFigure.RMSE, 0.5)));
     MetricsStatus status = status(first, second);
     double rmse = 0.10269687853176274;
     assertThat(status.getRmse())
