@@ -3,6 +3,7 @@ package io.modelkeeper.operator.controller;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -43,6 +44,8 @@ import io.modelkeeper.operator.workload.ModelServiceDependent;
 import io.modelkeeper.operator.workload.ModelVersion;
 import io.modelkeeper.operator.workload.VersionedDeployments;
 import io.modelkeeper.operator.workload.WorkloadLabels;
+import io.modelkeeper.operator.workload.Writes;
+import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,6 +71,9 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   private final MetricsSource armMetrics;
   private final RolloutMetrics rolloutMetrics;
   private final Clock clock;
+
+  /** How soon a reconcile whose write met a 409 Conflict looks again. */
+  private static final Duration CONFLICT_RETRY = Duration.ofSeconds(1);
 
   public ModelDeploymentReconciler(
       OperatorConfig config,
@@ -147,15 +153,20 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
           null,
           StatusAggregator.Findings.invalidSpec(
               RolloutPlan.hold(serving), observed, diagnose(md, serving, observed), problem),
-          now);
+          now,
+          true);
     }
     CheckedSpec spec = validation.spec();
 
     RolloutPlan plan = plan(md, spec, serving, observed, now);
-    deployments.apply(md, plan, observed, context);
+    Writes writes = new Writes();
+    deployments.apply(md, plan, observed, context, writes);
     WorkloadProblem routing =
-        Routers.of(spec.rollout().traffic())
-            .apply(md, routeTarget(plan), observed, context.getClient());
+        writes.tolerateConflict(
+            () ->
+                Routers.of(spec.rollout().traffic())
+                    .apply(md, routeTarget(plan), observed, context.getClient()),
+            null);
     rolloutMetrics.recordRollout(md, plan.rollout());
 
     MetricsStatus figures =
@@ -179,7 +190,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             diagnose(md, plan.incoming(), observed),
             figures,
             routing),
-        now);
+        now,
+        writes.clean());
   }
 
   /**
@@ -240,6 +252,11 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   @Override
   public ErrorStatusUpdateControl<ModelDeployment> updateErrorStatus(
       ModelDeployment md, Context<ModelDeployment> context, Exception e) {
+    if (e instanceof KubernetesClientException k
+        && k.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+      // Someone changed an object first: nothing failed, the retry will see the newer object.
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     ModelDeploymentStatus next = StatusAggregator.withError(md, e.getMessage(), clock.instant());
     recordTransitions(md, next);
     if (sameStatus(context, md.getStatus(), next)) {
@@ -263,7 +280,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
       Context<ModelDeployment> context,
       CheckedSpec spec,
       StatusAggregator.Findings findings,
-      Instant now) {
+      Instant now,
+      boolean writesLanded) {
     ModelDeploymentStatus next = StatusAggregator.build(md, findings, now);
     recordTransitions(md, next);
     rolloutMetrics.recordStatus(md, next);
@@ -275,8 +293,9 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
       control = UpdateControl.patchStatus(md);
     }
     // Never wait inside a reconcile: look again later, even if no event arrives; a running
-    // canary is looked at again when its next check is due.
-    return control.rescheduleAfter(nextLook(spec, next, now));
+    // canary is looked at again when its next check is due, and a write that met a newer object
+    // (409) is made again as soon as the informers have caught up.
+    return control.rescheduleAfter(writesLanded ? nextLook(spec, next, now) : CONFLICT_RETRY);
   }
 
   private Duration nextLook(CheckedSpec spec, ModelDeploymentStatus status, Instant now) {

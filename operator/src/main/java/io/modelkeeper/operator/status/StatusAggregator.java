@@ -1,5 +1,6 @@
 package io.modelkeeper.operator.status;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.modelkeeper.api.v1alpha1.ArmStatus;
@@ -34,6 +35,7 @@ import java.util.Objects;
 public final class StatusAggregator {
 
   static final int HISTORY_LIMIT = 20;
+  private static final ObjectMapper COPY = new ObjectMapper();
   private static final DateTimeFormatter RFC3339 =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
@@ -179,22 +181,12 @@ public final class StatusAggregator {
     ModelDeploymentStatus previous =
         md.getStatus() != null ? md.getStatus() : new ModelDeploymentStatus();
     long generation = Objects.requireNonNullElse(md.getMetadata().getGeneration(), 0L);
-    ModelDeploymentStatus status = new ModelDeploymentStatus();
+    // Everything the operator remembers stays as it was (the rejected model, the annotations it
+    // acted on, the canary and its analysis): only the Degraded condition tells of the error.
+    ModelDeploymentStatus status = COPY.convertValue(previous, ModelDeploymentStatus.class);
     status.setPhase(previous.getPhase() != null ? previous.getPhase() : Phase.Pending);
-    status.setObservedGeneration(previous.getObservedGeneration());
-    status.setEndpoint(previous.getEndpoint());
-    status.setStable(previous.getStable());
-    status.setCanary(previous.getCanary());
-    status.setMetrics(previous.getMetrics());
-    status.setSloCrossings(previous.getSloCrossings());
-    status.setHistory(previous.getHistory());
-    List<Condition> conditions = new ArrayList<>();
-    for (String type : List.of(Conditions.READY, Conditions.PROGRESSING)) {
-      Condition kept = find(previous, type);
-      if (kept != null) {
-        conditions.add(kept);
-      }
-    }
+    List<Condition> conditions = new ArrayList<>(status.getConditions());
+    conditions.removeIf(c -> Conditions.DEGRADED.equals(c.getType()));
     conditions.add(
         keepTransitionTime(
             previous,

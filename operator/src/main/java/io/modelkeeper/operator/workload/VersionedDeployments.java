@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.GenericKubernetesResourceMatcher;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.operator.config.OperatorConfig;
 import io.modelkeeper.operator.observe.EarlierReleases;
@@ -24,8 +23,9 @@ import java.util.stream.Collectors;
  *
  * <p>Written by hand rather than as a JOSDK dependent resource: how many versions run, on which arm
  * and at what size is a rollout decision taken from observed readiness (and, with canaries, from
- * analysis), so it belongs to the plan, not to a {@code desired()} of the primary alone. The
- * comparison is JOSDK's own matcher, so it behaves like a dependent resource would.
+ * analysis), so it belongs to the plan, not to a {@code desired()} of the primary alone. Only what
+ * the operator owns is compared ({@link OwnedFields}), so what a real API server and its
+ * controllers add is not a difference to write back.
  */
 @ApplicationScoped
 public class VersionedDeployments {
@@ -38,19 +38,27 @@ public class VersionedDeployments {
     this.events = events;
   }
 
-  /** Makes the cluster hold exactly the plan's Deployments. */
+  /**
+   * Makes the cluster hold exactly the plan's Deployments. A write that meets a newer version of
+   * its object (409 Conflict) is noted in {@code writes} and the rest is still applied: the caller
+   * looks again soon instead of failing the reconcile and losing what it decided.
+   */
   public void apply(
       ModelDeployment md,
       RolloutPlan plan,
       ObservedWorkloads observed,
-      Context<ModelDeployment> context) {
+      Context<ModelDeployment> context,
+      Writes writes) {
     for (RolloutPlan.Workload workload : plan.workloads()) {
       Deployment desired =
           ModelServerDeployment.desired(
               md, workload.model(), workload.arm(), workload.replicas(), config);
       Deployment actual = observed.deployment(workload.model());
       if (actual == null) {
-        context.resourceOperations().create(desired);
+        Deployment created = desired;
+        if (!writes.tolerateConflict(() -> context.resourceOperations().create(created))) {
+          continue;
+        }
         events.record(
             md,
             EventReason.CREATED,
@@ -61,9 +69,9 @@ public class VersionedDeployments {
         continue;
       }
       desired = EarlierReleases.adopt(desired, actual);
-      if (!GenericKubernetesResourceMatcher.match(desired, actual, true, false, context)
-          .matched()) {
-        context.resourceOperations().update(keepForeignMetadata(desired, actual));
+      if (!OwnedFields.held(desired, actual)) {
+        Deployment updated = keepForeignMetadata(desired, actual);
+        writes.tolerateConflict(() -> context.resourceOperations().update(updated));
       }
     }
     Set<String> kept =
@@ -73,7 +81,8 @@ public class VersionedDeployments {
         .forEach(
             (revision, deployment) -> {
               if (!kept.contains(revision)) {
-                drain(deployment, observed.podsUnder(revision), context);
+                writes.tolerateConflict(
+                    () -> drain(deployment, observed.podsUnder(revision), context));
               }
             });
   }

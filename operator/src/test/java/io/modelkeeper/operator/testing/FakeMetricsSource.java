@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -25,6 +27,53 @@ public class FakeMetricsSource implements MetricsSource {
 
   private final Map<String, ArmMetrics> figures = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
+  private final Map<String, Pause> pauses = new ConcurrentHashMap<>();
+  private final Map<String, Runnable> duringRead = new ConcurrentHashMap<>();
+
+  /**
+   * Runs {@code change} inside the next read of ModelDeployment {@code name}, in the reconcile's
+   * own thread: the change lands after the reconcile read the object and before its status write.
+   */
+  public void duringNextRead(String name, Runnable change) {
+    duringRead.put(name, change);
+  }
+
+  /**
+   * Holds the next read of ModelDeployment {@code name} (and so the reconcile making it) until the
+   * test resumes it, to put a change exactly between a reconcile's reading and its status write.
+   */
+  public Pause pauseNextRead(String name) {
+    Pause pause = new Pause();
+    pauses.put(name, pause);
+    return pause;
+  }
+
+  /** A read held mid-reconcile. */
+  public static final class Pause {
+    private final CountDownLatch reading = new CountDownLatch(1);
+    private final CountDownLatch resumed = new CountDownLatch(1);
+
+    /** Waits until a reconcile is held in its read. */
+    public void awaitReading(Duration atMost) throws InterruptedException {
+      if (!reading.await(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError("no reconcile read figures within " + atMost);
+      }
+    }
+
+    /** Lets the held reconcile go on. */
+    public void resume() {
+      resumed.countDown();
+    }
+
+    private void hold() {
+      reading.countDown();
+      try {
+        resumed.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
 
   /** What {@code version} of ModelDeployment {@code name} serves in every interval from now on. */
   public void set(String name, String version, ArmMetrics metrics) {
@@ -56,6 +105,14 @@ public class FakeMetricsSource implements MetricsSource {
   public ArmMetrics read(
       ModelDeployment md, ModelVersion model, List<Pod> pods, Duration interval) {
     String name = md.getMetadata().getName();
+    Pause pause = pauses.remove(name);
+    if (pause != null) {
+      pause.hold();
+    }
+    Runnable change = duringRead.remove(name);
+    if (change != null) {
+      change.run();
+    }
     reads.computeIfAbsent(name + "/" + model.version(), k -> new AtomicInteger()).incrementAndGet();
     reads
         .computeIfAbsent(name + "/" + model.revision(), k -> new AtomicInteger())
