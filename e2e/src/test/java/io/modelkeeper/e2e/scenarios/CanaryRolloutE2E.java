@@ -49,8 +49,14 @@ class CanaryRolloutE2E {
     cluster = scenario.local();
     kubectl = cluster.kubectl();
     kubectl.runWithInput(manifest(), "apply", "--validate=false", "-f", "-").orThrow();
+    await()
+        .atMost(PATIENCE)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> status().path("phase").isTextual());
+    HealthFixtures.capture(kubectl, MD, "first-version-starting");
     assertThat(kubectl.run("wait", "--for=condition=Ready", "md/" + MD, "--timeout=180s").orThrow())
         .contains("condition met");
+    HealthFixtures.capture(kubectl, MD, "serving-ready");
     traffic = BackgroundTraffic.start(cluster.client(), cluster::podBaseUrl, MD);
     await()
         .atMost(PATIENCE)
@@ -99,11 +105,13 @@ class CanaryRolloutE2E {
   void aVersionThatServesAsWellIsPromotedStepByStep() {
     List<Integer> steps = new ArrayList<>();
     newVersion("2", "logistic-regression");
+    HealthFixtures.capture(kubectl, MD, "spec-changed");
 
     JsonNode status =
         awaitStatus(
             s -> {
               noteStep(s, "2", steps);
+              captureCanary(s);
               return hasHistory(s, "2");
             });
 
@@ -140,6 +148,7 @@ class CanaryRolloutE2E {
     newVersion("3", "mlp");
 
     JsonNode status = awaitStatus(s -> hasHistory(s, "3"));
+    HealthFixtures.capture(kubectl, MD, "rolling-back");
 
     assertThat(lastHistory(status).path("result").asText()).isEqualTo("RolledBack");
     assertThat(traffic.of("3").failed()).as("requests the canary failed").isPositive();
@@ -152,6 +161,7 @@ class CanaryRolloutE2E {
         .atMost(PATIENCE)
         .pollInterval(POLL)
         .untilAsserted(() -> assertThat(deploymentVersions()).containsExactly("2"));
+    HealthFixtures.capture(kubectl, MD, "rolled-back");
     assertThat(status.path("rejected").path("version").asText()).isEqualTo("3");
     assertThat(events("RolledBack", "Version 3 ")).hasSize(1);
     assertThat(stable.failed() - stableFailedBefore)
@@ -287,6 +297,17 @@ class CanaryRolloutE2E {
       }
     }
     return false;
+  }
+
+  /** Saves the canary once it has been judged at a step, and once it is being promoted. */
+  private static void captureCanary(JsonNode status) {
+    JsonNode canary = status.path("canary");
+    String decision = canary.path("analysis").path("decision").asText();
+    if ("Promote".equals(decision)) {
+      HealthFixtures.capture(kubectl, MD, "promoting");
+    } else if (!decision.isEmpty() && canary.path("weight").asInt() > 0) {
+      HealthFixtures.capture(kubectl, MD, "canary-mid-step");
+    }
   }
 
   private static boolean hasHistory(JsonNode status, String version) {

@@ -150,6 +150,7 @@ class ModelDeploymentE2E {
                   .containsPattern(
                       "Degraded=True ModelFetchFailed: .*fetch failed: .*404.*" + missing);
             });
+    HealthFixtures.capture(kubectl, "fraud", "fetch-failed-while-old-version-serves");
     assertThat(
             kubectl.run("get", "md", "fraud", "-o", "jsonpath={.status.stable.version}").orThrow())
         .isEqualTo("1");

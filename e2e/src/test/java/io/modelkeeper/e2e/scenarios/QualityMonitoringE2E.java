@@ -178,6 +178,7 @@ class QualityMonitoringE2E {
                 assertThat(condition("Degraded"))
                     .startsWith("True DriftAboveSlo")
                     .contains("above spec.monitoring.slo.maxDrift 0.5, since "));
+    HealthFixtures.capture(kubectl, MD, "degraded-by-drift");
     assertThat(
             cluster.client().v1().events().list().getItems().stream()
                 .filter(e -> MD.equals(e.getInvolvedObject().getName()))
