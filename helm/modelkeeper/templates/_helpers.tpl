@@ -59,6 +59,11 @@ They must equal operator/rbac/cluster-role.yaml (ChartRbacTest checks it).
 - apiGroups: ["modelkeeper.io"]
   resources: ["modeldeployments/status"]
   verbs: ["get", "patch", "update"]
+# The objects it makes carry an owner reference with blockOwnerDeletion, which
+# OwnerReferencesPermissionEnforcement (OpenShift) allows only with update on finalizers.
+- apiGroups: ["modelkeeper.io"]
+  resources: ["modeldeployments/finalizers"]
+  verbs: ["update"]
 # One Deployment per model version: created, sized for its canary step, put back after manual
 # edits, scaled to zero and removed when replaced.
 - apiGroups: ["apps"]
@@ -80,5 +85,6 @@ They must equal operator/rbac/cluster-role.yaml (ChartRbacTest checks it).
 # Events on ModelDeployments.
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create"]
+  # list: the Events of a pod stuck before starting tell why (a volume it cannot mount).
+  verbs: ["create", "list"]
 {{- end }}

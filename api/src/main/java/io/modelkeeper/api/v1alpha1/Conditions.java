@@ -9,6 +9,19 @@ public final class Conditions {
   public static final String PROGRESSING = "Progressing";
   public static final String DEGRADED = "Degraded";
 
+  /**
+   * kstatus' condition (Flux, kpt): True while the operator brings the model to what the spec asks
+   * (the first version starting, a canary running); mirrors Progressing.
+   */
+  public static final String RECONCILING = "Reconciling";
+
+  /**
+   * kstatus' condition: True when the spec cannot be reached without a change by a person: it names
+   * a model that was rolled back or failed (not retried), the spec is invalid, or the workload
+   * cannot start for a reason the spec must fix (a model that cannot be fetched, for one).
+   */
+  public static final String STALLED = "Stalled";
+
   /** Reasons, each naming what happened in the user's words. */
   public static final String REASON_AVAILABLE = "Available";
 
@@ -21,6 +34,9 @@ public final class Conditions {
   public static final String REASON_IMAGE_PULL_FAILED = "ImagePullFailed";
   public static final String REASON_CRASH_LOOPING = "CrashLooping";
   public static final String REASON_GPU_UNSCHEDULABLE = "GpuUnschedulable";
+  public static final String REASON_UNSCHEDULABLE = "Unschedulable";
+  public static final String REASON_CONTAINER_CONFIG_ERROR = "ContainerConfigError";
+  public static final String REASON_VOLUME_MOUNT_FAILED = "VolumeMountFailed";
   public static final String REASON_INVALID_SPEC = "InvalidSpec";
   public static final String REASON_RECONCILE_FAILED = "ReconcileFailed";
   public static final String REASON_ROLLED_BACK = "RolledBack";

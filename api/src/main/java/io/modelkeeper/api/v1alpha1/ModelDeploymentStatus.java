@@ -3,6 +3,8 @@ package io.modelkeeper.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.model.annotation.LabelSelector;
+import io.fabric8.kubernetes.model.annotation.StatusReplicas;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +22,18 @@ public class ModelDeploymentStatus {
   @JsonPropertyDescription(
       "In-cluster URL of the model's inference API, for example http://fraud.ml.svc.cluster.local/v2/models/fraud.")
   private String endpoint;
+
+  @StatusReplicas
+  @JsonPropertyDescription(
+      "Ready pods of the serving version: what the scale subresource reports to kubectl and"
+          + " autoscalers.")
+  private Integer replicas;
+
+  @LabelSelector
+  @JsonPropertyDescription(
+      "Label selector of the model's pods, for the scale subresource (a HorizontalPodAutoscaler"
+          + " reads their metrics through it).")
+  private String selector;
 
   @JsonPropertyDescription("The version that serves traffic: the last one that became ready.")
   private ArmStatus stable;
@@ -46,7 +60,8 @@ public class ModelDeploymentStatus {
   private List<HistoryEntry> history = new ArrayList<>();
 
   @JsonPropertyDescription(
-      "Ready, Progressing and Degraded conditions with reason, message and observedGeneration.")
+      "Ready, Progressing and Degraded conditions, and the kstatus conditions Reconciling and"
+          + " Stalled (read by Flux), each with reason, message and observedGeneration.")
   private List<Condition> conditions = new ArrayList<>();
 
   public Phase getPhase() {
@@ -135,5 +150,21 @@ public class ModelDeploymentStatus {
 
   public void setManualActions(List<ManualAction> manualActions) {
     this.manualActions = manualActions;
+  }
+
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public String getSelector() {
+    return selector;
+  }
+
+  public void setSelector(String selector) {
+    this.selector = selector;
   }
 }

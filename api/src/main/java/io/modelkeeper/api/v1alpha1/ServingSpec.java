@@ -9,6 +9,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 import java.util.List;
 import java.util.Map;
 
@@ -24,8 +25,11 @@ public class ServingSpec {
   @Default("1")
   @Min(0)
   @Max(1000)
+  @SpecReplicas
   @JsonPropertyDescription(
-      "Number of model-server pods of the serving version. 0 stops serving without deleting the ModelDeployment.")
+      "Number of model-server pods of the serving version. 0 stops serving without deleting the"
+          + " ModelDeployment. The scale subresource sets it: kubectl scale, a HorizontalPodAutoscaler"
+          + " or KEDA can scale the serving version.")
   private Integer replicas = 1;
 
   @Default("0")

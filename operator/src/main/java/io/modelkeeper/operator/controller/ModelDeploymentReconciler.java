@@ -1,6 +1,7 @@
 package io.modelkeeper.operator.controller;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -28,6 +29,7 @@ import io.modelkeeper.operator.metricsource.MetricsSource;
 import io.modelkeeper.operator.monitoring.ServingFigures;
 import io.modelkeeper.operator.observe.ObservedWorkloads;
 import io.modelkeeper.operator.observe.PodDiagnosis;
+import io.modelkeeper.operator.observe.PodEvents;
 import io.modelkeeper.operator.observe.WorkloadProblem;
 import io.modelkeeper.operator.rollout.CanaryRollout;
 import io.modelkeeper.operator.rollout.RolloutPlan;
@@ -53,6 +55,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Turns a ModelDeployment into running model-server workloads and a status that tells the truth:
@@ -140,8 +143,16 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             context.getSecondaryResources(Deployment.class),
             context.getSecondaryResources(Pod.class),
             knownRevisions(md, serving));
+    List<Event> podEvents =
+        PodEvents.ofStuckPods(
+            context.getClient(),
+            md.getMetadata().getNamespace(),
+            List.copyOf(context.getSecondaryResources(Pod.class)),
+            now);
+    Function<ModelVersion, WorkloadProblem> diagnose =
+        model -> diagnose(md, model, observed, podEvents);
 
-    SpecValidator.Result validation = SpecValidator.validate(md.getSpec());
+    SpecValidator.Result validation = SpecValidator.validate(md);
     if (!validation.valid()) {
       // Nothing is applied: whatever serves keeps serving until the spec is fixed.
       var problem =
@@ -152,13 +163,13 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
           context,
           null,
           StatusAggregator.Findings.invalidSpec(
-              RolloutPlan.hold(serving), observed, diagnose(md, serving, observed), problem),
+              RolloutPlan.hold(serving), observed, diagnose.apply(serving), problem),
           now,
           true);
     }
     CheckedSpec spec = validation.spec();
 
-    RolloutPlan plan = plan(md, spec, serving, observed, now);
+    RolloutPlan plan = plan(md, spec, serving, observed, diagnose, now);
     Writes writes = new Writes();
     deployments.apply(md, plan, observed, context, writes);
     WorkloadProblem routing =
@@ -186,8 +197,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             spec,
             plan,
             observed,
-            diagnose(md, plan.stable(), observed),
-            diagnose(md, plan.incoming(), observed),
+            diagnose.apply(plan.stable()),
+            diagnose.apply(plan.incoming()),
             figures,
             routing),
         now,
@@ -204,7 +215,10 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     List<ModelVersion> known = new ArrayList<>();
     known.add(serving);
     known.add(ModelVersion.of(status == null ? null : status.getCanary()));
-    known.add(ModelVersion.of(md.getSpec().getModel()));
+    var model = md.getSpec() == null ? null : md.getSpec().getModel();
+    if (model != null && model.getVersion() != null && model.getUri() != null) {
+      known.add(ModelVersion.of(model));
+    }
     known.add(ModelVersion.of(status == null ? null : status.getRejected()));
     return known;
   }
@@ -218,6 +232,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
       CheckedSpec spec,
       ModelVersion serving,
       ObservedWorkloads observed,
+      Function<ModelVersion, WorkloadProblem> diagnose,
       Instant now) {
     if (serving == null || serving.equals(spec.model())) {
       RolloutPlan plan = RolloutPlan.decide(spec.model(), serving, spec.replicas(), observed);
@@ -230,7 +245,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         serving,
         observed,
         model -> armMetrics.read(md, model, observed.podsOf(model), interval),
-        model -> diagnose(md, model, observed),
+        diagnose,
         now);
   }
 
@@ -267,11 +282,12 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   }
 
   private WorkloadProblem diagnose(
-      ModelDeployment md, ModelVersion model, ObservedWorkloads observed) {
+      ModelDeployment md, ModelVersion model, ObservedWorkloads observed, List<Event> podEvents) {
     if (model == null) {
       return null;
     }
-    return PodDiagnosis.diagnose(md, model, observed.podsOf(model), config.gpuResourceName())
+    return PodDiagnosis.diagnose(
+            md, model, observed.podsOf(model), config.gpuResourceName(), podEvents)
         .orElse(null);
   }
 

@@ -3,6 +3,7 @@ package io.modelkeeper.operator.observe;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.modelkeeper.api.v1alpha1.Conditions;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
@@ -27,11 +28,32 @@ public final class PodDiagnosis {
   /** The first problem found in the pods, in order: fetch, image, crash loop, scheduling. */
   public static Optional<WorkloadProblem> diagnose(
       ModelDeployment md, ModelVersion model, List<Pod> pods, String gpuResourceName) {
+    return diagnose(md, model, pods, gpuResourceName, List.of());
+  }
+
+  /**
+   * The same, with the Events of pods stuck before starting ({@link PodEvents}): fetch, image,
+   * container configuration, volume mounts, crash loop, GPUs, other scheduling.
+   */
+  public static Optional<WorkloadProblem> diagnose(
+      ModelDeployment md,
+      ModelVersion model,
+      List<Pod> pods,
+      String gpuResourceName,
+      List<Event> podEvents) {
+    List<String> names = pods.stream().map(p -> p.getMetadata().getName()).toList();
+    List<Event> ofThesePods =
+        podEvents.stream().filter(e -> names.contains(e.getInvolvedObject().getName())).toList();
     return firstPresent(
         () -> fetchFailure(model, pods),
         () -> imagePullFailure(md, model, pods),
+        () ->
+            StartupProblems.containerConfig(
+                model, Stream.concat(initStatuses(pods), containerStatuses(pods))),
+        () -> StartupProblems.volumeMount(model, ofThesePods),
         () -> crashLoop(model, pods),
-        () -> gpuShortage(md, model, pods, gpuResourceName));
+        () -> gpuShortage(md, model, pods, gpuResourceName),
+        () -> StartupProblems.unschedulable(model, pods));
   }
 
   private static Optional<WorkloadProblem> fetchFailure(ModelVersion model, List<Pod> pods) {

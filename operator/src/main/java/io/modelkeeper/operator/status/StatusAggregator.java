@@ -20,6 +20,7 @@ import io.modelkeeper.operator.rollout.RolloutPlan;
 import io.modelkeeper.operator.rollout.RolloutState;
 import io.modelkeeper.operator.validation.CheckedSpec;
 import io.modelkeeper.operator.workload.ModelVersion;
+import io.modelkeeper.operator.workload.WorkloadLabels;
 import io.modelkeeper.operator.workload.WorkloadNames;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -35,6 +36,21 @@ import java.util.Objects;
 public final class StatusAggregator {
 
   static final int HISTORY_LIMIT = 20;
+
+  /** Degraded reasons that only a change of the spec (or of what it names) can clear. */
+  private static final java.util.Set<String> STALLING =
+      java.util.Set.of(
+          Conditions.REASON_INVALID_SPEC,
+          Conditions.REASON_MODEL_FETCH_FAILED,
+          Conditions.REASON_IMAGE_PULL_FAILED,
+          Conditions.REASON_CRASH_LOOPING,
+          Conditions.REASON_GPU_UNSCHEDULABLE,
+          Conditions.REASON_UNSCHEDULABLE,
+          Conditions.REASON_CONTAINER_CONFIG_ERROR,
+          Conditions.REASON_VOLUME_MOUNT_FAILED,
+          Conditions.REASON_HTTP_ROUTE_NOT_FOUND,
+          Conditions.REASON_HTTP_ROUTE_WITHOUT_MODEL);
+
   private static final ObjectMapper COPY = new ObjectMapper();
   private static final DateTimeFormatter RFC3339 =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
@@ -91,6 +107,9 @@ public final class StatusAggregator {
     status.setObservedGeneration(generation);
     status.setEndpoint(WorkloadNames.endpoint(md));
     status.setStable(arm(md, plan.stable(), wanted, findings.observed()));
+    status.setReplicas(
+        plan.stable() == null ? 0 : findings.observed().readyReplicas(plan.stable()));
+    status.setSelector(WorkloadLabels.selectorText(WorkloadLabels.modelSelector(md)));
     RolloutState rollout = plan.rollout();
     status.setCanary(
         rollout != null ? CanaryReport.of(md, plan, findings.observed()) : previous.getCanary());
@@ -112,7 +131,9 @@ public final class StatusAggregator {
         List.of(
             keepTransitionTime(previous, ready, generation, now),
             keepTransitionTime(previous, progressing, generation, now),
-            keepTransitionTime(previous, degraded, generation, now)));
+            keepTransitionTime(previous, degraded, generation, now),
+            keepTransitionTime(previous, reconciling(progressing), generation, now),
+            keepTransitionTime(previous, stalled(progressing, degraded, status), generation, now)));
     boolean serving =
         plan.stable() != null
             && wanted > 0
@@ -153,6 +174,32 @@ public final class StatusAggregator {
             + decision
             + ": "
             + reason);
+  }
+
+  /** kstatus reads Reconciling: the same story as Progressing. */
+  private static Condition reconciling(Condition progressing) {
+    return condition(
+        Conditions.RECONCILING,
+        "True".equals(progressing.getStatus()),
+        progressing.getReason(),
+        progressing.getMessage());
+  }
+
+  /**
+   * kstatus reads Stalled: nothing will change until a person changes the spec. A rolled-back or
+   * failed model stays so until spec.model changes; a workload problem names the field to fix.
+   * Objectives crossed (accuracy, drift) are Degraded but not Stalled: the model serves, and
+   * retraining or a new version is the way on.
+   */
+  private static Condition stalled(
+      Condition progressing, Condition degraded, ModelDeploymentStatus status) {
+    if (status.getRejected() != null && status.getCanary() == null) {
+      return condition(Conditions.STALLED, true, progressing.getReason(), progressing.getMessage());
+    }
+    if ("True".equals(degraded.getStatus()) && STALLING.contains(degraded.getReason())) {
+      return condition(Conditions.STALLED, true, degraded.getReason(), degraded.getMessage());
+    }
+    return condition(Conditions.STALLED, false, Conditions.REASON_HEALTHY, "Nothing is stuck");
   }
 
   private static Condition rejectedProgress(ModelDeploymentStatus status) {

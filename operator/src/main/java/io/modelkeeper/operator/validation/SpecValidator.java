@@ -2,6 +2,7 @@ package io.modelkeeper.operator.validation;
 
 import io.modelkeeper.api.v1alpha1.Durations;
 import io.modelkeeper.api.v1alpha1.ExecutionProvider;
+import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentSpec;
 import io.modelkeeper.api.v1alpha1.SloSpec;
 import io.modelkeeper.api.v1alpha1.StepSpec;
@@ -37,6 +38,27 @@ public final class SpecValidator {
     public boolean valid() {
       return problems.isEmpty();
     }
+  }
+
+  /**
+   * The rules of the whole object: its name (it names the model's Service and labels the pods, so
+   * it must be a DNS label even where the API server lets a longer custom-resource name through)
+   * and its spec.
+   */
+  public static Result validate(ModelDeployment md) {
+    String name = md.getMetadata().getName();
+    if (name == null || name.length() > 63 || !name.matches("^[a-z]([-a-z0-9]*[a-z0-9])?$")) {
+      return new Result(
+          null,
+          List.of(
+              "metadata.name '"
+                  + name
+                  + "' must be a DNS label of at most 63 characters (lower-case letters, digits"
+                  + " and '-', starting with a letter), for example fraud-v2: it names the model's"
+                  + " Service and labels its pods; create the ModelDeployment again under such a"
+                  + " name"));
+    }
+    return validate(md.getSpec());
   }
 
   /** The typed spec when every rule holds, otherwise every violated rule. */

@@ -45,6 +45,9 @@ public final class ModelServerDeployment {
 
   private static final String TMP_VOLUME = "tmp";
 
+  /** The uid and gid the model-server image runs as (distroless' nonroot). */
+  static final long POD_USER = 65532L;
+
   private ModelServerDeployment() {}
 
   /** The wanted Deployment for {@code model} on the given arm with {@code replicas} pods. */
@@ -68,13 +71,14 @@ public final class ModelServerDeployment {
         .withNewSelector()
         .withMatchLabels(WorkloadLabels.versionSelector(md, model))
         .endSelector()
-        // A new pod must be ready before an old one goes, so a broken template never
-        // takes serving pods away.
+        // A new pod must be ready before an old one goes, so a broken template never takes
+        // serving pods away; with GPUs there is no spare one for a surge pod, so one pod is
+        // replaced at a time instead.
         .withNewStrategy()
         .withType("RollingUpdate")
         .withNewRollingUpdate()
-        .withMaxSurge(new IntOrString(1))
-        .withMaxUnavailable(new IntOrString(0))
+        .withMaxSurge(new IntOrString(serving.getGpus() > 0 ? 0 : 1))
+        .withMaxUnavailable(new IntOrString(serving.getGpus() > 0 ? 1 : 0))
         .endRollingUpdate()
         .endStrategy()
         .withNewTemplate()
@@ -86,8 +90,13 @@ public final class ModelServerDeployment {
         .withAutomountServiceAccountToken(false)
         .withEnableServiceLinks(false)
         .withSecurityContext(
+            // The image's own user, by number: an image whose USER is a name cannot pass
+            // runAsNonRoot otherwise, and fsGroup makes mounted claims readable by it.
             new PodSecurityContextBuilder()
                 .withRunAsNonRoot(true)
+                .withRunAsUser(POD_USER)
+                .withRunAsGroup(POD_USER)
+                .withFsGroup(POD_USER)
                 .withNewSeccompProfile()
                 .withType("RuntimeDefault")
                 .endSeccompProfile()

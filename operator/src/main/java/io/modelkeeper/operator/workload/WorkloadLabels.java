@@ -66,6 +66,13 @@ public final class WorkloadLabels {
     return selector;
   }
 
+  /** A selector as text, {@code key=value,key=value}: the form the scale subresource reports. */
+  public static String selectorText(Map<String, String> selector) {
+    return selector.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(java.util.stream.Collectors.joining(","));
+  }
+
   /** Selects the pods of one revision (a Deployment's selector, immutable once created). */
   public static Map<String, String> versionSelector(ModelDeployment md, ModelVersion model) {
     Map<String, String> selector = modelSelector(md);

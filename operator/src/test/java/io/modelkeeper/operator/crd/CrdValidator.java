@@ -94,7 +94,15 @@ public final class CrdValidator {
       errors.add(message.getMessage());
     }
     if (errors.isEmpty()) {
-      evaluateRules(schema, checked, "$", errors);
+      // Rules on the root see metadata.name and generateName, as on a real API server.
+      ObjectNode withName = checked.deepCopy();
+      ObjectNode metadata = withName.putObject("metadata");
+      for (String field : List.of("name", "generateName")) {
+        if (resource.path("metadata").has(field)) {
+          metadata.set(field, resource.path("metadata").get(field));
+        }
+      }
+      evaluateRules(schema, withName, "$", errors);
     }
     return errors;
   }

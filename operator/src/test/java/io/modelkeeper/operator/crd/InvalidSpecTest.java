@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -149,6 +150,17 @@ class InvalidSpecTest {
                   traffic: {router: gateway-api, httpRouteRef: {name: fraud}}
                 """)))
         .isEmpty();
+  }
+
+  @Test
+  void aNameThatCannotNameAServiceIsRefused() {
+    for (String name : List.of("fraud.v2", "a".repeat(64), "7fraud", "Fraud")) {
+      assertThat(CRD.validate(resource(MODEL).replace("name: fraud", "name: " + name)))
+          .as(name)
+          .anySatisfy(
+              error -> assertThat(error).startsWith("$: metadata.name must be a DNS label"));
+    }
+    assertThat(CRD.validate(resource(MODEL).replace("name: fraud", "name: fraud-v2"))).isEmpty();
   }
 
   @Test

@@ -3,7 +3,9 @@ package io.modelkeeper.operator.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.modelkeeper.api.v1alpha1.ArmStatus;
 import io.modelkeeper.api.v1alpha1.Conditions;
+import io.modelkeeper.api.v1alpha1.ManualAction;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
 import io.modelkeeper.api.v1alpha1.Phase;
@@ -19,6 +21,7 @@ import io.modelkeeper.operator.validation.SpecValidator;
 import io.modelkeeper.operator.workload.ModelVersion;
 import io.modelkeeper.operator.workload.WorkloadNames;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StatusAggregatorTest {
@@ -97,6 +100,8 @@ class StatusAggregatorTest {
             });
     assertThat(condition(status, Conditions.PROGRESSING).getStatus()).isEqualTo("False");
     assertThat(condition(status, Conditions.DEGRADED).getStatus()).isEqualTo("False");
+    assertThat(condition(status, Conditions.RECONCILING).getStatus()).isEqualTo("False");
+    assertThat(condition(status, Conditions.STALLED).getStatus()).isEqualTo("False");
   }
 
   @Test
@@ -137,6 +142,13 @@ class StatusAggregatorTest {
     assertThat(condition(status, Conditions.READY).getStatus()).isEqualTo("False");
     assertThat(condition(status, Conditions.DEGRADED).getStatus()).isEqualTo("True");
     assertThat(condition(status, Conditions.PROGRESSING).getStatus()).isEqualTo("False");
+    assertThat(condition(status, Conditions.STALLED))
+        .as("only a change of spec.model gets it going: kstatus reads Failed")
+        .satisfies(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo("True");
+              assertThat(c.getReason()).isEqualTo(Conditions.REASON_MODEL_FETCH_FAILED);
+            });
   }
 
   @Test
@@ -178,6 +190,10 @@ class StatusAggregatorTest {
     assertThat(status.getCanary().getStartedAt()).isEqualTo("2026-01-01T10:00:00Z");
     assertThat(condition(status, Conditions.PROGRESSING).getStatus()).isEqualTo("True");
     assertThat(condition(status, Conditions.PROGRESSING).getMessage()).contains("beside version 1");
+    assertThat(condition(status, Conditions.RECONCILING).getStatus())
+        .as("kstatus reads InProgress while the new version takes over")
+        .isEqualTo("True");
+    assertThat(condition(status, Conditions.STALLED).getStatus()).isEqualTo("False");
   }
 
   @Test
@@ -221,9 +237,23 @@ class StatusAggregatorTest {
     ModelDeployment md = model("1", 1);
     md.setStatus(
         build(md, v1, v1, TestWorkloads.of(md).deployment("1", 1, 1).observed(), null, null, T0));
+    md.getStatus().setRejected(v2.stamp(new ArmStatus()));
+    md.getStatus()
+        .setManualActions(
+            List.of(
+                new ManualAction(
+                    "modelkeeper.io/abort", "bad batch", "2", "2026-01-01T10:01:00Z")));
     var status = StatusAggregator.withError(md, "deployments.apps is forbidden", T1);
 
     assertThat(status.getStable().getVersion()).isEqualTo("1");
+    assertThat(status.getRejected().getVersion())
+        .as("a failed reconcile forgets no rolled-back model")
+        .isEqualTo("2");
+    assertThat(status.getManualActions())
+        .as("nor an annotation it acted on")
+        .singleElement()
+        .satisfies(a -> assertThat(a.getValue()).isEqualTo("bad batch"));
+    assertThat(status.getMetrics()).isEqualTo(md.getStatus().getMetrics());
     assertThat(condition(status, Conditions.READY).getStatus()).isEqualTo("True");
     assertThat(condition(status, Conditions.DEGRADED))
         .satisfies(
