@@ -36,7 +36,31 @@ public final class ApiResourceCatalog {
       boolean namespaced,
       List<String> shortNames,
       List<String> categories,
-      boolean statusSubresource) {
+      boolean statusSubresource,
+      boolean scaleSubresource) {
+
+    ResourceType(
+        String group,
+        String version,
+        String plural,
+        String singular,
+        String kind,
+        boolean namespaced,
+        List<String> shortNames,
+        List<String> categories,
+        boolean statusSubresource) {
+      this(
+          group,
+          version,
+          plural,
+          singular,
+          kind,
+          namespaced,
+          shortNames,
+          categories,
+          statusSubresource,
+          false);
+    }
 
     String groupVersion() {
       return group.isEmpty() ? version : group + "/" + version;
@@ -70,6 +94,7 @@ public final class ApiResourceCatalog {
               true,
               List.of("deploy"),
               List.of("all"),
+              true,
               true),
           new ResourceType(
               "apps",
@@ -80,6 +105,7 @@ public final class ApiResourceCatalog {
               true,
               List.of("rs"),
               List.of("all"),
+              true,
               true),
           new ResourceType(
               "batch", "v1", "jobs", "job", "Job", true, List.of(), List.of("all"), true),
@@ -244,8 +270,8 @@ public final class ApiResourceCatalog {
                 "Namespaced".equals(crd.getSpec().getScope()),
                 Optional.ofNullable(names.getShortNames()).orElse(List.of()),
                 Optional.ofNullable(names.getCategories()).orElse(List.of()),
-                version.getSubresources() != null
-                    && version.getSubresources().getStatus() != null));
+                version.getSubresources() != null && version.getSubresources().getStatus() != null,
+                version.getSubresources() != null && version.getSubresources().getScale() != null));
       }
     }
     return new ApiResourceCatalog(all);
@@ -301,6 +327,18 @@ public final class ApiResourceCatalog {
                   .withName(type.plural() + "/status")
                   .withSingularName("")
                   .withKind(type.kind())
+                  .withNamespaced(type.namespaced())
+                  .withVerbs("get", "patch", "update")
+                  .build());
+        }
+        if (type.scaleSubresource()) {
+          resources.add(
+              new APIResourceBuilder()
+                  .withName(type.plural() + "/scale")
+                  .withSingularName("")
+                  .withGroup("autoscaling")
+                  .withVersion("v1")
+                  .withKind("Scale")
                   .withNamespaced(type.namespaced())
                   .withVerbs("get", "patch", "update")
                   .build());

@@ -7,9 +7,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionList;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
-import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.URLDecoder;
@@ -34,12 +32,14 @@ final class KubectlDispatcher extends Dispatcher {
 
   private final KubernetesCrudDispatcher store;
   private final PodLogs podLogs;
+  private final ApiWrites writes;
   private final ObjectMapper json = Serialization.jsonMapper();
 
   /** {@code podLogs} holds {@code <namespace>_<pod>/<container>.log} files, or is null. */
   KubectlDispatcher(KubernetesCrudDispatcher store, java.nio.file.Path podLogs) {
     this.store = store;
     this.podLogs = new PodLogs(podLogs);
+    this.writes = new ApiWrites(store, new Admission(store));
   }
 
   @Override
@@ -62,6 +62,9 @@ final class KubectlDispatcher extends Dispatcher {
           return status(404, "NotFound", "pod " + objectPath + " not found");
         }
         return podLogs.read(ResourcePath.parse(objectPath), query);
+      }
+      if (path.endsWith("/scale")) {
+        return writes.readScale(path);
       }
       if ("true".equals(query.get("watch")) && request.getHeader("Upgrade") == null) {
         String accept = request.getHeader("Accept");
@@ -87,9 +90,6 @@ final class KubectlDispatcher extends Dispatcher {
             "the local API server does not implement strategic merge patch: use kubectl patch"
                 + " --type=merge or --type=json, and kubectl apply only for custom resources");
       }
-      if (contentType != null && contentType.startsWith("application/merge-patch+json")) {
-        return mergePatch(request, path);
-      }
       if (contentType != null && contentType.startsWith("application/apply-patch")) {
         return status(
             415,
@@ -98,40 +98,14 @@ final class KubectlDispatcher extends Dispatcher {
       }
     }
     try {
+      if (List.of("POST", "PUT", "PATCH").contains(method)) {
+        return writes.write(request, path, query, contentType);
+      }
       return store.dispatch(request);
     } catch (RuntimeException e) {
       // The mock throws on bodies it cannot parse; answer instead of leaving the caller hanging.
       return status(
           400, "BadRequest", "cannot handle " + method + " " + path + ": " + e.getMessage());
-    }
-  }
-
-  private MockResponse mergePatch(RecordedRequest request, String path) {
-    String objectPath =
-        path.endsWith("/status") ? path.substring(0, path.length() - "/status".length()) : path;
-    MockResponse current = store.handleGet(objectPath);
-    if (current.code() != 200) {
-      return current;
-    }
-    try {
-      JsonNode before = json.readTree(current.getBody().readUtf8());
-      JsonNode after = MergePatch.apply(before, json.readTree(request.getUtf8Body()));
-      byte[] jsonPatch = json.writeValueAsBytes(MergePatch.asJsonPatch(json, before, after));
-      Headers headers =
-          request
-              .getHeaders()
-              .newBuilder()
-              .set("Content-Type", "application/json-patch+json")
-              .build();
-      return store.dispatch(
-          new RecordedRequest(
-              request.getHttpVersion(),
-              request.method(),
-              request.getPath(),
-              headers,
-              new Buffer(jsonPatch)));
-    } catch (Exception e) {
-      return status(400, "BadRequest", "invalid merge patch: " + e.getMessage());
     }
   }
 
@@ -324,8 +298,16 @@ final class KubectlDispatcher extends Dispatcher {
     return params;
   }
 
-  /** The parts of a resource URL path: /api/v1/namespaces/ns/pods/name or /apis/g/v/.... */
-  record ResourcePath(String group, String version, String namespace, String plural, String name) {
+  /**
+   * The parts of a resource URL path: /api/v1/namespaces/ns/pods/name[/status] or /apis/g/v/....
+   */
+  record ResourcePath(
+      String group,
+      String version,
+      String namespace,
+      String plural,
+      String name,
+      String subresource) {
 
     static ResourcePath parse(String path) {
       List<String> parts = new ArrayList<>(List.of(path.replaceFirst("^/", "").split("/")));
@@ -343,7 +325,8 @@ final class KubectlDispatcher extends Dispatcher {
       }
       String plural = rest.isEmpty() ? "" : rest.get(0);
       String name = rest.size() > 1 ? rest.get(1) : null;
-      return new ResourcePath(group, version, namespace, plural, name);
+      String subresource = rest.size() > 2 ? rest.get(2) : null;
+      return new ResourcePath(group, version, namespace, plural, name, subresource);
     }
   }
 }

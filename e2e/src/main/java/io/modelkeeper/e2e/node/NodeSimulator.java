@@ -1,13 +1,16 @@
 package io.modelkeeper.e2e.node;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +23,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The part of Kubernetes the local cluster lacks: a Deployment controller, a kubelet that runs each
- * pod's containers as local processes on the pod's own loopback address, and an owner-reference
- * garbage collector. Informers on Deployments and Pods wake it; each pass reads the API server
- * afresh, so it never acts on a stale cache.
+ * The part of Kubernetes the local cluster lacks: Deployment and ReplicaSet controllers, a kubelet
+ * that runs each pod's containers as local processes on the pod's own loopback address, and an
+ * owner-reference garbage collector. Informers on Deployments and Pods wake it; each pass reads the
+ * API server afresh, so it never acts on a stale cache.
  */
 public final class NodeSimulator implements AutoCloseable {
 
@@ -34,6 +37,7 @@ public final class NodeSimulator implements AutoCloseable {
   private final KubernetesClient client;
   private final NodeConfig config;
   private final DeploymentController deployments;
+  private final ReplicaSetController replicaSets;
   private final OwnerCollector collector;
   private final PodAddresses addresses = new PodAddresses();
   private final Map<String, RunningPod> pods = new ConcurrentHashMap<>();
@@ -50,6 +54,7 @@ public final class NodeSimulator implements AutoCloseable {
     this.client = client;
     this.config = config;
     this.deployments = new DeploymentController(client);
+    this.replicaSets = new ReplicaSetController(client);
     this.collector = new OwnerCollector(client);
     this.loop = new Thread(this::runLoop, "node-simulator");
   }
@@ -75,6 +80,7 @@ public final class NodeSimulator implements AutoCloseable {
           }
         };
     node.informers.add(client.apps().deployments().inAnyNamespace().inform(castHandler(wake)));
+    node.informers.add(client.apps().replicaSets().inAnyNamespace().inform(castHandler(wake)));
     node.informers.add(client.pods().inAnyNamespace().inform(castHandler(wake)));
     node.loop.start();
     return node;
@@ -104,29 +110,72 @@ public final class NodeSimulator implements AutoCloseable {
   private void pass() {
     List<Deployment> allDeployments =
         client.apps().deployments().inAnyNamespace().list().getItems();
+    List<ReplicaSet> allReplicaSets =
+        client.apps().replicaSets().inAnyNamespace().list().getItems();
     List<Pod> allPods = client.pods().inAnyNamespace().list().getItems();
+    Map<String, List<Pod>> podsByOwner = byOwner(allPods);
     for (Deployment deployment : allDeployments) {
       if (deployment.getMetadata().getDeletionTimestamp() == null) {
-        String uid = deployment.getMetadata().getUid();
-        deployments.sync(
-            deployment,
-            allPods.stream()
-                .filter(
-                    p ->
-                        p.getMetadata().getOwnerReferences() != null
-                            && p.getMetadata().getOwnerReferences().stream()
-                                .anyMatch(o -> Objects.equals(uid, o.getUid())))
-                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .toList());
+        List<ReplicaSet> owned =
+            ownedBy(allReplicaSets, deployment.getMetadata().getUid()).stream()
+                .filter(rs -> rs.getMetadata().getDeletionTimestamp() == null)
+                .toList();
+        Map<String, List<Pod>> pods = new HashMap<>();
+        owned.forEach(
+            rs ->
+                pods.put(
+                    rs.getMetadata().getUid(),
+                    podsByOwner.getOrDefault(rs.getMetadata().getUid(), List.of())));
+        deployments.sync(deployment, owned, pods);
+      }
+    }
+    for (ReplicaSet replicaSet : client.apps().replicaSets().inAnyNamespace().list().getItems()) {
+      if (replicaSet.getMetadata().getDeletionTimestamp() == null) {
+        replicaSets.sync(
+            replicaSet, podsByOwner.getOrDefault(replicaSet.getMetadata().getUid(), List.of()));
       }
     }
     runPods(client.pods().inAnyNamespace().list().getItems());
     if (Duration.between(lastSweep, Instant.now()).compareTo(SWEEP) >= 0) {
       lastSweep = Instant.now();
-      if (collector.sweep() > 0) {
+      // Deployment -> ReplicaSet -> Pod: one sweep per level of the ownership chain.
+      int collected = 0;
+      for (int level = 0; level < 3; level++) {
+        int swept = collector.sweep();
+        collected += swept;
+        if (swept == 0) {
+          break;
+        }
+      }
+      if (collected > 0) {
         runPods(client.pods().inAnyNamespace().list().getItems());
       }
     }
+  }
+
+  /** Live (not terminating) objects by the uid of each of their owners. */
+  private static <T extends HasMetadata> Map<String, List<T>> byOwner(List<T> objects) {
+    Map<String, List<T>> owned = new HashMap<>();
+    for (T object : objects) {
+      if (object.getMetadata().getDeletionTimestamp() != null
+          || object.getMetadata().getOwnerReferences() == null) {
+        continue;
+      }
+      for (var owner : object.getMetadata().getOwnerReferences()) {
+        owned.computeIfAbsent(owner.getUid(), k -> new ArrayList<>()).add(object);
+      }
+    }
+    return owned;
+  }
+
+  private static <T extends HasMetadata> List<T> ownedBy(List<T> objects, String uid) {
+    return objects.stream()
+        .filter(
+            o ->
+                o.getMetadata().getOwnerReferences() != null
+                    && o.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(r -> Objects.equals(uid, r.getUid())))
+        .toList();
   }
 
   /** Starts a runner for each new pod and stops the runners of pods that are gone. */

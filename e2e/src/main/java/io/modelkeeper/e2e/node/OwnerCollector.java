@@ -12,8 +12,8 @@ import java.util.logging.Logger;
 
 /**
  * The garbage collector the mock API server lacks: deletes every object whose owners (by owner
- * reference uid) are all gone, so deleting a ModelDeployment removes its Deployments, Services and,
- * one sweep later, their pods.
+ * reference uid) are all gone, so deleting a ModelDeployment removes its Deployments and Services,
+ * a sweep later their ReplicaSets, and a sweep after that their pods.
  */
 final class OwnerCollector {
 
@@ -23,6 +23,7 @@ final class OwnerCollector {
   private static final List<String[]> DEPENDENT_KINDS =
       List.of(
           new String[] {"apps/v1", "Deployment"},
+          new String[] {"apps/v1", "ReplicaSet"},
           new String[] {"v1", "Pod"},
           new String[] {"v1", "Service"},
           new String[] {"v1", "ConfigMap"},

@@ -1,36 +1,43 @@
 package io.modelkeeper.e2e.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelkeeper.e2e.api.LocalApiServer;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The local Deployment controller and garbage collector against the local API server, without
- * processes.
+ * The local Deployment and ReplicaSet controllers and garbage collector against the local API
+ * server, without processes.
  */
 class DeploymentControllerTest {
 
   private LocalApiServer api;
   private KubernetesClient client;
   private DeploymentController controller;
+  private ReplicaSetController replicaSetController;
 
   @BeforeEach
   void start() {
     api = LocalApiServer.start(null);
     client = api.client();
     controller = new DeploymentController(client);
+    replicaSetController = new ReplicaSetController(client);
   }
 
   @AfterEach
@@ -78,18 +85,34 @@ class DeploymentControllerTest {
     return client.apps().deployments().withName("fraud-1").get();
   }
 
-  private List<Pod> pods() {
+  private List<ReplicaSet> replicaSets() {
     String uid = current() == null ? "" : current().getMetadata().getUid();
-    return client.pods().list().getItems().stream()
-        .filter(
-            p ->
-                p.getMetadata().getOwnerReferences().stream()
-                    .anyMatch(o -> Objects.equals(uid, o.getUid())))
+    return client.apps().replicaSets().list().getItems().stream()
+        .filter(rs -> ownedBy(rs, uid))
         .toList();
   }
 
+  private List<Pod> podsOf(ReplicaSet rs) {
+    return client.pods().list().getItems().stream()
+        .filter(p -> ownedBy(p, rs.getMetadata().getUid()))
+        .toList();
+  }
+
+  private List<Pod> pods() {
+    return replicaSets().stream().flatMap(rs -> podsOf(rs).stream()).toList();
+  }
+
+  private static boolean ownedBy(HasMetadata object, String uid) {
+    return object.getMetadata().getOwnerReferences().stream()
+        .anyMatch(o -> Objects.equals(uid, o.getUid()));
+  }
+
+  /** One pass of the node: the Deployment controller, then the ReplicaSet controller. */
   private void sync() {
-    controller.sync(current(), pods());
+    Map<String, List<Pod>> pods = new HashMap<>();
+    replicaSets().forEach(rs -> pods.put(rs.getMetadata().getUid(), podsOf(rs)));
+    controller.sync(current(), replicaSets(), pods);
+    replicaSets().forEach(rs -> replicaSetController.sync(rs, podsOf(rs)));
   }
 
   private void markReady(Pod pod) {
@@ -102,19 +125,36 @@ class DeploymentControllerTest {
   }
 
   @Test
-  void createsOwnedPodsFromTheTemplateAndReportsStatus() {
+  void ownsAReplicaSetThatOwnsThePodsAndReportsStatus() {
     deployment(2, "ghcr.io/modelkeeper/model-server:1");
     sync();
+    List<ReplicaSet> replicaSets = replicaSets();
+    assertThat(replicaSets).hasSize(1);
+    ReplicaSet rs = replicaSets.get(0);
+    String hash = rs.getMetadata().getLabels().get("pod-template-hash");
+    assertThat(rs.getMetadata().getName()).isEqualTo("fraud-1-" + hash);
+    assertThat(rs.getMetadata().getOwnerReferences().get(0).getKind()).isEqualTo("Deployment");
+    assertThat(rs.getMetadata().getAnnotations())
+        .containsEntry("deployment.kubernetes.io/revision", "1");
+    assertThat(rs.getSpec().getSelector().getMatchLabels())
+        .containsEntry("app", "fraud")
+        .containsEntry("pod-template-hash", hash);
+    assertThat(current().getMetadata().getAnnotations())
+        .containsEntry("deployment.kubernetes.io/revision", "1");
+    assertThat(current().getMetadata().getGeneration()).isEqualTo(1);
     List<Pod> pods = pods();
     assertThat(pods)
         .hasSize(2)
         .allSatisfy(
             pod -> {
+              assertThat(pod.getMetadata().getName()).startsWith("fraud-1-" + hash + "-");
               assertThat(pod.getMetadata().getLabels())
                   .containsEntry("app", "fraud")
-                  .containsKey("pod-template-hash");
+                  .containsEntry("pod-template-hash", hash);
               assertThat(pod.getMetadata().getOwnerReferences().get(0).getKind())
-                  .isEqualTo("Deployment");
+                  .isEqualTo("ReplicaSet");
+              assertThat(pod.getMetadata().getOwnerReferences().get(0).getName())
+                  .isEqualTo(rs.getMetadata().getName());
               assertThat(pod.getSpec().getContainers().get(0).getImage())
                   .isEqualTo("ghcr.io/modelkeeper/model-server:1");
             });
@@ -164,6 +204,29 @@ class DeploymentControllerTest {
     sync();
     assertThat(pods()).hasSize(2).noneMatch(p -> old.contains(p.getMetadata().getName()));
     assertThat(current().getStatus().getUpdatedReplicas()).isEqualTo(2);
+    // The old ReplicaSet stays, scaled to zero, as revision 1; the new one is revision 2.
+    assertThat(replicaSets())
+        .hasSize(2)
+        .extracting(
+            rs -> rs.getMetadata().getAnnotations().get("deployment.kubernetes.io/revision"),
+            rs -> rs.getSpec().getReplicas())
+        .containsExactlyInAnyOrder(tuple("1", 0), tuple("2", 2));
+    assertThat(current().getMetadata().getAnnotations())
+        .containsEntry("deployment.kubernetes.io/revision", "2");
+
+    // Back to the first template: its ReplicaSet serves again, as revision 3.
+    deployment(2, "ghcr.io/modelkeeper/model-server:1");
+    for (int i = 0; i < 6; i++) {
+      sync();
+      pods().forEach(this::markReady);
+    }
+    assertThat(replicaSets())
+        .extracting(
+            rs -> rs.getMetadata().getAnnotations().get("deployment.kubernetes.io/revision"),
+            rs -> rs.getSpec().getReplicas())
+        .containsExactlyInAnyOrder(tuple("3", 2), tuple("2", 0));
+    assertThat(current().getMetadata().getAnnotations())
+        .containsEntry("deployment.kubernetes.io/revision", "3");
   }
 
   @Test
@@ -177,7 +240,9 @@ class DeploymentControllerTest {
 
     client.apps().deployments().withName("fraud-1").delete();
     assertThat(client.pods().list().getItems()).hasSize(1);
-    assertThat(new OwnerCollector(client).sweep()).isEqualTo(1);
+    // The ReplicaSet goes with its Deployment, and the pod with its ReplicaSet.
+    assertThat(new OwnerCollector(client).sweep()).isEqualTo(2);
+    assertThat(client.apps().replicaSets().list().getItems()).isEmpty();
     assertThat(client.pods().list().getItems()).isEmpty();
   }
 }
