@@ -77,7 +77,7 @@ They must equal operator/rbac/cluster-role.yaml (ChartRbacTest checks it).
 # gateway-api router: the canary's weight is written into the named HTTPRoute's backendRefs.
 - apiGroups: ["gateway.networking.k8s.io"]
   resources: ["httproutes"]
-  verbs: ["get", "update"]
+  verbs: ["get", "list", "watch", "update"]
 # Pods are only read, to tell why a version does not become ready.
 - apiGroups: [""]
   resources: ["pods"]

@@ -9,7 +9,7 @@ import io.fabric8.generator.annotation.Pattern;
 
 /** The gates a canary must pass, compared absolutely and against the serving version. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class AnalysisSpec {
+public class AnalysisSpec extends KnownFields {
 
   @Default("30s")
   @Pattern(Durations.PATTERN)

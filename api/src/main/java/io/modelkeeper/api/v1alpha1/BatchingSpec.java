@@ -9,7 +9,7 @@ import io.fabric8.generator.annotation.Pattern;
 
 /** Dynamic batching: requests wait up to maxQueueDelay to fill a batch of maxBatchSize rows. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class BatchingSpec {
+public class BatchingSpec extends KnownFields {
 
   @Default("32")
   @Min(1)

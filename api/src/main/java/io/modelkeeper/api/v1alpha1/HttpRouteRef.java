@@ -7,7 +7,7 @@ import io.fabric8.generator.annotation.Required;
 
 /** A reference to a Gateway API HTTPRoute. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class HttpRouteRef {
+public class HttpRouteRef extends KnownFields {
 
   @Required
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")

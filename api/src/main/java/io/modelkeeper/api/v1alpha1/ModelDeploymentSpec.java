@@ -6,7 +6,7 @@ import io.fabric8.generator.annotation.Required;
 
 /** What the user asks for: which model, how it is served, watched and rolled out. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class ModelDeploymentSpec {
+public class ModelDeploymentSpec extends KnownFields {
 
   @Required
   @JsonPropertyDescription(

@@ -29,6 +29,11 @@ public class ModelDeploymentStatus {
           + " autoscalers.")
   private Integer replicas;
 
+  @JsonPropertyDescription(
+      "Fields of the spec this operator does not know and ignored, such as spec.serving.replcas: a"
+          + " typo applied without validation, or a field of a newer CRD than the operator.")
+  private List<String> unknownFields;
+
   @LabelSelector
   @JsonPropertyDescription(
       "Label selector of the model's pods, for the scale subresource (a HorizontalPodAutoscaler"
@@ -166,5 +171,13 @@ public class ModelDeploymentStatus {
 
   public void setSelector(String selector) {
     this.selector = selector;
+  }
+
+  public List<String> getUnknownFields() {
+    return unknownFields;
+  }
+
+  public void setUnknownFields(List<String> unknownFields) {
+    this.unknownFields = unknownFields;
   }
 }

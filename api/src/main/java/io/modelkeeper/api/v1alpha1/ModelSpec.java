@@ -8,7 +8,7 @@ import io.fabric8.generator.annotation.Size;
 
 /** The ONNX model to serve and where it comes from. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class ModelSpec {
+public class ModelSpec extends KnownFields {
 
   @Pattern("^[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$")
   @Size(max = 63)

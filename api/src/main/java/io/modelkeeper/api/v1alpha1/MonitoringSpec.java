@@ -15,7 +15,7 @@ import io.fabric8.generator.annotation.ValidationRule;
         "!has(self.slo) || !has(self.slo.minAccuracy) || !has(self.task) || self.task != 'regression'",
     message =
         "monitoring.slo.minAccuracy needs a classification task; a regression model has no accuracy (remove minAccuracy or set monitoring.task)")
-public class MonitoringSpec {
+public class MonitoringSpec extends KnownFields {
 
   @JsonPropertyDescription(
       "What the model predicts, which decides the quality metrics: binary-classification, multiclass-classification or regression. Without it only serving metrics are watched.")

@@ -12,7 +12,7 @@ import java.util.List;
 
 /** How a new model version replaces the serving one: canary steps, analysis gates and routing. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class RolloutSpec {
+public class RolloutSpec extends KnownFields {
 
   /**
    * Written out index by index for the at most ten steps, because standard CEL has no indexed

@@ -20,7 +20,7 @@ import java.util.Map;
         "!has(self.executionProvider) || self.executionProvider != 'cuda' || (has(self.gpus) && self.gpus > 0)",
     message =
         "serving.executionProvider 'cuda' needs serving.gpus > 0; use 'auto' or 'cpu' for CPU-only pods, or set gpus: 1")
-public class ServingSpec {
+public class ServingSpec extends KnownFields {
 
   @Default("1")
   @Min(0)

@@ -13,7 +13,7 @@ import io.fabric8.generator.annotation.Pattern;
  * version counts as degraded. Unset objectives are not checked.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class SloSpec {
+public class SloSpec extends KnownFields {
 
   /** The hold when spec.monitoring.slo.for is not set. */
   public static final String DEFAULT_FOR = "5m";

@@ -9,7 +9,7 @@ import io.fabric8.generator.annotation.Required;
 
 /** One canary step: a traffic weight held for a duration. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class StepSpec {
+public class StepSpec extends KnownFields {
 
   @Required
   @Min(1)

@@ -11,7 +11,7 @@ import io.fabric8.generator.annotation.ValidationRule;
     value = "!has(self.router) || self.router != 'gateway-api' || has(self.httpRouteRef)",
     message =
         "rollout.traffic.router gateway-api needs rollout.traffic.httpRouteRef naming the HTTPRoute to weight, for example {name: fraud}")
-public class TrafficSpec {
+public class TrafficSpec extends KnownFields {
 
   @Default("replicas")
   @JsonPropertyDescription(

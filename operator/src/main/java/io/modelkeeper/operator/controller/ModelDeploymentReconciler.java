@@ -172,12 +172,11 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     RolloutPlan plan = plan(md, spec, serving, observed, diagnose, now);
     Writes writes = new Writes();
     deployments.apply(md, plan, observed, context, writes);
+    Router router = Routers.of(spec.rollout().traffic());
+    router.watch(context);
     WorkloadProblem routing =
         writes.tolerateConflict(
-            () ->
-                Routers.of(spec.rollout().traffic())
-                    .apply(md, routeTarget(plan), observed, context.getClient()),
-            null);
+            () -> router.apply(md, routeTarget(plan), observed, context.getClient()), null);
     rolloutMetrics.recordRollout(md, plan.rollout());
 
     MetricsStatus figures =

@@ -1,6 +1,7 @@
 package io.modelkeeper.operator.routing;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.TrafficSpec;
 import io.modelkeeper.operator.observe.ObservedWorkloads;
@@ -24,6 +25,13 @@ public interface Router {
     }
     return Math.max(1, Math.min(Math.min(podsFor(stable, weight), stable), budgetPods));
   }
+
+  /**
+   * Watches what this router writes besides the pods, so a change by someone else is answered at
+   * once. Called on every reconcile of a ModelDeployment using the router; does nothing after the
+   * first time.
+   */
+  default void watch(Context<ModelDeployment> context) {}
 
   /**
    * Canary pods this router needs for {@code weight} percent beside {@code stable} pods, unbounded.

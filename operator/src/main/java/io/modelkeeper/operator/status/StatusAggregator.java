@@ -19,6 +19,7 @@ import io.modelkeeper.operator.rollout.CanaryRollout;
 import io.modelkeeper.operator.rollout.RolloutPlan;
 import io.modelkeeper.operator.rollout.RolloutState;
 import io.modelkeeper.operator.validation.CheckedSpec;
+import io.modelkeeper.operator.validation.UnknownSpecFields;
 import io.modelkeeper.operator.workload.ModelVersion;
 import io.modelkeeper.operator.workload.WorkloadLabels;
 import io.modelkeeper.operator.workload.WorkloadNames;
@@ -107,6 +108,8 @@ public final class StatusAggregator {
     status.setObservedGeneration(generation);
     status.setEndpoint(WorkloadNames.endpoint(md));
     status.setStable(arm(md, plan.stable(), wanted, findings.observed()));
+    List<String> unknown = UnknownSpecFields.of(md.getSpec());
+    status.setUnknownFields(unknown.isEmpty() ? null : unknown);
     status.setReplicas(
         plan.stable() == null ? 0 : findings.observed().readyReplicas(plan.stable()));
     status.setSelector(WorkloadLabels.selectorText(WorkloadLabels.modelSelector(md)));

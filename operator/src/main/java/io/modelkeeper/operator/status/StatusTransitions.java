@@ -89,6 +89,18 @@ public final class StatusTransitions {
                   + "%): "
                   + canaryAfter.getAnalysis().getReason()));
     }
+    List<String> unknown = after.getUnknownFields();
+    if (unknown != null
+        && !unknown.isEmpty()
+        && !unknown.equals(before == null ? null : before.getUnknownFields())) {
+      transitions.add(
+          new Transition(
+              EventReason.UNKNOWN_FIELDS,
+              "Ignored fields this operator does not know: "
+                  + String.join(", ", unknown)
+                  + ". A typo applied without validation, or a field of a newer CRD than the"
+                  + " operator; fix the spec or upgrade the operator."));
+    }
     return transitions;
   }
 

@@ -106,6 +106,46 @@ class GatewayApiOperatorTest {
   }
 
   @Test
+  void aRoutePutBackByAGitOpsSyncIsWeightedAgainAtOnce() {
+    GenericKubernetesResource original = createRoute("sync");
+    // Measured figures, so the next read of them (and so the next reconcile) is 30 s away.
+    metrics.set("sync", "1", FakeMetricsSource.serving(100, 0, 0.01));
+    ModelVersion one = serveVersionOne("sync");
+    String stableService = WorkloadNames.deployment(md("sync"), one);
+    await()
+        .ignoreExceptions()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(backends("sync"))
+                    .containsExactly(userBackend(), backend(stableService, 50)));
+
+    // Once the operator is idle, Git's copy of the route comes back, as a sync would write it; the
+    // periodic reconcile is a minute away, so only a watch on the route can answer within seconds.
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(backends("sync"))
+                    .containsExactly(userBackend(), backend(stableService, 50)));
+    GenericKubernetesResource fromGit = route("sync").get();
+    fromGit
+        .getAdditionalProperties()
+        .put("spec", copy(original.getAdditionalProperties().get("spec")));
+    routes().resource(fromGit).update();
+    assertThat(backends("sync")).contains(backend("sync", 50));
+
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(backends("sync"))
+                    .containsExactly(userBackend(), backend(stableService, 50)));
+  }
+
+  @Test
   void aRolledBackCanaryLeavesTheRouteOnStableAndItsServiceGoes() {
     GenericKubernetesResource original = createRoute("lapse");
     ModelVersion one = serveVersionOne("lapse");

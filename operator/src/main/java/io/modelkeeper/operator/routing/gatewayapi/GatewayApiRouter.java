@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.modelkeeper.api.v1alpha1.Conditions;
 import io.modelkeeper.api.v1alpha1.HttpRouteRef;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
@@ -35,6 +36,8 @@ import java.util.Set;
  */
 public class GatewayApiRouter implements Router {
 
+  private volatile boolean watching;
+
   public static final ResourceDefinitionContext HTTP_ROUTE =
       new ResourceDefinitionContext.Builder()
           .withGroup("gateway.networking.k8s.io")
@@ -49,6 +52,15 @@ public class GatewayApiRouter implements Router {
    * ignores them.
    */
   static final String VERSION_SERVICE = "modelkeeper.io/version-service";
+
+  /** HTTPRoutes are watched from the first ModelDeployment that uses this router on. */
+  @Override
+  public void watch(Context<ModelDeployment> context) {
+    if (!watching) {
+      RouteWatch.ensure(context);
+      watching = true;
+    }
+  }
 
   /** The canary needs the weight's share of the stable capacity. */
   @Override
@@ -189,6 +201,8 @@ public class GatewayApiRouter implements Router {
               + howTo);
     }
     if (HttpRouteWeights.apply(spec, owned, stableService, canaryService, canaryWeight)) {
+      // Only backendRefs changed; the update carries the route's resourceVersion, so a change
+      // made meanwhile (a GitOps sync) is a 409 and is looked at again, never overwritten.
       client
           .genericKubernetesResources(HTTP_ROUTE)
           .inNamespace(namespace)
