@@ -4,9 +4,19 @@
 #   docker build --target operator          -t ghcr.io/modelkeeper/operator:0.1.0 .
 #   docker build --target model-server      -t ghcr.io/modelkeeper/model-server:0.1.0 .
 #   docker build --target model-server-cuda -t ghcr.io/modelkeeper/model-server:0.1.0-cuda .
+# or, with podman and base images made from Debian packages (no registry needed):
+#   packaging/images/build-images.sh
 #
-# Runtime images have no shell and run as a non-root user. The JVM heap follows the
-# container's memory limit (MaxRAMPercentage); JAVA_TOOL_OPTIONS overrides it without a shell.
+# Runtime images have no shell and run as uid 65532. The JVM heap follows the container's
+# memory limit (MaxRAMPercentage); JAVA_TOOL_OPTIONS overrides it without a shell.
+#
+# Base images: JDK_IMAGE builds, RUNTIME_IMAGE runs the CPU images (any JRE 17 image without a
+# shell whose `java` is on PATH), JRE_IMAGE gives the CUDA image its JRE in /opt/java/openjdk.
+# packaging/images/build-images.sh passes Debian-built ones for the first two.
+#
+# The CUDA target is built by users, not by our CI: its base image and the onnxruntime_gpu
+# jar (640 MB of native libraries) make it several GB, and it needs the upstream JRE_IMAGE
+# layout. CI builds and runs the operator and the CPU model server.
 
 ARG JDK_IMAGE=eclipse-temurin:17-jdk
 ARG JRE_IMAGE=eclipse-temurin:17-jre
@@ -17,19 +27,34 @@ ARG REVISION=unknown
 
 # ---- build: the CPU jars of the operator and the model server ---------------------------
 FROM ${JDK_IMAGE} AS build
+# A read-only Maven repository to take artifacts from before Central (build-images.sh mounts
+# the host's ~/.m2/repository there when it has one); empty: download everything.
+ARG MAVEN_REPO_TAIL=
 WORKDIR /src
 COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
+# Maven reads every module POM the root pom.xml names, even those -pl leaves out.
+COPY contract/pom.xml contract/
+COPY api/pom.xml api/
 COPY model-server/pom.xml model-server/
 COPY operator/pom.xml operator/
-RUN ./mvnw -B -q -pl model-server,operator -am dependency:go-offline || true
-COPY model-server/ model-server/
-COPY operator/ operator/
-RUN ./mvnw -B -q -pl model-server,operator -am -DskipTests package
+COPY e2e/pom.xml e2e/
+COPY packaging/pom.xml packaging/
+COPY bench/pom.xml bench/
+COPY contract/src/ contract/src/
+COPY api/src/ api/src/
+COPY model-server/src/ model-server/src/
+COPY operator/src/ operator/src/
+# The cache mount keeps downloads between builds without putting them into a layer.
+RUN --mount=type=cache,target=/root/.m2 \
+    ./mvnw -B -q -pl model-server,operator -am -DskipTests \
+      ${MAVEN_REPO_TAIL:+-Dmaven.repo.local.tail=$MAVEN_REPO_TAIL} package
 
 # ---- build-gpu: the model server linked against onnxruntime_gpu -------------------------
 FROM build AS build-gpu
-RUN ./mvnw -B -q -pl model-server -am -Pgpu -DskipTests package
+RUN --mount=type=cache,target=/root/.m2 \
+    ./mvnw -B -q -pl model-server -am -Pgpu -DskipTests \
+      ${MAVEN_REPO_TAIL:+-Dmaven.repo.local.tail=$MAVEN_REPO_TAIL} package
 
 # ---- operator ---------------------------------------------------------------------------
 FROM ${RUNTIME_IMAGE} AS operator
@@ -64,12 +89,19 @@ COPY --from=build --chown=65532:65532 /src/model-server/target/quarkus-app/app/ 
 COPY --from=build --chown=65532:65532 /src/model-server/target/quarkus-app/quarkus/ /deployments/quarkus/
 COPY --from=build --chown=65532:65532 /src/model-server/target/quarkus-app/quarkus-run.jar /deployments/quarkus-run.jar
 # ONNX Runtime unpacks its native library into java.io.tmpdir; pods mount an emptyDir at /tmp.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.util.logging.manager=org.jboss.logmanager.LogManager"
+# The heap gets 55% of the memory limit, not the usual 75%: ONNX Runtime keeps the model's
+# weights, its memory arena and every tensor in native memory outside the heap.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=55 -XX:+ExitOnOutOfMemoryError -Djava.util.logging.manager=org.jboss.logmanager.LogManager"
+# ONNX Runtime 1.29 sends usage telemetry to Microsoft unless this is set, and in an image
+# without a shell its device-id fallback (popen of `blkid; hostname`) crashes the JVM at the
+# first OrtEnvironment (microsoft/onnxruntime#32173, fixed after 1.29.0).
+ENV ORT_DISABLE_TELEMETRY=1
 USER 65532:65532
 EXPOSE 8080
 ENTRYPOINT ["java", "-jar", "/deployments/quarkus-run.jar"]
 
 # ---- model-server-cuda: CUDA 12 + cuDNN 9 runtime, onnxruntime_gpu -----------------------
+# Built by users with Docker and the upstream base images (see the header); our CI does not.
 FROM ${JRE_IMAGE} AS jre
 FROM ${CUDA_IMAGE} AS model-server-cuda
 ARG VERSION
@@ -86,7 +118,12 @@ COPY --from=build-gpu --chown=65532:65532 /src/model-server/target/quarkus-app/l
 COPY --from=build-gpu --chown=65532:65532 /src/model-server/target/quarkus-app/app/ /deployments/app/
 COPY --from=build-gpu --chown=65532:65532 /src/model-server/target/quarkus-app/quarkus/ /deployments/quarkus/
 COPY --from=build-gpu --chown=65532:65532 /src/model-server/target/quarkus-app/quarkus-run.jar /deployments/quarkus-run.jar
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.util.logging.manager=org.jboss.logmanager.LogManager"
+# As the CPU image: ONNX Runtime (and the CUDA libraries' host buffers) live outside the heap.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=55 -XX:+ExitOnOutOfMemoryError -Djava.util.logging.manager=org.jboss.logmanager.LogManager"
+# ONNX Runtime 1.29 sends usage telemetry to Microsoft unless this is set, and in an image
+# without a shell its device-id fallback (popen of `blkid; hostname`) crashes the JVM at the
+# first OrtEnvironment (microsoft/onnxruntime#32173, fixed after 1.29.0).
+ENV ORT_DISABLE_TELEMETRY=1
 USER 65532:65532
 EXPOSE 8080
 ENTRYPOINT ["java", "-jar", "/deployments/quarkus-run.jar"]

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.modelkeeper.e2e.cluster.Kubectl;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -17,14 +18,38 @@ public final class RequiredTools {
 
   /** The kubectl binary, or the tier skipped (failed in CI) saying what it needs. */
   public static Path kubectl(String tier) {
-    Path binary = Kubectl.find();
+    return require(Kubectl.find(), "kubectl is not installed (apt-get install kubectl)", tier);
+  }
+
+  /**
+   * The podman binary, or the tier skipped (failed in CI) saying what it needs. It must be able to
+   * run containers: packaging/images/podman-setup.sh installs and configures it.
+   */
+  public static Path podman(String tier) {
+    return require(
+        onPath("podman"),
+        "podman is not installed (run packaging/images/podman-setup.sh as root)",
+        tier);
+  }
+
+  private static Path require(Path binary, String missing, String tier) {
     if (binary == null) {
-      String message = "kubectl is not installed (apt-get install kubectl): " + tier;
+      String message = missing + ": " + tier;
       if (Boolean.parseBoolean(System.getenv("MODELKEEPER_REQUIRE_TOOLS"))) {
         fail(message + " cannot run, and MODELKEEPER_REQUIRE_TOOLS=true forbids skipping it");
       }
       assumeTrue(false, message + " skipped");
     }
     return binary;
+  }
+
+  private static Path onPath(String tool) {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+      Path candidate = Path.of(dir, tool);
+      if (!dir.isEmpty() && Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
   }
 }

@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * What can be checked of the Dockerfile without a Docker engine: its targets, that it copies what
- * the build really produces, and that the images run as a non-root user.
+ * What can be checked of the Dockerfile by reading it: its targets, that it copies what the build
+ * really produces, and that the images run as a non-root user. ContainerImagesE2E (e2e module)
+ * builds and runs the images with podman.
  */
 class DockerfileTest {
 
@@ -77,6 +78,36 @@ class DockerfileTest {
     assertThat(copies).as("COPY --from=build lines").isEqualTo(12);
     assertThat(Repo.path("model-server/target/quarkus-app/quarkus-run.jar")).exists();
     assertThat(Repo.path("operator/target/quarkus-app/quarkus-run.jar")).exists();
+  }
+
+  @Test
+  void buildStageCopiesEveryModulePomTheReactorReadsAndHidesNoFailure() {
+    Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(Repo.read("pom.xml"));
+    String build = stages.get("build");
+    int modules = 0;
+    while (module.find()) {
+      modules++;
+      assertThat(build)
+          .as("Maven stops at 'Child module %s does not exist' without its POM", module.group(1))
+          .containsPattern("(?m)^COPY " + Pattern.quote(module.group(1)) + "/pom.xml ");
+    }
+    assertThat(modules).isGreaterThan(2);
+    assertThat(Repo.read("Dockerfile")).doesNotContain("|| true");
+    assertThat(Repo.read(".dockerignore"))
+        .as("a host's target/ must not reach the build context")
+        .containsPattern("(?m)^\\*\\*/target/?$");
+  }
+
+  @Test
+  void modelServerImagesLeaveNativeMemoryToOnnxRuntime() {
+    for (String target : List.of("model-server", "model-server-cuda")) {
+      Matcher percent = Pattern.compile("-XX:MaxRAMPercentage=(\\d+)").matcher(stages.get(target));
+      assertThat(percent.find()).as("%s sets MaxRAMPercentage", target).isTrue();
+      assertThat(Integer.parseInt(percent.group(1))).as("%s heap share", target).isBetween(50, 60);
+      assertThat(stages.get(target))
+          .as("%s: ONNX Runtime 1.29 telemetry crashes without a shell", target)
+          .containsPattern("(?m)^ENV ORT_DISABLE_TELEMETRY=1$");
+    }
   }
 
   private String baseImage(String target) {

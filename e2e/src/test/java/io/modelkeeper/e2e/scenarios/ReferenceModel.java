@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** The model file run in the test JVM with ONNX Runtime: what a pod's answers must equal. */
-final class ReferenceModel implements AutoCloseable {
+public final class ReferenceModel implements AutoCloseable {
 
   private final OrtSession session;
 
@@ -16,12 +16,12 @@ final class ReferenceModel implements AutoCloseable {
     this.session = session;
   }
 
-  static ReferenceModel load(Path file) throws OrtException {
+  public static ReferenceModel load(Path file) throws OrtException {
     return new ReferenceModel(OrtEnvironment.getEnvironment().createSession(file.toString()));
   }
 
   /** The first output, flattened, for FP32 rows fed to the first input. */
-  float[] predict(float[][] rows) throws OrtException {
+  public float[] predict(float[][] rows) throws OrtException {
     String input = session.getInputNames().iterator().next();
     try (OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), rows);
         OrtSession.Result result = session.run(Map.of(input, tensor))) {
