@@ -26,6 +26,9 @@ class OperatorEndpointsTest {
   @TestHTTPResource("/q/health/ready")
   URI ready;
 
+  @TestHTTPResource("/q/health/live")
+  URI live;
+
   @TestHTTPResource("/q/metrics")
   URI metrics;
 
@@ -41,6 +44,13 @@ class OperatorEndpointsTest {
     HttpResponse<String> response = get(ready);
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("\"status\": \"UP\"");
+  }
+
+  @Test
+  void livenessLooksAtTheWatches() throws Exception {
+    HttpResponse<String> response = get(live);
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("modelkeeper-watches").contains("\"status\": \"UP\"");
   }
 
   @Test
