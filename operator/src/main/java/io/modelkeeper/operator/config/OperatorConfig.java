@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** The operator's own settings (application.properties, or MODELKEEPER_* environment variables). */
@@ -30,6 +31,14 @@ public interface OperatorConfig {
    */
   @WithName("prometheus-url")
   Optional<String> prometheusUrl();
+
+  /**
+   * Prometheus servers a ModelDeployment's spec.monitoring.prometheusUrl may name (a URL, or a
+   * prefix ending a path segment), besides {@link #prometheusUrl()}. Empty: specs may only use the
+   * operator's own.
+   */
+  @WithName("prometheus-allowed-urls")
+  Optional<List<String>> prometheusAllowedUrls();
 
   /** Leader election, for operators run with more than one replica. */
   @WithName("leader-election")

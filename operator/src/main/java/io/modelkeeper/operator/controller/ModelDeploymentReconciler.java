@@ -26,6 +26,7 @@ import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
 import io.modelkeeper.operator.config.OperatorConfig;
 import io.modelkeeper.operator.metricsource.MetricsSource;
+import io.modelkeeper.operator.metricsource.PrometheusUrls;
 import io.modelkeeper.operator.monitoring.ServingFigures;
 import io.modelkeeper.operator.observe.ObservedWorkloads;
 import io.modelkeeper.operator.observe.PodDiagnosis;
@@ -74,6 +75,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   private final MetricsSource armMetrics;
   private final RolloutMetrics rolloutMetrics;
   private final Clock clock;
+  private final PrometheusUrls prometheusUrls;
 
   /** How soon a reconcile whose write met a 409 Conflict looks again. */
   private static final Duration CONFLICT_RETRY = Duration.ofSeconds(1);
@@ -85,7 +87,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
       OperatorMetrics metrics,
       MetricsSource armMetrics,
       RolloutMetrics rolloutMetrics,
-      Clock clock) {
+      Clock clock,
+      PrometheusUrls prometheusUrls) {
     this.config = config;
     this.deployments = deployments;
     this.events = events;
@@ -93,6 +96,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     this.armMetrics = armMetrics;
     this.rolloutMetrics = rolloutMetrics;
     this.clock = clock;
+    this.prometheusUrls = prometheusUrls;
   }
 
   @Override
@@ -153,11 +157,11 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         model -> diagnose(md, model, observed, podEvents);
 
     SpecValidator.Result validation = SpecValidator.validate(md);
-    if (!validation.valid()) {
+    List<String> refused = new ArrayList<>(validation.problems());
+    prometheusUrls.refusal(md.getSpec().getMonitoring()).ifPresent(refused::add);
+    if (!refused.isEmpty()) {
       // Nothing is applied: whatever serves keeps serving until the spec is fixed.
-      var problem =
-          new WorkloadProblem(
-              Conditions.REASON_INVALID_SPEC, String.join("; ", validation.problems()));
+      var problem = new WorkloadProblem(Conditions.REASON_INVALID_SPEC, String.join("; ", refused));
       return writeStatus(
           md,
           context,

@@ -24,9 +24,13 @@ public class ConfiguredMetricsSource implements MetricsSource {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
   private final Map<String, PrometheusMetricsSource> prometheus = new ConcurrentHashMap<>();
 
-  public ConfiguredMetricsSource(PodMetricsSource pods, OperatorConfig config) {
+  private final PrometheusUrls urls;
+
+  public ConfiguredMetricsSource(
+      PodMetricsSource pods, OperatorConfig config, PrometheusUrls urls) {
     this.pods = pods;
     this.config = config;
+    this.urls = urls;
   }
 
   @Override
@@ -35,6 +39,10 @@ public class ConfiguredMetricsSource implements MetricsSource {
     var monitoring = md.getSpec().getMonitoring();
     if (monitoring.getProvider() != MetricsProvider.PROMETHEUS) {
       return pods.read(md, model, versionPods, interval);
+    }
+    var refused = urls.refusal(monitoring);
+    if (refused.isPresent()) {
+      throw new IllegalStateException(refused.get());
     }
     String url =
         monitoring.getPrometheusUrl() != null

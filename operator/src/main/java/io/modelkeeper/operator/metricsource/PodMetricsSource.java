@@ -9,7 +9,6 @@ import jakarta.enterprise.inject.Typed;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,17 +33,45 @@ public class PodMetricsSource implements MetricsSource {
   private static final Logger LOG = Logger.getLogger(PodMetricsSource.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
+  /** The whole scrape of one pod, body included; a pod that trickles its answer is a miss. */
+  static final Duration DEADLINE = Duration.ofSeconds(5);
+
+  /** A model server's /metrics is tens of kilobytes; anything far larger is refused unread. */
+  static final long MAX_BYTES = 8L << 20;
+
+  /** Baselines of arms not read for this long belong to revisions or models that are gone. */
+  static final Duration FORGET_AFTER = Duration.ofMinutes(15);
+
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+  private final int port;
 
   /** Baselines by arm key (namespace/name/revision), then by pod uid. */
-  private final Map<String, Map<String, PodSnapshot>> baselines = new ConcurrentHashMap<>();
+  private final Map<String, Baselines> baselines = new ConcurrentHashMap<>();
+
+  /** The pods' last scrapes, and when the arm was last read. */
+  private record Baselines(Map<String, PodSnapshot> pods, long readAtNanos) {}
+
+  public PodMetricsSource() {
+    this(ModelServerDeployment.HTTP_PORT);
+  }
+
+  /** Scrapes pods on {@code port}; tests point it at their own servers. */
+  PodMetricsSource(int port) {
+    this.port = port;
+  }
+
+  /** How many pods' baselines are kept: those of the pods seen at each arm's last read. */
+  int podBaselines() {
+    return baselines.values().stream().mapToInt(b -> b.pods().size()).sum();
+  }
 
   @Override
   public ArmMetrics read(
       ModelDeployment md, ModelVersion model, List<Pod> pods, Duration interval) {
     String armKey =
         md.getMetadata().getNamespace() + "/" + md.getMetadata().getName() + "/" + model.revision();
-    Map<String, PodSnapshot> previous = baselines.getOrDefault(armKey, Map.of());
+    Baselines kept = baselines.get(armKey);
+    Map<String, PodSnapshot> previous = kept == null ? Map.of() : kept.pods();
     Map<String, PodSnapshot> next = new HashMap<>();
     ArmAggregate aggregate = new ArmAggregate();
     // All pods at once, so one slow pod costs one timeout, not one per pod.
@@ -74,7 +101,10 @@ public class PodMetricsSource implements MetricsSource {
         aggregate.addDelta(scraped.get().since(before));
       }
     }
-    baselines.put(armKey, next);
+    long now = System.nanoTime();
+    baselines.put(armKey, new Baselines(next, now));
+    // Pods that went are left out of next above; arms that went are forgotten here.
+    baselines.values().removeIf(b -> now - b.readAtNanos() > FORGET_AFTER.toNanos());
     return aggregate.result();
   }
 
@@ -87,12 +117,11 @@ public class PodMetricsSource implements MetricsSource {
   private CompletableFuture<Optional<PodSnapshot>> scrape(String ip, String podName) {
     String host = ip.contains(":") ? "[" + ip + "]" : ip;
     HttpRequest request =
-        HttpRequest.newBuilder(
-                URI.create("http://" + host + ":" + ModelServerDeployment.HTTP_PORT + "/metrics"))
+        HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/metrics"))
             .timeout(TIMEOUT)
             .GET()
             .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+    return BoundedRead.send(http, request, MAX_BYTES, DEADLINE)
         .thenApply(
             response -> {
               if (response.statusCode() != 200) {

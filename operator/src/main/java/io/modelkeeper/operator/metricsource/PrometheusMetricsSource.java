@@ -30,6 +30,13 @@ public class PrometheusMetricsSource implements MetricsSource {
 
   private static final Logger LOG = Logger.getLogger(PrometheusMetricsSource.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  /** One query's whole exchange, body included. */
+  private static final Duration DEADLINE = Duration.ofSeconds(8);
+
+  /** An instant query for one number answers in bytes; a large answer is refused unread. */
+  private static final long MAX_BYTES = 1L << 20;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http;
@@ -149,10 +156,19 @@ public class PrometheusMetricsSource implements MetricsSource {
     URI uri =
         URI.create(
             baseUrl + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response;
+    try {
+      response =
+          BoundedRead.send(
+                  http,
+                  HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
+                  MAX_BYTES,
+                  DEADLINE)
+              .get();
+    } catch (java.util.concurrent.ExecutionException
+        | java.util.concurrent.CancellationException e) {
+      throw new IOException("Prometheus query did not complete: " + e.getMessage(), e);
+    }
     if (response.statusCode() != 200) {
       throw new IOException("Prometheus answered " + response.statusCode() + " to " + promql);
     }

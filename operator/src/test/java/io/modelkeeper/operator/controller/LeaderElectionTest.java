@@ -57,6 +57,11 @@ class LeaderElectionTest {
       }
 
       @Override
+      public Optional<java.util.List<String>> prometheusAllowedUrls() {
+        return defaults.prometheusAllowedUrls();
+      }
+
+      @Override
       public LeaderElectionSettings leaderElection() {
         return new LeaderElectionSettings() {
           @Override

@@ -61,6 +61,17 @@ public final class TestModels {
 
   /** The operator settings with another model-server image and GPU resource name. */
   public static OperatorConfig config(String image, String gpuResourceName) {
+    return config(image, gpuResourceName, null, java.util.List.of());
+  }
+
+  /** The default settings with an operator Prometheus and the URLs specs may name besides it. */
+  public static OperatorConfig config(String prometheusUrl, java.util.List<String> allowed) {
+    return config(
+        "ghcr.io/modelkeeper/model-server:0.1.0", "nvidia.com/gpu", prometheusUrl, allowed);
+  }
+
+  private static OperatorConfig config(
+      String image, String gpuResourceName, String prometheusUrl, java.util.List<String> allowed) {
     return new OperatorConfig() {
       @Override
       public ModelServer modelServer() {
@@ -79,7 +90,12 @@ public final class TestModels {
 
       @Override
       public java.util.Optional<String> prometheusUrl() {
-        return java.util.Optional.empty();
+        return java.util.Optional.ofNullable(prometheusUrl);
+      }
+
+      @Override
+      public java.util.Optional<java.util.List<String>> prometheusAllowedUrls() {
+        return allowed.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(allowed);
       }
 
       @Override
