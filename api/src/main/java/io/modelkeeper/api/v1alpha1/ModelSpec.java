@@ -5,9 +5,15 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** The ONNX model to serve and where it comes from. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "!has(self.uri) || !self.uri.startsWith('pvc://') || !(self.uri.contains('/../') ||"
+            + " self.uri.endsWith('/..'))",
+    message = "model.uri: a pvc:// path may not contain '..' segments (it must stay in its claim)")
 public class ModelSpec extends KnownFields {
 
   @Pattern("^[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$")
@@ -27,7 +33,7 @@ public class ModelSpec extends KnownFields {
   @Pattern("^(https?://[^\\s]+|file:///[^\\s]+|pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?/[^\\s]+)$")
   @Size(max = 2048)
   @JsonPropertyDescription(
-      "Where the ONNX file is fetched from: https://host/path/model.onnx, http://..., file:///path inside the model-server image, or pvc://<claim>/<path> to mount a PersistentVolumeClaim of this namespace read-only.")
+      "Where the ONNX file is fetched from: https://host/path/model.onnx, http://..., file:///path inside the model-server image, or pvc://<claim>/<path> to mount a PersistentVolumeClaim of this namespace read-only (no '..' segments). Keep credentials out of it: Events, logs and conditions print it without userinfo or query string, but status.stable.uri repeats it as written.")
   private String uri;
 
   @Pattern("^[a-fA-F0-9]{64}$")

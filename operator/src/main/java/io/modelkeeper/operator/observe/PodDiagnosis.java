@@ -9,6 +9,7 @@ import io.modelkeeper.api.v1alpha1.Conditions;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.operator.workload.ModelServerDeployment;
 import io.modelkeeper.operator.workload.ModelVersion;
+import io.modelkeeper.operator.workload.Redaction;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -69,9 +70,9 @@ public final class PodDiagnosis {
                     "Version "
                         + model.version()
                         + " cannot fetch its model: "
-                        + describe(terminated)
+                        + Redaction.text(describe(terminated))
                         + ". Check that spec.model.uri ("
-                        + model.uri()
+                        + Redaction.uri(model.uri())
                         + ") is reachable from the cluster"
                         + (model.sha256() != null
                             ? " and that spec.model.sha256 matches the file"

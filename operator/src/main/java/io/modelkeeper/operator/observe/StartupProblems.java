@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.modelkeeper.api.v1alpha1.Conditions;
 import io.modelkeeper.operator.workload.ModelVersion;
+import io.modelkeeper.operator.workload.Redaction;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -57,10 +58,10 @@ final class StartupProblems {
                         + " cannot mount a volume of pod "
                         + e.getInvolvedObject().getName()
                         + ": "
-                        + message(e.getMessage())
+                        + Redaction.text(message(e.getMessage()))
                         + (model.uri().startsWith("pvc://")
                             ? ". Check that the claim spec.model.uri names ("
-                                + model.uri()
+                                + Redaction.uri(model.uri())
                                 + ") exists in this namespace and can be mounted read-only."
                             : ". Check the volumes spec.serving asks for.")));
   }

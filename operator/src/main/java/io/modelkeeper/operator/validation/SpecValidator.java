@@ -7,6 +7,7 @@ import io.modelkeeper.api.v1alpha1.ModelDeploymentSpec;
 import io.modelkeeper.api.v1alpha1.SloSpec;
 import io.modelkeeper.api.v1alpha1.StepSpec;
 import io.modelkeeper.operator.routing.Routers;
+import io.modelkeeper.operator.workload.Redaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -99,8 +100,14 @@ public final class SpecValidator {
     if (!uri.matches("^(https?://\\S+|file:///\\S+|pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?/\\S+)$")) {
       return Optional.of(
           "spec.model.uri '"
-              + uri
+              + Redaction.uri(uri)
               + "' must be http(s)://..., file:///... or pvc://<claim>/<path>");
+    }
+    if (uri.startsWith("pvc://") && (uri.contains("/../") || uri.endsWith("/.."))) {
+      return Optional.of(
+          "spec.model.uri '"
+              + Redaction.uri(uri)
+              + "' must not leave its claim: a pvc:// path may not contain '..' segments");
     }
     return Optional.empty();
   }

@@ -15,7 +15,7 @@ public record ModelSource(String claim, String pathInClaim) {
       int slash = rest.indexOf('/');
       if (slash <= 0 || slash == rest.length() - 1) {
         throw new IllegalArgumentException(
-            "spec.model.uri '" + uri + "' must be pvc://<claim>/<path>");
+            "spec.model.uri '" + Redaction.uri(uri) + "' must be pvc://<claim>/<path>");
       }
       return new ModelSource(rest.substring(0, slash), rest.substring(slash + 1));
     }

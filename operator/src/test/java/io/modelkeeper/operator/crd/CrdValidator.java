@@ -139,11 +139,42 @@ public final class CrdValidator {
     }
   }
 
+  /** Property names the API server escapes as __name__ in CEL rules. */
+  private static final java.util.Set<String> CEL_KEYWORDS =
+      java.util.Set.of(
+          "true",
+          "false",
+          "null",
+          "in",
+          "as",
+          "break",
+          "const",
+          "continue",
+          "else",
+          "for",
+          "function",
+          "if",
+          "import",
+          "let",
+          "loop",
+          "package",
+          "namespace",
+          "return",
+          "var",
+          "void",
+          "while");
+
   /** JSON to the values CEL works on: int64 for integers, double for numbers, lists and maps. */
   private static Object toCel(JsonNode node) {
     if (node.isObject()) {
       Map<String, Object> map = new LinkedHashMap<>();
-      node.fields().forEachRemaining(e -> map.put(e.getKey(), toCel(e.getValue())));
+      // As the API server does: a property named like a CEL keyword is self.__name__.
+      node.fields()
+          .forEachRemaining(
+              e ->
+                  map.put(
+                      CEL_KEYWORDS.contains(e.getKey()) ? "__" + e.getKey() + "__" : e.getKey(),
+                      toCel(e.getValue())));
       return map;
     }
     if (node.isArray()) {

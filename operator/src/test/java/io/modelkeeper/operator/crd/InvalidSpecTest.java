@@ -122,6 +122,20 @@ class InvalidSpecTest {
             MODEL + "rollout: {traffic: {router: gateway-api}}",
             "$.spec.rollout.traffic: rollout.traffic.router gateway-api needs rollout.traffic.httpRouteRef"),
         Arguments.of(
+            "route in another namespace (CEL)",
+            MODEL
+                + "rollout: {traffic: {router: gateway-api, httpRouteRef: {name: r, namespace: other}}}",
+            "$.spec.rollout.traffic.httpRouteRef: rollout.traffic.httpRouteRef.namespace: the HTTPRoute"
+                + " must be in the ModelDeployment's own namespace"),
+        Arguments.of(
+            "pvc path leaving its claim (CEL)",
+            """
+            model:
+              version: "7"
+              uri: pvc://models/fraud/../../etc/model.onnx
+            """,
+            "$.spec.model: model.uri: a pvc:// path may not contain '..' segments"),
+        Arguments.of(
             "accuracy objective on regression (CEL)",
             MODEL + "monitoring: {task: regression, slo: {minAccuracy: 0.9}}",
             "$.spec.monitoring: monitoring.slo.minAccuracy needs a classification task"));

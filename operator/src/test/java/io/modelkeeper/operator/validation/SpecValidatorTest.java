@@ -32,6 +32,42 @@ class SpecValidatorTest {
   }
 
   @Test
+  void whatATenantCouldReachOutsideItsNamespaceIsRefused() {
+    assertThat(check(spec -> spec.getModel().setUri("pvc://models/a/../../b/model.onnx")))
+        .singleElement()
+        .asString()
+        .contains("spec.model.uri")
+        .contains("'..'");
+    assertThat(
+            check(
+                spec -> {
+                  spec.getRollout().getTraffic().setRouter(TrafficRouter.GATEWAY_API);
+                  var ref = new io.modelkeeper.api.v1alpha1.HttpRouteRef();
+                  ref.setName("shared");
+                  ref.setNamespace("other-team");
+                  spec.getRollout().getTraffic().setHttpRouteRef(ref);
+                }))
+        .singleElement()
+        .asString()
+        .contains("spec.rollout.traffic.httpRouteRef.namespace");
+    assertThat(check(spec -> spec.getModel().setUri("https://u:s3cret@host/m.onnx?sig=x#f y")))
+        .singleElement()
+        .asString()
+        .doesNotContain("s3cret")
+        .doesNotContain("sig=x");
+  }
+
+  @Test
+  void aNameThatCannotNameAServiceIsRefusedNamingTheField() {
+    var md = TestModels.model("fraud", "1");
+    md.getMetadata().setName("fraud.v2");
+    assertThat(SpecValidator.validate(md).problems())
+        .singleElement()
+        .asString()
+        .startsWith("metadata.name 'fraud.v2' must be a DNS label");
+  }
+
+  @Test
   void eachRuleNamesItsField() {
     assertThat(check(spec -> spec.getModel().setUri("ftp://host/model.onnx")))
         .singleElement()

@@ -25,7 +25,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -82,6 +81,13 @@ public class GatewayApiRouter implements Router {
       return Optional.of(
           "spec.rollout.traffic.router gateway-api needs spec.rollout.traffic.httpRouteRef,"
               + " for example {name: fraud}");
+    }
+    if (traffic.getHttpRouteRef().getNamespace() != null) {
+      // Checked here too for API servers with an older copy of the CRD: weighting a route of
+      // another namespace would let one tenant move another's traffic.
+      return Optional.of(
+          "spec.rollout.traffic.httpRouteRef.namespace: the HTTPRoute must be in the"
+              + " ModelDeployment's own namespace; leave namespace out");
     }
     return Optional.empty();
   }
@@ -160,8 +166,7 @@ public class GatewayApiRouter implements Router {
       String canaryService,
       int canaryWeight) {
     HttpRouteRef ref = md.getSpec().getRollout().getTraffic().getHttpRouteRef();
-    String namespace =
-        Objects.requireNonNullElse(ref.getNamespace(), md.getMetadata().getNamespace());
+    String namespace = md.getMetadata().getNamespace();
     var route =
         client
             .genericKubernetesResources(HTTP_ROUTE)

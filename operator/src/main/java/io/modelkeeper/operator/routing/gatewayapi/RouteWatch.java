@@ -9,7 +9,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.modelkeeper.api.v1alpha1.HttpRouteRef;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -64,7 +63,6 @@ final class RouteWatch {
     HttpRouteRef ref = md.getSpec().getRollout().getTraffic().getHttpRouteRef();
     return ref != null
         && name.equals(ref.getName())
-        && namespace.equals(
-            Objects.requireNonNullElse(ref.getNamespace(), md.getMetadata().getNamespace()));
+        && namespace.equals(md.getMetadata().getNamespace());
   }
 }
