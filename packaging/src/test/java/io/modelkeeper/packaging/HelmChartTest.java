@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -94,6 +95,9 @@ class HelmChartTest {
             "alerts",
             Chart.values("prometheusRule.enabled", true, "prometheusRule.minAccuracy", 0.95)),
         Arguments.of(
+            "network policy",
+            Chart.values("networkPolicy.enabled", true, "networkPolicy.namespaces", List.of("ml"))),
+        Arguments.of(
             "dashboard",
             Chart.values(
                 "grafanaDashboard.enabled", true, "grafanaDashboard.namespace", "monitoring")));
@@ -153,6 +157,32 @@ class HelmChartTest {
     assertThat(Chart.ofType(all, ConfigMap.class))
         .anySatisfy(
             cm -> assertThat(cm.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1"));
+  }
+
+  @Test
+  void aNetworkPolicyKeepsModelPodsToTheirCallersTheOperatorAndPrometheus() {
+    assertThat(Chart.ofType(Chart.objects(Map.of()), NetworkPolicy.class)).isEmpty();
+    List<HasMetadata> objects =
+        Chart.objects(
+            Chart.values(
+                "networkPolicy.enabled", true, "watchNamespaces", List.of("team-a", "team-b")));
+    assertThat(Chart.ofType(objects, NetworkPolicy.class))
+        .extracting(p -> p.getMetadata().getNamespace())
+        .containsExactlyInAnyOrder("team-a", "team-b");
+    NetworkPolicy policy = Chart.ofType(objects, NetworkPolicy.class).get(0);
+    assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+        .containsEntry("app.kubernetes.io/name", "modelkeeper-model-server");
+    assertThat(policy.getSpec().getIngress())
+        .singleElement()
+        .satisfies(
+            rule -> {
+              assertThat(rule.getFrom()).hasSize(3);
+              assertThat(rule.getFrom().get(0).getPodSelector().getMatchLabels()).isNullOrEmpty();
+              assertThat(rule.getFrom().get(1).getNamespaceSelector().getMatchLabels())
+                  .containsEntry("kubernetes.io/metadata.name", Chart.NAMESPACE);
+              assertThat(rule.getFrom().get(2).getNamespaceSelector().getMatchLabels())
+                  .containsEntry("kubernetes.io/metadata.name", "monitoring");
+            });
   }
 
   @Test
