@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
+import io.modelkeeper.operator.workload.EarlierReleases;
 import io.modelkeeper.operator.workload.ModelVersion;
 import io.modelkeeper.operator.workload.WorkloadLabels;
 import io.modelkeeper.operator.workload.WorkloadNames;

@@ -6,9 +6,11 @@ import io.modelkeeper.api.v1alpha1.ArmStatus;
 import io.modelkeeper.api.v1alpha1.CanaryStatus;
 import io.modelkeeper.api.v1alpha1.HistoryEntry;
 import io.modelkeeper.api.v1alpha1.ManualAction;
+import io.modelkeeper.api.v1alpha1.MetricsStatus;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
 import io.modelkeeper.api.v1alpha1.RolloutResult;
+import io.modelkeeper.operator.metricsource.ArmFigures;
 import io.modelkeeper.operator.metricsource.ArmMetrics;
 import io.modelkeeper.operator.observe.ObservedWorkloads;
 import io.modelkeeper.operator.observe.WorkloadProblem;
@@ -19,8 +21,8 @@ import io.modelkeeper.operator.rollout.analysis.Decision;
 import io.modelkeeper.operator.rollout.analysis.Evidence;
 import io.modelkeeper.operator.rollout.analysis.Verdict;
 import io.modelkeeper.operator.routing.Routers;
-import io.modelkeeper.operator.status.ArmFigures;
 import io.modelkeeper.operator.validation.CheckedSpec;
+import io.modelkeeper.operator.workload.Arm;
 import io.modelkeeper.operator.workload.ModelVersion;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -245,8 +247,8 @@ public final class CanaryRollout {
             new Evidence(stable, canaryArm, problem == null ? null : problem.message(), ready),
             now);
     AnalysisStatus next = new AnalysisStatus();
-    next.setStable(ArmFigures.of(stable, now));
-    next.setCanary(ArmFigures.of(canaryArm, now));
+    next.setStable(figures(stable, now));
+    next.setCanary(figures(canaryArm, now));
     next.setStableStepRequests(stable.stepRequests());
     next.setCanaryStepRequests(canaryArm.stepRequests());
     canary.setAnalysis(next);
@@ -317,6 +319,15 @@ public final class CanaryRollout {
 
   private static ArmStatus arm(CanaryStatus canary) {
     return ModelVersion.of(canary).stamp(new ArmStatus());
+  }
+
+  /** Counts since the canary started, latency of the last interval, quality of the window. */
+  private static MetricsStatus figures(ArmEvidence evidence, Instant now) {
+    MetricsStatus status = ArmFigures.of(evidence.interval(), now);
+    status.setRequests(evidence.requests());
+    status.setErrors(evidence.errors());
+    status.setErrorRate(ArmFigures.finite(evidence.errorRate()));
+    return status;
   }
 
   private static String stamp(Instant now) {

@@ -1,6 +1,7 @@
 package io.modelkeeper.operator.rollout;
 
 import io.modelkeeper.operator.observe.ObservedWorkloads;
+import io.modelkeeper.operator.workload.Arm;
 import io.modelkeeper.operator.workload.ModelVersion;
 import java.util.List;
 

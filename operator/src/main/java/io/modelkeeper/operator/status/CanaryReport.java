@@ -3,11 +3,11 @@ package io.modelkeeper.operator.status;
 import io.modelkeeper.api.v1alpha1.CanaryStatus;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.operator.observe.ObservedWorkloads;
-import io.modelkeeper.operator.rollout.Arm;
 import io.modelkeeper.operator.rollout.GpuBudget;
 import io.modelkeeper.operator.rollout.RolloutPlan;
 import io.modelkeeper.operator.routing.Router;
 import io.modelkeeper.operator.routing.Routers;
+import io.modelkeeper.operator.workload.Arm;
 import io.modelkeeper.operator.workload.ModelVersion;
 
 /**

@@ -25,7 +25,6 @@ import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.MonitoringSpec;
 import io.modelkeeper.api.v1alpha1.ServingSpec;
 import io.modelkeeper.operator.config.OperatorConfig;
-import io.modelkeeper.operator.rollout.Arm;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

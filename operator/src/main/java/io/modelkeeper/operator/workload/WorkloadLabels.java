@@ -1,7 +1,6 @@
 package io.modelkeeper.operator.workload;
 
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
-import io.modelkeeper.operator.rollout.Arm;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

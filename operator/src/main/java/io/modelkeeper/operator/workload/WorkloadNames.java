@@ -1,7 +1,6 @@
 package io.modelkeeper.operator.workload;
 
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
-import io.modelkeeper.operator.observe.EarlierReleases;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.modelkeeper.api.v1alpha1.MetricsStatus;
-import io.modelkeeper.operator.status.ArmFigures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.operator.testing.TestModels;
 import io.modelkeeper.operator.testing.TestWorkloads;
+import io.modelkeeper.operator.workload.Arm;
 import io.modelkeeper.operator.workload.ModelVersion;
 import org.junit.jupiter.api.Test;
 

@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.operator.observe.ObservedWorkloads;
-import io.modelkeeper.operator.rollout.Arm;
+import io.modelkeeper.operator.workload.Arm;
 import io.modelkeeper.operator.workload.ModelServerDeployment;
 import io.modelkeeper.operator.workload.ModelVersion;
 import io.modelkeeper.operator.workload.WorkloadLabels;

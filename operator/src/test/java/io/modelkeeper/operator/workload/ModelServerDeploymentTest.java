@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelTask;
 import io.modelkeeper.operator.config.OperatorConfig;
-import io.modelkeeper.operator.rollout.Arm;
 import io.modelkeeper.operator.testing.TestModels;
 import java.util.List;
 import java.util.Map;

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
-import io.modelkeeper.operator.rollout.Arm;
 import io.modelkeeper.operator.testing.TestModels;
 import java.util.Map;
 import java.util.function.Consumer;

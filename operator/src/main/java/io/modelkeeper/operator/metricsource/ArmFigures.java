@@ -1,24 +1,12 @@
-package io.modelkeeper.operator.status;
+package io.modelkeeper.operator.metricsource;
 
 import io.modelkeeper.api.v1alpha1.MetricsStatus;
-import io.modelkeeper.operator.metricsource.ArmMetrics;
-import io.modelkeeper.operator.metricsource.QualityFigure;
-import io.modelkeeper.operator.rollout.analysis.ArmEvidence;
 import java.time.Instant;
 
 /** Writes an arm's figures into status, leaving out what was not measured. */
 public final class ArmFigures {
 
   private ArmFigures() {}
-
-  /** Counts since the canary started, latency of the last interval, quality of the window. */
-  public static MetricsStatus of(ArmEvidence evidence, Instant now) {
-    MetricsStatus status = of(evidence.interval(), now);
-    status.setRequests(evidence.requests());
-    status.setErrors(evidence.errors());
-    status.setErrorRate(finite(evidence.errorRate()));
-    return status;
-  }
 
   /** The interval's figures as they are. */
   public static MetricsStatus of(ArmMetrics metrics, Instant now) {
@@ -39,7 +27,7 @@ public final class ArmFigures {
   }
 
   /** JSON has no NaN: an unmeasured figure is left out. */
-  private static Double finite(double value) {
+  public static Double finite(double value) {
     return Double.isFinite(value) ? value : null;
   }
 }

@@ -1,4 +1,4 @@
-package io.modelkeeper.operator.rollout;
+package io.modelkeeper.operator.workload;
 
 /** Which side of a rollout a version's workload is on. */
 public enum Arm {

@@ -1,8 +1,7 @@
-package io.modelkeeper.operator.observe;
+package io.modelkeeper.operator.workload;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.modelkeeper.operator.workload.WorkloadLabels;
 import java.util.Map;
 
 /**
@@ -16,7 +15,7 @@ public final class EarlierReleases {
   private EarlierReleases() {}
 
   /** True for a Deployment whose pods are selected by version only. */
-  static boolean isUnrevisioned(Deployment deployment) {
+  public static boolean isUnrevisioned(Deployment deployment) {
     var selector =
         deployment.getSpec() == null || deployment.getSpec().getSelector() == null
             ? null
@@ -25,7 +24,7 @@ public final class EarlierReleases {
   }
 
   /** True for an object (pod or Deployment) that carries no revision label. */
-  static boolean lacksRevision(HasMetadata resource) {
+  public static boolean lacksRevision(HasMetadata resource) {
     Map<String, String> labels = resource.getMetadata().getLabels();
     return labels == null || !labels.containsKey(WorkloadLabels.REVISION);
   }

@@ -1,4 +1,4 @@
-package io.modelkeeper.operator.workload;
+package io.modelkeeper.operator.rollout;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -6,11 +6,13 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.operator.config.OperatorConfig;
-import io.modelkeeper.operator.observe.EarlierReleases;
 import io.modelkeeper.operator.observe.ObservedWorkloads;
-import io.modelkeeper.operator.rollout.RolloutPlan;
 import io.modelkeeper.operator.telemetry.EventReason;
 import io.modelkeeper.operator.telemetry.EventRecorder;
+import io.modelkeeper.operator.workload.EarlierReleases;
+import io.modelkeeper.operator.workload.ModelServerDeployment;
+import io.modelkeeper.operator.workload.OwnedFields;
+import io.modelkeeper.operator.workload.Writes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
 import java.util.List;
