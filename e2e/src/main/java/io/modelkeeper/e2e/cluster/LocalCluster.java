@@ -77,6 +77,11 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * The User-Agent of the node simulator's requests (Deployment, ReplicaSet controllers, kubelet).
+   */
+  public static final String NODE_USER_AGENT = "modelkeeper-local-node/1";
+
   private final Layout layout;
   private final List<AutoCloseable> started = new ArrayList<>();
   private LocalApiServer api;
@@ -110,11 +115,10 @@ public final class LocalCluster implements AutoCloseable {
               + "  (serving "
               + layout.modelsDir()
               + ")");
-      cluster.client =
-          cluster.keep(
-              new KubernetesClientBuilder()
-                  .withConfig(Config.fromKubeconfig(Files.readString(layout.kubeconfig())))
-                  .build());
+      Config nodeConfig = Config.fromKubeconfig(Files.readString(layout.kubeconfig()));
+      // Its own name in the API server's request log, apart from the operator's fabric8 client.
+      nodeConfig.setUserAgent(NODE_USER_AGENT);
+      cluster.client = cluster.keep(new KubernetesClientBuilder().withConfig(nodeConfig).build());
       cluster.node =
           cluster.keep(
               NodeSimulator.start(
@@ -165,8 +169,13 @@ public final class LocalCluster implements AutoCloseable {
     return layout;
   }
 
+  /** The node simulator's client (the scenarios use it too: their requests count as the node's). */
   public KubernetesClient client() {
     return client;
+  }
+
+  public LocalApiServer api() {
+    return api;
   }
 
   public ModelRepository repository() {
