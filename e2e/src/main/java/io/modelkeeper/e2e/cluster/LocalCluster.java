@@ -83,6 +83,7 @@ public final class LocalCluster implements AutoCloseable {
   public static final String NODE_USER_AGENT = "modelkeeper-local-node/1";
 
   private final Layout layout;
+  private final Duration reconcileInterval;
   private final List<AutoCloseable> started = new ArrayList<>();
   private LocalApiServer api;
   private ModelRepository repository;
@@ -90,8 +91,9 @@ public final class LocalCluster implements AutoCloseable {
   private NodeSimulator node;
   private OperatorProcess operator;
 
-  private LocalCluster(Layout layout) {
+  private LocalCluster(Layout layout, Duration reconcileInterval) {
     this.layout = layout;
+    this.reconcileInterval = reconcileInterval;
   }
 
   /**
@@ -99,8 +101,17 @@ public final class LocalCluster implements AutoCloseable {
    * is stopped again before the exception leaves.
    */
   public static LocalCluster start(Layout layout, boolean withOperator, Consumer<String> progress) {
+    return start(layout, withOperator, OperatorProcess.LOCAL_RECONCILE_INTERVAL, progress);
+  }
+
+  /**
+   * As {@link #start(Layout, boolean, Consumer)}, with the operator's periodic reconcile every
+   * {@code reconcileInterval} (also after {@link #restartOperator()}).
+   */
+  public static LocalCluster start(
+      Layout layout, boolean withOperator, Duration reconcileInterval, Consumer<String> progress) {
     requireFile(layout.modelServerJar(), "model-server jar");
-    LocalCluster cluster = new LocalCluster(layout);
+    LocalCluster cluster = new LocalCluster(layout, reconcileInterval);
     try {
       Files.createDirectories(layout.stateDir());
       cluster.api =
@@ -135,7 +146,8 @@ public final class LocalCluster implements AutoCloseable {
                     layout.kubeconfig(),
                     layout.operatorLog(),
                     layout.pidDir(),
-                    Duration.ofSeconds(90)));
+                    Duration.ofSeconds(90),
+                    reconcileInterval));
         progress.accept(
             "operator        ready (pid "
                 + cluster.operator.pid()
@@ -206,7 +218,8 @@ public final class LocalCluster implements AutoCloseable {
             layout.kubeconfig(),
             layout.operatorLog(),
             layout.pidDir(),
-            Duration.ofSeconds(90));
+            Duration.ofSeconds(90),
+            reconcileInterval);
     started.set(index, operator);
     return operator;
   }

@@ -42,8 +42,7 @@ class ModelDeploymentE2E {
   static final InferenceClient inference = new InferenceClient();
   static final Set<Long> serverPids = new HashSet<>();
 
-  @RegisterExtension
-  static final ScenarioCluster scenario = ScenarioCluster.local("e2e-state").orKubeconfig();
+  @RegisterExtension static final ScenarioCluster scenario = ScenarioCluster.local("e2e-state");
 
   @BeforeAll
   static void startCluster() throws Exception {
