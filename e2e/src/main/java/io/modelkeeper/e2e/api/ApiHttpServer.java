@@ -57,7 +57,24 @@ final class ApiHttpServer implements AutoCloseable {
                       request.method().name(),
                       request.path(),
                       "true".equals(request.getParam("watch")));
-                  if (!dispatcher.stream(vertx, request)) {
+                  boolean streamed;
+                  try {
+                    streamed = dispatcher.stream(vertx, request);
+                  } catch (RuntimeException e) {
+                    // An answer in any case: a client left without one waits for its timeout.
+                    if (!request.response().headWritten()) {
+                      KubectlDispatcher.send(
+                          request.response(),
+                          KubectlDispatcher.status(
+                              500,
+                              "InternalError",
+                              "streaming " + request.uri() + " failed: " + e));
+                    } else if (!request.response().ended()) {
+                      request.response().end();
+                    }
+                    return;
+                  }
+                  if (!streamed) {
                     whole.handle(request);
                   }
                 });

@@ -120,7 +120,7 @@ final class PodLogs {
       return new MockResponse()
           .setResponseCode(200)
           .setHeader("Content-Type", "text/plain")
-          .setBody(Files.readAllBytes(target.file()).length == 0 ? "" : tail(target.file(), query));
+          .setBody(tail(target.file(), query));
     } catch (IOException | NumberFormatException e) {
       return KubectlDispatcher.status(
           400, "BadRequest", "cannot read the log of " + pod.name() + ": " + e.getMessage());

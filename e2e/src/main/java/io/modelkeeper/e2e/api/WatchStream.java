@@ -69,13 +69,12 @@ final class WatchStream {
       HttpServerResponse response) {
     FieldSelector fields;
     long since;
+    long timeout;
     try {
       fields = FieldSelector.parse(query.get("fieldSelector"));
-      since =
-          Long.parseLong(
-              query.getOrDefault("resourceVersion", "0").isEmpty()
-                  ? "0"
-                  : query.get("resourceVersion"));
+      String version = query.getOrDefault("resourceVersion", "");
+      since = version.isEmpty() ? 0 : Long.parseLong(version);
+      timeout = Long.parseLong(query.getOrDefault("timeoutSeconds", "0"));
     } catch (IllegalArgumentException e) {
       KubectlDispatcher.send(response, KubectlDispatcher.status(400, "BadRequest", e.getMessage()));
       return;
@@ -102,7 +101,6 @@ final class WatchStream {
         asTable ? "application/json;as=Table;v=v1;g=meta.k8s.io" : "application/json");
     response.writeHead();
     response.closeHandler(v -> stream.stop("client hung up"));
-    long timeout = Long.parseLong(query.getOrDefault("timeoutSeconds", "0"));
     if (timeout > 0) {
       vertx.setTimer(timeout * 1000, t -> stream.stop("timeoutSeconds reached"));
     }
