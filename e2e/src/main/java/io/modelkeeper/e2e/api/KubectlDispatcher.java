@@ -42,6 +42,7 @@ final class KubectlDispatcher extends Dispatcher {
   private final KubernetesCrudDispatcher store;
   private final PodLogs podLogs;
   private final ApiWrites writes;
+  private final StoreAnswers answers;
   private final ObjectMapper json = Serialization.jsonMapper();
 
   /** {@code podLogs} holds {@code <namespace>_<pod>/<container>.log} files, or is null. */
@@ -49,6 +50,7 @@ final class KubectlDispatcher extends Dispatcher {
     this.store = store;
     this.podLogs = new PodLogs(podLogs, store);
     this.writes = new ApiWrites(store, new Admission(store));
+    this.answers = new StoreAnswers(this::catalog);
   }
 
   @Override
@@ -109,7 +111,7 @@ final class KubectlDispatcher extends Dispatcher {
         return store.dispatch(request);
       }
       String accept = request.getHeader("Accept");
-      MockResponse found = normalized(read(path, query), path);
+      MockResponse found = answers.normalized(read(path, query), path);
       if (accept != null && accept.contains("as=Table")) {
         return asTable(found, path);
       }
@@ -139,9 +141,9 @@ final class KubectlDispatcher extends Dispatcher {
     }
     try {
       if (List.of("POST", "PUT", "PATCH").contains(method)) {
-        return normalized(writes.write(request, path, query, contentType), path);
+        return answers.normalized(writes.write(request, path, query, contentType), path);
       }
-      return normalized(store.dispatch(request), path);
+      return answers.normalized(store.dispatch(request), path);
     } catch (RuntimeException e) {
       // The mock throws on bodies it cannot parse; answer instead of leaving the caller hanging.
       return status(
@@ -289,90 +291,6 @@ final class KubectlDispatcher extends Dispatcher {
     } catch (Exception e) {
       return status(500, "InternalError", "field selection failed: " + e.getMessage());
     }
-  }
-
-  /**
-   * What the store answers, made to look like a real server's answer: JSON said to be JSON (kubectl
-   * asks for protobuf first and reads an unlabelled body as protobuf), lists named after their kind
-   * ({@code PodList}, not {@code List}: kubectl's typed clients insist), and an empty error body
-   * turned into a Status saying what was not found.
-   */
-  private MockResponse normalized(MockResponse response, String path) {
-    int code = response.code();
-    boolean empty = response.getBody() == null || response.getBody().size() == 0;
-    if (code >= 400 && empty) {
-      return status(code, reasonOf(code), messageFor(code, path));
-    }
-    if (!empty && response.getHeaders().get("Content-Type") == null) {
-      response.setHeader("Content-Type", "application/json");
-    }
-    if (code == 200 && !empty && path.startsWith("/api")) {
-      try {
-        ResourcePath resource = ResourcePath.parse(path);
-        if (resource.name() == null && !resource.plural().isEmpty()) {
-          JsonNode body = json.readTree(response.getBody().readUtf8());
-          if ("List".equals(body.path("kind").asText())) {
-            catalog()
-                .find(resource.group(), resource.version(), resource.plural())
-                .ifPresent(
-                    type -> {
-                      ((ObjectNode) body).put("kind", type.kind() + "List");
-                      ((ObjectNode) body).put("apiVersion", type.groupVersion());
-                    });
-            MockResponse listed = ok(body);
-            response
-                .getHeaders()
-                .toMultimap()
-                .forEach(
-                    (name, values) -> {
-                      if (name.equalsIgnoreCase("Warning")) {
-                        values.forEach(v -> listed.addHeader(name, v));
-                      }
-                    });
-            return listed;
-          }
-        }
-      } catch (Exception e) {
-        return response;
-      }
-    }
-    return response;
-  }
-
-  private static String reasonOf(int code) {
-    return switch (code) {
-      case 400 -> "BadRequest";
-      case 401 -> "Unauthorized";
-      case 403 -> "Forbidden";
-      case 404 -> "NotFound";
-      case 405 -> "MethodNotAllowed";
-      case 409 -> "Conflict";
-      case 415 -> "UnsupportedMediaType";
-      case 422 -> "Invalid";
-      default -> "InternalError";
-    };
-  }
-
-  private String messageFor(int code, String path) {
-    if (code == 404 && path.startsWith("/api")) {
-      try {
-        ResourcePath resource = ResourcePath.parse(path);
-        String qualified =
-            resource.group().isEmpty()
-                ? resource.plural()
-                : resource.plural() + "." + resource.group();
-        if (resource.name() != null
-            && catalog()
-                .find(resource.group(), resource.version(), resource.plural())
-                .isPresent()) {
-          return qualified + " \"" + resource.name() + "\" not found";
-        }
-      } catch (RuntimeException e) {
-        // not a resource path
-      }
-      return "the server could not find the requested resource";
-    }
-    return "the local API server answered " + code + " to " + path;
   }
 
   /** Writes a whole answer onto a Vert.x response (for the streamed routes' refusals). */
