@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Runs ModelKeeper's end-to-end scenarios (ModelDeploymentE2E) on a real Kubernetes cluster in Kind:
-# creates the cluster, builds and loads the images, installs the Helm chart, serves the sample
-# models inside the cluster, runs the scenarios against the cluster's kubeconfig, and deletes the
-# cluster again (KEEP_CLUSTER=1 keeps it).
+# Runs ModelKeeper's end-to-end scenarios on a real Kubernetes cluster in Kind: creates the cluster,
+# builds and loads the images, installs the Helm chart, serves the sample models inside the
+# cluster, runs the scenarios against the cluster's kubeconfig, and deletes the cluster again
+# (KEEP_CLUSTER=1 keeps it).
+#
+# SCENARIOS picks the scenario classes (failsafe's it.test; default: every *E2E class). Each class
+# takes the kubeconfig the same way (ScenarioCluster); the tests that reach into the local
+# cluster's own processes (operator restart, its request log, its /q/metrics) are skipped, and
+# say so.
 #
 # Needs Docker, kind, helm, kubectl and Java 17. ModelKeeper's own CI cannot run this: its machines
 # have no Docker engine; there the same scenarios run on the local cluster (./mvnw -B verify).
@@ -11,6 +16,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CLUSTER="${KIND_CLUSTER:-modelkeeper-e2e}"
 VERSION="${IMAGE_TAG:-e2e}"
+SCENARIOS="${SCENARIOS:-*E2E}"
 WORK="$ROOT/e2e/target/kind"
 KUBECONFIG_FILE="$WORK/kubeconfig"
 
@@ -40,7 +46,9 @@ helm upgrade --install modelkeeper "$ROOT/helm/modelkeeper" \
 # The sample models, served inside the cluster as the local model repository serves them.
 "$ROOT/e2e/kind/serve-models.sh" "$ROOT/examples/models"
 
-(cd "$ROOT" && ./mvnw -B -pl e2e verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dit.test=ModelDeploymentE2E \
+# -am: the e2e module needs the operator's classes (its tests read /metrics with the operator's
+# parser), and nothing is installed into the local Maven repository.
+(cd "$ROOT" && ./mvnw -B -pl e2e -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dit.test="$SCENARIOS" \
   -Dmodelkeeper.e2e.kubeconfig="$KUBECONFIG_FILE" \
   -Dmodelkeeper.e2e.model-base-url="http://model-repository.default.svc.cluster.local")

@@ -2,6 +2,7 @@ package io.modelkeeper.e2e.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionList;
@@ -10,9 +11,13 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,30 +25,53 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Answers what kubectl needs and the fabric8 CRUD mock lacks — discovery, {@code /version}, watches
- * over plain HTTP, server-side tables — and passes every other request to the CRUD store.
+ * Answers what kubectl needs and the fabric8 CRUD mock lacks — discovery, {@code /version},
+ * server-side tables, field selectors, lists named after their kind, Status bodies for errors,
+ * streamed watches and logs (through {@link #stream}) — and passes every other request to the CRUD
+ * store, writes through {@link ApiWrites}.
  */
 final class KubectlDispatcher extends Dispatcher {
 
   static final String CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
-  /** How long a plain-HTTP watch is held before it answers with the current state and closes. */
-  private static final Duration WATCH_POLL = Duration.ofMillis(750);
+  /** Subresources of pods that need a container runtime; the local node runs plain processes. */
+  private static final List<String> RUNTIME_SUBRESOURCES =
+      List.of(
+          "exec", "attach", "portforward", "proxy", "ephemeralcontainers", "eviction", "binding");
 
   private final KubernetesCrudDispatcher store;
   private final PodLogs podLogs;
   private final ApiWrites writes;
+  private final StoreAnswers answers;
   private final ObjectMapper json = Serialization.jsonMapper();
 
   /** {@code podLogs} holds {@code <namespace>_<pod>/<container>.log} files, or is null. */
   KubectlDispatcher(KubernetesCrudDispatcher store, java.nio.file.Path podLogs) {
     this.store = store;
-    this.podLogs = new PodLogs(podLogs);
+    this.podLogs = new PodLogs(podLogs, store);
     this.writes = new ApiWrites(store, new Admission(store));
+    this.answers = new StoreAnswers(this::catalog);
   }
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    try {
+      return answer(request);
+    } catch (RuntimeException e) {
+      // An answer in any case: a client left without one hangs until its own timeout.
+      return status(
+          500,
+          "InternalError",
+          "the local API server failed on "
+              + request.getMethod()
+              + " "
+              + request.getPath()
+              + ": "
+              + e);
+    }
+  }
+
+  private MockResponse answer(RecordedRequest request) {
     String target = request.getPath();
     int q = target.indexOf('?');
     // kubectl adds ?timeout=32s to discovery requests: route on the path alone.
@@ -51,6 +79,18 @@ final class KubectlDispatcher extends Dispatcher {
     Map<String, String> query = q < 0 ? Map.of() : parseQuery(target.substring(q + 1));
     String method = request.getMethod();
 
+    if (path.startsWith("/api/v1/namespaces/") && path.contains("/pods/")) {
+      ResourcePath pod = ResourcePath.parse(path);
+      if (pod.subresource() != null && RUNTIME_SUBRESOURCES.contains(pod.subresource())) {
+        return status(
+            405,
+            "MethodNotAllowed",
+            "the local cluster runs pods as local processes without a container runtime: pods/"
+                + pod.subresource()
+                + " (kubectl exec, attach, port-forward, proxy, debug, drain) is not supported;"
+                + " reach a pod at its own address (status.podIP, port 8080)");
+      }
+    }
     if ("GET".equals(method)) {
       Optional<MockResponse> discovery = discovery(path);
       if (discovery.isPresent()) {
@@ -58,22 +98,24 @@ final class KubectlDispatcher extends Dispatcher {
       }
       if (path.startsWith("/api/v1/namespaces/") && path.endsWith("/log")) {
         String objectPath = path.substring(0, path.length() - "/log".length());
-        if (store.handleGet(objectPath).code() != 200) {
-          return status(404, "NotFound", "pod " + objectPath + " not found");
-        }
-        return podLogs.read(ResourcePath.parse(objectPath), query);
+        return podLogs.read(ResourcePath.parse(path), objectPath, query);
       }
       if (path.endsWith("/scale")) {
         return writes.readScale(path);
       }
-      if ("true".equals(query.get("watch")) && request.getHeader("Upgrade") == null) {
-        String accept = request.getHeader("Accept");
-        return plainHttpWatch(path, query, accept != null && accept.contains("as=Table"));
+      if ("true".equals(query.get("watch"))) {
+        if (request.getHeader("Upgrade") == null) {
+          // Streamed by ApiHttpServer before it reaches here; only a direct caller gets this.
+          return status(400, "BadRequest", "a watch over HTTP must be streamed");
+        }
+        return store.dispatch(request);
       }
       String accept = request.getHeader("Accept");
+      MockResponse found = answers.normalized(read(path, query), path);
       if (accept != null && accept.contains("as=Table")) {
-        return asTable(store.dispatch(request), path);
+        return asTable(found, path);
       }
+      return found;
     }
     String contentType = request.getHeader("Content-Type");
     if (contentType != null && contentType.contains("protobuf")) {
@@ -99,9 +141,9 @@ final class KubectlDispatcher extends Dispatcher {
     }
     try {
       if (List.of("POST", "PUT", "PATCH").contains(method)) {
-        return writes.write(request, path, query, contentType);
+        return answers.normalized(writes.write(request, path, query, contentType), path);
       }
-      return store.dispatch(request);
+      return answers.normalized(store.dispatch(request), path);
     } catch (RuntimeException e) {
       // The mock throws on bodies it cannot parse; answer instead of leaving the caller hanging.
       return status(
@@ -181,67 +223,85 @@ final class KubectlDispatcher extends Dispatcher {
   }
 
   /**
-   * kubectl (client-go) watches over a streamed HTTP response, which the mock cannot produce: this
-   * answers each such watch, after a short hold, with the current state of what it watches and then
-   * closes; client-go simply watches again. A watch on one name whose object is gone gets DELETED.
+   * Answers a request that a real API server streams — a watch over HTTP, {@code logs -f} — and
+   * returns true; returns false for every other request, which {@link #dispatch} answers whole.
    */
-  private MockResponse plainHttpWatch(String path, Map<String, String> query, boolean asTable) {
-    StringBuilder listQuery = new StringBuilder();
-    for (String key : List.of("fieldSelector", "labelSelector")) {
-      if (query.containsKey(key)) {
-        listQuery
-            .append(listQuery.length() == 0 ? "?" : "&")
-            .append(key)
-            .append('=')
-            .append(java.net.URLEncoder.encode(query.get(key), StandardCharsets.UTF_8));
-      }
+  boolean stream(Vertx vertx, HttpServerRequest request) {
+    if (request.method() != HttpMethod.GET) {
+      return false;
     }
-    MockResponse list = store.handleGet(path + listQuery);
-    StringBuilder events = new StringBuilder();
-    try {
-      JsonNode items = json.readTree(list.getBody().readUtf8()).path("items");
-      List<CustomResourceDefinition> crds = asTable ? installedCrds() : List.of();
-      for (JsonNode item : items) {
-        Object object = asTable ? ServerSideTable.of(item, ResourcePath.parse(path), crds) : item;
-        events
-            .append(json.writeValueAsString(Map.of("type", "MODIFIED", "object", object)))
-            .append('\n');
-      }
-      String field = query.getOrDefault("fieldSelector", "");
-      if (items.isEmpty() && field.startsWith("metadata.name=") && !field.contains(",")) {
-        JsonNode gone = tombstone(path, field.substring("metadata.name=".length()));
-        Object object = asTable ? ServerSideTable.of(gone, ResourcePath.parse(path), crds) : gone;
-        events
-            .append(json.writeValueAsString(Map.of("type", "DELETED", "object", object)))
-            .append('\n');
-      }
-    } catch (Exception e) {
-      return status(500, "InternalError", "watch failed: " + e.getMessage());
+    Map<String, String> query = request.query() == null ? Map.of() : parseQuery(request.query());
+    String path = request.path();
+    if ("true".equals(query.get("watch")) && request.getHeader("Upgrade") == null) {
+      String accept = request.getHeader("Accept");
+      WatchStream.serve(
+          vertx,
+          store,
+          path,
+          query,
+          accept != null && accept.contains("as=Table"),
+          this::installedCrds,
+          request.response());
+      return true;
     }
-    return new MockResponse()
-        .setResponseCode(200)
-        .setHeader("Content-Type", "application/json")
-        .setBody(events.toString())
-        .setBodyDelay(WATCH_POLL);
+    if (path.startsWith("/api/v1/namespaces/")
+        && path.endsWith("/log")
+        && "true".equals(query.get("follow"))) {
+      String objectPath = path.substring(0, path.length() - "/log".length());
+      podLogs.follow(vertx, ResourcePath.parse(path), objectPath, query, request.response());
+      return true;
+    }
+    return false;
   }
 
-  private ObjectNode tombstone(String path, String name) {
-    ResourcePath resource = ResourcePath.parse(path);
-    ObjectNode object = json.createObjectNode();
-    catalog()
-        .find(resource.group(), resource.version(), resource.plural())
-        .ifPresent(
-            type -> {
-              object.put("apiVersion", type.groupVersion());
-              object.put("kind", type.kind());
-            });
-    ObjectNode metadata = object.putObject("metadata");
-    metadata.put("name", name);
-    if (resource.namespace() != null) {
-      metadata.put("namespace", resource.namespace());
+  /**
+   * A GET from the store, with what the store does not do itself: field selectors on any field (the
+   * store knows only {@code metadata.name}).
+   */
+  private MockResponse read(String path, Map<String, String> query) {
+    FieldSelector fields;
+    try {
+      fields = FieldSelector.parse(query.get("fieldSelector"));
+    } catch (IllegalArgumentException e) {
+      return status(400, "BadRequest", e.getMessage());
     }
-    metadata.put("resourceVersion", String.valueOf(store.requestResourceVersion()));
-    return object;
+    String storePath = path;
+    if (query.containsKey("labelSelector")) {
+      storePath +=
+          "?labelSelector=" + URLEncoder.encode(query.get("labelSelector"), StandardCharsets.UTF_8);
+    }
+    MockResponse found = store.handleGet(storePath);
+    if (found.code() != 200 || fields.isEmpty()) {
+      return found;
+    }
+    try {
+      JsonNode body = json.readTree(found.getBody().readUtf8());
+      if (body.has("items")) {
+        ArrayNode kept = json.createArrayNode();
+        body.get("items")
+            .forEach(
+                item -> {
+                  if (fields.matches(item)) {
+                    kept.add(item);
+                  }
+                });
+        ((ObjectNode) body).set("items", kept);
+      }
+      return ok(body);
+    } catch (Exception e) {
+      return status(500, "InternalError", "field selection failed: " + e.getMessage());
+    }
+  }
+
+  /** Writes a whole answer onto a Vert.x response (for the streamed routes' refusals). */
+  static void send(HttpServerResponse response, MockResponse answer) {
+    response.setStatusCode(answer.code());
+    answer
+        .getHeaders()
+        .toMultimap()
+        .forEach((name, values) -> response.headers().add(name, values));
+    byte[] body = answer.getBody() == null ? new byte[0] : answer.getBody().getBytes();
+    response.end(io.vertx.core.buffer.Buffer.buffer(body));
   }
 
   private MockResponse asTable(MockResponse response, String path) {

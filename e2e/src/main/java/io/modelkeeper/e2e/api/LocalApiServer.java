@@ -7,39 +7,32 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 /**
- * The fabric8 mock API server in CRUD mode, on 127.0.0.1 over plain HTTP, with the discovery and
- * watch answers that let the real kubectl drive it. It installs the CRDs found in a directory and
- * writes a kubeconfig for kubectl, the operator and the scenarios.
+ * The fabric8 mock API server's CRUD store behind an HTTP server on 127.0.0.1 (plain HTTP), with
+ * the discovery, streamed watches and logs that let the real kubectl drive it. It installs the CRDs
+ * found in a directory and writes a kubeconfig for kubectl, the operator and the scenarios.
  */
 public final class LocalApiServer implements AutoCloseable {
 
   public static final String NAMESPACE = "default";
 
-  /** Held so the level set on it is not lost when the logger is collected. */
-  private static final java.util.logging.Logger MOCK_LOG =
-      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
+  private final ApiHttpServer server;
+  private final RequestLog requests;
 
-  private final KubernetesMockServer server;
-
-  private LocalApiServer(KubernetesMockServer server) {
+  private LocalApiServer(ApiHttpServer server, RequestLog requests) {
     this.server = server;
+    this.requests = requests;
   }
 
   /**
@@ -54,22 +47,11 @@ public final class LocalApiServer implements AutoCloseable {
    * As {@link #start(Path)}, answering {@code kubectl logs} from the local node's pod directory.
    */
   public static LocalApiServer start(Path crdDir, Path podLogs) {
-    // The mock logs every request at INFO; a cluster that runs for hours should not.
-    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
     KubernetesCrudDispatcher store = new KubernetesCrudDispatcher(List.of());
-    KubernetesMockServer mock =
-        new KubernetesMockServer(
-            new Context(Serialization.jsonMapper()),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubectlDispatcher(store, podLogs),
-            false);
-    try {
-      mock.start(InetAddress.getByName("127.0.0.1"), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    LocalApiServer api = new LocalApiServer(mock);
+    RequestLog requests = new RequestLog();
+    LocalApiServer api =
+        new LocalApiServer(
+            ApiHttpServer.start(new KubectlDispatcher(store, podLogs), requests), requests);
     try (KubernetesClient client = api.client()) {
       // The namespaces a new cluster has; the operator's own namespace comes with its install
       // manifest.
@@ -115,7 +97,12 @@ public final class LocalApiServer implements AutoCloseable {
 
   /** The server URL, {@code http://127.0.0.1:<port>}. */
   public String url() {
-    return "http://127.0.0.1:" + server.getPort();
+    return "http://127.0.0.1:" + server.port();
+  }
+
+  /** The requests answered so far, by client, verb and resource. */
+  public RequestLog requests() {
+    return requests;
   }
 
   /** A new client for this server; the caller closes it. */
@@ -164,7 +151,7 @@ public final class LocalApiServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.shutdown();
+    server.close();
   }
 
   /** {@code LocalApiServer <kubeconfig-file> [crd-dir]}: serves until stopped. */

@@ -53,6 +53,89 @@ public final class Kubectl {
     return kubeconfig;
   }
 
+  /**
+   * A kubectl that keeps running ({@code get -w}, {@code logs -f}): its output so far, and a way to
+   * stop it.
+   */
+  public static final class Background implements AutoCloseable {
+    private final Process process;
+    private final StringBuffer out = new StringBuffer();
+    private final Thread reader;
+
+    private Background(Process process) {
+      this.process = process;
+      this.reader =
+          new Thread(
+              () -> {
+                try (var in = process.getInputStream()) {
+                  byte[] chunk = new byte[4096];
+                  for (int n; (n = in.read(chunk)) > 0; ) {
+                    out.append(new String(chunk, 0, n, StandardCharsets.UTF_8));
+                  }
+                } catch (IOException e) {
+                  // the process ended
+                }
+              },
+              "kubectl-out-" + process.pid());
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    /** What kubectl printed on stdout so far (stderr is merged into it). */
+    public String output() {
+      return out.toString();
+    }
+
+    public boolean alive() {
+      return process.isAlive();
+    }
+
+    /** The exit code once kubectl has ended by itself, or empty while it runs. */
+    public java.util.OptionalInt exitCode() {
+      return process.isAlive()
+          ? java.util.OptionalInt.empty()
+          : java.util.OptionalInt.of(process.exitValue());
+    }
+
+    /** Stops kubectl (as Ctrl-C would) and waits for it. */
+    @Override
+    public void close() {
+      process.destroy();
+      try {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+        reader.join(5000);
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Starts kubectl with the given arguments and returns while it runs; stdin is empty. */
+  public Background start(String... args) {
+    try {
+      Process process =
+          new ProcessBuilder(command(args))
+              .redirectErrorStream(true)
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
+      return new Background(process);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private List<String> command(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(binary.toString());
+    command.add("--kubeconfig=" + kubeconfig);
+    command.add("--cache-dir=" + cacheDir);
+    command.addAll(List.of(args));
+    return command;
+  }
+
   /** Runs kubectl with the given arguments; stdin is empty. */
   public Result run(String... args) {
     return runWithInput(null, args);
@@ -60,11 +143,7 @@ public final class Kubectl {
 
   /** Runs kubectl with the given text on stdin (for {@code apply -f -}). */
   public Result runWithInput(String stdin, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(binary.toString());
-    command.add("--kubeconfig=" + kubeconfig);
-    command.add("--cache-dir=" + cacheDir);
-    command.addAll(List.of(args));
+    List<String> command = command(args);
     Path errFile = null;
     try {
       // stderr goes to a file so a chatty kubectl cannot block on a full pipe while stdout is read.

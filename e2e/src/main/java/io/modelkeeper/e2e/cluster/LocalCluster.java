@@ -77,7 +77,13 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * The User-Agent of the node simulator's requests (Deployment, ReplicaSet controllers, kubelet).
+   */
+  public static final String NODE_USER_AGENT = "modelkeeper-local-node/1";
+
   private final Layout layout;
+  private final Duration reconcileInterval;
   private final List<AutoCloseable> started = new ArrayList<>();
   private LocalApiServer api;
   private ModelRepository repository;
@@ -85,8 +91,9 @@ public final class LocalCluster implements AutoCloseable {
   private NodeSimulator node;
   private OperatorProcess operator;
 
-  private LocalCluster(Layout layout) {
+  private LocalCluster(Layout layout, Duration reconcileInterval) {
     this.layout = layout;
+    this.reconcileInterval = reconcileInterval;
   }
 
   /**
@@ -94,8 +101,17 @@ public final class LocalCluster implements AutoCloseable {
    * is stopped again before the exception leaves.
    */
   public static LocalCluster start(Layout layout, boolean withOperator, Consumer<String> progress) {
+    return start(layout, withOperator, OperatorProcess.LOCAL_RECONCILE_INTERVAL, progress);
+  }
+
+  /**
+   * As {@link #start(Layout, boolean, Consumer)}, with the operator's periodic reconcile every
+   * {@code reconcileInterval} (also after {@link #restartOperator()}).
+   */
+  public static LocalCluster start(
+      Layout layout, boolean withOperator, Duration reconcileInterval, Consumer<String> progress) {
     requireFile(layout.modelServerJar(), "model-server jar");
-    LocalCluster cluster = new LocalCluster(layout);
+    LocalCluster cluster = new LocalCluster(layout, reconcileInterval);
     try {
       Files.createDirectories(layout.stateDir());
       cluster.api =
@@ -110,11 +126,10 @@ public final class LocalCluster implements AutoCloseable {
               + "  (serving "
               + layout.modelsDir()
               + ")");
-      cluster.client =
-          cluster.keep(
-              new KubernetesClientBuilder()
-                  .withConfig(Config.fromKubeconfig(Files.readString(layout.kubeconfig())))
-                  .build());
+      Config nodeConfig = Config.fromKubeconfig(Files.readString(layout.kubeconfig()));
+      // Its own name in the API server's request log, apart from the operator's fabric8 client.
+      nodeConfig.setUserAgent(NODE_USER_AGENT);
+      cluster.client = cluster.keep(new KubernetesClientBuilder().withConfig(nodeConfig).build());
       cluster.node =
           cluster.keep(
               NodeSimulator.start(
@@ -131,7 +146,8 @@ public final class LocalCluster implements AutoCloseable {
                     layout.kubeconfig(),
                     layout.operatorLog(),
                     layout.pidDir(),
-                    Duration.ofSeconds(90)));
+                    Duration.ofSeconds(90),
+                    reconcileInterval));
         progress.accept(
             "operator        ready (pid "
                 + cluster.operator.pid()
@@ -165,8 +181,13 @@ public final class LocalCluster implements AutoCloseable {
     return layout;
   }
 
+  /** The node simulator's client (the scenarios use it too: their requests count as the node's). */
   public KubernetesClient client() {
     return client;
+  }
+
+  public LocalApiServer api() {
+    return api;
   }
 
   public ModelRepository repository() {
@@ -197,7 +218,8 @@ public final class LocalCluster implements AutoCloseable {
             layout.kubeconfig(),
             layout.operatorLog(),
             layout.pidDir(),
-            Duration.ofSeconds(90));
+            Duration.ofSeconds(90),
+            reconcileInterval);
     started.set(index, operator);
     return operator;
   }

@@ -38,9 +38,26 @@ public final class OperatorProcess implements AutoCloseable {
     this.pidFile = pidFile;
   }
 
+  /** The periodic reconcile of the local cluster's operator (the chart's default is 60 s). */
+  public static final Duration LOCAL_RECONCILE_INTERVAL = Duration.ofSeconds(15);
+
   /** Starts the operator and waits until its health endpoint says it is ready. */
   public static OperatorProcess start(
       Path jar, Path kubeconfig, Path log, Path pidDir, Duration timeout) {
+    return start(jar, kubeconfig, log, pidDir, timeout, LOCAL_RECONCILE_INTERVAL);
+  }
+
+  /**
+   * As {@link #start(Path, Path, Path, Path, Duration)}, reconciling every ModelDeployment at least
+   * every {@code reconcileInterval} ({@code MODELKEEPER_RECONCILE_INTERVAL}).
+   */
+  public static OperatorProcess start(
+      Path jar,
+      Path kubeconfig,
+      Path log,
+      Path pidDir,
+      Duration timeout,
+      Duration reconcileInterval) {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
           "operator jar not found: " + jar + " (build it: ./mvnw -B -DskipTests package)");
@@ -65,7 +82,9 @@ public final class OperatorProcess implements AutoCloseable {
       builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
       builder.environment().put("QUARKUS_HTTP_PORT", "0");
       builder.environment().put("MODELKEEPER_MODEL_SERVER_IMAGE", LOCAL_MODEL_SERVER_IMAGE);
-      builder.environment().put("MODELKEEPER_RECONCILE_INTERVAL", "15s");
+      builder
+          .environment()
+          .put("MODELKEEPER_RECONCILE_INTERVAL", reconcileInterval.toMillis() + "ms");
       Process process = builder.start();
       Path pidFile = pidDir.resolve("operator.pid");
       Files.writeString(pidFile, process.pid() + "\n");

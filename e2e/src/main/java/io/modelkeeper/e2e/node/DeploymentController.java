@@ -100,9 +100,9 @@ final class DeploymentController {
       int target = Math.max(0, replicas(rs) - notReady);
       int readyGoing = (int) Math.min(target, Math.max(0, removable));
       removable -= readyGoing;
-      scale(rs, target - readyGoing, revision(rs), desired, surge);
+      scale(deployment, rs, target - readyGoing, revision(rs), desired, surge);
     }
-    scale(current, newReplicas, revision, desired, surge);
+    scale(deployment, current, newReplicas, revision, desired, surge);
     pruneHistory(old);
     annotate(deployment, revision);
     writeStatus(deployment, desired, current, owned, pods, unavailable);
@@ -169,7 +169,8 @@ final class DeploymentController {
   }
 
   /** Sets a ReplicaSet's replicas and annotations when they differ. */
-  private void scale(ReplicaSet rs, int replicas, long revision, int desired, int surge) {
+  private void scale(
+      Deployment deployment, ReplicaSet rs, int replicas, long revision, int desired, int surge) {
     Map<String, String> wanted = annotations(revision, desired, surge);
     Map<String, String> have =
         Objects.requireNonNullElse(rs.getMetadata().getAnnotations(), Map.of());
@@ -178,7 +179,24 @@ final class DeploymentController {
     if (replicas(rs) == replicas && annotated) {
       return;
     }
+    int before = replicas(rs);
     rs.getSpec().setReplicas(replicas);
+    if (before != replicas) {
+      NodeEvents.record(
+          client,
+          deployment,
+          "deployment-controller",
+          "Normal",
+          "ScalingReplicaSet",
+          "Scaled "
+              + (replicas > before ? "up" : "down")
+              + " replica set "
+              + rs.getMetadata().getName()
+              + " from "
+              + before
+              + " to "
+              + replicas);
+    }
     Map<String, Object> patch =
         Map.of("metadata", Map.of("annotations", wanted), "spec", Map.of("replicas", replicas));
     patchQuietly(

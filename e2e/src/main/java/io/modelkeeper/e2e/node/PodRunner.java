@@ -68,6 +68,14 @@ final class PodRunner implements Runnable {
   @Override
   public void run() {
     try {
+      event(
+          "Normal",
+          "Scheduled",
+          "Successfully assigned "
+              + pod.pod().getMetadata().getNamespace()
+              + "/"
+              + pod.name()
+              + " to local-node");
       publish();
       if (runInitContainers()) {
         initialized = true;
@@ -117,6 +125,16 @@ final class PodRunner implements Runnable {
         track.exited(exitCode, terminationMessage(track, process));
         publish();
         if (exitCode != 0) {
+          event(
+              "Warning",
+              "BackOff",
+              "Back-off restarting failed container "
+                  + track.spec.getName()
+                  + " in pod "
+                  + pod.name()
+                  + " (exit code "
+                  + exitCode
+                  + ")");
           // Shown as terminated with its message for a moment, then as CrashLoopBackOff.
           Thread.sleep(2000);
           track.backingOff();
@@ -130,6 +148,10 @@ final class PodRunner implements Runnable {
 
   private void supervise(ContainerTrack track) {
     if (!ContainerProcess.canRun(track.spec.getImage())) {
+      if (track.state.getWaiting() == null
+          || "ContainerCreating".equals(track.state.getWaiting().getReason())) {
+        pullFailed(track);
+      }
       track.imagePullFailed(
           track.state.getWaiting() != null
               && "ContainerCreating".equals(track.state.getWaiting().getReason()));
@@ -154,6 +176,16 @@ final class PodRunner implements Runnable {
         return;
       }
       track.exited(exitCode == 0 ? 0 : exitCode, terminationMessage(track, process));
+      event(
+          "Warning",
+          "BackOff",
+          "Back-off restarting failed container "
+              + track.spec.getName()
+              + " in pod "
+              + pod.name()
+              + " (exit code "
+              + exitCode
+              + ")");
       if (exitCode == 0) {
         // restartPolicy Always: a clean exit is restarted too, after the same back-off.
         track.restartAt = Instant.now().plus(Duration.ofSeconds(10));
@@ -228,6 +260,7 @@ final class PodRunner implements Runnable {
   private boolean startOrFail(ContainerTrack track) {
     try {
       track.running(ContainerProcess.start(track.spec, track.init, pod));
+      event("Normal", "Started", "Started container " + track.spec.getName());
       return true;
     } catch (IOException e) {
       track.exited(128, "cannot start " + track.spec.getName() + ": " + e.getMessage());
@@ -244,6 +277,7 @@ final class PodRunner implements Runnable {
   }
 
   private void waitForeverOnImage(ContainerTrack track) throws InterruptedException {
+    pullFailed(track);
     track.imagePullFailed(true);
     publish();
     Thread.sleep(2000);
@@ -251,6 +285,21 @@ final class PodRunner implements Runnable {
     while (!stopping) {
       publish();
       Thread.sleep(TICK.toMillis());
+    }
+  }
+
+  private void pullFailed(ContainerTrack track) {
+    event(
+        "Warning",
+        "Failed",
+        "Failed to pull image \""
+            + track.spec.getImage()
+            + "\": the local node runs only images whose repository ends in model-server");
+  }
+
+  private void event(String type, String reason, String message) {
+    if (!stopping) {
+      NodeEvents.record(client, pod.pod(), "kubelet", type, reason, message);
     }
   }
 

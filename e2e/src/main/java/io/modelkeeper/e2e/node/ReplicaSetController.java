@@ -110,11 +110,16 @@ final class ReplicaSetController {
             .endMetadata()
             .withSpec(template.getSpec())
             .build();
-    return client
-        .pods()
-        .inNamespace(replicaSet.getMetadata().getNamespace())
-        .resource(pod)
-        .create();
+    Pod created =
+        client.pods().inNamespace(replicaSet.getMetadata().getNamespace()).resource(pod).create();
+    NodeEvents.record(
+        client,
+        replicaSet,
+        "replicaset-controller",
+        "Normal",
+        "SuccessfulCreate",
+        "Created pod: " + created.getMetadata().getName());
+    return created;
   }
 
   private void delete(Pod pod) {

@@ -115,6 +115,18 @@ class DeploymentControllerTest {
     replicaSets().forEach(rs -> replicaSetController.sync(rs, podsOf(rs)));
   }
 
+  private List<String> eventsOf(HasMetadata object) {
+    return client
+        .v1()
+        .events()
+        .withField("involvedObject.uid", object.getMetadata().getUid())
+        .list()
+        .getItems()
+        .stream()
+        .map(e -> e.getReason() + ": " + e.getMessage())
+        .toList();
+  }
+
   private void markReady(Pod pod) {
     pod.setStatus(
         new PodStatusBuilder()
@@ -161,6 +173,15 @@ class DeploymentControllerTest {
     sync();
     assertThat(current().getStatus().getReadyReplicas()).isZero();
     assertThat(current().getStatus().getUpdatedReplicas()).isEqualTo(2);
+    // The Events kubectl describe shows, found as it finds them (by involved object).
+    assertThat(eventsOf(current()))
+        .containsExactly(
+            "ScalingReplicaSet: Scaled up replica set "
+                + rs.getMetadata().getName()
+                + " from 0 to 2");
+    assertThat(eventsOf(rs))
+        .hasSize(2)
+        .allMatch(e -> e.startsWith("SuccessfulCreate: Created pod: fraud-1-" + hash + "-"));
 
     pods.forEach(this::markReady);
     sync();

@@ -36,7 +36,7 @@ class CanaryRolloutE2E {
   private static final Duration PATIENCE = Duration.ofMinutes(2);
   private static final Duration POLL = Duration.ofMillis(500);
 
-  static LocalClusterUnderTest cluster;
+  static ClusterUnderTest cluster;
   static Kubectl kubectl;
   static BackgroundTraffic traffic;
 
@@ -46,7 +46,7 @@ class CanaryRolloutE2E {
 
   @BeforeAll
   static void startClusterAndServeVersionOne() {
-    cluster = scenario.local();
+    cluster = scenario.cluster();
     kubectl = cluster.kubectl();
     kubectl.runWithInput(manifest(), "apply", "--validate=false", "-f", "-").orThrow();
     await()
@@ -182,8 +182,9 @@ class CanaryRolloutE2E {
               && "4".equals(s.path("canary").path("version").asText());
         });
 
-    long before = cluster.cluster().operator().pid();
-    long after = cluster.cluster().restartOperator().pid();
+    LocalClusterUnderTest local = scenario.local();
+    long before = local.cluster().operator().pid();
+    long after = local.cluster().restartOperator().pid();
     assertThat(after).isNotEqualTo(before);
     Instant restarted = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     assertThat(hasHistory(status(), "4"))

@@ -76,7 +76,7 @@ class ExamplesE2E {
           .build();
 
   static Path project;
-  static LocalClusterUnderTest cluster;
+  static ClusterUnderTest cluster;
   static Kubectl kubectl;
   static final InferenceClient inference = new InferenceClient();
   static final ObjectMapper json = new ObjectMapper();
@@ -87,13 +87,15 @@ class ExamplesE2E {
   @BeforeAll
   static void startCluster() {
     project = scenario.project();
-    cluster = scenario.local();
+    cluster = scenario.cluster();
     kubectl = cluster.kubectl();
   }
 
   @Test
   @Order(1)
   void cpuModelServesAndDashboardAndAlertsNameOnlyExportedSeries() throws IOException {
+    // Reads the operator's own /q/metrics, which only the local cluster exposes on a local port.
+    LocalClusterUnderTest local = scenario.local();
     apply(localised(read("manifests/examples/cpu-model.yaml")));
     awaitReady("fraud", "default");
     List<Pod> pods = pods("fraud", "default");
@@ -109,8 +111,7 @@ class ExamplesE2E {
           .until(() -> inference.get(base + "/metrics").text().contains("modelkeeper_drift_psi{"));
       scraped.add(inference.get(base + "/metrics").text());
     }
-    String operatorMetrics =
-        inference.get(cluster.cluster().operator().url() + "/q/metrics").text();
+    String operatorMetrics = inference.get(local.cluster().operator().url() + "/q/metrics").text();
     scraped.add(operatorMetrics);
 
     List<String> problems = new ArrayList<>();

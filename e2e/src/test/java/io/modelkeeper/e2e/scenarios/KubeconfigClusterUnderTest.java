@@ -87,7 +87,8 @@ final class KubeconfigClusterUnderTest implements ClusterUnderTest {
                 "-n",
                 "modelkeeper-system",
                 "-l",
-                "app.kubernetes.io/name=modelkeeper-operator",
+                // The labels the Helm chart gives the operator's pod (templates/_helpers.tpl).
+                "app.kubernetes.io/name=modelkeeper,app.kubernetes.io/component=operator",
                 "--tail=80")
             .out()
         + "\n--- model-server pods ---\n"

@@ -7,6 +7,7 @@ import io.modelkeeper.e2e.cluster.LocalCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -22,11 +23,12 @@ final class LocalClusterUnderTest implements ClusterUnderTest {
     this.cluster = cluster;
   }
 
-  static LocalClusterUnderTest start(Path projectDir, Path stateDir) {
+  static LocalClusterUnderTest start(Path projectDir, Path stateDir, Duration reconcileInterval) {
     return new LocalClusterUnderTest(
         LocalCluster.start(
             new LocalCluster.Layout(projectDir, stateDir),
             true,
+            reconcileInterval,
             line -> System.out.println("[local cluster] " + line)));
   }
 

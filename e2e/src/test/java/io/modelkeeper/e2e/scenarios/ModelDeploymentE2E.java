@@ -42,8 +42,7 @@ class ModelDeploymentE2E {
   static final InferenceClient inference = new InferenceClient();
   static final Set<Long> serverPids = new HashSet<>();
 
-  @RegisterExtension
-  static final ScenarioCluster scenario = ScenarioCluster.local("e2e-state").orKubeconfig();
+  @RegisterExtension static final ScenarioCluster scenario = ScenarioCluster.local("e2e-state");
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -76,6 +75,15 @@ class ModelDeploymentE2E {
       assertAnswersCorrectly(pod);
     }
     remember(pods);
+
+    // What a user reads first when something is off: describe and events, each with its Events.
+    assertThat(kubectl.run("describe", "md", "fraud").orThrow())
+        .contains("Events:", "VersionReady");
+    assertThat(kubectl.run("events", "--for", "md/fraud").orThrow()).contains("VersionReady");
+    assertThat(kubectl.run("describe", "pod", pods.get(0).getMetadata().getName()).orThrow())
+        .contains("Events:", "Started container model-server");
+    assertThat(kubectl.run("describe", "deploy", "-l", "modelkeeper.io/deployment=fraud").orThrow())
+        .contains("Events:", "ScalingReplicaSet");
   }
 
   @Test
@@ -83,6 +91,11 @@ class ModelDeploymentE2E {
   void scaledToThreeTheThirdPodServes() throws Exception {
     Set<String> before =
         readyPods("fraud").stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
+    Kubectl.Background watch = kubectl.start("get", "md", "fraud", "-w");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> watch.output().lines().anyMatch(l -> l.startsWith("fraud ")));
+    long linesBefore = watch.output().lines().filter(l -> l.startsWith("fraud ")).count();
     kubectl
         .run(
             "patch",
@@ -92,6 +105,16 @@ class ModelDeploymentE2E {
             "-p",
             "{\"spec\":{\"serving\":{\"replicas\":3}}}")
         .orThrow();
+    // kubectl get -w streams: the change shows as new lines while it keeps watching.
+    try (watch) {
+      await()
+          .atMost(PATIENCE)
+          .untilAsserted(
+              () ->
+                  assertThat(watch.output().lines().filter(l -> l.startsWith("fraud ")).count())
+                      .isGreaterThan(linesBefore));
+      assertThat(watch.alive()).as("kubectl get -w still watching").isTrue();
+    }
 
     List<Pod> pods = awaitReadyPods("fraud", 3);
     await()
