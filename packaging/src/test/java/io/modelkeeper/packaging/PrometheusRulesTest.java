@@ -1,7 +1,6 @@
 package io.modelkeeper.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
@@ -17,9 +16,10 @@ class PrometheusRulesTest {
 
   @Test
   void renderedAlertRulesPassPromtool(@TempDir Path dir) throws Exception {
-    assumeTrue(
+    Tools.require(
         Tools.onPath("promtool"),
-        "promtool is not installed (apt-get install prometheus); .ci/run installs it");
+        "promtool is not installed (apt-get install prometheus)",
+        "the alert-rule check");
     PrometheusRule rule =
         Chart.ofType(
                 Chart.objects(Chart.values("prometheusRule.enabled", true)), PrometheusRule.class)

@@ -1,6 +1,7 @@
 package io.modelkeeper.server.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.modelkeeper.server.support.Profiles;
@@ -59,6 +60,10 @@ class MetricsTest extends ServedModelTest {
     boolean onPath =
         List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).stream()
             .anyMatch(dir -> new File(dir, "promtool").canExecute());
+    if (!onPath && Boolean.parseBoolean(System.getenv("MODELKEEPER_REQUIRE_TOOLS"))) {
+      fail(
+          "promtool is not on PATH, and MODELKEEPER_REQUIRE_TOOLS=true forbids skipping its check");
+    }
     assumeTrue(
         onPath,
         "promtool is not on PATH (install Debian's prometheus package); skipping the promtool check");
