@@ -2,8 +2,8 @@ package io.modelkeeper.operator.metricsource;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
-import io.modelkeeper.operator.workload.ModelServerDeployment;
 import io.modelkeeper.operator.workload.ModelVersion;
+import io.modelkeeper.operator.workload.ServerAccess;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import java.net.URI;
@@ -21,9 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * Scrapes each pod's /metrics at its pod IP, no Prometheus needed, and turns counters into interval
- * deltas. The last scrape of each pod is the baseline of the next; it lives in memory only, so
- * after an operator restart the first scrape of a pod sets its baseline and counts nothing.
+ * Scrapes each pod's /metrics at its pod IP (on the admin port, with the admin token, when {@code
+ * spec.serving.access} sets them), no Prometheus needed, and turns counters into interval deltas.
+ * The last scrape of each pod is the baseline of the next; it lives in memory only, so after an
+ * operator restart the first scrape of a pod sets its baseline and counts nothing.
  */
 @ApplicationScoped
 @Typed(
@@ -35,6 +36,11 @@ public class PodMetricsSource implements MetricsSource {
   private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+  private final ScrapeToken tokens;
+
+  public PodMetricsSource(ScrapeToken tokens) {
+    this.tokens = tokens;
+  }
 
   /** Baselines by arm key (namespace/name/revision), then by pod uid. */
   private final Map<String, Map<String, PodSnapshot>> baselines = new ConcurrentHashMap<>();
@@ -49,10 +55,12 @@ public class PodMetricsSource implements MetricsSource {
     ArmAggregate aggregate = new ArmAggregate();
     // All pods at once, so one slow pod costs one timeout, not one per pod.
     Map<String, CompletableFuture<Optional<PodSnapshot>>> scrapes = new LinkedHashMap<>();
+    ServerAccess access = ServerAccess.of(md);
+    Optional<String> token = tokens.adminToken(md, access);
     for (Pod pod : pods) {
       String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
       if (ip != null && "Running".equals(pod.getStatus().getPhase())) {
-        scrapes.put(uid(pod), scrape(ip, pod.getMetadata().getName()));
+        scrapes.put(uid(pod), scrape(ip, access.metricsPort(), token, pod.getMetadata().getName()));
       }
     }
     for (var entry : scrapes.entrySet()) {
@@ -84,14 +92,15 @@ public class PodMetricsSource implements MetricsSource {
         : pod.getMetadata().getName();
   }
 
-  private CompletableFuture<Optional<PodSnapshot>> scrape(String ip, String podName) {
+  private CompletableFuture<Optional<PodSnapshot>> scrape(
+      String ip, int port, Optional<String> token, String podName) {
     String host = ip.contains(":") ? "[" + ip + "]" : ip;
-    HttpRequest request =
-        HttpRequest.newBuilder(
-                URI.create("http://" + host + ":" + ModelServerDeployment.HTTP_PORT + "/metrics"))
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/metrics"))
             .timeout(TIMEOUT)
-            .GET()
-            .build();
+            .GET();
+    token.ifPresent(value -> builder.header("Authorization", "Bearer " + value));
+    HttpRequest request = builder.build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
         .thenApply(
             response -> {
