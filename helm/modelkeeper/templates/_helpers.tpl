@@ -82,6 +82,11 @@ They must equal operator/rbac/cluster-role.yaml (ChartRbacTest checks it).
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["get", "list", "watch"]
+# Secrets: only get, by name, the admin token named in spec.serving.access.adminToken, to scrape
+# the servers' metrics with it (no list or watch: the operator never sees other Secrets).
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get"]
 # Events on ModelDeployments.
 - apiGroups: [""]
   resources: ["events"]

@@ -19,7 +19,7 @@ public final class ModelServerMain {
   public static void main(String... args) throws Exception {
     if (args.length > 0 && args[0].equals("fetch")) {
       // Runs without booting the server: the init container only copies a file.
-      FetchCommand command = new FetchCommand(new ModelFetcher(), FetchCommand.TERMINATION_LOG);
+      FetchCommand command = new FetchCommand(ModelFetcher::new, FetchCommand.TERMINATION_LOG);
       System.exit(command.run(System.getenv(), System.out, System.err));
     }
     if (args.length > 0 && args[0].equals("write-samples")) {

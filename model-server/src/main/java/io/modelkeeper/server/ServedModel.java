@@ -2,6 +2,7 @@ package io.modelkeeper.server;
 
 import io.modelkeeper.server.batching.DynamicBatcher;
 import io.modelkeeper.server.fetch.FetchException;
+import io.modelkeeper.server.fetch.FetchLimits;
 import io.modelkeeper.server.fetch.ModelFetcher;
 import io.modelkeeper.server.metrics.ServingMetrics;
 import io.modelkeeper.server.onnx.ExecutionProviderChoice;
@@ -62,7 +63,7 @@ public class ServedModel {
           ExecutionProviderChoice.Request.parse(config.executionProvider());
       boolean tryCuda =
           ExecutionProviderChoice.shouldTryCuda(request, ExecutionProviderChoice.gpuVisible());
-      ModelRunner opened = ModelRunner.open(Files.readAllBytes(file), tryCuda, LOG::warn);
+      ModelRunner opened = ModelRunner.open(file, tryCuda, LOG::warn);
       long singleRun = warmUp(opened);
       boolean inline = singleRun < config.inlineRunLimitMicros() * 1000;
       runner = opened;
@@ -124,23 +125,50 @@ public class ServedModel {
       }
       ModelFetcher.verifySha256(file, config.model().sha256());
       ModelFetcher.checkOnnx(file, uri);
+      verifyLocalReference(file);
       return file;
     }
     Path directory = Files.createTempDirectory("modelkeeper-model");
-    ModelFetcher fetcher = new ModelFetcher();
+    ModelFetcher fetcher =
+        new ModelFetcher(
+            new FetchLimits(
+                config.maxModelSize().asLongValue(),
+                config.fetchConnectTimeout(),
+                config.fetchReadTimeout(),
+                config.fetchDeadline()));
     Path file = fetcher.fetchModel(uri, config.model().sha256(), directory);
     fetchReference(fetcher, uri, directory);
     return file;
   }
 
   /**
-   * Brings the drift reference shipped beside a downloaded model next to its local copy, where
-   * quality monitoring looks for it. It is optional: failing to get it must not stop the model.
+   * With MODELKEEPER_REFERENCE_SHA256 set, the reference.json beside a local model (the one the
+   * init container fetched) must exist and match, as the model must.
    */
-  private void fetchReference(ModelFetcher fetcher, String uri, Path directory) {
+  private void verifyLocalReference(Path model) throws FetchException {
+    if (config.referenceSha256().filter(s -> !s.isBlank()).isEmpty()) {
+      return;
+    }
+    Path reference = model.resolveSibling(ModelFetcher.REFERENCE_FILE);
+    if (!Files.isRegularFile(reference)) {
+      throw new FetchException("MODELKEEPER_REFERENCE_SHA256 is set but there is no " + reference);
+    }
+    ModelFetcher.verifySha256(reference, config.referenceSha256());
+  }
+
+  /**
+   * Brings the drift reference shipped beside a downloaded model next to its local copy, where
+   * quality monitoring looks for it. It is optional unless its checksum is given: failing to get an
+   * unchecked one must not stop the model.
+   */
+  private void fetchReference(ModelFetcher fetcher, String uri, Path directory)
+      throws FetchException {
     try {
-      fetcher.fetchReference(uri, directory);
+      fetcher.fetchReference(uri, config.referenceSha256(), directory);
     } catch (FetchException e) {
+      if (config.referenceSha256().filter(s -> !s.isBlank()).isPresent()) {
+        throw e;
+      }
       LOG.warnf(
           "model %s version %s: could not fetch %s beside %s (%s); drift monitoring uses"
               + " MODELKEEPER_DRIFT_REFERENCE if set, else a reference captured from the first requests",

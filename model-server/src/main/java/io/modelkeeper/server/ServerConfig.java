@@ -1,8 +1,10 @@
 package io.modelkeeper.server;
 
+import io.modelkeeper.server.fetch.FetchLimits;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -40,6 +42,39 @@ public interface ServerConfig {
 
   /** Parallel ONNX Runtime calls; defaults to the number of cores. */
   OptionalInt inferenceThreads();
+
+  // Privileged endpoints, access tokens and model download limits (DESIGN §10).
+
+  /**
+   * When set, feedback, quality, reference and metrics are served on this port only, and inference
+   * only on the main one.
+   */
+  OptionalInt adminPort();
+
+  /** File holding the bearer token the privileged endpoints require; none when unset. */
+  Optional<Path> adminTokenFile();
+
+  /** File holding the bearer token inference and metadata require; health never needs one. */
+  Optional<Path> inferenceTokenFile();
+
+  /** If set, the reference.json fetched beside the model must have this sha256. */
+  Optional<String> referenceSha256();
+
+  /** Largest model file a download may bring; larger ones fail the fetch. */
+  @WithDefault(FetchLimits.DEFAULT_MAX_MODEL_SIZE)
+  MemorySize maxModelSize();
+
+  /** Longest wait for a connection to the model host. */
+  @WithDefault(FetchLimits.DEFAULT_CONNECT_TIMEOUT)
+  Duration fetchConnectTimeout();
+
+  /** Longest wait for the response headers, and for each further piece of the body. */
+  @WithDefault(FetchLimits.DEFAULT_READ_TIMEOUT)
+  Duration fetchReadTimeout();
+
+  /** Longest a whole download (model and reference) may take. */
+  @WithDefault(FetchLimits.DEFAULT_DEADLINE)
+  Duration fetchDeadline();
 
   /** Which model this process serves. */
   interface Model {

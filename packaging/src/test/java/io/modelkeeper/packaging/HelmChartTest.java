@@ -172,17 +172,23 @@ class HelmChartTest {
     NetworkPolicy policy = Chart.ofType(objects, NetworkPolicy.class).get(0);
     assertThat(policy.getSpec().getPodSelector().getMatchLabels())
         .containsEntry("app.kubernetes.io/name", "modelkeeper-model-server");
-    assertThat(policy.getSpec().getIngress())
-        .singleElement()
-        .satisfies(
-            rule -> {
-              assertThat(rule.getFrom()).hasSize(3);
-              assertThat(rule.getFrom().get(0).getPodSelector().getMatchLabels()).isNullOrEmpty();
-              assertThat(rule.getFrom().get(1).getNamespaceSelector().getMatchLabels())
-                  .containsEntry("kubernetes.io/metadata.name", Chart.NAMESPACE);
-              assertThat(rule.getFrom().get(2).getNamespaceSelector().getMatchLabels())
-                  .containsEntry("kubernetes.io/metadata.name", "monitoring");
-            });
+    assertThat(policy.getSpec().getIngress()).hasSize(2);
+    var inference = policy.getSpec().getIngress().get(0);
+    assertThat(inference.getPorts().get(0).getPort().getStrVal()).isEqualTo("http");
+    assertThat(inference.getFrom()).hasSize(3);
+    assertThat(inference.getFrom().get(0).getPodSelector().getMatchLabels()).isNullOrEmpty();
+    var admin = policy.getSpec().getIngress().get(1);
+    assertThat(admin.getPorts().get(0).getPort().getStrVal()).isEqualTo("admin");
+    assertThat(admin.getFrom())
+        .as("only the operator and Prometheus reach the privileged endpoints")
+        .hasSize(2)
+        .satisfiesExactly(
+            operator ->
+                assertThat(operator.getNamespaceSelector().getMatchLabels())
+                    .containsEntry("kubernetes.io/metadata.name", Chart.NAMESPACE),
+            prometheus ->
+                assertThat(prometheus.getNamespaceSelector().getMatchLabels())
+                    .containsEntry("kubernetes.io/metadata.name", "monitoring"));
   }
 
   @Test

@@ -65,6 +65,11 @@ public class ServingSpec extends KnownFields {
   @JsonPropertyDescription("Pod affinity and anti-affinity rules.")
   private Affinity affinity;
 
+  @JsonPropertyDescription(
+      "Who may reach the model server: a separate admin port for feedback, quality, reference and"
+          + " metrics, and bearer tokens from Secrets.")
+  private AccessSpec access = new AccessSpec();
+
   public Integer getReplicas() {
     return replicas;
   }
@@ -135,5 +140,13 @@ public class ServingSpec extends KnownFields {
 
   public void setAffinity(Affinity affinity) {
     this.affinity = affinity;
+  }
+
+  public AccessSpec getAccess() {
+    return access;
+  }
+
+  public void setAccess(AccessSpec access) {
+    this.access = access;
   }
 }

@@ -7,22 +7,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * The init-container {@code fetch} mode: reads MODELKEEPER_MODEL_URI, MODELKEEPER_MODEL_SHA256 and
- * MODELKEEPER_MODEL_DIR, fetches the model and exits 0, or prints {@code fetch failed: <reason>} as
- * the last stderr line (and to the termination log) and exits 1.
+ * The init-container {@code fetch} mode: reads MODELKEEPER_MODEL_URI, MODELKEEPER_MODEL_SHA256,
+ * MODELKEEPER_REFERENCE_SHA256, MODELKEEPER_MODEL_DIR and the download limits ({@link
+ * FetchLimits}), fetches the model and exits 0, or prints {@code fetch failed: <reason>} as the
+ * last stderr line (and to the termination log) and exits 1.
  */
 public final class FetchCommand {
 
   public static final String DEFAULT_DIR = "/mnt/models";
   public static final Path TERMINATION_LOG = Path.of("/dev/termination-log");
 
-  private final ModelFetcher fetcher;
+  private final Function<FetchLimits, ModelFetcher> fetchers;
   private final Path terminationLog;
 
-  public FetchCommand(ModelFetcher fetcher, Path terminationLog) {
-    this.fetcher = fetcher;
+  /** {@code fetchers} makes the fetcher for the limits the environment sets. */
+  public FetchCommand(Function<FetchLimits, ModelFetcher> fetchers, Path terminationLog) {
+    this.fetchers = fetchers;
     this.terminationLog = terminationLog;
   }
 
@@ -30,8 +33,13 @@ public final class FetchCommand {
     String uri = env.get("MODELKEEPER_MODEL_URI");
     Path dir = Path.of(env.getOrDefault("MODELKEEPER_MODEL_DIR", DEFAULT_DIR));
     try {
+      ModelFetcher fetcher = fetchers.apply(FetchLimits.fromEnv(env));
       Path model =
-          fetcher.fetch(uri, Optional.ofNullable(env.get("MODELKEEPER_MODEL_SHA256")), dir);
+          fetcher.fetch(
+              uri,
+              Optional.ofNullable(env.get("MODELKEEPER_MODEL_SHA256")),
+              Optional.ofNullable(env.get("MODELKEEPER_REFERENCE_SHA256")),
+              dir);
       out.println("fetched " + uri + " to " + model);
       return 0;
     } catch (FetchException | RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.modelkeeper.server.metrics;
 
 import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.modelkeeper.server.access.PrivilegedRouter;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -24,7 +25,8 @@ public class MetricsRoute {
     this.registry = registry;
   }
 
-  void register(@Observes Router router) {
+  void register(@Observes PrivilegedRouter privileged) {
+    Router router = privileged.router();
     router.route(HttpMethod.GET, "/metrics").handler(this::scrape);
   }
 

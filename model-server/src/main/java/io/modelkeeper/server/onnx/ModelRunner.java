@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,22 +43,39 @@ public final class ModelRunner implements AutoCloseable {
   }
 
   /**
-   * Opens a session, on CUDA when asked for and possible, else on CPU; {@code warn} receives one
-   * line when CUDA was wanted but could not be used.
+   * Opens a session on the model file, on CUDA when asked for and possible, else on CPU; {@code
+   * warn} receives one line when CUDA was wanted but could not be used. ONNX Runtime reads the file
+   * itself, so no copy of the model stays on the Java heap.
    */
+  public static ModelRunner open(Path model, boolean tryCuda, Consumer<String> warn)
+      throws OrtException {
+    String path = model.toAbsolutePath().toString();
+    return open((env, options) -> env.createSession(path, options), tryCuda, warn);
+  }
+
+  /** As {@link #open(Path, boolean, Consumer)}, for a model held in memory (tests, samples). */
   public static ModelRunner open(byte[] model, boolean tryCuda, Consumer<String> warn)
+      throws OrtException {
+    return open((env, options) -> env.createSession(model, options), tryCuda, warn);
+  }
+
+  private interface SessionSource {
+    OrtSession create(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
+  }
+
+  private static ModelRunner open(SessionSource source, boolean tryCuda, Consumer<String> warn)
       throws OrtException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     if (tryCuda) {
       try {
         OrtSession.SessionOptions options = options();
         options.addCUDA(0);
-        return new ModelRunner(env, env.createSession(model, options), "cuda");
+        return new ModelRunner(env, source.create(env, options), "cuda");
       } catch (OrtException | RuntimeException | LinkageError e) {
         warn.accept("CUDA execution provider unavailable, falling back to CPU: " + firstLine(e));
       }
     }
-    return new ModelRunner(env, env.createSession(model, options()), "cpu");
+    return new ModelRunner(env, source.create(env, options()), "cpu");
   }
 
   private static OrtSession.SessionOptions options() throws OrtException {

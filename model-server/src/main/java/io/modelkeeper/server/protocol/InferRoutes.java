@@ -18,11 +18,13 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.ByteBuffer;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -35,6 +37,15 @@ import org.jboss.logging.MDC;
 public class InferRoutes {
 
   private static final Logger LOG = Logger.getLogger(InferRoutes.class);
+  private static final ThreadLocal<SecureRandom> RANDOM =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return SecureRandom.getInstance("DRBG");
+            } catch (NoSuchAlgorithmException e) {
+              return new SecureRandom();
+            }
+          });
 
   private final ServedModel model;
   private final ServingMetrics metrics;
@@ -261,11 +272,16 @@ public class InferRoutes {
     }
   }
 
-  /** A random (version 4) UUID; ids need uniqueness, not SecureRandom's cost on every request. */
-  private static String newId() {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
-    long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+  /**
+   * A random (version 4) UUID from a per-thread DRBG: feedback joins labels to predictions by id,
+   * so ids must not be guessable, and one shared SecureRandom would serialise the event loops.
+   */
+  static String newId() {
+    byte[] bytes = new byte[16];
+    RANDOM.get().nextBytes(bytes);
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    long high = (buffer.getLong() & ~0xF000L) | 0x4000L;
+    long low = (buffer.getLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
     return new UUID(high, low).toString();
   }
 

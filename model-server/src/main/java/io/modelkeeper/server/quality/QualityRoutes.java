@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelkeeper.server.ServedModel;
+import io.modelkeeper.server.access.PrivilegedRouter;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -41,7 +42,8 @@ public class QualityRoutes {
     this.monitor = monitor;
   }
 
-  void register(@Observes Router router) {
+  void register(@Observes PrivilegedRouter privileged) {
+    Router router = privileged.router();
     for (String base : List.of("/v2/models/:model", "/v2/models/:model/versions/:version")) {
       router
           .route(HttpMethod.POST, base + "/feedback")

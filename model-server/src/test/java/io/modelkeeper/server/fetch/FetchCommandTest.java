@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 class FetchCommandTest {
 
   private static final byte[] MODEL = SampleModels.mlp().toOnnx("mlp", Map.of());
+  private static final FetchLimits LIMITS =
+      new FetchLimits(
+          1 << 20, Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofMinutes(1));
   private static final byte[] REFERENCE = "{\"features\": []}".getBytes(StandardCharsets.UTF_8);
 
   @TempDir Path dir;
@@ -76,9 +80,7 @@ class FetchCommandTest {
       env.put("MODELKEEPER_MODEL_SHA256", sha256);
     }
     env.put("MODELKEEPER_MODEL_DIR", dir.resolve("models").toString());
-    FetchCommand command =
-        new FetchCommand(
-            new ModelFetcher(Duration.ofSeconds(2), Duration.ofSeconds(10)), terminationLog);
+    FetchCommand command = new FetchCommand(limits -> new ModelFetcher(LIMITS), terminationLog);
     return command.run(
         env,
         new PrintStream(new ByteArrayOutputStream()),
@@ -115,15 +117,20 @@ class FetchCommandTest {
 
   @Test
   void theReferenceAloneIsFetchedBesideTheModelOrReportedMissing() throws Exception {
-    ModelFetcher fetcher = new ModelFetcher(Duration.ofSeconds(2), Duration.ofSeconds(10));
+    ModelFetcher fetcher = new ModelFetcher(LIMITS);
     Path models = dir.resolve("models");
     Files.createDirectories(models);
-    assertThat(fetcher.fetchReference(base + "/with-reference/model.onnx", models))
+    assertThat(
+            fetcher.fetchReference(base + "/with-reference/model.onnx", Optional.empty(), models))
         .hasValue(models.resolve("reference.json"));
     assertThat(Files.readAllBytes(models.resolve("reference.json"))).isEqualTo(REFERENCE);
     Files.delete(models.resolve("reference.json"));
-    assertThat(fetcher.fetchReference(base + "/plain/model.onnx", models)).isEmpty();
-    assertThatThrownBy(() -> fetcher.fetchReference(base + "/broken-reference/model.onnx", models))
+    assertThat(fetcher.fetchReference(base + "/plain/model.onnx", Optional.empty(), models))
+        .isEmpty();
+    assertThatThrownBy(
+            () ->
+                fetcher.fetchReference(
+                    base + "/broken-reference/model.onnx", Optional.empty(), models))
         .isInstanceOf(FetchException.class)
         .hasMessage("HTTP 500 from " + base + "/broken-reference/reference.json");
     assertThat(models.resolve("reference.json")).doesNotExist();

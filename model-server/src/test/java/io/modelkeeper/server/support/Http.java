@@ -54,6 +54,12 @@ public final class Http {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }
 
+  public Reply get(String path, Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();
+    headers.forEach(request::header);
+    return send(request);
+  }
+
   public Reply postJson(String path, Object body) {
     try {
       byte[] bytes =

@@ -2,8 +2,8 @@ package io.modelkeeper.operator.metricsource;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
-import io.modelkeeper.operator.workload.ModelServerDeployment;
 import io.modelkeeper.operator.workload.ModelVersion;
+import io.modelkeeper.operator.workload.ServerAccess;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import java.net.URI;
@@ -20,9 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * Scrapes each pod's /metrics at its pod IP, no Prometheus needed, and turns counters into interval
- * deltas. The last scrape of each pod is the baseline of the next; it lives in memory only, so
- * after an operator restart the first scrape of a pod sets its baseline and counts nothing.
+ * Scrapes each pod's /metrics at its pod IP (on the admin port, with the admin token, when {@code
+ * spec.serving.access} sets them), no Prometheus needed, and turns counters into interval deltas.
+ * The last scrape of each pod is the baseline of the next; it lives in memory only, so after an
+ * operator restart the first scrape of a pod sets its baseline and counts nothing.
  */
 @ApplicationScoped
 @Typed(
@@ -43,6 +44,7 @@ public class PodMetricsSource implements MetricsSource {
   static final Duration FORGET_AFTER = Duration.ofMinutes(15);
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+  private final ScrapeToken tokens;
   private final int port;
 
   /** Baselines by arm key (namespace/name/revision), then by pod uid. */
@@ -51,12 +53,16 @@ public class PodMetricsSource implements MetricsSource {
   /** The pods' last scrapes, and when the arm was last read. */
   private record Baselines(Map<String, PodSnapshot> pods, long readAtNanos) {}
 
-  public PodMetricsSource() {
-    this(ModelServerDeployment.HTTP_PORT);
+  @jakarta.inject.Inject
+  public PodMetricsSource(ScrapeToken tokens) {
+    this(tokens, 0);
   }
 
-  /** Scrapes pods on {@code port}; tests point it at their own servers. */
-  PodMetricsSource(int port) {
+  /**
+   * Scrapes pods on {@code port} instead of the port the spec says; tests use their own servers.
+   */
+  PodMetricsSource(ScrapeToken tokens, int port) {
+    this.tokens = tokens;
     this.port = port;
   }
 
@@ -76,10 +82,15 @@ public class PodMetricsSource implements MetricsSource {
     ArmAggregate aggregate = new ArmAggregate();
     // All pods at once, so one slow pod costs one timeout, not one per pod.
     Map<String, CompletableFuture<Optional<PodSnapshot>>> scrapes = new LinkedHashMap<>();
+    ServerAccess access = ServerAccess.of(md);
+    Optional<String> token = tokens.adminToken(md, access);
     for (Pod pod : pods) {
       String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
       if (ip != null && "Running".equals(pod.getStatus().getPhase())) {
-        scrapes.put(uid(pod), scrape(ip, pod.getMetadata().getName()));
+        scrapes.put(
+            uid(pod),
+            scrape(
+                ip, port != 0 ? port : access.metricsPort(), token, pod.getMetadata().getName()));
       }
     }
     for (var entry : scrapes.entrySet()) {
@@ -114,14 +125,15 @@ public class PodMetricsSource implements MetricsSource {
         : pod.getMetadata().getName();
   }
 
-  private CompletableFuture<Optional<PodSnapshot>> scrape(String ip, String podName) {
+  private CompletableFuture<Optional<PodSnapshot>> scrape(
+      String ip, int port, Optional<String> token, String podName) {
     String host = ip.contains(":") ? "[" + ip + "]" : ip;
-    HttpRequest request =
+    HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/metrics"))
             .timeout(TIMEOUT)
-            .GET()
-            .build();
-    return BoundedRead.send(http, request, MAX_BYTES, DEADLINE)
+            .GET();
+    token.ifPresent(value -> builder.header("Authorization", "Bearer " + value));
+    return BoundedRead.send(http, builder.build(), MAX_BYTES, DEADLINE)
         .thenApply(
             response -> {
               if (response.statusCode() != 200) {

@@ -44,6 +44,18 @@ public final class ModelServerDeployment {
 
   private static final String TMP_VOLUME = "tmp";
 
+  /**
+   * How long a terminating pod keeps serving before it is sent SIGTERM, so that Services and
+   * gateways have stopped sending it requests by then.
+   */
+  static final long PRE_STOP_SECONDS = 5;
+
+  /** The server's drain after SIGTERM: requests in flight get this long to finish. */
+  static final long DRAIN_SECONDS = 25;
+
+  /** Pre-stop sleep, drain, and room for the JVM to exit before SIGKILL. */
+  static final long TERMINATION_GRACE_SECONDS = PRE_STOP_SECONDS + DRAIN_SECONDS + 10;
+
   /** The uid and gid the model-server image runs as (distroless' nonroot). */
   static final long POD_USER = 65532L;
 
@@ -55,6 +67,7 @@ public final class ModelServerDeployment {
     ServingSpec serving = md.getSpec().getServing();
     ModelSource source = ModelSource.of(model.uri());
     String image = serving.getImage() != null ? serving.getImage() : config.modelServer().image();
+    ServerAccess access = ServerAccess.of(md);
     List<Container> initContainers =
         source.needsFetch() ? List.of(fetchContainer(image, model)) : List.of();
     return new DeploymentBuilder()
@@ -83,7 +96,7 @@ public final class ModelServerDeployment {
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(WorkloadLabels.forPods(md, model))
-        .withAnnotations(scrapeAnnotations())
+        .withAnnotations(scrapeAnnotations(access))
         .endMetadata()
         .withNewSpec()
         .withAutomountServiceAccountToken(false)
@@ -101,8 +114,9 @@ public final class ModelServerDeployment {
                 .endSeccompProfile()
                 .build())
         .withInitContainers(initContainers)
-        .withContainers(serverContainer(md, model, source, image, config))
-        .withVolumes(volumes(source))
+        .withContainers(serverContainer(md, model, source, image, config, access))
+        .withVolumes(volumes(source, access))
+        .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
         .withNodeSelector(serving.getNodeSelector())
         .withTolerations(tolerations(serving, config))
         .withAffinity(serving.getAffinity())
@@ -143,7 +157,8 @@ public final class ModelServerDeployment {
       ModelVersion model,
       ModelSource source,
       String image,
-      OperatorConfig config) {
+      OperatorConfig config,
+      ServerAccess access) {
     ServingSpec serving = md.getSpec().getServing();
     List<EnvVar> env = new ArrayList<>();
     env.add(env("MODELKEEPER_MODEL_NAME", WorkloadNames.modelName(md)));
@@ -164,6 +179,12 @@ public final class ModelServerDeployment {
     env.add(env("MODELKEEPER_QUALITY_WINDOW", String.valueOf(monitoring.getWindow())));
     env.add(env("QUARKUS_HTTP_HOST", "0.0.0.0"));
     env.add(env("QUARKUS_HTTP_PORT", String.valueOf(HTTP_PORT)));
+    env.add(env("QUARKUS_SHUTDOWN_TIMEOUT", DRAIN_SECONDS + "s"));
+    env.addAll(access.env());
+    List<VolumeMount> mounts = new ArrayList<>();
+    mounts.add(mount(MODEL_VOLUME, MODEL_DIR, true));
+    mounts.add(mount(TMP_VOLUME, "/tmp", false));
+    mounts.addAll(access.mounts());
     return new ContainerBuilder()
         .withName(SERVER_CONTAINER)
         .withImage(image)
@@ -173,12 +194,19 @@ public final class ModelServerDeployment {
         .withContainerPort(HTTP_PORT)
         .withProtocol("TCP")
         .endPort()
+        .addAllToPorts(access.ports())
+        // The image has no shell, so the kubelet's own sleep action, not "sleep" in an exec.
+        .withNewLifecycle()
+        .withNewPreStop()
+        .withNewSleep(PRE_STOP_SECONDS)
+        .endPreStop()
+        .endLifecycle()
         .withResources(resources(serving, config))
         .withStartupProbe(probe("/v2/health/live", 5, 60))
         .withReadinessProbe(probe("/v2/health/ready", 5, 3))
         .withLivenessProbe(probe("/v2/health/live", 10, 3))
         .withSecurityContext(restrictedContainer())
-        .withVolumeMounts(mount(MODEL_VOLUME, MODEL_DIR, true), mount(TMP_VOLUME, "/tmp", false))
+        .withVolumeMounts(mounts)
         .build();
   }
 
@@ -215,7 +243,7 @@ public final class ModelServerDeployment {
     return tolerations;
   }
 
-  private static List<Volume> volumes(ModelSource source) {
+  private static List<Volume> volumes(ModelSource source, ServerAccess access) {
     Volume model =
         source.needsFetch()
             ? new VolumeBuilder().withName(MODEL_VOLUME).withNewEmptyDir().endEmptyDir().build()
@@ -224,13 +252,15 @@ public final class ModelServerDeployment {
                 .withNewPersistentVolumeClaim(source.claim(), true)
                 .build();
     Volume tmp = new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build();
-    return List.of(model, tmp);
+    List<Volume> volumes = new ArrayList<>(List.of(model, tmp));
+    volumes.addAll(access.volumes());
+    return volumes;
   }
 
-  private static Map<String, String> scrapeAnnotations() {
+  private static Map<String, String> scrapeAnnotations(ServerAccess access) {
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put("prometheus.io/scrape", "true");
-    annotations.put("prometheus.io/port", String.valueOf(HTTP_PORT));
+    annotations.put("prometheus.io/port", String.valueOf(access.metricsPort()));
     annotations.put("prometheus.io/path", "/metrics");
     return annotations;
   }

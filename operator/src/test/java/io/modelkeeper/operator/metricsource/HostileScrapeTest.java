@@ -79,7 +79,7 @@ class HostileScrapeTest {
                 out.write(
                     "modelkeeper_requests_total{outcome=\"success\"} 5\n"
                         .getBytes(StandardCharsets.UTF_8)));
-    PodMetricsSource source = new PodMetricsSource(port);
+    PodMetricsSource source = new PodMetricsSource(new ScrapeToken(null), port);
     var md = TestModels.model("pruned", "1");
     var file = TestModels.file("pruned", "1");
     source.read(md, file, List.of(pod("a"), pod("b")), Duration.ofSeconds(30));
@@ -89,7 +89,7 @@ class HostileScrapeTest {
   }
 
   private ArmMetrics read(int port) {
-    return new PodMetricsSource(port)
+    return new PodMetricsSource(new ScrapeToken(null), port)
         .read(
             TestModels.model("hostile", "1"),
             TestModels.file("hostile", "1"),

@@ -9,8 +9,10 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.modelkeeper.api.v1alpha1.AccessSpec;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelTask;
+import io.modelkeeper.api.v1alpha1.SecretKeyRef;
 import io.modelkeeper.operator.config.OperatorConfig;
 import io.modelkeeper.operator.testing.TestModels;
 import java.util.List;
@@ -286,5 +288,95 @@ class ModelServerDeploymentTest {
     assertThat(service.getMetadata().getOwnerReferences())
         .singleElement()
         .satisfies(o -> assertThat(o.getName()).isEqualTo("fraud"));
+  }
+
+  @Test
+  void serverDrainsAfterAPreStopSleepWithinTheGracePeriod() {
+    PodSpec pod = desired(TestModels.model("fraud", "7")).getSpec().getTemplate().getSpec();
+    Container server = pod.getContainers().get(0);
+
+    assertThat(server.getLifecycle().getPreStop().getSleep().getSeconds()).isEqualTo(5L);
+    assertThat(server.getLifecycle().getPreStop().getExec()).isNull();
+    assertThat(env(server)).containsEntry("QUARKUS_SHUTDOWN_TIMEOUT", "25s");
+    assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(40L);
+  }
+
+  @Test
+  void withoutAccessSettingsEverythingIsOnTheHttpPortWithoutTokens() {
+    Deployment deployment = desired(TestModels.model("fraud", "7"));
+    Container server = server(deployment);
+
+    assertThat(server.getPorts()).extracting(p -> p.getName()).containsExactly("http");
+    assertThat(env(server))
+        .doesNotContainKeys(
+            "MODELKEEPER_ADMIN_PORT",
+            "MODELKEEPER_ADMIN_TOKEN_FILE",
+            "MODELKEEPER_INFERENCE_TOKEN_FILE");
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("prometheus.io/port", "8080");
+  }
+
+  @Test
+  void adminPortAndTokensAreMountedFromSecretsNeverPutInTheEnvironment() {
+    ModelDeployment md =
+        TestModels.model(
+            "fraud",
+            "7",
+            spec -> {
+              AccessSpec access = new AccessSpec();
+              access.setAdminPort(8081);
+              access.setAdminToken(secretKey("fraud-tokens", "admin"));
+              access.setInferenceToken(secretKey("fraud-callers", "token"));
+              spec.getServing().setAccess(access);
+            });
+    Deployment deployment = desired(md);
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+    Container server = server(deployment);
+
+    assertThat(server.getPorts())
+        .extracting(p -> p.getName() + "=" + p.getContainerPort())
+        .containsExactly("http=8080", "admin=8081");
+    assertThat(env(server))
+        .containsEntry("MODELKEEPER_ADMIN_PORT", "8081")
+        .containsEntry("MODELKEEPER_ADMIN_TOKEN_FILE", "/var/run/modelkeeper/admin-token/token")
+        .containsEntry(
+            "MODELKEEPER_INFERENCE_TOKEN_FILE", "/var/run/modelkeeper/inference-token/token");
+    assertThat(server.getEnv()).allSatisfy(e -> assertThat(e.getValueFrom()).isNull());
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getSecret() != null)
+        .extracting(
+            v ->
+                v.getName()
+                    + ":"
+                    + v.getSecret().getSecretName()
+                    + "/"
+                    + v.getSecret().getItems().get(0).getKey()
+                    + "->"
+                    + v.getSecret().getItems().get(0).getPath()
+                    + " mode "
+                    + Integer.toOctalString(v.getSecret().getDefaultMode()))
+        .containsExactly(
+            "admin-token:fraud-tokens/admin->token mode 440",
+            "inference-token:fraud-callers/token->token mode 440");
+    assertThat(server.getVolumeMounts())
+        .filteredOn(m -> m.getName().endsWith("-token"))
+        .allSatisfy(m -> assertThat(m.getReadOnly()).isTrue())
+        .extracting(m -> m.getMountPath())
+        .containsExactly(
+            "/var/run/modelkeeper/admin-token", "/var/run/modelkeeper/inference-token");
+    // The init container needs no token.
+    assertThat(pod.getInitContainers().get(0).getVolumeMounts())
+        .noneSatisfy(m -> assertThat(m.getName()).endsWith("-token"));
+    // Probes stay on the http port, which needs no token for health.
+    assertThat(server.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("prometheus.io/port", "8081");
+  }
+
+  private static SecretKeyRef secretKey(String name, String key) {
+    SecretKeyRef ref = new SecretKeyRef();
+    ref.setName(name);
+    ref.setKey(key);
+    return ref;
   }
 }
