@@ -26,7 +26,7 @@ import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
 import io.modelkeeper.operator.config.OperatorConfig;
 import io.modelkeeper.operator.metricsource.MetricsSource;
-import io.modelkeeper.operator.metricsource.PrometheusUrls;
+import io.modelkeeper.operator.metricsource.prometheus.PrometheusUrls;
 import io.modelkeeper.operator.monitoring.ServingFigures;
 import io.modelkeeper.operator.observe.ObservedWorkloads;
 import io.modelkeeper.operator.observe.PodDiagnosis;

@@ -20,12 +20,12 @@ import java.util.concurrent.TimeUnit;
  * than the cap is cut off and refused. The JDK client's own request timeout stops at the headers,
  * so a server that trickles its body would otherwise hold a reconcile thread for good.
  */
-final class BoundedRead {
+public final class BoundedRead {
 
   private BoundedRead() {}
 
   /** The answer as text, failed when it takes longer than {@code deadline} or exceeds the cap. */
-  static CompletableFuture<HttpResponse<String>> send(
+  public static CompletableFuture<HttpResponse<String>> send(
       HttpClient http, HttpRequest request, long maxBytes, Duration deadline) {
     CompletableFuture<HttpResponse<String>> exchange =
         http.sendAsync(request, info -> new CappedBody(maxBytes));

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.modelkeeper.api.v1alpha1.MetricsProvider;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.operator.config.OperatorConfig;
+import io.modelkeeper.operator.metricsource.prometheus.PrometheusMetricsSource;
+import io.modelkeeper.operator.metricsource.prometheus.PrometheusUrls;
 import io.modelkeeper.operator.workload.ModelVersion;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package io.modelkeeper.operator.metricsource;
+package io.modelkeeper.operator.metricsource.prometheus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -7,6 +7,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
+import io.modelkeeper.operator.metricsource.ArmMetrics;
+import io.modelkeeper.operator.metricsource.QualityFigure;
 import io.modelkeeper.operator.testing.TestModels;
 import io.modelkeeper.operator.workload.ModelVersion;
 import io.modelkeeper.operator.workload.WorkloadLabels;

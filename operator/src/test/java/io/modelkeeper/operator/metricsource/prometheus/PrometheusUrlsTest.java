@@ -1,4 +1,4 @@
-package io.modelkeeper.operator.metricsource;
+package io.modelkeeper.operator.metricsource.prometheus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

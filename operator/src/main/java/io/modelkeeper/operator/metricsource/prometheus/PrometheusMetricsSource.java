@@ -1,9 +1,16 @@
-package io.modelkeeper.operator.metricsource;
+package io.modelkeeper.operator.metricsource.prometheus;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
+import io.modelkeeper.operator.metricsource.ArmMetrics;
+import io.modelkeeper.operator.metricsource.BoundedRead;
+import io.modelkeeper.operator.metricsource.MetricsSource;
+import io.modelkeeper.operator.metricsource.PodMetricsSource;
+import io.modelkeeper.operator.metricsource.QualityFigure;
+import io.modelkeeper.operator.metricsource.ServerMetricNames;
+import io.modelkeeper.operator.metricsource.WindowQuality;
 import io.modelkeeper.operator.workload.ModelVersion;
 import io.modelkeeper.operator.workload.WorkloadLabels;
 import io.modelkeeper.operator.workload.WorkloadNames;

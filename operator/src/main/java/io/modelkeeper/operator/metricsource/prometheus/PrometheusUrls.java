@@ -1,4 +1,4 @@
-package io.modelkeeper.operator.metricsource;
+package io.modelkeeper.operator.metricsource.prometheus;
 
 import io.modelkeeper.api.v1alpha1.MetricsProvider;
 import io.modelkeeper.api.v1alpha1.MonitoringSpec;
