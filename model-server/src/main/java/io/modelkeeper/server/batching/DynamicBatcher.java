@@ -35,7 +35,8 @@ public final class DynamicBatcher implements AutoCloseable {
   private final boolean inline;
   private static final long POLL_SLICE_NANOS = 200_000;
 
-  private final LinkedBlockingQueue<PendingInference> queue = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<PendingInference> queue;
+  private final long queueTimeoutNanos;
   private final AtomicInteger arriving;
   private final Semaphore freeRunThreads;
   private final ExecutorService runThreads;
@@ -55,6 +56,38 @@ public final class DynamicBatcher implements AutoCloseable {
       int threads,
       AtomicInteger arriving,
       boolean inlineLoneRequests) {
+    this(
+        runner,
+        metrics,
+        maxRows,
+        maxDelay,
+        threads,
+        arriving,
+        inlineLoneRequests,
+        new QueuePolicy(Integer.MAX_VALUE, Duration.ZERO));
+  }
+
+  /**
+   * How long the queue may grow, Triton-style: at most {@code maxSize} requests wait, each at most
+   * {@code timeout} (zero: no limit); the excess and the late are refused with {@link
+   * OverloadedException}.
+   */
+  public record QueuePolicy(int maxSize, Duration timeout) {}
+
+  public DynamicBatcher(
+      ModelRunner runner,
+      ServingMetrics metrics,
+      int maxRows,
+      Duration maxDelay,
+      int threads,
+      AtomicInteger arriving,
+      boolean inlineLoneRequests,
+      QueuePolicy policy) {
+    if (policy.maxSize() < 1) {
+      throw new IllegalArgumentException("MODELKEEPER_MAX_QUEUE_SIZE must be 1 or more");
+    }
+    this.queue = new LinkedBlockingQueue<>(policy.maxSize());
+    this.queueTimeoutNanos = policy.timeout().toNanos();
     this.runner = runner;
     this.arriving = arriving;
     this.metrics = metrics;
@@ -81,9 +114,15 @@ public final class DynamicBatcher implements AutoCloseable {
     return coalesce;
   }
 
-  /** Queues one caller's inputs ({@code rows} rows each); completes with that caller's outputs. */
+  /**
+   * Queues one caller's inputs ({@code rows} rows each); completes with that caller's outputs, or
+   * with {@link OverloadedException} when the queue is full or the request waited past the queue
+   * timeout. Cancelling the future before its turn takes the request out: it is never computed.
+   */
   public CompletableFuture<Map<String, Tensor>> submit(Map<String, Tensor> inputs, int rows) {
-    PendingInference pending = new PendingInference(inputs, rows);
+    long now = System.nanoTime();
+    PendingInference pending =
+        new PendingInference(inputs, rows, queueTimeoutNanos > 0 ? now + queueTimeoutNanos : 0);
     if (closed) {
       pending.result.completeExceptionally(
           new IllegalStateException("the server is shutting down"));
@@ -91,10 +130,40 @@ public final class DynamicBatcher implements AutoCloseable {
       // Nothing to join and nobody coming: the dispatcher would run it alone right away.
       metrics.queued(0);
       runAlone(pending, System.nanoTime());
-    } else {
-      queue.add(pending);
+    } else if (!queue.offer(pending)) {
+      pending.result.completeExceptionally(
+          new OverloadedException(
+              "the batch queue is full ("
+                  + queue.size()
+                  + " requests waiting, MODELKEEPER_MAX_QUEUE_SIZE)"));
     }
     return pending.result;
+  }
+
+  /** Takes a request its caller gave up on out of the queue. */
+  public void cancel(CompletableFuture<?> result) {
+    if (result.cancel(false)) {
+      queue.removeIf(pending -> pending.result == result);
+    }
+  }
+
+  /**
+   * Whether a request taken from the queue should still run: not when its caller gave up, nor when
+   * it waited past its deadline (then it is refused).
+   */
+  private boolean stillWanted(PendingInference pending, long now) {
+    if (pending.result.isDone()) {
+      return false;
+    }
+    if (pending.deadlineNanos != 0 && now - pending.deadlineNanos > 0) {
+      pending.result.completeExceptionally(
+          new OverloadedException(
+              "the request waited in the batch queue longer than "
+                  + queueTimeoutNanos / 1_000_000
+                  + " ms (MODELKEEPER_QUEUE_TIMEOUT)"));
+      return false;
+    }
+    return true;
   }
 
   private void dispatch() {
@@ -103,6 +172,9 @@ public final class DynamicBatcher implements AutoCloseable {
         freeRunThreads.acquire();
         PendingInference first = carried != null ? carried : queue.take();
         carried = null;
+        while (!stillWanted(first, System.nanoTime())) {
+          first = queue.take();
+        }
         List<PendingInference> batch = collect(first);
         runThreads.execute(
             () -> {
@@ -141,6 +213,9 @@ public final class DynamicBatcher implements AutoCloseable {
         if (next == null) {
           continue;
         }
+      }
+      if (!stillWanted(next, System.nanoTime())) {
+        continue;
       }
       if (rows + next.rows > maxRows || !first.stacksWith(next)) {
         carried = next;
