@@ -58,10 +58,10 @@ public interface ServerConfig {
 
   /**
    * Bytes that inference requests in flight may hold at once (their bodies as received and their
-   * decoded tensors); a request that would pass it gets 503 with Retry-After.
+   * decoded tensors); a request that would pass it gets 503 with Retry-After, one that alone needs
+   * more gets 413. Defaults to a sixteenth of the maximum heap.
    */
-  @WithDefault("64M")
-  MemorySize maxInFlightBytes();
+  Optional<MemorySize> maxInFlightBytes();
 
   /** Requests waiting in the batch queue; the next one gets 503 with Retry-After. */
   @WithDefault("128")

@@ -37,28 +37,51 @@ final class Admission {
     requests.decrementAndGet();
   }
 
-  /** Takes {@code n} bytes of the budget, unless that would pass it. */
-  boolean reserve(long n) {
+  /** What became of a request's claim on the byte budget. */
+  enum Claim {
+    TAKEN,
+    /** Other requests hold the budget now: refuse with 503, the caller may retry. */
+    BUSY,
+    /** This request alone needs more than the whole budget: refuse with 413. */
+    TOO_LARGE
+  }
+
+  /**
+   * Takes {@code n} more bytes for a request that holds {@code held} already, and adds them to
+   * {@code held}, unless that would pass the budget.
+   */
+  Claim claim(AtomicLong held, long n) {
+    if (held.get() + n > maxBytes) {
+      return Claim.TOO_LARGE;
+    }
     while (true) {
-      long held = bytes.get();
-      if (held + n > maxBytes) {
-        return false;
+      long taken = bytes.get();
+      if (taken + n > maxBytes) {
+        return Claim.BUSY;
       }
-      if (bytes.compareAndSet(held, held + n)) {
-        return true;
+      if (bytes.compareAndSet(taken, taken + n)) {
+        held.addAndGet(n);
+        return Claim.TAKEN;
       }
     }
   }
 
-  void release(long n) {
+  /** Gives back {@code n} of the bytes a request holds. */
+  void giveBack(AtomicLong held, long n) {
+    held.addAndGet(-n);
     bytes.addAndGet(-n);
   }
 
-  int requests() {
-    return requests.get();
+  long maxBytes() {
+    return maxBytes;
   }
 
-  long bytes() {
-    return bytes.get();
+  /** Why a request was refused for its claim, naming the setting. */
+  String refusal(Claim claim) {
+    return claim == Claim.BUSY
+        ? "the server holds as many request bytes as it may now (MODELKEEPER_MAX_IN_FLIGHT_BYTES)"
+        : "the request needs more memory than all requests in flight may hold ("
+            + maxBytes
+            + " bytes, MODELKEEPER_MAX_IN_FLIGHT_BYTES)";
   }
 }

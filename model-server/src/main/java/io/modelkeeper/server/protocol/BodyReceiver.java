@@ -3,19 +3,18 @@ package io.modelkeeper.server.protocol;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Receives one inference request's body into a byte array that grows with the bytes that actually
- * arrive (never with what Content-Length claims), taking each growth from the in-flight byte
- * budget. A body over the size limit, over the budget, or slower than the body timeout is refused
- * at once; whatever it still sends is read and dropped, so the connection stays usable and holds no
- * memory.
+ * Receives one inference request's body chunk by chunk as it actually arrives (never sized by what
+ * Content-Length claims), taking each chunk, and the joined body at the end, from the in-flight
+ * byte budget. A body over the size limit, over the budget, or slower than the body timeout is
+ * refused at once; whatever it still sends is read and dropped, so the connection stays usable and
+ * holds no memory.
  */
 final class BodyReceiver {
-
-  private static final int FIRST_CAPACITY = 16 * 1024;
 
   /** What became of the body. */
   interface Outcome {
@@ -29,7 +28,7 @@ final class BodyReceiver {
   private final Admission admission;
   private final AtomicLong held;
   private final Outcome outcome;
-  private byte[] bytes = new byte[0];
+  private final List<Buffer> chunks = new ArrayList<>();
   private int length;
   private boolean done;
 
@@ -117,32 +116,55 @@ final class BodyReceiver {
       refuse(413, tooLarge(maxBytes));
       return;
     }
-    if (length + size > bytes.length) {
-      int capacity = (int) Math.min(maxBytes, Math.max(FIRST_CAPACITY, 2L * (length + size)));
-      if (!admission.reserve(capacity - bytes.length)) {
-        refuse(
-            503,
-            "the server holds as many request bytes as it may (MODELKEEPER_MAX_IN_FLIGHT_BYTES)");
-        return;
-      }
-      held.addAndGet(capacity - bytes.length);
-      bytes = Arrays.copyOf(bytes, capacity);
+    if (!take(size)) {
+      return;
     }
-    chunk.getBytes(0, size, bytes, length);
+    // The chunks are kept as they came and joined once at the end: no array doubling, and only
+    // one large array for the collector to place.
+    chunks.add(chunk);
     length += size;
   }
 
-  private void end() {
-    if (!done) {
-      done = true;
-      outcome.received(bytes, length);
+  private boolean take(long bytes) {
+    Admission.Claim claim = admission.claim(held, bytes);
+    if (claim != Admission.Claim.TAKEN) {
+      refuse(claim == Admission.Claim.BUSY ? 503 : 413, admission.refusal(claim));
+      return false;
     }
+    return true;
+  }
+
+  private void end() {
+    if (done) {
+      return;
+    }
+    if (chunks.size() > 1 && !take(length)) {
+      return;
+    }
+    done = true;
+    byte[] bytes;
+    if (chunks.size() == 1 && chunks.get(0).getByteBuf().hasArray()) {
+      bytes = chunks.get(0).getBytes();
+    } else {
+      bytes = new byte[length];
+      int offset = 0;
+      for (Buffer chunk : chunks) {
+        chunk.getBytes(0, chunk.length(), bytes, offset);
+        offset += chunk.length();
+      }
+    }
+    if (chunks.size() > 1) {
+      // The chunks are garbage now: only the joined body is held.
+      admission.giveBack(held, length);
+    }
+    chunks.clear();
+    outcome.received(bytes, length);
   }
 
   private void refuse(int status, String message) {
     if (!done) {
       done = true;
-      bytes = null;
+      chunks.clear();
       outcome.refused(status, message);
     }
   }

@@ -11,6 +11,7 @@ import io.modelkeeper.server.metrics.ServingMetrics;
 import io.modelkeeper.server.metrics.ServingMetrics.Outcome;
 import io.modelkeeper.server.onnx.Tensor;
 import io.quarkus.arc.All;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -63,7 +64,13 @@ public class InferRoutes {
     this.maxRequestBytes = config.maxRequestSize().asLongValue();
     this.bodyTimeoutMillis = config.bodyTimeout().toMillis();
     this.limits = new RequestLimits(config.maxRequestRows(), config.maxRequestElements());
-    this.admission = new Admission(config.maxInFlight(), config.maxInFlightBytes().asLongValue());
+    this.admission =
+        new Admission(
+            config.maxInFlight(),
+            config
+                .maxInFlightBytes()
+                .map(MemorySize::asLongValue)
+                .orElse(Runtime.getRuntime().maxMemory() / 16));
   }
 
   void register(@Observes Router router) {
@@ -96,7 +103,7 @@ public class InferRoutes {
           if (pending != null && !pending.isDone()) {
             model.batcher().cancel(pending);
           }
-          admission.release(held.get());
+          admission.giveBack(held, held.get());
           admission.leave();
           if (context.get("finished") == null) {
             // The caller hung up before it was answered: its doing, not the server's (a proxy's
@@ -241,11 +248,12 @@ public class InferRoutes {
               model.name(),
               limits,
               n -> {
-                if (!admission.reserve(n)) {
-                  return false;
+                Admission.Claim claim = admission.claim(held, n);
+                if (claim == Admission.Claim.BUSY) {
+                  throw new OverloadedException(admission.refusal(claim));
+                } else if (claim == Admission.Claim.TOO_LARGE) {
+                  throw new BadRequestException(413, admission.refusal(claim));
                 }
-                held.addAndGet(n);
-                return true;
               });
       return new Checked(request, inputs, ResponseWriter.selectOutputs(request, model.signature()));
     } catch (BadRequestException | OverloadedException e) {

@@ -25,10 +25,10 @@ public final class InputValidator {
 
   private InputValidator() {}
 
-  /** Takes bytes for decoded tensors from the server's in-flight budget; false when none left. */
+  /** Takes bytes for decoded tensors from the server's in-flight budget, or refuses. */
   @FunctionalInterface
   public interface Budget {
-    boolean reserve(long bytes);
+    void reserve(long bytes) throws BadRequestException, OverloadedException;
   }
 
   /** The model's inputs in graph order, and the number of rows they carry. */
@@ -112,10 +112,7 @@ public final class InputValidator {
       bytes += count * type.byteSize();
       checked.add(new Checked(input, spec, type, (int) count));
     }
-    if (!budget.reserve(bytes)) {
-      throw new OverloadedException(
-          "the server holds as many request bytes as it may (MODELKEEPER_MAX_IN_FLIGHT_BYTES)");
-    }
+    budget.reserve(bytes);
     Map<String, Tensor> tensors = new LinkedHashMap<>();
     for (Checked input : checked) {
       tensors.put(input.spec().name(), toTensor(input, signature.allowsNaN(), model));
