@@ -47,29 +47,55 @@ final class Admission {
   }
 
   /**
-   * Takes {@code n} more bytes for a request that holds {@code held} already, and adds them to
-   * {@code held}, unless that would pass the budget.
+   * The bytes one request holds. Closed when the request ends, from then on it takes nothing: a
+   * worker thread still checking the request of a caller who hung up cannot leak budget.
    */
-  Claim claim(AtomicLong held, long n) {
-    if (held.get() + n > maxBytes) {
-      return Claim.TOO_LARGE;
-    }
-    while (true) {
-      long taken = bytes.get();
-      if (taken + n > maxBytes) {
+  static final class Held {
+    private long bytes;
+    private boolean closed;
+  }
+
+  /** Takes {@code n} more bytes for a request, unless that would pass the budget. */
+  Claim claim(Held held, long n) {
+    synchronized (held) {
+      if (held.closed) {
         return Claim.BUSY;
       }
-      if (bytes.compareAndSet(taken, taken + n)) {
-        held.addAndGet(n);
-        return Claim.TAKEN;
+      if (held.bytes + n > maxBytes) {
+        return Claim.TOO_LARGE;
+      }
+      while (true) {
+        long taken = bytes.get();
+        if (taken + n > maxBytes) {
+          return Claim.BUSY;
+        }
+        if (bytes.compareAndSet(taken, taken + n)) {
+          held.bytes += n;
+          return Claim.TAKEN;
+        }
       }
     }
   }
 
   /** Gives back {@code n} of the bytes a request holds. */
-  void giveBack(AtomicLong held, long n) {
-    held.addAndGet(-n);
-    bytes.addAndGet(-n);
+  void giveBack(Held held, long n) {
+    synchronized (held) {
+      if (!held.closed) {
+        held.bytes -= n;
+        bytes.addAndGet(-n);
+      }
+    }
+  }
+
+  /** Gives back all a request holds, for good: it has ended. */
+  void close(Held held) {
+    synchronized (held) {
+      if (!held.closed) {
+        held.closed = true;
+        bytes.addAndGet(-held.bytes);
+        held.bytes = 0;
+      }
+    }
   }
 
   long maxBytes() {

@@ -5,7 +5,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Receives one inference request's body chunk by chunk as it actually arrives (never sized by what
@@ -26,7 +25,7 @@ final class BodyReceiver {
   private final HttpServerRequest request;
   private final long maxBytes;
   private final Admission admission;
-  private final AtomicLong held;
+  private final Admission.Held held;
   private final Outcome outcome;
   private final List<Buffer> chunks = new ArrayList<>();
   private int length;
@@ -36,7 +35,7 @@ final class BodyReceiver {
       HttpServerRequest request,
       long maxBytes,
       Admission admission,
-      AtomicLong held,
+      Admission.Held held,
       Outcome outcome) {
     this.request = request;
     this.maxBytes = maxBytes;
@@ -55,7 +54,7 @@ final class BodyReceiver {
       long maxBytes,
       long timeoutMillis,
       Admission admission,
-      AtomicLong held,
+      Admission.Held held,
       Outcome outcome) {
     BodyReceiver receiver = new BodyReceiver(request, maxBytes, admission, held, outcome);
     long declared = declaredLength(request);

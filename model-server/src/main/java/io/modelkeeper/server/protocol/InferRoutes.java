@@ -26,7 +26,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -86,13 +85,13 @@ public class InferRoutes {
     metrics.requestStarted();
     if (!admission.enter()) {
       BodyReceiver.receive(
-          context.vertx(), context.request(), 0, 0, admission, new AtomicLong(), discarded());
+          context.vertx(), context.request(), 0, 0, admission, new Admission.Held(), discarded());
       overloaded(
           context,
           "as many inference requests are in flight as allowed (MODELKEEPER_MAX_IN_FLIGHT)");
       return;
     }
-    AtomicLong held = new AtomicLong();
+    Admission.Held held = new Admission.Held();
     context.put("arriving", Boolean.TRUE);
     model.arriving().incrementAndGet();
     // Also covers a caller that hangs up before its body has arrived or its turn has come.
@@ -103,7 +102,7 @@ public class InferRoutes {
           if (pending != null && !pending.isDone()) {
             model.batcher().cancel(pending);
           }
-          admission.giveBack(held, held.get());
+          admission.close(held);
           admission.leave();
           if (context.get("finished") == null) {
             // The caller hung up before it was answered: its doing, not the server's (a proxy's
@@ -173,7 +172,7 @@ public class InferRoutes {
       InputValidator.ValidatedInputs inputs,
       List<InferRequest.RequestedOutput> outputs) {}
 
-  private void read(RoutingContext context, byte[] bytes, int length, AtomicLong held) {
+  private void read(RoutingContext context, byte[] bytes, int length, Admission.Held held) {
     if (length <= READ_ON_EVENT_LOOP_BYTES) {
       checked(context, () -> check(context, bytes, length, held));
       return;
@@ -228,7 +227,7 @@ public class InferRoutes {
     }
   }
 
-  private Checked check(RoutingContext context, byte[] bytes, int length, AtomicLong held)
+  private Checked check(RoutingContext context, byte[] bytes, int length, Admission.Held held)
       throws RefusedRequest {
     try {
       String mismatch = ModelAddress.mismatch(context, model);
