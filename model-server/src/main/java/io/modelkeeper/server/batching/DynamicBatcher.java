@@ -32,6 +32,12 @@ public final class DynamicBatcher implements AutoCloseable {
   private final int maxRows;
   private final long maxDelayNanos;
   private final boolean coalesce;
+  private final boolean batchable;
+
+  /** Most rows one ONNX Runtime call gets; a request with more runs in slices of this many. */
+  private final int rowsPerRun;
+
+  private static final int MIN_ROWS_PER_RUN = 1024;
   private final boolean inline;
   private static final long POLL_SLICE_NANOS = 200_000;
 
@@ -93,7 +99,9 @@ public final class DynamicBatcher implements AutoCloseable {
     this.metrics = metrics;
     this.maxRows = Math.max(1, maxRows);
     this.maxDelayNanos = maxDelay.toNanos();
-    this.coalesce = this.maxRows > 1 && runner.signature().batchable();
+    this.batchable = runner.signature().batchable();
+    this.coalesce = this.maxRows > 1 && batchable;
+    this.rowsPerRun = Math.max(this.maxRows, MIN_ROWS_PER_RUN);
     this.inline = inlineLoneRequests;
     this.freeRunThreads = new Semaphore(threads);
     AtomicInteger count = new AtomicInteger();
@@ -272,12 +280,37 @@ public final class DynamicBatcher implements AutoCloseable {
 
   private void runAlone(PendingInference pending, long start) {
     try {
-      Map<String, Tensor> outputs = runner.run(pending.inputs);
+      Map<String, Tensor> outputs =
+          batchable && pending.rows > rowsPerRun
+              ? runInSlices(pending.inputs, pending.rows)
+              : runner.run(pending.inputs);
       metrics.batchRan(pending.rows, System.nanoTime() - start);
       pending.result.complete(outputs);
     } catch (Exception | LinkageError e) {
       pending.result.completeExceptionally(e);
     }
+  }
+
+  /**
+   * Runs a request of many rows a slice at a time and joins the outputs: ONNX Runtime's native
+   * memory for a run grows with its rows (every intermediate tensor has them), and the heap limit
+   * does not see it, so no caller may make one run arbitrarily large.
+   */
+  private Map<String, Tensor> runInSlices(Map<String, Tensor> inputs, int rows) throws Exception {
+    Map<String, List<Tensor>> parts = new LinkedHashMap<>();
+    for (int from = 0; from < rows; from += rowsPerRun) {
+      int to = Math.min(rows, from + rowsPerRun);
+      Map<String, Tensor> slice = new LinkedHashMap<>();
+      for (Tensor input : inputs.values()) {
+        slice.put(input.name(), input.sliceRows(from, to));
+      }
+      for (Tensor output : runner.run(slice).values()) {
+        parts.computeIfAbsent(output.name(), name -> new ArrayList<>()).add(output);
+      }
+    }
+    Map<String, Tensor> outputs = new LinkedHashMap<>();
+    parts.forEach((name, tensors) -> outputs.put(name, Tensor.concatRows(tensors)));
+    return outputs;
   }
 
   @Override
