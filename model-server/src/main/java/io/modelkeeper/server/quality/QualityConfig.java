@@ -55,9 +55,10 @@ public interface QualityConfig {
     @WithDefault("1h")
     Duration maxAge();
 
-    /** Most bytes the store may hold; past it the oldest go first. */
-    @WithDefault("64M")
-    MemorySize maxBytes();
+    /**
+     * Most bytes the store may hold; past it the oldest go first. An eighth of the heap if unset.
+     */
+    Optional<MemorySize> maxBytes();
   }
 
   /** Input and prediction drift. */

@@ -7,6 +7,7 @@ import io.modelkeeper.server.drift.ReferenceStatistics;
 import io.modelkeeper.server.onnx.DataType;
 import io.modelkeeper.server.onnx.ModelSignature;
 import io.modelkeeper.server.onnx.TensorSpec;
+import io.quarkus.runtime.configuration.MemorySize;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -54,7 +55,10 @@ final class QualitySetup {
         new PredictionStore(
             store.size(),
             store.maxAge(),
-            store.maxBytes().asLongValue(),
+            store
+                .maxBytes()
+                .map(MemorySize::asLongValue)
+                .orElse(Runtime.getRuntime().maxMemory() / 8),
             System::currentTimeMillis);
     String driftProblem = null;
     DriftMonitor drift = null;

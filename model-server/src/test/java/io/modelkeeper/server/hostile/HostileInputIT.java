@@ -28,10 +28,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Over ten thousand hostile requests, class by class, against the packaged server started as the
- * image starts it ({@code -Xmx256m -XX:+ExitOnOutOfMemoryError}, settings at their defaults,
- * quality monitoring on): the server never exits, never answers 5xx (only the overload class may
- * get 503, with Retry-After), stays under 400 MB resident, and answers a normal request afterwards
- * exactly as before.
+ * image starts it ({@code -Xmx256m -XX:+ExitOnOutOfMemoryError}, the image's MALLOC_ARENA_MAX=2 and
+ * ORT_DISABLE_TELEMETRY=1, settings at their defaults, quality monitoring on): the server never
+ * exits, never answers 5xx (only the overload class may get 503, with Retry-After), stays under 400
+ * MB resident, and answers a normal request afterwards exactly as before.
  */
 class HostileInputIT {
 
@@ -66,6 +66,9 @@ class HostileInputIT {
     builder.environment().put("MODELKEEPER_MODEL_NAME", "mlp");
     builder.environment().put("MODELKEEPER_MODEL_URI", model.toUri().toString());
     builder.environment().put("MODELKEEPER_TASK", "multiclass-classification");
+    // As the model-server image's ENV lines set them.
+    builder.environment().put("ORT_DISABLE_TELEMETRY", "1");
+    builder.environment().put("MALLOC_ARENA_MAX", "2");
     for (String setting : System.getProperty("hostile.env", "").split(",")) {
       if (setting.contains("=")) {
         builder
