@@ -1,13 +1,10 @@
 package io.modelkeeper.server.protocol;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.modelkeeper.server.batching.OverloadedException;
 import io.modelkeeper.server.onnx.DataType;
 import io.modelkeeper.server.onnx.ModelSignature;
 import io.modelkeeper.server.onnx.Tensor;
 import io.modelkeeper.server.onnx.TensorSpec;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -169,14 +166,14 @@ public final class InputValidator {
     Object data =
         input.binary() != null
             ? fromBinary(input.binary(), checked.type(), checked.count(), name, shape)
-            : fromJson(input.data(), checked.type(), checked.count(), name, shape);
+            : JsonValues.read(input.data(), checked.type(), checked.count(), name, shape);
     if (!allowNaN) {
       rejectNaN(data, name, model);
     }
     return new Tensor(name, checked.type(), shape, data);
   }
 
-  private static String text(long[] shape) {
+  static String text(long[] shape) {
     return Arrays.toString(shape).replace(" ", "");
   }
 
@@ -210,125 +207,6 @@ public final class InputValidator {
               + needed);
     }
     return Tensor.readLittleEndian(type, bytes, count);
-  }
-
-  private static Object fromJson(
-      InferRequest.JsonData data, DataType type, int count, String name, long[] shape)
-      throws BadRequestException {
-    if (data == null || !data.isList()) {
-      throw new BadRequestException("input '" + name + "': 'data' must be a list of values");
-    }
-    try {
-      // Count first, so that a shape the values do not fill costs nothing.
-      int present = count(data, count);
-      if (present > count) {
-        throw new BadRequestException(
-            "input '" + name + "': data has more values than its shape holds (" + count + ")");
-      }
-      if (present != count) {
-        throw new BadRequestException(
-            "input '"
-                + name
-                + "': data has "
-                + present
-                + " values but shape "
-                + text(shape)
-                + " needs "
-                + count);
-      }
-      Object array = Tensor.newArray(type, count);
-      fill(data, array, type, name);
-      return array;
-    } catch (IOException e) {
-      throw new BadRequestException("input '" + name + "': malformed data: " + e.getMessage());
-    }
-  }
-
-  private static JsonParser parser(InferRequest.JsonData data) throws IOException {
-    return RequestReader.FACTORY.createParser(data.body(), data.from(), data.to() - data.from());
-  }
-
-  /** The values in the nested lists, counted up to one past {@code limit}. */
-  private static int count(InferRequest.JsonData data, int limit) throws IOException {
-    int count = 0;
-    try (JsonParser parser = parser(data)) {
-      for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
-        if (token == JsonToken.START_ARRAY || token == JsonToken.END_ARRAY) {
-          continue;
-        }
-        parser.skipChildren();
-        if (++count > limit) {
-          break;
-        }
-      }
-    }
-    return count;
-  }
-
-  /** Reads the values of nested lists row-major into {@code array}, which they exactly fill. */
-  private static void fill(InferRequest.JsonData data, Object array, DataType type, String name)
-      throws IOException, BadRequestException {
-    int index = 0;
-    try (JsonParser parser = parser(data)) {
-      for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
-        if (token == JsonToken.START_ARRAY || token == JsonToken.END_ARRAY) {
-          continue;
-        }
-        set(array, type, index, parser, token, name);
-        index++;
-      }
-    }
-  }
-
-  private static void set(
-      Object array, DataType type, int index, JsonParser parser, JsonToken token, String name)
-      throws IOException, BadRequestException {
-    boolean integral =
-        token == JsonToken.VALUE_NUMBER_INT
-            && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
-    switch (type) {
-      case FP32 -> ((float[]) array)[index] = (float) number(parser, token, index, name);
-      case FP64 -> ((double[]) array)[index] = number(parser, token, index, name);
-      case INT32 -> {
-        if (!integral || parser.getNumberType() != JsonParser.NumberType.INT) {
-          throw notA("a 32-bit integer", parser, index, name);
-        }
-        ((int[]) array)[index] = parser.getIntValue();
-      }
-      case INT64 -> {
-        if (!integral) {
-          throw notA("a 64-bit integer", parser, index, name);
-        }
-        ((long[]) array)[index] = parser.getLongValue();
-      }
-      case BOOL -> {
-        if (!token.isBoolean()) {
-          throw notA("true or false", parser, index, name);
-        }
-        ((boolean[]) array)[index] = token == JsonToken.VALUE_TRUE;
-      }
-    }
-  }
-
-  private static double number(JsonParser parser, JsonToken token, int index, String name)
-      throws IOException, BadRequestException {
-    if (!token.isNumeric()) {
-      throw notA("a number", parser, index, name);
-    }
-    return parser.getDoubleValue();
-  }
-
-  private static BadRequestException notA(String what, JsonParser parser, int index, String name)
-      throws IOException {
-    return new BadRequestException(
-        "input '"
-            + name
-            + "': data["
-            + index
-            + "] is "
-            + RequestReader.shown(parser)
-            + ", not "
-            + what);
   }
 
   private static void rejectNaN(Object data, String name, String model) throws BadRequestException {
