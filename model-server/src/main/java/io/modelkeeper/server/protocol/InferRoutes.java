@@ -3,7 +3,6 @@ package io.modelkeeper.server.protocol;
 import ai.onnxruntime.OrtException;
 import io.modelkeeper.server.InferenceEvent;
 import io.modelkeeper.server.InferenceListener;
-import io.modelkeeper.server.ModelState;
 import io.modelkeeper.server.ServedModel;
 import io.modelkeeper.server.ServerConfig;
 import io.modelkeeper.server.batching.OverloadedException;
@@ -49,8 +48,8 @@ public class InferRoutes {
   private final List<InferenceListener> listeners;
   private final long maxRequestBytes;
   private final long bodyTimeoutMillis;
-  private final RequestLimits limits;
   private final Admission admission;
+  private final RequestCheck requestCheck;
 
   public InferRoutes(
       ServedModel model,
@@ -62,7 +61,6 @@ public class InferRoutes {
     this.listeners = listeners;
     this.maxRequestBytes = config.maxRequestSize().asLongValue();
     this.bodyTimeoutMillis = config.bodyTimeout().toMillis();
-    this.limits = new RequestLimits(config.maxRequestRows(), config.maxRequestElements());
     this.admission =
         new Admission(
             config.maxInFlight(),
@@ -70,6 +68,11 @@ public class InferRoutes {
                 .maxInFlightBytes()
                 .map(MemorySize::asLongValue)
                 .orElse(Runtime.getRuntime().maxMemory() / 16));
+    this.requestCheck =
+        new RequestCheck(
+            model,
+            new RequestLimits(config.maxRequestRows(), config.maxRequestElements()),
+            admission);
   }
 
   void register(@Observes Router router) {
@@ -166,28 +169,22 @@ public class InferRoutes {
     }
   }
 
-  /** What a received body became once read and checked: ready to be submitted. */
-  private record Checked(
-      InferRequest request,
-      InputValidator.ValidatedInputs inputs,
-      List<InferRequest.RequestedOutput> outputs) {}
-
   private void read(RoutingContext context, byte[] bytes, int length, Admission.Held held) {
     if (length <= READ_ON_EVENT_LOOP_BYTES) {
-      checked(context, () -> check(context, bytes, length, held));
+      checked(context, () -> requestCheck.check(context, bytes, length, held));
       return;
     }
     // A large body takes milliseconds to read: off the event loop, so that health probes and
     // other callers on it are not held up.
     context
         .vertx()
-        .executeBlocking(() -> check(context, bytes, length, held), false)
+        .executeBlocking(() -> requestCheck.check(context, bytes, length, held), false)
         .onComplete(
             result -> {
               if (result.succeeded()) {
                 submit(context, result.result());
-              } else if (result.cause() instanceof RefusedRequest refused) {
-                refused.answer(this, context);
+              } else if (result.cause() instanceof RequestCheck.Refused refused) {
+                answerRefused(context, refused);
               } else {
                 serverError(context, null, result.cause());
               }
@@ -195,72 +192,29 @@ public class InferRoutes {
   }
 
   private interface Check {
-    Checked run() throws RefusedRequest;
+    RequestCheck.Checked run() throws RequestCheck.Refused;
   }
 
   private void checked(RoutingContext context, Check check) {
-    Checked checked;
+    RequestCheck.Checked checked;
     try {
       checked = check.run();
-    } catch (RefusedRequest refused) {
-      refused.answer(this, context);
+    } catch (RequestCheck.Refused refused) {
+      answerRefused(context, refused);
       return;
     }
     submit(context, checked);
   }
 
-  /** A request refused while being read or checked, carried out of a worker thread. */
-  private static final class RefusedRequest extends Exception {
-    private final transient Exception reason;
-
-    RefusedRequest(Exception reason) {
-      super(reason.getMessage(), null, false, false);
-      this.reason = reason;
-    }
-
-    void answer(InferRoutes routes, RoutingContext context) {
-      if (reason instanceof BadRequestException bad) {
-        routes.reject(context, bad);
-      } else {
-        routes.overloaded(context, reason.getMessage());
-      }
+  private void answerRefused(RoutingContext context, RequestCheck.Refused refused) {
+    if (refused.reason() instanceof BadRequestException bad) {
+      reject(context, bad);
+    } else {
+      overloaded(context, refused.getMessage());
     }
   }
 
-  private Checked check(RoutingContext context, byte[] bytes, int length, Admission.Held held)
-      throws RefusedRequest {
-    try {
-      String mismatch = ModelAddress.mismatch(context, model);
-      if (mismatch != null) {
-        throw new BadRequestException(404, mismatch);
-      }
-      ModelState state = model.state();
-      if (!state.isReady()) {
-        throw new BadRequestException(
-            503, "model " + model.name() + " is not ready: " + state.reason());
-      }
-      InferRequest request = parse(context, bytes, length);
-      InputValidator.ValidatedInputs inputs =
-          InputValidator.validate(
-              request,
-              model.signature(),
-              model.name(),
-              limits,
-              n -> {
-                Admission.Claim claim = admission.claim(held, n);
-                if (claim == Admission.Claim.BUSY) {
-                  throw new OverloadedException(admission.refusal(claim));
-                } else if (claim == Admission.Claim.TOO_LARGE) {
-                  throw new BadRequestException(413, admission.refusal(claim));
-                }
-              });
-      return new Checked(request, inputs, ResponseWriter.selectOutputs(request, model.signature()));
-    } catch (BadRequestException | OverloadedException e) {
-      throw new RefusedRequest(e);
-    }
-  }
-
-  private void submit(RoutingContext context, Checked checked) {
+  private void submit(RoutingContext context, RequestCheck.Checked checked) {
     InferRequest request = checked.request();
     String id = request.id() == null || request.id().isEmpty() ? newId() : request.id();
     arrived(context);
@@ -279,25 +233,6 @@ public class InferRoutes {
             answer(context, id, request, checked.outputs(), checked.inputs().tensors(), result);
           }
         });
-  }
-
-  private InferRequest parse(RoutingContext context, byte[] bytes, int length)
-      throws BadRequestException {
-    String headerLength = context.request().getHeader(RequestReader.HEADER_LENGTH);
-    if (headerLength != null) {
-      return RequestReader.readBinary(bytes, length, headerLength);
-    }
-    String contentType = context.request().getHeader("Content-Type");
-    if (contentType != null && !contentType.toLowerCase().startsWith(Replies.JSON)) {
-      throw new BadRequestException(
-          415,
-          "unsupported Content-Type '"
-              + contentType
-              + "': send application/json, or binary data with an "
-              + RequestReader.HEADER_LENGTH
-              + " header");
-    }
-    return RequestReader.readJson(bytes, length);
   }
 
   private void answer(
