@@ -159,12 +159,9 @@ class GatewayApiOperatorTest {
         .atMost(WAIT)
         .until(() -> backends("lapse").contains(backend(stableService, 50)));
 
+    // The canary fails its first check, which can come before its Service was ever made (the
+    // walk to promotion checks that Service's shape); what matters here is what is left after.
     newVersion("lapse", "2");
-    await()
-        .ignoreExceptions()
-        .atMost(WAIT)
-        .until(() -> service(canaryService).get(), Objects::nonNull);
-    assertVersionService("lapse", canaryService, two);
     await()
         .ignoreExceptions()
         .atMost(WAIT)
