@@ -235,7 +235,7 @@ public final class ServingBenchmark {
   }
 
   /** Other work on the machine skews every figure; the run prints how busy it was. */
-  static String loadAverage() {
+  private static String loadAverage() {
     try {
       return Files.readString(Path.of("/proc/loadavg")).trim();
     } catch (java.io.IOException e) {
@@ -251,7 +251,8 @@ public final class ServingBenchmark {
     return values;
   }
 
-  static LoadDriver.Call jsonRequest(String url, DenseNetwork network, int rowCount, long seed) {
+  private static LoadDriver.Call jsonRequest(
+      String url, DenseNetwork network, int rowCount, long seed) {
     float[] values = randomRows(new Random(seed), rowCount, network.features());
     StringBuilder data = new StringBuilder();
     for (int i = 0; i < values.length; i++) {
@@ -274,7 +275,8 @@ public final class ServingBenchmark {
         body.getBytes(StandardCharsets.UTF_8));
   }
 
-  static LoadDriver.Call binaryRequest(String url, DenseNetwork network, int rowCount, long seed) {
+  private static LoadDriver.Call binaryRequest(
+      String url, DenseNetwork network, int rowCount, long seed) {
     float[] values = randomRows(new Random(seed), rowCount, network.features());
     byte[] header =
         ("{\"inputs\":[{\"name\":\""

@@ -75,8 +75,7 @@ public class ServedModel {
               config.maxQueueDelay(),
               config.inferenceThreads().orElse(Runtime.getRuntime().availableProcessors()),
               arriving,
-              inline,
-              new DynamicBatcher.QueuePolicy(config.maxQueueSize(), config.queueTimeout()));
+              inline);
       metrics.modelLoaded(System.nanoTime() - start, opened.executionProvider());
       state = ModelState.ready();
       LOG.infof(
