@@ -108,6 +108,11 @@ final class Admission {
       target.schema().applyDefaults(object);
       errors.addAll(target.schema().validate(object, old));
     } else {
+      if ("batch".equals(target.group()) && "Job".equals(target.kind())) {
+        errors.addAll(BuiltInAdmission.job(object, old));
+      } else if (target.group().isEmpty() && "PersistentVolumeClaim".equals(target.kind())) {
+        errors.addAll(BuiltInAdmission.claim(object, old));
+      }
       List<FieldError> quantities = Quantities.invalid(target.kind(), object);
       errors.addAll(quantities);
       if (quantities.isEmpty()) {

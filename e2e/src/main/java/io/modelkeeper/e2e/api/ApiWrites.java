@@ -99,7 +99,24 @@ final class ApiWrites {
     if (options.dryRun()) {
       return json(201, object, admitted.warnings());
     }
-    return withWarnings(forward(request, "POST", path, object), admitted.warnings());
+    MockResponse created = forward(request, "POST", path, object);
+    if (created.code() == 201 && "Job".equals(target.kind()) && "batch".equals(target.group())) {
+      created = labelJobPods(request, path, created);
+    }
+    return withWarnings(created, admitted.warnings());
+  }
+
+  /**
+   * A new Job's selector and pod labels name its uid, which the store gives it: written in a second
+   * step, under the same lock, before anyone is answered.
+   */
+  private MockResponse labelJobPods(RecordedRequest request, String path, MockResponse created)
+      throws BadRequest {
+    ObjectNode job = parseObject(created.getBody().readUtf8());
+    BuiltInAdmission.labelJobPods(job);
+    MockResponse stored =
+        forward(request, "PUT", path + "/" + job.path("metadata").path("name").asText(), job);
+    return stored.code() == 200 ? stored.setResponseCode(201) : stored;
   }
 
   private MockResponse update(

@@ -34,6 +34,10 @@ record FieldError(String reason, String field, String text) {
         field + ": Unsupported value: " + shown(value) + ": supported values: " + values);
   }
 
+  static FieldError forbidden(String field, String detail) {
+    return new FieldError("FieldValueForbidden", field, field + ": Forbidden: " + detail);
+  }
+
   static FieldError tooLong(String field, JsonNode value, int max) {
     return new FieldError(
         "FieldValueTooLong", field, field + ": Too long: may not be more than " + max + " bytes");

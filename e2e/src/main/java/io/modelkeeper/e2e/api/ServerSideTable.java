@@ -101,6 +101,68 @@ final class ServerSideTable {
                 o -> o.path("status").path("availableReplicas").asInt()));
         columns.add(age());
       }
+      case "batch/jobs" -> {
+        columns.add(new Column("Status", "string", 0, ServerSideTable::jobStatus));
+        columns.add(new Column("Completions", "string", 0, ServerSideTable::jobCompletions));
+        columns.add(new Column("Duration", "string", 0, ServerSideTable::jobDuration));
+        columns.add(age());
+        columns.add(
+            new Column(
+                "Containers",
+                "string",
+                1,
+                o ->
+                    joined(
+                        o.path("spec").path("template").path("spec").path("containers"), "name")));
+        columns.add(
+            new Column(
+                "Images",
+                "string",
+                1,
+                o ->
+                    joined(
+                        o.path("spec").path("template").path("spec").path("containers"), "image")));
+        columns.add(new Column("Selector", "string", 1, ServerSideTable::jobSelector));
+      }
+      case "/persistentvolumeclaims" -> {
+        columns.add(
+            new Column(
+                "Status",
+                "string",
+                0,
+                o ->
+                    o.path("metadata").has("deletionTimestamp")
+                        ? "Terminating"
+                        : o.path("status").path("phase").asText("Pending")));
+        columns.add(
+            new Column("Volume", "string", 0, o -> o.path("spec").path("volumeName").asText("")));
+        columns.add(
+            new Column(
+                "Capacity",
+                "string",
+                0,
+                o -> o.path("status").path("capacity").path("storage").asText("")));
+        columns.add(new Column("Access Modes", "string", 0, ServerSideTable::accessModes));
+        columns.add(
+            new Column(
+                "StorageClass",
+                "string",
+                0,
+                o -> o.path("spec").path("storageClassName").asText("<unset>")));
+        columns.add(
+            new Column(
+                "VolumeAttributesClass",
+                "string",
+                0,
+                o -> o.path("spec").path("volumeAttributesClassName").asText("<unset>")));
+        columns.add(age());
+        columns.add(
+            new Column(
+                "VolumeMode",
+                "string",
+                1,
+                o -> o.path("spec").path("volumeMode").asText("Filesystem")));
+      }
       case "/services" -> {
         columns.add(
             new Column("Type", "string", 0, o -> o.path("spec").path("type").asText("ClusterIP")));
@@ -244,6 +306,9 @@ final class ServerSideTable {
     if (pod.path("metadata").has("deletionTimestamp")) {
       return "Terminating";
     }
+    if (!status.path("reason").asText("").isEmpty()) {
+      return status.path("reason").asText();
+    }
     for (JsonNode init : status.path("initContainerStatuses")) {
       JsonNode state = init.path("state");
       if (state.has("terminated") && state.get("terminated").path("exitCode").asInt() != 0) {
@@ -266,6 +331,84 @@ final class ServerSideTable {
       }
     }
     return status.path("phase").asText("Pending");
+  }
+
+  /** The STATUS column of {@code kubectl get jobs}: the last condition that holds, else Running. */
+  private static String jobStatus(JsonNode job) {
+    if (job.path("metadata").has("deletionTimestamp")) {
+      return "Terminating";
+    }
+    String status = job.path("spec").path("suspend").asBoolean(false) ? "Suspended" : "Running";
+    for (String type : List.of("FailureTarget", "SuccessCriteriaMet", "Failed", "Complete")) {
+      for (JsonNode condition : job.path("status").path("conditions")) {
+        if (condition.path("type").asText().equals(type)
+            && condition.path("status").asText().equals("True")) {
+          status = type;
+        }
+      }
+    }
+    return status;
+  }
+
+  private static String jobCompletions(JsonNode job) {
+    int succeeded = job.path("status").path("succeeded").asInt();
+    JsonNode completions = job.path("spec").path("completions");
+    if (completions.isIntegralNumber()) {
+      return succeeded + "/" + completions.asInt();
+    }
+    int parallelism = job.path("spec").path("parallelism").asInt(1);
+    return parallelism > 1 ? succeeded + "/1 of " + parallelism : succeeded + "/1";
+  }
+
+  private static String jobDuration(JsonNode job) {
+    String start = job.path("status").path("startTime").asText("");
+    if (start.isEmpty()) {
+      return "";
+    }
+    try {
+      String end = job.path("status").path("completionTime").asText("");
+      Duration duration =
+          Duration.between(
+              Instant.parse(start), end.isEmpty() ? Instant.now() : Instant.parse(end));
+      long seconds = Math.max(0, duration.getSeconds());
+      return seconds < 120
+          ? seconds + "s"
+          : seconds < 3600 ? (seconds / 60) + "m" : humanAge(start);
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
+  private static String jobSelector(JsonNode job) {
+    List<String> terms = new ArrayList<>();
+    job.path("spec")
+        .path("selector")
+        .path("matchLabels")
+        .fields()
+        .forEachRemaining(e -> terms.add(e.getKey() + "=" + e.getValue().asText()));
+    return terms.isEmpty() ? "<none>" : String.join(",", terms);
+  }
+
+  private static String joined(JsonNode items, String field) {
+    List<String> values = new ArrayList<>();
+    items.forEach(item -> values.add(item.path(field).asText()));
+    return String.join(",", values);
+  }
+
+  private static String accessModes(JsonNode claim) {
+    JsonNode modes = claim.path("status").path("accessModes");
+    List<String> shown = new ArrayList<>();
+    for (JsonNode mode : modes.isArray() ? modes : claim.path("spec").path("accessModes")) {
+      shown.add(
+          switch (mode.asText()) {
+            case "ReadWriteOnce" -> "RWO";
+            case "ReadOnlyMany" -> "ROX";
+            case "ReadWriteMany" -> "RWX";
+            case "ReadWriteOncePod" -> "RWOP";
+            default -> mode.asText();
+          });
+    }
+    return String.join(",", shown);
   }
 
   private static String servicePorts(JsonNode service) {

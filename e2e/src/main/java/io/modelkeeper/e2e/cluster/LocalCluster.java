@@ -37,6 +37,14 @@ public final class LocalCluster implements AutoCloseable {
       return projectDir.resolve("model-server/target/quarkus-app/quarkus-run.jar");
     }
 
+    /**
+     * The reference trainer, built by {@code ./mvnw -pl trainer -am package}: the local node runs
+     * it for images whose repository ends in {@code modelkeeper-trainer}.
+     */
+    public Path trainerJar() {
+      return projectDir.resolve("trainer/target/modelkeeper-trainer.jar");
+    }
+
     public Path operatorJar() {
       return projectDir.resolve("operator/target/quarkus-app/quarkus-run.jar");
     }
@@ -133,7 +141,9 @@ public final class LocalCluster implements AutoCloseable {
       cluster.node =
           cluster.keep(
               NodeSimulator.start(
-                  cluster.client, NodeConfig.defaults(layout.modelServerJar(), layout.stateDir())));
+                  cluster.client,
+                  NodeConfig.defaults(
+                      layout.modelServerJar(), layout.trainerJar(), layout.stateDir())));
       progress.accept(
           "node simulator  pods get 127.0.0.2, .3, ...; pod files under "
               + layout.stateDir().resolve("pods"));

@@ -28,6 +28,10 @@ final class ContainerTrack {
   int livenessFailures;
   Instant restartAt;
   Instant nextLivenessProbe = Instant.EPOCH;
+
+  /** Ended for good: the pod's restart policy does not start it again. */
+  boolean finished;
+
   private Duration backOff = FIRST_BACK_OFF;
 
   ContainerTrack(Container spec, boolean init) {
@@ -52,14 +56,21 @@ final class ContainerTrack {
    * Records an exit; a failure is kept as the last state and the next start waits out the back-off.
    */
   void exited(int exitCode, String message) {
+    exited(exitCode, exitCode == 0 ? "Completed" : "Error", message);
+  }
+
+  /**
+   * As {@link #exited(int, String)}, with the runtime's reason (StartError for a start failure).
+   */
+  void exited(int exitCode, String reason, String message) {
     boolean failed = exitCode != 0;
     String startedAt = state.getRunning() != null ? state.getRunning().getStartedAt() : null;
     state =
         new ContainerStateBuilder()
             .withNewTerminated()
             .withExitCode(exitCode)
-            .withReason(failed ? "Error" : "Completed")
-            .withMessage(failed && !message.isBlank() ? message : null)
+            .withReason(reason)
+            .withMessage(message == null || message.isBlank() ? null : message)
             .withStartedAt(startedAt)
             .withFinishedAt(Instant.now().toString())
             .endTerminated()
@@ -85,12 +96,25 @@ final class ContainerTrack {
             "back-off restarting failed container " + spec.getName() + " until " + restartAt);
   }
 
-  void imagePullFailed(boolean firstAttempt) {
-    state =
-        waiting(
-            firstAttempt ? "ErrImagePull" : "ImagePullBackOff",
-            "the local node runs only images whose repository ends in model-server; it cannot pull "
-                + spec.getImage());
+  /** The restart policy does not start it again: the terminated state stays. */
+  void finish() {
+    finished = true;
+    restartAt = null;
+  }
+
+  void imagePullFailed(boolean firstAttempt, String message) {
+    state = waiting(firstAttempt ? "ErrImagePull" : "ImagePullBackOff", message);
+  }
+
+  /** The container cannot be created (a missing ConfigMap or Secret key…); tried again later. */
+  void configError(String message) {
+    state = waiting("CreateContainerConfigError", message);
+    restartAt = Instant.now().plus(FIRST_BACK_OFF);
+  }
+
+  /** The container never started and never will: the pod ended first. */
+  boolean neverStarted() {
+    return state.getWaiting() != null;
   }
 
   boolean completed() {

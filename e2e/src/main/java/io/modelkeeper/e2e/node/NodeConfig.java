@@ -4,24 +4,28 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What the local node needs to run pods: the model-server jar that stands in for the model-server
- * image, where pod files and logs go, and the JVM options of pod processes.
+ * What the local node needs to run pods: the jars that stand in for the model-server and trainer
+ * images, where pod files, claims and logs go, and the JVM options of pod processes.
  *
  * @param modelServerJar {@code model-server/target/quarkus-app/quarkus-run.jar}
- * @param stateDir pod directories (volumes, logs) and pid files live under it
- * @param serverJvmOptions options for a serving container's JVM, before its own JAVA_OPTS
+ * @param trainerJar {@code trainer/target/modelkeeper-trainer.jar}; pods of the trainer image fail
+ *     with {@code ErrImagePull} while it is missing
+ * @param stateDir pod directories (volumes, logs), claim directories and pid files live under it
+ * @param serverJvmOptions options for a serving or trainer container's JVM, before its JAVA_OPTS
  * @param fetchJvmOptions options for an init container's JVM
  */
 public record NodeConfig(
     Path modelServerJar,
+    Path trainerJar,
     Path stateDir,
     List<String> serverJvmOptions,
     List<String> fetchJvmOptions) {
 
   /** Small heaps and the C1 compiler only: many JVMs share two cores here. */
-  public static NodeConfig defaults(Path modelServerJar, Path stateDir) {
+  public static NodeConfig defaults(Path modelServerJar, Path trainerJar, Path stateDir) {
     return new NodeConfig(
         modelServerJar,
+        trainerJar,
         stateDir,
         List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx192m", "-Xss512k"),
         List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m"));
@@ -29,6 +33,15 @@ public record NodeConfig(
 
   Path podDir(String namespace, String pod) {
     return stateDir.resolve("pods").resolve(namespace + "_" + pod);
+  }
+
+  /** The directory that is a PersistentVolumeClaim's volume, shared by every pod mounting it. */
+  Path claimDir(String namespace, String claim) {
+    return stateDir.resolve("claims").resolve(namespace + "_" + claim);
+  }
+
+  Path claimsDir() {
+    return stateDir.resolve("claims");
   }
 
   Path pidDir() {

@@ -4,9 +4,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,14 +21,17 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The part of Kubernetes the local cluster lacks: Deployment and ReplicaSet controllers, a kubelet
- * that runs each pod's containers as local processes on the pod's own loopback address, and an
- * owner-reference garbage collector. Informers on Deployments and Pods wake it; each pass reads the
- * API server afresh, so it never acts on a stale cache.
+ * The part of Kubernetes the local cluster lacks: Deployment, ReplicaSet and Job controllers,
+ * PersistentVolumeClaims bound to directories, a kubelet that runs each pod's containers as local
+ * processes on the pod's own loopback address, hosts files that stand in for the cluster DNS of pod
+ * hostnames, and an owner-reference garbage collector. Informers on Deployments, ReplicaSets, Jobs,
+ * claims and Pods wake it; each pass reads the API server afresh, so it never acts on a stale
+ * cache.
  */
 public final class NodeSimulator implements AutoCloseable {
 
@@ -38,8 +43,11 @@ public final class NodeSimulator implements AutoCloseable {
   private final NodeConfig config;
   private final DeploymentController deployments;
   private final ReplicaSetController replicaSets;
+  private final JobController jobs;
+  private final ClaimController claims;
   private final OwnerCollector collector;
   private final PodAddresses addresses = new PodAddresses();
+  private final PodHosts hosts = new PodHosts();
   private final Map<String, RunningPod> pods = new ConcurrentHashMap<>();
   private final Set<Thread> stopping = ConcurrentHashMap.newKeySet();
   private final SynchronousQueue<Boolean> wakeUp = new SynchronousQueue<>();
@@ -48,13 +56,15 @@ public final class NodeSimulator implements AutoCloseable {
   private volatile boolean closed;
   private Instant lastSweep = Instant.EPOCH;
 
-  private record RunningPod(String uid, PodRunner runner, Thread thread) {}
+  private record RunningPod(String uid, PodRunner runner, Thread thread, AtomicBoolean freed) {}
 
   private NodeSimulator(KubernetesClient client, NodeConfig config) {
     this.client = client;
     this.config = config;
     this.deployments = new DeploymentController(client);
     this.replicaSets = new ReplicaSetController(client);
+    this.jobs = new JobController(client);
+    this.claims = new ClaimController(client, config);
     this.collector = new OwnerCollector(client);
     this.loop = new Thread(this::runLoop, "node-simulator");
   }
@@ -82,6 +92,8 @@ public final class NodeSimulator implements AutoCloseable {
     node.informers.add(client.apps().deployments().inAnyNamespace().inform(castHandler(wake)));
     node.informers.add(client.apps().replicaSets().inAnyNamespace().inform(castHandler(wake)));
     node.informers.add(client.pods().inAnyNamespace().inform(castHandler(wake)));
+    node.informers.add(client.batch().v1().jobs().inAnyNamespace().inform(castHandler(wake)));
+    node.informers.add(client.persistentVolumeClaims().inAnyNamespace().inform(castHandler(wake)));
     node.loop.start();
     return node;
   }
@@ -135,7 +147,17 @@ public final class NodeSimulator implements AutoCloseable {
             replicaSet, podsByOwner.getOrDefault(replicaSet.getMetadata().getUid(), List.of()));
       }
     }
-    runPods(client.pods().inAnyNamespace().list().getItems());
+    claims.sync(client.persistentVolumeClaims().inAnyNamespace().list().getItems());
+    List<Pod> podsNow = client.pods().inAnyNamespace().list().getItems();
+    Map<String, List<Pod>> podsByJob = byOwner(podsNow);
+    for (Job job : client.batch().v1().jobs().inAnyNamespace().list().getItems()) {
+      if (job.getMetadata().getDeletionTimestamp() == null) {
+        jobs.sync(job, podsByJob.getOrDefault(job.getMetadata().getUid(), List.of()));
+      }
+    }
+    List<Pod> current = client.pods().inAnyNamespace().list().getItems();
+    runPods(current);
+    hosts.write(current, client.services().inAnyNamespace().list().getItems(), this::podDir);
     if (Duration.between(lastSweep, Instant.now()).compareTo(SWEEP) >= 0) {
       lastSweep = Instant.now();
       // Deployment -> ReplicaSet -> Pod: one sweep per level of the ownership chain.
@@ -178,7 +200,19 @@ public final class NodeSimulator implements AutoCloseable {
         .toList();
   }
 
-  /** Starts a runner for each new pod and stops the runners of pods that are gone. */
+  /** The directory of a pod this node runs, or null. */
+  private Path podDir(Pod pod) {
+    String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+    RunningPod running = pods.get(key);
+    return running == null || !running.uid().equals(pod.getMetadata().getUid())
+        ? null
+        : config.podDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+  }
+
+  /**
+   * Starts a runner for each new pod and stops the runners of pods that are gone. A pod that ended
+   * (Succeeded or Failed) before this node saw it is not run again.
+   */
   private void runPods(List<Pod> current) {
     Set<String> alive = new HashSet<>();
     for (Pod pod : current) {
@@ -187,6 +221,10 @@ public final class NodeSimulator implements AutoCloseable {
       }
       String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
       alive.add(key + "@" + pod.getMetadata().getUid());
+      String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+      if (!pods.containsKey(key) && ("Succeeded".equals(phase) || "Failed".equals(phase))) {
+        continue;
+      }
       pods.computeIfAbsent(key, k -> startPod(pod));
     }
     for (var entry : pods.entrySet()) {
@@ -199,11 +237,27 @@ public final class NodeSimulator implements AutoCloseable {
   private RunningPod startPod(Pod pod) {
     String ip = addresses.take();
     PodRunner runner = new PodRunner(client, PodContext.create(pod, ip, config));
-    Thread thread = new Thread(runner, "pod-" + pod.getMetadata().getName());
+    AtomicBoolean freed = new AtomicBoolean();
+    Thread thread =
+        new Thread(
+            () -> {
+              runner.run();
+              // A pod that ended frees its address, as a finished pod's sandbox is torn down.
+              if (runner.finished()) {
+                free(freed, ip);
+              }
+            },
+            "pod-" + pod.getMetadata().getName());
     thread.setDaemon(true);
     thread.start();
     LOG.fine(() -> "started pod " + pod.getMetadata().getName() + " on " + ip);
-    return new RunningPod(pod.getMetadata().getUid(), runner, thread);
+    return new RunningPod(pod.getMetadata().getUid(), runner, thread, freed);
+  }
+
+  private void free(AtomicBoolean freed, String ip) {
+    if (freed.compareAndSet(false, true)) {
+      addresses.give(ip);
+    }
   }
 
   private void stopPod(String key, RunningPod running) {
@@ -220,7 +274,7 @@ public final class NodeSimulator implements AutoCloseable {
                 Thread.currentThread().interrupt();
               }
               stopping.remove(running.thread());
-              addresses.give(running.runner().ip());
+              free(running.freed(), running.runner().ip());
             },
             "stop-" + key);
     reaper.setDaemon(true);

@@ -1,6 +1,7 @@
 package io.modelkeeper.e2e.node;
 
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
@@ -25,9 +26,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The local kubelet for one pod: runs its init containers in order, then its containers as local
- * processes, probes them over HTTP on the pod's address, restarts failures with back-off and writes
- * what it sees into the pod's status.
+ * The local kubelet for one pod: waits for the claims it mounts, runs its init containers in order,
+ * then its containers as local processes, probes them over HTTP on the pod's address, restarts them
+ * as the pod's {@code restartPolicy} says (Always, OnFailure, Never) with back-off, ends the pod
+ * Succeeded or Failed when no container will run again (or at {@code activeDeadlineSeconds}), and
+ * writes what it sees into the pod's status.
  */
 final class PodRunner implements Runnable {
 
@@ -42,8 +45,15 @@ final class PodRunner implements Runnable {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final Instant startTime = Instant.now();
+  private final String restartPolicy;
+  private final Duration stopGrace;
   private volatile boolean stopping;
+  private boolean scheduled;
+  private String unschedulable;
   private boolean initialized;
+  private String phase;
+  private String reason;
+  private String message;
   private String published = "";
 
   PodRunner(KubernetesClient client, PodContext pod) {
@@ -54,6 +64,17 @@ final class PodRunner implements Runnable {
       spec.getInitContainers().forEach(c -> initContainers.add(new ContainerTrack(c, true)));
     }
     spec.getContainers().forEach(c -> containers.add(new ContainerTrack(c, false)));
+    restartPolicy = spec.getRestartPolicy() == null ? "Always" : spec.getRestartPolicy();
+    long grace =
+        spec.getTerminationGracePeriodSeconds() == null
+            ? STOP_GRACE.getSeconds()
+            : Math.min(STOP_GRACE.getSeconds(), spec.getTerminationGracePeriodSeconds());
+    stopGrace = Duration.ofSeconds(Math.max(0, grace));
+  }
+
+  /** True once the pod is Succeeded or Failed: nothing of it runs any more. */
+  boolean finished() {
+    return phase != null;
   }
 
   String ip() {
@@ -68,6 +89,10 @@ final class PodRunner implements Runnable {
   @Override
   public void run() {
     try {
+      if (!waitForClaims()) {
+        return;
+      }
+      scheduled = true;
       event(
           "Normal",
           "Scheduled",
@@ -79,11 +104,16 @@ final class PodRunner implements Runnable {
       publish();
       if (runInitContainers()) {
         initialized = true;
-        while (!stopping) {
+        while (!stopping && phase == null) {
           containers.forEach(this::supervise);
+          endWhenDone();
           publish();
-          Thread.sleep(TICK.toMillis());
+          if (phase == null) {
+            Thread.sleep(TICK.toMillis());
+          }
         }
+      } else if (phase != null) {
+        publish();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -92,17 +122,102 @@ final class PodRunner implements Runnable {
     } finally {
       for (ContainerTrack track : containers) {
         if (track.process != null) {
-          track.process.stop(STOP_GRACE);
+          track.process.stop(stopGrace);
         }
       }
     }
   }
 
+  /**
+   * The scheduler's part: a pod whose claims do not exist (or are not bound) stays Pending and
+   * unscheduled, with the scheduler's FailedScheduling event; false when the pod was stopped first.
+   */
+  private boolean waitForClaims() throws InterruptedException {
+    Instant nextEvent = Instant.EPOCH;
+    while (!stopping) {
+      String problem = claimProblem();
+      if (problem == null) {
+        unschedulable = null;
+        return true;
+      }
+      unschedulable = "0/1 nodes are available: " + problem + ".";
+      if (Instant.now().isAfter(nextEvent)) {
+        NodeEvents.record(
+            client, pod.pod(), "default-scheduler", "Warning", "FailedScheduling", unschedulable);
+        nextEvent = Instant.now().plus(Duration.ofMinutes(1));
+      }
+      publish();
+      Thread.sleep(1000);
+    }
+    return false;
+  }
+
+  private String claimProblem() {
+    for (String claim : pod.claims()) {
+      PersistentVolumeClaim found =
+          client.persistentVolumeClaims().inNamespace(pod.namespace()).withName(claim).get();
+      if (found == null) {
+        return "persistentvolumeclaim \"" + claim + "\" not found";
+      }
+      if (found.getMetadata().getDeletionTimestamp() != null) {
+        return "persistentvolumeclaim \"" + claim + "\" is being deleted";
+      }
+      if (found.getStatus() == null || !"Bound".equals(found.getStatus().getPhase())) {
+        return "pod has unbound immediate PersistentVolumeClaims";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Ends the pod when its restart policy starts no container again (Succeeded when every container
+   * exited 0), or when it has been active longer than {@code activeDeadlineSeconds}.
+   */
+  private void endWhenDone() {
+    Long deadline = pod.pod().getSpec().getActiveDeadlineSeconds();
+    if (deadline != null && Duration.between(startTime, Instant.now()).getSeconds() >= deadline) {
+      killAll();
+      end(
+          "Failed",
+          "DeadlineExceeded",
+          "Pod was active on the node longer than the specified deadline");
+      event("Normal", "DeadlineExceeded", message);
+      return;
+    }
+    if (containers.stream().allMatch(t -> t.finished)) {
+      boolean succeeded = containers.stream().allMatch(ContainerTrack::completed);
+      end(succeeded ? "Succeeded" : "Failed", null, null);
+    }
+  }
+
+  private void killAll() {
+    for (ContainerTrack track : containers) {
+      if (track.process != null) {
+        ContainerProcess process = track.process;
+        process.stop(stopGrace);
+        track.exited(
+            process.exitCode(),
+            process.terminationMessage(
+                pod.terminationLog(track.spec),
+                track.spec.getTerminationMessagePolicy(),
+                process.exitCode() != 0));
+      }
+      track.finish();
+    }
+  }
+
+  private void end(String phase, String reason, String message) {
+    this.phase = phase;
+    this.reason = reason;
+    this.message = message;
+  }
+
   /** Runs each init container to success; false when the pod was stopped first. */
   private boolean runInitContainers() throws InterruptedException {
     for (ContainerTrack track : initContainers) {
-      if (!ContainerProcess.canRun(track.spec.getImage())) {
-        waitForeverOnImage(track);
+      LocalImage image = LocalImage.of(track.spec.getImage(), pod.config());
+      if (!image.runnable()) {
+        waitForeverOnImage(track, image.pullError());
         return false;
       }
       while (!track.completed()) {
@@ -110,6 +225,12 @@ final class PodRunner implements Runnable {
           return false;
         }
         if (!startOrFail(track)) {
+          if (track.finished) {
+            end("Failed", null, null);
+            return false;
+          }
+          publish();
+          sleepUntil(track.restartAt);
           continue;
         }
         publish();
@@ -118,12 +239,18 @@ final class PodRunner implements Runnable {
           Thread.sleep(200);
         }
         if (stopping) {
-          process.stop(STOP_GRACE);
+          process.stop(stopGrace);
           return false;
         }
         int exitCode = process.waitFor();
-        track.exited(exitCode, terminationMessage(track, process));
+        track.exited(exitCode, terminationMessage(track, process, exitCode));
         publish();
+        if (exitCode != 0 && "Never".equals(restartPolicy)) {
+          // restartPolicy Never: a failed init container fails the pod.
+          track.finish();
+          end("Failed", null, null);
+          return false;
+        }
         if (exitCode != 0) {
           event(
               "Warning",
@@ -147,14 +274,19 @@ final class PodRunner implements Runnable {
   }
 
   private void supervise(ContainerTrack track) {
-    if (!ContainerProcess.canRun(track.spec.getImage())) {
+    if (track.finished) {
+      return;
+    }
+    LocalImage image = LocalImage.of(track.spec.getImage(), pod.config());
+    if (!image.runnable()) {
       if (track.state.getWaiting() == null
           || "ContainerCreating".equals(track.state.getWaiting().getReason())) {
-        pullFailed(track);
+        pullFailed(track, image.pullError());
       }
       track.imagePullFailed(
           track.state.getWaiting() != null
-              && "ContainerCreating".equals(track.state.getWaiting().getReason()));
+              && "ContainerCreating".equals(track.state.getWaiting().getReason()),
+          image.pullError());
       return;
     }
     if (track.process == null) {
@@ -175,7 +307,11 @@ final class PodRunner implements Runnable {
         Thread.currentThread().interrupt();
         return;
       }
-      track.exited(exitCode == 0 ? 0 : exitCode, terminationMessage(track, process));
+      track.exited(exitCode, terminationMessage(track, process, exitCode));
+      if (!restarts(exitCode)) {
+        track.finish();
+        return;
+      }
       event(
           "Warning",
           "BackOff",
@@ -229,7 +365,7 @@ final class PodRunner implements Runnable {
                   + ": container "
                   + track.spec.getName()
                   + " failed its liveness probe");
-      track.process.stop(STOP_GRACE);
+      track.process.stop(stopGrace);
     }
   }
 
@@ -257,44 +393,56 @@ final class PodRunner implements Runnable {
     }
   }
 
+  /** Whether the restart policy starts a container again after this exit. */
+  private boolean restarts(int exitCode) {
+    return switch (restartPolicy) {
+      case "Never" -> false;
+      case "OnFailure" -> exitCode != 0;
+      default -> true;
+    };
+  }
+
   private boolean startOrFail(ContainerTrack track) {
     try {
-      track.running(ContainerProcess.start(track.spec, track.init, pod));
+      track.running(ContainerProcess.start(client, track.spec, track.init, pod));
       event("Normal", "Started", "Started container " + track.spec.getName());
       return true;
-    } catch (IOException e) {
-      track.exited(128, "cannot start " + track.spec.getName() + ": " + e.getMessage());
-      track.backingOff();
+    } catch (ContainerProcess.ConfigError e) {
+      track.configError(e.getMessage());
+      event("Warning", "Failed", "Error: " + e.getMessage());
+      return false;
+    } catch (IOException | IllegalArgumentException e) {
+      // The runtime could not start the process: exit code 128, reason StartError.
+      track.exited(128, "StartError", e.getMessage());
+      event("Warning", "Failed", "Error: " + e.getMessage());
+      if (track.init ? "Never".equals(restartPolicy) : !restarts(128)) {
+        track.finish();
+      } else {
+        track.backingOff();
+      }
       return false;
     }
   }
 
-  private static String terminationMessage(ContainerTrack track, ContainerProcess process) {
-    // FallbackToLogsOnError: the log's tail (here its last stderr line) when the container failed.
-    return "FallbackToLogsOnError".equals(track.spec.getTerminationMessagePolicy())
-        ? process.lastErrorLine()
-        : "";
+  private String terminationMessage(ContainerTrack track, ContainerProcess process, int exitCode) {
+    return process.terminationMessage(
+        pod.terminationLog(track.spec), track.spec.getTerminationMessagePolicy(), exitCode != 0);
   }
 
-  private void waitForeverOnImage(ContainerTrack track) throws InterruptedException {
-    pullFailed(track);
-    track.imagePullFailed(true);
+  private void waitForeverOnImage(ContainerTrack track, String why) throws InterruptedException {
+    pullFailed(track, why);
+    track.imagePullFailed(true, why);
     publish();
     Thread.sleep(2000);
-    track.imagePullFailed(false);
+    track.imagePullFailed(false, why);
     while (!stopping) {
       publish();
       Thread.sleep(TICK.toMillis());
     }
   }
 
-  private void pullFailed(ContainerTrack track) {
-    event(
-        "Warning",
-        "Failed",
-        "Failed to pull image \""
-            + track.spec.getImage()
-            + "\": the local node runs only images whose repository ends in model-server");
+  private void pullFailed(ContainerTrack track, String why) {
+    event("Warning", "Failed", "Failed to pull image \"" + track.spec.getImage() + "\": " + why);
   }
 
   private void event(String type, String reason, String message) {
@@ -334,17 +482,30 @@ final class PodRunner implements Runnable {
   }
 
   private PodStatus status() {
+    if (!scheduled) {
+      PodCondition notScheduled = condition("PodScheduled", false);
+      notScheduled.setReason("Unschedulable");
+      notScheduled.setMessage(unschedulable);
+      return new PodStatusBuilder().withPhase("Pending").withConditions(notScheduled).build();
+    }
     boolean running =
-        initialized && containers.stream().anyMatch(t -> t.process != null || t.restarts > 0);
-    boolean ready = initialized && containers.stream().allMatch(t -> t.ready);
+        initialized
+            && containers.stream().anyMatch(t -> t.process != null || t.restarts > 0 || t.finished);
+    boolean ready = phase == null && initialized && containers.stream().allMatch(t -> t.ready);
     List<PodCondition> conditions =
         List.of(
             condition("PodScheduled", true),
             condition("Initialized", initialized),
             condition("ContainersReady", ready),
             condition("Ready", ready));
+    if (phase != null) {
+      conditions.get(2).setReason("PodCompleted");
+      conditions.get(3).setReason("PodCompleted");
+    }
     return new PodStatusBuilder()
-        .withPhase(running ? "Running" : "Pending")
+        .withPhase(phase != null ? phase : running ? "Running" : "Pending")
+        .withReason(reason)
+        .withMessage(message)
         .withPodIP(pod.ip())
         .withPodIPs(new io.fabric8.kubernetes.api.model.PodIP(pod.ip()))
         .withHostIP("127.0.0.1")
