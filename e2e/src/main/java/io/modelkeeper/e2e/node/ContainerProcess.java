@@ -111,7 +111,7 @@ final class ContainerProcess {
                 + container.getName()
                 + " a command");
       }
-      container.getCommand().forEach(c -> command.add(pod.rewrite(container, c)));
+      container.getCommand().forEach(c -> command.add(pod.rewrite(container, expand(c, env))));
     } else {
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(init ? config.fetchJvmOptions() : config.serverJvmOptions());
@@ -131,7 +131,7 @@ final class ContainerProcess {
               .toString());
     }
     if (container.getArgs() != null) {
-      container.getArgs().forEach(a -> command.add(pod.rewrite(container, a)));
+      container.getArgs().forEach(a -> command.add(pod.rewrite(container, expand(a, env))));
     }
     Path terminationLog = pod.terminationLog(container);
     // As the kubelet does: an empty file, so a message is the one this run writes.
