@@ -431,6 +431,7 @@ class KubectlJobsTest {
             () -> {
               List<Pod> pods = podsOf("trainer");
               assertThat(pods).hasSize(1);
+              assertThat(pods.get(0).getStatus().getContainerStatuses()).isNotEmpty();
               var waiting =
                   pods.get(0).getStatus().getContainerStatuses().get(0).getState().getWaiting();
               assertThat(waiting.getReason()).isIn("ErrImagePull", "ImagePullBackOff");
