@@ -31,6 +31,9 @@ record PodContext(Pod pod, String ip, Path dir, NodeConfig config) {
     Path dir = config.podDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
     try {
       Files.createDirectories(dir.resolve("volumes"));
+      // The pod's own names until the node writes the records of its neighbours (PodHosts).
+      Files.writeString(
+          dir.resolve("hosts"), "127.0.0.1 localhost\n" + ip + " " + PodHosts.hostname(pod) + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,12 +1,16 @@
 package io.modelkeeper.e2e.node;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -17,9 +21,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
@@ -102,6 +111,9 @@ final class PodRunner implements Runnable {
               + pod.name()
               + " to local-node");
       publish();
+      if (!mountVolumes()) {
+        return;
+      }
       if (runInitContainers()) {
         initialized = true;
         while (!stopping && phase == null) {
@@ -150,6 +162,107 @@ final class PodRunner implements Runnable {
       Thread.sleep(1000);
     }
     return false;
+  }
+
+  /**
+   * The kubelet's mounting: ConfigMap and Secret volumes become files in the volume's directory
+   * (emptyDir and claims are directories already). A missing ConfigMap or Secret, or a kind of
+   * volume the local node has no directory for, keeps the containers in ContainerCreating with the
+   * kubelet's FailedMount event; false when the pod was stopped first.
+   */
+  private boolean mountVolumes() throws InterruptedException {
+    Instant nextEvent = Instant.EPOCH;
+    while (!stopping) {
+      String problem = null;
+      for (Volume volume :
+          pod.pod().getSpec().getVolumes() == null
+              ? List.<Volume>of()
+              : pod.pod().getSpec().getVolumes()) {
+        problem = mount(volume);
+        if (problem != null) {
+          problem = "MountVolume.SetUp failed for volume \"" + volume.getName() + "\" : " + problem;
+          break;
+        }
+      }
+      if (problem == null) {
+        return true;
+      }
+      if (Instant.now().isAfter(nextEvent)) {
+        event("Warning", "FailedMount", problem);
+        nextEvent = Instant.now().plus(Duration.ofMinutes(1));
+      }
+      Thread.sleep(2000);
+    }
+    return false;
+  }
+
+  /** Mounts one volume; the reason it cannot, or null. */
+  private String mount(Volume volume) {
+    if (volume.getEmptyDir() != null || volume.getPersistentVolumeClaim() != null) {
+      return null;
+    }
+    Map<String, String> files;
+    List<KeyToPath> items;
+    if (volume.getConfigMap() != null) {
+      var source = volume.getConfigMap();
+      ConfigMap found =
+          client.configMaps().inNamespace(pod.namespace()).withName(source.getName()).get();
+      if (found == null && !Boolean.TRUE.equals(source.getOptional())) {
+        return "configmap \"" + source.getName() + "\" not found";
+      }
+      files = found == null || found.getData() == null ? Map.of() : found.getData();
+      items = source.getItems();
+    } else if (volume.getSecret() != null) {
+      var source = volume.getSecret();
+      Secret found =
+          client.secrets().inNamespace(pod.namespace()).withName(source.getSecretName()).get();
+      if (found == null && !Boolean.TRUE.equals(source.getOptional())) {
+        return "secret \"" + source.getSecretName() + "\" not found";
+      }
+      files = new LinkedHashMap<>();
+      if (found != null && found.getData() != null) {
+        found
+            .getData()
+            .forEach(
+                (k, v) ->
+                    files.put(
+                        k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+      }
+      if (found != null && found.getStringData() != null) {
+        files.putAll(found.getStringData());
+      }
+      items = source.getItems();
+    } else {
+      return "the local node mounts only emptyDir, persistentVolumeClaim, configMap and secret"
+          + " volumes";
+    }
+    Path dir = pod.volumeDir(volume.getName());
+    try {
+      if (items == null || items.isEmpty()) {
+        for (var file : files.entrySet()) {
+          write(dir, file.getKey(), file.getValue());
+        }
+      } else {
+        for (KeyToPath item : items) {
+          if (!files.containsKey(item.getKey())) {
+            return "key " + item.getKey() + " not found";
+          }
+          write(dir, item.getPath(), files.get(item.getKey()));
+        }
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      return e.getMessage();
+    }
+    return null;
+  }
+
+  private static void write(Path dir, String relative, String content) throws IOException {
+    Path file = dir.resolve(relative).normalize();
+    if (!file.startsWith(dir) || relative.startsWith("/")) {
+      throw new IllegalArgumentException("path " + relative + " leaves the volume");
+    }
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
   }
 
   private String claimProblem() {

@@ -130,8 +130,7 @@ class KubectlJobsTest {
         .atMost(PATIENCE)
         .until(
             () ->
-                podsOf("hello").stream()
-                    .anyMatch(p -> "Running".equals(p.getStatus().getPhase())));
+                podsOf("hello").stream().anyMatch(p -> "Running".equals(p.getStatus().getPhase())));
     try (Kubectl.Background follow = kubectl.start("logs", "-f", "job/hello")) {
       kubectl.run("wait", "--for=condition=complete", "job/hello", "--timeout=60s").orThrow();
       await().atMost(PATIENCE).until(() -> !follow.alive());
@@ -349,6 +348,67 @@ class KubectlJobsTest {
         .orThrow();
     assertThat(kubectl.run("logs", "reader").orThrow()).contains("rows");
     assertThat(dir.resolve("state/claims/default_shared/greeting")).hasContent("rows");
+  }
+
+  @Test
+  void secretVolumesAreFilesAndAMissingSecretFailsTheMount() {
+    apply(
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: token-reader
+        spec:
+          restartPolicy: Never
+          volumes:
+          - name: token
+            secret:
+              secretName: api-token
+              items:
+              - key: token
+                path: nested/token
+          containers:
+          - name: main
+            image: %s
+            command: ["sh", "-c", "cat $TOKENS/nested/token"]
+            env:
+            - name: TOKENS
+              value: /var/run/secrets/api
+            volumeMounts:
+            - name: token
+              mountPath: /var/run/secrets/api
+              readOnly: true
+        """
+            .formatted(EXEC));
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        kubectl
+                            .run(
+                                "get",
+                                "events",
+                                "--field-selector",
+                                "involvedObject.name=token-reader,reason=FailedMount")
+                            .orThrow())
+                    .contains(
+                        "MountVolume.SetUp failed for volume \"token\" : secret \"api-token\" not"
+                            + " found"));
+    apply(
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: api-token
+        stringData:
+          token: s3cret-value
+        """);
+    kubectl
+        .run(
+            "wait", "--for=jsonpath={.status.phase}=Succeeded", "pod/token-reader", "--timeout=60s")
+        .orThrow();
+    assertThat(kubectl.run("logs", "token-reader").orThrow()).contains("s3cret-value");
   }
 
   @Test
