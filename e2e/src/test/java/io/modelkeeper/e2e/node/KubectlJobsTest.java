@@ -199,6 +199,52 @@ class KubectlJobsTest {
   }
 
   @Test
+  void onFailureRestartsTheFailedContainerInThePodUntilItSucceeds() {
+    apply(
+        job(
+            "retry",
+            "backoffLimit: 3",
+            shell(
+                "OnFailure",
+                "if [ -f tried ]; then echo second try; else touch tried; echo first try; exit 1;"
+                    + " fi",
+                "")));
+    // One pod, its container restarted after the kubelet's 10 s back-off.
+    kubectl.run("wait", "--for=condition=complete", "job/retry", "--timeout=60s").orThrow();
+    List<Pod> pods = podsOf("retry");
+    assertThat(pods).hasSize(1);
+    assertThat(pods.get(0).getStatus().getPhase()).isEqualTo("Succeeded");
+    assertThat(pods.get(0).getStatus().getContainerStatuses().get(0).getRestartCount())
+        .isEqualTo(1);
+    assertThat(kubectl.run("logs", "job/retry").orThrow()).contains("first try", "second try");
+  }
+
+  @Test
+  void thePodsOwnActiveDeadlineFailsIt() {
+    apply(
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: bounded
+        spec:
+          restartPolicy: Always
+          activeDeadlineSeconds: 2
+          containers:
+          - name: main
+            image: %s
+            command: ["sleep", "619"]
+        """
+            .formatted(EXEC));
+    kubectl
+        .run("wait", "--for=jsonpath={.status.phase}=Failed", "pod/bounded", "--timeout=60s")
+        .orThrow();
+    assertThat(kubectl.run("get", "pod", "bounded").orThrow())
+        .containsPattern("bounded\\s+0/1\\s+DeadlineExceeded");
+    assertThat(sleeping("619")).isFalse();
+  }
+
+  @Test
   void theActiveDeadlineStopsTheJobsProcesses() {
     apply(job("slow", "activeDeadlineSeconds: 3", shell("Never", "sleep 617", "")));
     await().atMost(PATIENCE).until(() -> sleeping("617"));
