@@ -101,7 +101,7 @@ final class ApiWrites {
     }
     MockResponse created = forward(request, "POST", path, object);
     if (created.code() == 201 && "Job".equals(target.kind()) && "batch".equals(target.group())) {
-      created = labelJobPods(request, path, created);
+      created = labelJobPods(request, KubectlDispatcher.ResourcePath.parse(path), created);
     }
     return withWarnings(created, admitted.warnings());
   }
@@ -110,12 +110,20 @@ final class ApiWrites {
    * A new Job's selector and pod labels name its uid, which the store gives it: written in a second
    * step, under the same lock, before anyone is answered.
    */
-  private MockResponse labelJobPods(RecordedRequest request, String path, MockResponse created)
+  private MockResponse labelJobPods(
+      RecordedRequest request, KubectlDispatcher.ResourcePath collection, MockResponse created)
       throws BadRequest {
     ObjectNode job = parseObject(created.getBody().readUtf8());
     BuiltInAdmission.labelJobPods(job);
-    MockResponse stored =
-        forward(request, "PUT", path + "/" + job.path("metadata").path("name").asText(), job);
+    KubectlDispatcher.ResourcePath object =
+        new KubectlDispatcher.ResourcePath(
+            collection.group(),
+            collection.version(),
+            job.path("metadata").path("namespace").asText(),
+            collection.plural(),
+            job.path("metadata").path("name").asText(),
+            null);
+    MockResponse stored = forward(request, "PUT", objectPath(object), job);
     return stored.code() == 200 ? stored.setResponseCode(201) : stored;
   }
 
