@@ -54,6 +54,9 @@ public class InferRoutes {
 
   static final String RETRY_AFTER_SECONDS = "1";
 
+  /** Where a routing context keeps its {@link InferenceCall}. */
+  private static final String CALL = "modelkeeper.inference-call";
+
   private final ServedModel model;
   private final ServingMetrics metrics;
   private final List<InferenceListener> listeners;
@@ -95,7 +98,8 @@ public class InferRoutes {
 
   /** Admits the request (or refuses it before reading its body) and starts receiving the body. */
   private void start(RoutingContext context) {
-    context.put("start", System.nanoTime());
+    InferenceCall call = new InferenceCall();
+    context.put(CALL, call);
     metrics.requestStarted();
     if (!admission.enter()) {
       BodyReceiver.receive(
@@ -105,20 +109,21 @@ public class InferRoutes {
           "as many inference requests are in flight as allowed (MODELKEEPER_MAX_IN_FLIGHT)");
       return;
     }
-    Admission.Held held = new Admission.Held();
-    context.put("arriving", Boolean.TRUE);
+    Admission.Held held = call.held();
+    call.arriving();
     model.arriving().incrementAndGet();
-    // Also covers a caller that hangs up before its body has arrived or its turn has come.
+    // Runs when the answer has been written and also when the caller hangs up before its body has
+    // arrived or its turn has come.
     context.addEndHandler(
         ended -> {
-          arrived(context);
-          CompletableFuture<?> pending = context.get("pending");
+          arrived(call);
+          CompletableFuture<?> pending = call.pending();
           if (pending != null && !pending.isDone()) {
             model.batcher().cancel(pending);
           }
           admission.close(held);
           admission.leave();
-          if (context.get("finished") == null) {
+          if (!call.counted()) {
             // The caller hung up before it was answered: its doing, not the server's (a proxy's
             // 499).
             send(context, Outcome.CLIENT_ERROR, 499, new byte[0]);
@@ -162,8 +167,8 @@ public class InferRoutes {
   }
 
   /** The request is no longer on its way to the batcher: submitted, rejected or failed. */
-  private void arrived(RoutingContext context) {
-    if (context.remove("arriving") != null) {
+  private void arrived(InferenceCall call) {
+    if (call != null && call.arrived()) {
       model.arriving().decrementAndGet();
     }
   }
@@ -228,14 +233,15 @@ public class InferRoutes {
   private void submit(RoutingContext context, RequestCheck.Checked checked) {
     InferRequest request = checked.request();
     String id = request.id() == null || request.id().isEmpty() ? newId() : request.id();
-    arrived(context);
+    InferenceCall call = context.get(CALL);
+    arrived(call);
     if (context.response().closed()) {
       send(context, Outcome.CLIENT_ERROR, 499, new byte[0]);
       return;
     }
     CompletableFuture<Map<String, Tensor>> pending =
         model.batcher().submit(checked.inputs().tensors(), checked.inputs().rows());
-    context.put("pending", pending);
+    call.pending(pending);
     pending.whenComplete(
         (result, failure) -> {
           if (failure != null) {
@@ -341,16 +347,20 @@ public class InferRoutes {
     send(context, outcome, status, json);
   }
 
+  /**
+   * Counts the request under {@code outcome}, unless it is counted already, then answers it if its
+   * caller is still there. Counting comes first: ending the response runs the end handler (on this
+   * thread), which counts a request that nobody has counted yet as one its caller hung up on.
+   */
   private void send(RoutingContext context, Outcome outcome, int status, byte[] body) {
-    arrived(context);
-    Long start = context.get("start");
+    InferenceCall call = context.get(CALL);
+    arrived(call);
+    if (call != null && call.count()) {
+      metrics.requestFinished(outcome, call.startNanos());
+    }
     HttpServerResponse response = context.response();
     if (!response.ended() && !response.closed()) {
       response.setStatusCode(status).end(Buffer.buffer(body));
-    }
-    if (start != null && context.get("finished") == null) {
-      context.put("finished", Boolean.TRUE);
-      metrics.requestFinished(outcome, start);
     }
   }
 
