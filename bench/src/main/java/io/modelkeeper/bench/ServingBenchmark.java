@@ -235,7 +235,7 @@ public final class ServingBenchmark {
   }
 
   /** Other work on the machine skews every figure; the run prints how busy it was. */
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       return Files.readString(Path.of("/proc/loadavg")).trim();
     } catch (java.io.IOException e) {
@@ -251,8 +251,7 @@ public final class ServingBenchmark {
     return values;
   }
 
-  private static LoadDriver.Call jsonRequest(
-      String url, DenseNetwork network, int rowCount, long seed) {
+  static LoadDriver.Call jsonRequest(String url, DenseNetwork network, int rowCount, long seed) {
     float[] values = randomRows(new Random(seed), rowCount, network.features());
     StringBuilder data = new StringBuilder();
     for (int i = 0; i < values.length; i++) {
@@ -275,8 +274,7 @@ public final class ServingBenchmark {
         body.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static LoadDriver.Call binaryRequest(
-      String url, DenseNetwork network, int rowCount, long seed) {
+  static LoadDriver.Call binaryRequest(String url, DenseNetwork network, int rowCount, long seed) {
     float[] values = randomRows(new Random(seed), rowCount, network.features());
     byte[] header =
         ("{\"inputs\":[{\"name\":\""

@@ -75,7 +75,8 @@ public class ServedModel {
               config.maxQueueDelay(),
               config.inferenceThreads().orElse(Runtime.getRuntime().availableProcessors()),
               arriving,
-              inline);
+              inline,
+              new DynamicBatcher.QueuePolicy(config.maxQueueSize(), config.queueTimeout()));
       metrics.modelLoaded(System.nanoTime() - start, opened.executionProvider());
       state = ModelState.ready();
       LOG.infof(

@@ -76,6 +76,42 @@ public interface ServerConfig {
   @WithDefault(FetchLimits.DEFAULT_DEADLINE)
   Duration fetchDeadline();
 
+  // Request limits and overload (DESIGN §10).
+
+  /** Most rows (the first dimension) one request may carry; more get 413. */
+  @WithDefault("65536")
+  int maxRequestRows();
+
+  /** Most tensor elements, all inputs together, one request may carry; more get 413. */
+  @WithDefault("4194304")
+  int maxRequestElements();
+
+  /**
+   * Inference requests being received, checked, queued or run at once; the next one gets 503 with
+   * Retry-After before its body is read.
+   */
+  @WithDefault("256")
+  int maxInFlight();
+
+  /**
+   * Bytes that inference requests in flight may hold at once (their bodies as received and their
+   * decoded tensors); a request that would pass it gets 503 with Retry-After, one that alone needs
+   * more gets 413. Defaults to a sixteenth of the maximum heap.
+   */
+  Optional<MemorySize> maxInFlightBytes();
+
+  /** Requests waiting in the batch queue; the next one gets 503 with Retry-After. */
+  @WithDefault("128")
+  int maxQueueSize();
+
+  /** Longest a request waits in the batch queue before it gets 503 with Retry-After; 0 waits on. */
+  @WithDefault("1s")
+  Duration queueTimeout();
+
+  /** Longest a request body may take to arrive; a slower one gets 408. */
+  @WithDefault("30s")
+  Duration bodyTimeout();
+
   /** Which model this process serves. */
   interface Model {
     @WithDefault("model")

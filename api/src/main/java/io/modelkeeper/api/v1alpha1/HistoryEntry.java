@@ -10,7 +10,9 @@ public class HistoryEntry {
   @JsonPropertyDescription("The version that was rolled out.")
   private String version;
 
-  @JsonPropertyDescription("Model URI of the version that was rolled out.")
+  @JsonPropertyDescription(
+      "Model URI of the version that was rolled out, without userinfo, query string or fragment,"
+          + " so credentials are not kept in history.")
   private String uri;
 
   @JsonPropertyDescription("Revision (hash of version, uri and sha256) that was rolled out.")

@@ -47,6 +47,9 @@ final class PodRunner implements Runnable {
   private static final Duration TICK = Duration.ofMillis(500);
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
+  /** What SIGTERM gets when the preStop hook took the whole grace period, as the kubelet gives. */
+  private static final Duration MIN_TERM_GRACE = Duration.ofSeconds(2);
+
   private final KubernetesClient client;
   private final PodContext pod;
   private final List<ContainerTrack> initContainers = new ArrayList<>();
@@ -132,12 +135,50 @@ final class PodRunner implements Runnable {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "pod " + pod.name() + " stopped running", e);
     } finally {
-      for (ContainerTrack track : containers) {
-        if (track.process != null) {
-          track.process.stop(stopGrace);
-        }
+      stopContainers();
+    }
+  }
+
+  /**
+   * Stops the pod's containers as the kubelet does when a pod is deleted: their {@code preStop}
+   * sleep first, while they keep serving the callers that have not yet seen the pod go, then
+   * SIGTERM and SIGKILL after what is left of the grace period (at least {@link #MIN_TERM_GRACE}).
+   * The containers' hooks run side by side, so the longest sleep is the one waited out.
+   */
+  private void stopContainers() {
+    long preStopMillis = 0;
+    for (ContainerTrack track : containers) {
+      if (track.process != null && track.process.alive()) {
+        preStopMillis = Math.max(preStopMillis, preStopSleep(track).toMillis());
       }
     }
+    preStopMillis = Math.min(preStopMillis, stopGrace.toMillis());
+    try {
+      Thread.sleep(preStopMillis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Duration termGrace = stopGrace.minusMillis(preStopMillis);
+    if (termGrace.compareTo(MIN_TERM_GRACE) < 0 && stopGrace.compareTo(MIN_TERM_GRACE) >= 0) {
+      termGrace = MIN_TERM_GRACE;
+    }
+    for (ContainerTrack track : containers) {
+      if (track.process != null) {
+        track.process.stop(termGrace);
+      }
+    }
+  }
+
+  /** The container's {@code lifecycle.preStop.sleep}, zero without one. */
+  private static Duration preStopSleep(ContainerTrack track) {
+    var lifecycle = track.spec.getLifecycle();
+    if (lifecycle == null
+        || lifecycle.getPreStop() == null
+        || lifecycle.getPreStop().getSleep() == null
+        || lifecycle.getPreStop().getSleep().getSeconds() == null) {
+      return Duration.ZERO;
+    }
+    return Duration.ofSeconds(Math.max(0, lifecycle.getPreStop().getSleep().getSeconds()));
   }
 
   /**

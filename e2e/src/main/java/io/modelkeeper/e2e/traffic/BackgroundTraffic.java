@@ -39,6 +39,20 @@ public final class BackgroundTraffic implements AutoCloseable {
     }
   }
 
+  /** Answers of every version together: what the clients saw, whichever pod answered. */
+  public record Totals(long ok, long failed) {
+
+    /** What was answered after {@code before}. */
+    public Totals since(Totals before) {
+      return new Totals(ok - before.ok, failed - before.failed);
+    }
+
+    @Override
+    public String toString() {
+      return (ok + failed) + " client requests, " + ok + " ok, " + failed + " failed";
+    }
+  }
+
   private static final float[][] ROWS = {{0.3f, -1.2f, 0.8f, 0.1f, 0.5f, -0.7f, 0.0f, 1.1f}};
 
   private final KubernetesClient client;
@@ -68,6 +82,17 @@ public final class BackgroundTraffic implements AutoCloseable {
   /** The answers of {@code version}'s pods so far (zero counts if none answered yet). */
   public Tally of(String version) {
     return byVersion.computeIfAbsent(version, v -> new Tally());
+  }
+
+  /** The answers of all versions so far. */
+  public Totals totals() {
+    long ok = 0;
+    long failed = 0;
+    for (Tally tally : byVersion.values()) {
+      ok += tally.ok();
+      failed += tally.failed();
+    }
+    return new Totals(ok, failed);
   }
 
   public Map<String, Tally> all() {

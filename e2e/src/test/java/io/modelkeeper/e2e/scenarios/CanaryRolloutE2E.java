@@ -25,9 +25,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Canary rollouts on the local cluster with real model servers and real traffic: a version that
- * serves as well is promoted step by step, one whose model rejects the clients' requests is rolled
- * back while stable serves every request, and an operator restarted mid-step changes nothing. Short
- * analysis intervals and a small {@code minRequests} keep each rollout to about a minute.
+ * serves as well is promoted step by step while no client request fails, one whose model rejects
+ * the clients' requests is rolled back while stable serves every request, and an operator restarted
+ * mid-step changes nothing. Short analysis intervals and a small {@code minRequests} keep each
+ * rollout to about a minute.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CanaryRolloutE2E {
@@ -102,8 +103,9 @@ class CanaryRolloutE2E {
 
   @Test
   @Order(1)
-  void aVersionThatServesAsWellIsPromotedStepByStep() {
+  void aVersionThatServesAsWellIsPromotedStepByStep_withoutFailingAClientRequest() {
     List<Integer> steps = new ArrayList<>();
+    BackgroundTraffic.Totals before = traffic.totals();
     newVersion("2", "logistic-regression");
     HealthFixtures.capture(kubectl, MD, "spec-changed");
 
@@ -135,6 +137,7 @@ class CanaryRolloutE2E {
     await()
         .atMost(PATIENCE)
         .untilAsserted(() -> assertThat(traffic.of("2").ok()).isGreaterThan(servedBefore + 10));
+    assertNoClientRequestFailedSince(before, "promotion of version 2");
   }
 
   @Test
@@ -164,6 +167,12 @@ class CanaryRolloutE2E {
     HealthFixtures.capture(kubectl, MD, "rolled-back");
     assertThat(status.path("rejected").path("version").asText()).isEqualTo("3");
     assertThat(events("RolledBack", "Version 3 ")).hasSize(1);
+    System.out.printf(
+        "rollback of version 3: stable (version 2) answered %d client requests, failed %d; "
+            + "the canary failed %d%n",
+        stable.ok() - stableOkBefore,
+        stable.failed() - stableFailedBefore,
+        traffic.of("3").failed());
     assertThat(stable.failed() - stableFailedBefore)
         .as("requests stable failed: %s", stable)
         .isZero();
@@ -174,6 +183,7 @@ class CanaryRolloutE2E {
   @Order(3)
   void anOperatorRestartedDuringTheCanaryNeitherChangesTheOutcomeNorDoublesAStep() {
     List<Integer> steps = new ArrayList<>();
+    BackgroundTraffic.Totals sent = traffic.totals();
     newVersion("4", "logistic-regression");
     awaitStatus(
         s -> {
@@ -211,6 +221,11 @@ class CanaryRolloutE2E {
         s ->
             "4".equals(s.path("stable").path("version").asText())
                 && s.path("canary").isMissingNode());
+    await()
+        .atMost(PATIENCE)
+        .pollInterval(POLL)
+        .untilAsserted(() -> assertThat(deploymentVersions()).containsExactly("4"));
+    assertNoClientRequestFailedSince(sent, "promotion of version 4 across an operator restart");
   }
 
   @Test
@@ -253,6 +268,20 @@ class CanaryRolloutE2E {
         .atMost(PATIENCE)
         .pollInterval(POLL)
         .untilAsserted(() -> assertThat(deploymentNames()).containsExactly(stableDeployment));
+  }
+
+  /**
+   * Every client request sent since {@code before}, to whichever pod was ready, was answered: a
+   * whole rollout, from the spec change to the old version's last pod gone, fails none.
+   */
+  private static void assertNoClientRequestFailedSince(
+      BackgroundTraffic.Totals before, String rollout) {
+    BackgroundTraffic.Totals during = traffic.totals().since(before);
+    System.out.printf("%s: %s%n", rollout, during);
+    assertThat(during.ok()).as("client requests answered during the %s", rollout).isPositive();
+    assertThat(during.failed())
+        .as("client requests failed during the %s: %s", rollout, traffic)
+        .isZero();
   }
 
   private static void newVersion(String version, String modelDir) {

@@ -32,10 +32,17 @@ public final class DynamicBatcher implements AutoCloseable {
   private final int maxRows;
   private final long maxDelayNanos;
   private final boolean coalesce;
+  private final boolean batchable;
+
+  /** Most rows one ONNX Runtime call gets; a request with more runs in slices of this many. */
+  private final int rowsPerRun;
+
+  private static final int MIN_ROWS_PER_RUN = 1024;
   private final boolean inline;
   private static final long POLL_SLICE_NANOS = 200_000;
 
-  private final LinkedBlockingQueue<PendingInference> queue = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<PendingInference> queue;
+  private final long queueTimeoutNanos;
   private final AtomicInteger arriving;
   private final Semaphore freeRunThreads;
   private final ExecutorService runThreads;
@@ -55,12 +62,46 @@ public final class DynamicBatcher implements AutoCloseable {
       int threads,
       AtomicInteger arriving,
       boolean inlineLoneRequests) {
+    this(
+        runner,
+        metrics,
+        maxRows,
+        maxDelay,
+        threads,
+        arriving,
+        inlineLoneRequests,
+        new QueuePolicy(Integer.MAX_VALUE, Duration.ZERO));
+  }
+
+  /**
+   * How long the queue may grow, Triton-style: at most {@code maxSize} requests wait, each at most
+   * {@code timeout} (zero: no limit); the excess and the late are refused with {@link
+   * OverloadedException}.
+   */
+  public record QueuePolicy(int maxSize, Duration timeout) {}
+
+  public DynamicBatcher(
+      ModelRunner runner,
+      ServingMetrics metrics,
+      int maxRows,
+      Duration maxDelay,
+      int threads,
+      AtomicInteger arriving,
+      boolean inlineLoneRequests,
+      QueuePolicy policy) {
+    if (policy.maxSize() < 1) {
+      throw new IllegalArgumentException("MODELKEEPER_MAX_QUEUE_SIZE must be 1 or more");
+    }
+    this.queue = new LinkedBlockingQueue<>(policy.maxSize());
+    this.queueTimeoutNanos = policy.timeout().toNanos();
     this.runner = runner;
     this.arriving = arriving;
     this.metrics = metrics;
     this.maxRows = Math.max(1, maxRows);
     this.maxDelayNanos = maxDelay.toNanos();
-    this.coalesce = this.maxRows > 1 && runner.signature().batchable();
+    this.batchable = runner.signature().batchable();
+    this.coalesce = this.maxRows > 1 && batchable;
+    this.rowsPerRun = Math.max(this.maxRows, MIN_ROWS_PER_RUN);
     this.inline = inlineLoneRequests;
     this.freeRunThreads = new Semaphore(threads);
     AtomicInteger count = new AtomicInteger();
@@ -81,9 +122,15 @@ public final class DynamicBatcher implements AutoCloseable {
     return coalesce;
   }
 
-  /** Queues one caller's inputs ({@code rows} rows each); completes with that caller's outputs. */
+  /**
+   * Queues one caller's inputs ({@code rows} rows each); completes with that caller's outputs, or
+   * with {@link OverloadedException} when the queue is full or the request waited past the queue
+   * timeout. Cancelling the future before its turn takes the request out: it is never computed.
+   */
   public CompletableFuture<Map<String, Tensor>> submit(Map<String, Tensor> inputs, int rows) {
-    PendingInference pending = new PendingInference(inputs, rows);
+    long now = System.nanoTime();
+    PendingInference pending =
+        new PendingInference(inputs, rows, queueTimeoutNanos > 0 ? now + queueTimeoutNanos : 0);
     if (closed) {
       pending.result.completeExceptionally(
           new IllegalStateException("the server is shutting down"));
@@ -91,10 +138,40 @@ public final class DynamicBatcher implements AutoCloseable {
       // Nothing to join and nobody coming: the dispatcher would run it alone right away.
       metrics.queued(0);
       runAlone(pending, System.nanoTime());
-    } else {
-      queue.add(pending);
+    } else if (!queue.offer(pending)) {
+      pending.result.completeExceptionally(
+          new OverloadedException(
+              "the batch queue is full ("
+                  + queue.size()
+                  + " requests waiting, MODELKEEPER_MAX_QUEUE_SIZE)"));
     }
     return pending.result;
+  }
+
+  /** Takes a request its caller gave up on out of the queue. */
+  public void cancel(CompletableFuture<?> result) {
+    if (result.cancel(false)) {
+      queue.removeIf(pending -> pending.result == result);
+    }
+  }
+
+  /**
+   * Whether a request taken from the queue should still run: not when its caller gave up, nor when
+   * it waited past its deadline (then it is refused).
+   */
+  private boolean stillWanted(PendingInference pending, long now) {
+    if (pending.result.isDone()) {
+      return false;
+    }
+    if (pending.deadlineNanos != 0 && now - pending.deadlineNanos > 0) {
+      pending.result.completeExceptionally(
+          new OverloadedException(
+              "the request waited in the batch queue longer than "
+                  + queueTimeoutNanos / 1_000_000
+                  + " ms (MODELKEEPER_QUEUE_TIMEOUT)"));
+      return false;
+    }
+    return true;
   }
 
   private void dispatch() {
@@ -103,6 +180,9 @@ public final class DynamicBatcher implements AutoCloseable {
         freeRunThreads.acquire();
         PendingInference first = carried != null ? carried : queue.take();
         carried = null;
+        while (!stillWanted(first, System.nanoTime())) {
+          first = queue.take();
+        }
         List<PendingInference> batch = collect(first);
         runThreads.execute(
             () -> {
@@ -141,6 +221,9 @@ public final class DynamicBatcher implements AutoCloseable {
         if (next == null) {
           continue;
         }
+      }
+      if (!stillWanted(next, System.nanoTime())) {
+        continue;
       }
       if (rows + next.rows > maxRows || !first.stacksWith(next)) {
         carried = next;
@@ -197,12 +280,37 @@ public final class DynamicBatcher implements AutoCloseable {
 
   private void runAlone(PendingInference pending, long start) {
     try {
-      Map<String, Tensor> outputs = runner.run(pending.inputs);
+      Map<String, Tensor> outputs =
+          batchable && pending.rows > rowsPerRun
+              ? runInSlices(pending.inputs, pending.rows)
+              : runner.run(pending.inputs);
       metrics.batchRan(pending.rows, System.nanoTime() - start);
       pending.result.complete(outputs);
     } catch (Exception | LinkageError e) {
       pending.result.completeExceptionally(e);
     }
+  }
+
+  /**
+   * Runs a request of many rows a slice at a time and joins the outputs: ONNX Runtime's native
+   * memory for a run grows with its rows (every intermediate tensor has them), and the heap limit
+   * does not see it, so no caller may make one run arbitrarily large.
+   */
+  private Map<String, Tensor> runInSlices(Map<String, Tensor> inputs, int rows) throws Exception {
+    Map<String, List<Tensor>> parts = new LinkedHashMap<>();
+    for (int from = 0; from < rows; from += rowsPerRun) {
+      int to = Math.min(rows, from + rowsPerRun);
+      Map<String, Tensor> slice = new LinkedHashMap<>();
+      for (Tensor input : inputs.values()) {
+        slice.put(input.name(), input.sliceRows(from, to));
+      }
+      for (Tensor output : runner.run(slice).values()) {
+        parts.computeIfAbsent(output.name(), name -> new ArrayList<>()).add(output);
+      }
+    }
+    Map<String, Tensor> outputs = new LinkedHashMap<>();
+    parts.forEach((name, tensors) -> outputs.put(name, Tensor.concatRows(tensors)));
+    return outputs;
   }
 
   @Override

@@ -11,11 +11,16 @@ final class PendingInference {
   final Map<String, Tensor> inputs;
   final int rows;
   final long enqueuedNanos = System.nanoTime();
+
+  /** When it stops being worth running, by {@link System#nanoTime()}; 0 for never. */
+  final long deadlineNanos;
+
   final CompletableFuture<Map<String, Tensor>> result = new CompletableFuture<>();
 
-  PendingInference(Map<String, Tensor> inputs, int rows) {
+  PendingInference(Map<String, Tensor> inputs, int rows, long deadlineNanos) {
     this.inputs = inputs;
     this.rows = rows;
+    this.deadlineNanos = deadlineNanos;
   }
 
   /** Requests can share a batch when every input has the same shape apart from the row count. */

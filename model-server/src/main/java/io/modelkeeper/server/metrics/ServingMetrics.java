@@ -20,7 +20,9 @@ public class ServingMetrics {
   public enum Outcome {
     SUCCESS,
     CLIENT_ERROR,
-    SERVER_ERROR
+    SERVER_ERROR,
+    /** Refused with 503 and Retry-After because the server had no room for it. */
+    OVERLOADED
   }
 
   private static final Duration[] LATENCY_BUCKETS =

@@ -3,19 +3,19 @@ package io.modelkeeper.server.protocol;
 import ai.onnxruntime.OrtException;
 import io.modelkeeper.server.InferenceEvent;
 import io.modelkeeper.server.InferenceListener;
-import io.modelkeeper.server.ModelState;
 import io.modelkeeper.server.ServedModel;
 import io.modelkeeper.server.ServerConfig;
+import io.modelkeeper.server.batching.OverloadedException;
 import io.modelkeeper.server.metrics.ServingMetrics;
 import io.modelkeeper.server.metrics.ServingMetrics.Outcome;
 import io.modelkeeper.server.onnx.Tensor;
 import io.quarkus.arc.All;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.ByteBuffer;
@@ -24,6 +24,8 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -47,10 +49,21 @@ public class InferRoutes {
             }
           });
 
+  /** Bodies up to this size are read on the event loop; larger ones on a worker thread. */
+  private static final int READ_ON_EVENT_LOOP_BYTES = 64 * 1024;
+
+  static final String RETRY_AFTER_SECONDS = "1";
+
+  /** Where a routing context keeps its {@link InferenceCall}. */
+  private static final String CALL = "modelkeeper.inference-call";
+
   private final ServedModel model;
   private final ServingMetrics metrics;
   private final List<InferenceListener> listeners;
   private final long maxRequestBytes;
+  private final long bodyTimeoutMillis;
+  private final Admission admission;
+  private final RequestCheck requestCheck;
 
   public InferRoutes(
       ServedModel model,
@@ -61,118 +74,182 @@ public class InferRoutes {
     this.metrics = metrics;
     this.listeners = listeners;
     this.maxRequestBytes = config.maxRequestSize().asLongValue();
+    this.bodyTimeoutMillis = config.bodyTimeout().toMillis();
+    this.admission =
+        new Admission(
+            config.maxInFlight(),
+            config
+                .maxInFlightBytes()
+                .map(MemorySize::asLongValue)
+                .orElse(Runtime.getRuntime().maxMemory() / 16));
+    this.requestCheck =
+        new RequestCheck(
+            model,
+            new RequestLimits(config.maxRequestRows(), config.maxRequestElements()),
+            admission);
   }
 
   void register(@Observes Router router) {
     for (String path :
         List.of("/v2/models/:model/infer", "/v2/models/:model/versions/:version/infer")) {
-      // Timing starts on its own route so it covers reading the body, which the body route does.
-      router.route(HttpMethod.POST, path).handler(this::start);
-      router
-          .route(HttpMethod.POST, path)
-          .handler(BodyHandler.create(false).setBodyLimit(maxRequestBytes))
-          .handler(this::infer)
-          .failureHandler(this::failed);
+      router.route(HttpMethod.POST, path).handler(this::start).failureHandler(this::failed);
     }
   }
 
+  /** Admits the request (or refuses it before reading its body) and starts receiving the body. */
   private void start(RoutingContext context) {
-    context.put("start", System.nanoTime());
-    context.put("arriving", Boolean.TRUE);
-    model.arriving().incrementAndGet();
-    // Also covers a caller that hangs up before its body has arrived.
-    context.addEndHandler(ended -> arrived(context));
+    InferenceCall call = new InferenceCall();
+    context.put(CALL, call);
     metrics.requestStarted();
-    context.next();
+    if (!admission.enter()) {
+      BodyReceiver.receive(
+          context.vertx(), context.request(), 0, 0, admission, new Admission.Held(), discarded());
+      overloaded(
+          context,
+          "as many inference requests are in flight as allowed (MODELKEEPER_MAX_IN_FLIGHT)");
+      return;
+    }
+    Admission.Held held = call.held();
+    call.arriving();
+    model.arriving().incrementAndGet();
+    // Runs when the answer has been written and also when the caller hangs up before its body has
+    // arrived or its turn has come.
+    context.addEndHandler(
+        ended -> {
+          arrived(call);
+          CompletableFuture<?> pending = call.pending();
+          if (pending != null && !pending.isDone()) {
+            model.batcher().cancel(pending);
+          }
+          admission.close(held);
+          admission.leave();
+          if (!call.counted()) {
+            // The caller hung up before it was answered: its doing, not the server's (a proxy's
+            // 499).
+            send(context, Outcome.CLIENT_ERROR, 499, new byte[0]);
+          }
+        });
+    BodyReceiver.receive(
+        context.vertx(),
+        context.request(),
+        maxRequestBytes,
+        bodyTimeoutMillis,
+        admission,
+        held,
+        new BodyReceiver.Outcome() {
+          @Override
+          public void received(byte[] bytes, int length) {
+            read(context, bytes, length, held);
+          }
+
+          @Override
+          public void refused(int status, String message) {
+            if (status == 503) {
+              overloaded(context, message);
+            } else {
+              reject(context, new BadRequestException(status, message));
+              if (status == 408) {
+                context.request().connection().close();
+              }
+            }
+          }
+        });
+  }
+
+  private static BodyReceiver.Outcome discarded() {
+    return new BodyReceiver.Outcome() {
+      @Override
+      public void received(byte[] bytes, int length) {}
+
+      @Override
+      public void refused(int status, String message) {}
+    };
   }
 
   /** The request is no longer on its way to the batcher: submitted, rejected or failed. */
-  private void arrived(RoutingContext context) {
-    if (context.remove("arriving") != null) {
+  private void arrived(InferenceCall call) {
+    if (call != null && call.arrived()) {
       model.arriving().decrementAndGet();
     }
   }
 
   private void failed(RoutingContext context) {
-    int status = context.statusCode();
     if (context.response().closed()) {
       // The caller hung up before its request was read: its doing, not the server's (a proxy's
       // 499).
       send(context, Outcome.CLIENT_ERROR, 499, new byte[0]);
-    } else if (status == 413) {
-      reject(
-          context,
-          new BadRequestException(
-              413,
-              "request body exceeds the limit of "
-                  + maxRequestBytes
-                  + " bytes (MODELKEEPER_MAX_REQUEST_SIZE)"));
-    } else if (status >= 400 && status < 500) {
-      reject(context, new BadRequestException(status, "request could not be read"));
+    } else if (context.statusCode() >= 400 && context.statusCode() < 500) {
+      reject(context, new BadRequestException(context.statusCode(), "request could not be read"));
     } else {
       serverError(context, null, context.failure());
     }
   }
 
-  private void infer(RoutingContext context) {
-    String mismatch = ModelAddress.mismatch(context, model);
-    if (mismatch != null) {
-      reject(context, new BadRequestException(404, mismatch));
+  private void read(RoutingContext context, byte[] bytes, int length, Admission.Held held) {
+    if (length <= READ_ON_EVENT_LOOP_BYTES) {
+      checked(context, () -> requestCheck.check(context, bytes, length, held));
       return;
     }
-    ModelState state = model.state();
-    if (!state.isReady()) {
-      finish(
-          context,
-          Outcome.SERVER_ERROR,
-          503,
-          ResponseWriter.error("model " + model.name() + " is not ready: " + state.reason()));
-      return;
-    }
-    InferRequest request;
-    InputValidator.ValidatedInputs inputs;
-    List<InferRequest.RequestedOutput> outputs;
-    try {
-      request = read(context);
-      inputs = InputValidator.validate(request, model.signature(), model.name());
-      outputs = ResponseWriter.selectOutputs(request, model.signature());
-    } catch (BadRequestException e) {
-      reject(context, e);
-      return;
-    }
-    String id = request.id() == null || request.id().isEmpty() ? newId() : request.id();
-    arrived(context);
-    model
-        .batcher()
-        .submit(inputs.tensors(), inputs.rows())
-        .whenComplete(
-            (result, failure) -> {
-              if (failure != null) {
-                inferenceFailed(context, id, failure);
+    // A large body takes milliseconds to read: off the event loop, so that health probes and
+    // other callers on it are not held up.
+    context
+        .vertx()
+        .executeBlocking(() -> requestCheck.check(context, bytes, length, held), false)
+        .onComplete(
+            result -> {
+              if (result.succeeded()) {
+                submit(context, result.result());
+              } else if (result.cause() instanceof RequestCheck.Refused refused) {
+                answerRefused(context, refused);
               } else {
-                answer(context, id, request, outputs, inputs.tensors(), result);
+                serverError(context, null, result.cause());
               }
             });
   }
 
-  private InferRequest read(RoutingContext context) throws BadRequestException {
-    Buffer body = context.body().buffer();
-    byte[] bytes = body == null ? new byte[0] : body.getBytes();
-    String headerLength = context.request().getHeader(RequestReader.HEADER_LENGTH);
-    if (headerLength != null) {
-      return RequestReader.readBinary(bytes, headerLength);
+  private interface Check {
+    RequestCheck.Checked run() throws RequestCheck.Refused;
+  }
+
+  private void checked(RoutingContext context, Check check) {
+    RequestCheck.Checked checked;
+    try {
+      checked = check.run();
+    } catch (RequestCheck.Refused refused) {
+      answerRefused(context, refused);
+      return;
     }
-    String contentType = context.request().getHeader("Content-Type");
-    if (contentType != null && !contentType.toLowerCase().startsWith(Replies.JSON)) {
-      throw new BadRequestException(
-          415,
-          "unsupported Content-Type '"
-              + contentType
-              + "': send application/json, or binary data with an "
-              + RequestReader.HEADER_LENGTH
-              + " header");
+    submit(context, checked);
+  }
+
+  private void answerRefused(RoutingContext context, RequestCheck.Refused refused) {
+    if (refused.reason() instanceof BadRequestException bad) {
+      reject(context, bad);
+    } else {
+      overloaded(context, refused.getMessage());
     }
-    return RequestReader.readJson(bytes);
+  }
+
+  private void submit(RoutingContext context, RequestCheck.Checked checked) {
+    InferRequest request = checked.request();
+    String id = request.id() == null || request.id().isEmpty() ? newId() : request.id();
+    InferenceCall call = context.get(CALL);
+    arrived(call);
+    if (context.response().closed()) {
+      send(context, Outcome.CLIENT_ERROR, 499, new byte[0]);
+      return;
+    }
+    CompletableFuture<Map<String, Tensor>> pending =
+        model.batcher().submit(checked.inputs().tensors(), checked.inputs().rows());
+    call.pending(pending);
+    pending.whenComplete(
+        (result, failure) -> {
+          if (failure != null) {
+            inferenceFailed(context, id, failure);
+          } else {
+            answer(context, id, request, checked.outputs(), checked.inputs().tensors(), result);
+          }
+        });
   }
 
   private void answer(
@@ -225,7 +302,12 @@ public class InferRoutes {
         failure instanceof CompletionException && failure.getCause() != null
             ? failure.getCause()
             : failure;
-    if (cause instanceof OrtException ort
+    if (cause instanceof OverloadedException overloaded) {
+      overloaded(context, overloaded.getMessage());
+    } else if (cause instanceof CancellationException) {
+      // The caller hung up before its turn: nothing was computed and nobody is listening.
+      send(context, Outcome.CLIENT_ERROR, 499, new byte[0]);
+    } else if (cause instanceof OrtException ort
         && ort.getCode() == OrtException.OrtErrorCode.ORT_INVALID_ARGUMENT) {
       reject(
           context,
@@ -237,7 +319,13 @@ public class InferRoutes {
 
   private void reject(RoutingContext context, BadRequestException e) {
     LOG.debugf("inference request rejected with %d: %s", e.status(), e.getMessage());
-    finish(context, Outcome.CLIENT_ERROR, e.status(), ResponseWriter.error(e.getMessage()));
+    Outcome outcome = e.status() >= 500 ? Outcome.SERVER_ERROR : Outcome.CLIENT_ERROR;
+    finish(context, outcome, e.status(), ResponseWriter.error(e.getMessage()));
+  }
+
+  private void overloaded(RoutingContext context, String message) {
+    context.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
+    finish(context, Outcome.OVERLOADED, 503, ResponseWriter.error(message));
   }
 
   private void serverError(RoutingContext context, String id, Throwable cause) {
@@ -259,16 +347,20 @@ public class InferRoutes {
     send(context, outcome, status, json);
   }
 
+  /**
+   * Counts the request under {@code outcome}, unless it is counted already, then answers it if its
+   * caller is still there. Counting comes first: ending the response runs the end handler (on this
+   * thread), which counts a request that nobody has counted yet as one its caller hung up on.
+   */
   private void send(RoutingContext context, Outcome outcome, int status, byte[] body) {
-    arrived(context);
-    Long start = context.get("start");
+    InferenceCall call = context.get(CALL);
+    arrived(call);
+    if (call != null && call.count()) {
+      metrics.requestFinished(outcome, call.startNanos());
+    }
     HttpServerResponse response = context.response();
     if (!response.ended() && !response.closed()) {
       response.setStatusCode(status).end(Buffer.buffer(body));
-    }
-    if (start != null && context.get("finished") == null) {
-      context.put("finished", Boolean.TRUE);
-      metrics.requestFinished(outcome, start);
     }
   }
 

@@ -1,30 +1,46 @@
 package io.modelkeeper.server.protocol;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.modelkeeper.server.batching.OverloadedException;
 import io.modelkeeper.server.onnx.DataType;
 import io.modelkeeper.server.onnx.ModelSignature;
 import io.modelkeeper.server.onnx.Tensor;
 import io.modelkeeper.server.onnx.TensorSpec;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Checks a request's inputs against the model's signature and turns them into tensors; every
- * mismatch becomes a 400 that names the input and says what the model expects.
+ * Checks a request's inputs against the model's signature and the request limits, then turns them
+ * into tensors; every mismatch becomes a 4xx that names the input and says what the model expects.
+ * Nothing is allocated for an input's data until every input's shape has passed the limits, the
+ * bytes it will take have been reserved, and its JSON values have been counted against its shape.
  */
 public final class InputValidator {
 
-  private static final long MAX_ELEMENTS = Integer.MAX_VALUE / 8;
-
   private InputValidator() {}
+
+  /** Takes bytes for decoded tensors from the server's in-flight budget, or refuses. */
+  @FunctionalInterface
+  public interface Budget {
+    void reserve(long bytes) throws BadRequestException, OverloadedException;
+  }
 
   /** The model's inputs in graph order, and the number of rows they carry. */
   public record ValidatedInputs(Map<String, Tensor> tensors, int rows) {}
 
+  /** One input whose type and shape have passed, waiting for its data to be read. */
+  private record Checked(InferRequest.Input input, TensorSpec spec, DataType type, int count) {}
+
   public static ValidatedInputs validate(
-      InferRequest request, ModelSignature signature, String model) throws BadRequestException {
+      InferRequest request,
+      ModelSignature signature,
+      String model,
+      RequestLimits limits,
+      Budget budget)
+      throws BadRequestException, OverloadedException {
     Map<String, InferRequest.Input> byName = new LinkedHashMap<>();
     for (InferRequest.Input input : request.inputs()) {
       if (signature.input(input.name()).isEmpty()) {
@@ -39,17 +55,44 @@ public final class InputValidator {
       }
       byName.put(input.name(), input);
     }
-    Map<String, Tensor> tensors = new LinkedHashMap<>();
+    List<Checked> checked = new ArrayList<>();
     long rows = -1;
     String rowsFrom = null;
+    long elements = 0;
+    long bytes = 0;
     for (TensorSpec spec : signature.inputs()) {
       InferRequest.Input input = byName.get(spec.name());
       if (input == null) {
         throw new BadRequestException(
             "input '" + spec.name() + "' is required by model " + model + " but missing");
       }
-      Tensor tensor = toTensor(input, spec, signature.allowsNaN(), model);
-      long tensorRows = tensor.rows();
+      DataType type = checkType(input, spec);
+      long[] shape = checkShape(input, spec);
+      long tensorRows = shape.length == 0 ? 1 : shape[0];
+      if (tensorRows > limits.maxRows()) {
+        throw new BadRequestException(
+            413,
+            "input '"
+                + input.name()
+                + "' has "
+                + tensorRows
+                + " rows, more than the limit of "
+                + limits.maxRows()
+                + " per request (MODELKEEPER_MAX_REQUEST_ROWS)");
+      }
+      long count = RequestLimits.elements(shape);
+      elements = count > limits.maxElements() ? Long.MAX_VALUE : elements + count;
+      if (elements > limits.maxElements()) {
+        throw new BadRequestException(
+            413,
+            "input '"
+                + input.name()
+                + "': shape "
+                + text(shape)
+                + " takes the request past the limit of "
+                + limits.maxElements()
+                + " values (MODELKEEPER_MAX_REQUEST_ELEMENTS)");
+      }
       if (rows >= 0 && tensorRows != rows && signature.batchable()) {
         throw new BadRequestException(
             "inputs disagree on the number of rows: '"
@@ -63,13 +106,18 @@ public final class InputValidator {
       }
       rows = tensorRows;
       rowsFrom = spec.name();
-      tensors.put(spec.name(), tensor);
+      bytes += count * type.byteSize();
+      checked.add(new Checked(input, spec, type, (int) count));
+    }
+    budget.reserve(bytes);
+    Map<String, Tensor> tensors = new LinkedHashMap<>();
+    for (Checked input : checked) {
+      tensors.put(input.spec().name(), toTensor(input, signature.allowsNaN(), model));
     }
     return new ValidatedInputs(tensors, (int) rows);
   }
 
-  private static Tensor toTensor(
-      InferRequest.Input input, TensorSpec spec, boolean allowNaN, String model)
+  private static DataType checkType(InferRequest.Input input, TensorSpec spec)
       throws BadRequestException {
     String name = input.name();
     DataType type =
@@ -88,49 +136,45 @@ public final class InputValidator {
       throw new BadRequestException(
           "input '" + name + "': datatype " + type + " does not match the model's " + spec.type());
     }
-    long[] shape = shape(input.shape(), name);
+    return type;
+  }
+
+  private static long[] checkShape(InferRequest.Input input, TensorSpec spec)
+      throws BadRequestException {
+    if (input.shape() == null) {
+      throw new BadRequestException("input '" + input.name() + "': " + input.shapeProblem());
+    }
+    long[] shape = input.shape();
     if (!shapeFits(shape, spec.shape())) {
       throw new BadRequestException(
           "input '"
-              + name
+              + input.name()
               + "': shape "
-              + Arrays.toString(shape).replace(" ", "")
+              + text(shape)
               + " does not match the model's "
               + spec.shapeText()
               + " (-1 = any size)");
     }
-    long count = 1;
-    for (long dim : shape) {
-      count *= dim;
-      if (count > MAX_ELEMENTS) {
-        throw new BadRequestException("input '" + name + "': shape has too many elements");
-      }
-    }
+    return shape;
+  }
+
+  private static Tensor toTensor(Checked checked, boolean allowNaN, String model)
+      throws BadRequestException {
+    InferRequest.Input input = checked.input();
+    String name = input.name();
+    long[] shape = input.shape();
     Object data =
         input.binary() != null
-            ? fromBinary(input.binary(), type, (int) count, name, shape)
-            : fromJson(input.data(), type, (int) count, name, shape);
+            ? fromBinary(input.binary(), checked.type(), checked.count(), name, shape)
+            : JsonValues.read(input.data(), checked.type(), checked.count(), name, shape);
     if (!allowNaN) {
       rejectNaN(data, name, model);
     }
-    return new Tensor(name, type, shape, data);
+    return new Tensor(name, checked.type(), shape, data);
   }
 
-  private static long[] shape(JsonNode node, String name) throws BadRequestException {
-    if (node == null || !node.isArray()) {
-      throw new BadRequestException(
-          "input '" + name + "': 'shape' must be a list of sizes, e.g. [1, 4]");
-    }
-    long[] shape = new long[node.size()];
-    for (int i = 0; i < shape.length; i++) {
-      JsonNode dim = node.get(i);
-      if (!dim.isIntegralNumber() || !dim.canConvertToLong() || dim.asLong() < 1) {
-        throw new BadRequestException(
-            "input '" + name + "': shape[" + i + "] must be a positive integer, got " + dim);
-      }
-      shape[i] = dim.asLong();
-    }
-    return shape;
+  static String text(long[] shape) {
+    return Arrays.toString(shape).replace(" ", "");
   }
 
   private static boolean shapeFits(long[] shape, long[] expected) {
@@ -156,93 +200,13 @@ public final class InputValidator {
               + "': binary_data_size is "
               + bytes.remaining()
               + " bytes but shape "
-              + Arrays.toString(shape).replace(" ", "")
+              + text(shape)
               + " of "
               + type
               + " needs "
               + needed);
     }
     return Tensor.readLittleEndian(type, bytes, count);
-  }
-
-  private static Object fromJson(JsonNode data, DataType type, int count, String name, long[] shape)
-      throws BadRequestException {
-    if (data == null || !data.isArray()) {
-      throw new BadRequestException("input '" + name + "': 'data' must be a list of values");
-    }
-    Object array = Tensor.newArray(type, count);
-    int filled = fill(data, array, type, 0, count, name);
-    if (filled != count) {
-      throw new BadRequestException(
-          "input '"
-              + name
-              + "': data has "
-              + filled
-              + " values but shape "
-              + Arrays.toString(shape).replace(" ", "")
-              + " needs "
-              + count);
-    }
-    return array;
-  }
-
-  /** Flattens nested lists row-major into {@code array}, returning the next free index. */
-  private static int fill(
-      JsonNode node, Object array, DataType type, int index, int count, String name)
-      throws BadRequestException {
-    for (JsonNode value : node) {
-      if (value.isArray()) {
-        index = fill(value, array, type, index, count, name);
-        continue;
-      }
-      if (index >= count) {
-        throw new BadRequestException(
-            "input '" + name + "': data has more values than its shape holds (" + count + ")");
-      }
-      set(array, type, index, value, name);
-      index++;
-    }
-    return index;
-  }
-
-  private static void set(Object array, DataType type, int index, JsonNode value, String name)
-      throws BadRequestException {
-    switch (type) {
-      case FP32 -> ((float[]) array)[index] = (float) number(value, index, name);
-      case FP64 -> ((double[]) array)[index] = number(value, index, name);
-      case INT32 -> {
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-          throw notA("a 32-bit integer", value, index, name);
-        }
-        ((int[]) array)[index] = value.intValue();
-      }
-      case INT64 -> {
-        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-          throw notA("a 64-bit integer", value, index, name);
-        }
-        ((long[]) array)[index] = value.longValue();
-      }
-      case BOOL -> {
-        if (!value.isBoolean()) {
-          throw notA("true or false", value, index, name);
-        }
-        ((boolean[]) array)[index] = value.booleanValue();
-      }
-    }
-  }
-
-  private static double number(JsonNode value, int index, String name) throws BadRequestException {
-    if (!value.isNumber()) {
-      throw notA("a number", value, index, name);
-    }
-    return value.doubleValue();
-  }
-
-  private static BadRequestException notA(String what, JsonNode value, int index, String name) {
-    String shown = value.toString();
-    shown = shown.length() > 40 ? shown.substring(0, 40) + "…" : shown;
-    return new BadRequestException(
-        "input '" + name + "': data[" + index + "] is " + shown + ", not " + what);
   }
 
   private static void rejectNaN(Object data, String name, String model) throws BadRequestException {

@@ -29,6 +29,7 @@ public final class PredictionStore {
   private final int maxSettled;
   private final int maxSlots;
   private final long maxAgeMillis;
+  private final long maxBytes;
   private final LongSupplier clockMillis;
   private final RememberedIds ids = new RememberedIds();
   private final OneRowPredictions oneRow = new OneRowPredictions();
@@ -73,6 +74,19 @@ public final class PredictionStore {
   }
 
   public PredictionStore(int maxEntries, Duration maxAge, LongSupplier clockMillis) {
+    this(maxEntries, maxAge, Long.MAX_VALUE, clockMillis);
+  }
+
+  /**
+   * A store that also keeps its {@link #estimatedBytes()} within {@code maxBytes}: past it, the
+   * oldest remembered ids are forgotten, then the oldest waiting predictions leave unlabelled; a
+   * prediction larger than a quarter of the budget is not kept at all (it counts as unlabelled).
+   */
+  public PredictionStore(int maxEntries, Duration maxAge, long maxBytes, LongSupplier clockMillis) {
+    if (maxBytes < 1) {
+      throw new IllegalArgumentException("prediction store byte budget must be positive");
+    }
+    this.maxBytes = maxBytes;
     if (maxEntries < 1) {
       throw new IllegalArgumentException("prediction store must hold at least 1 prediction");
     }
@@ -102,6 +116,11 @@ public final class PredictionStore {
     if (replaced >= 0) {
       forget(replaced);
     }
+    if (bytes > maxBytes / 4) {
+      remembered += prediction.rows();
+      unlabelled += prediction.rows();
+      return;
+    }
     if (arrivals == state.length && state.length < maxSlots) {
       grow();
     }
@@ -124,6 +143,28 @@ public final class PredictionStore {
     remembered += prediction.rows();
     arrivals++;
     expire(now);
+    keepWithinBudget();
+  }
+
+  /** Forgets the oldest remembered ids, then the oldest waiting predictions, while over budget. */
+  private void keepWithinBudget() {
+    while (estimatedBytesHeld() > maxBytes) {
+      oldestSettled = Math.max(oldestSettled, arrivals - state.length);
+      oldestWaiting = Math.max(oldestWaiting, arrivals - state.length);
+      if (settled > 0 && oldestSettled < arrivals) {
+        int slot = slotOf(oldestSettled++);
+        if (state[slot] == LABELLED || state[slot] == UNLABELLED) {
+          forget(slot);
+        }
+      } else if (waiting > 0 && oldestWaiting < arrivals) {
+        int slot = slotOf(oldestWaiting++);
+        if (state[slot] == WAITING) {
+          settle(slot, UNLABELLED);
+        }
+      } else {
+        return;
+      }
+    }
   }
 
   /**
@@ -234,6 +275,10 @@ public final class PredictionStore {
 
   /** Estimated heap bytes: the slots and the index, and the predictions waiting in them. */
   public synchronized long estimatedBytes() {
+    return estimatedBytesHeld();
+  }
+
+  private long estimatedBytesHeld() {
     return ids.estimatedBytes()
         + oneRow.estimatedBytes()
         + at.length * (8L + 4 + 1)

@@ -54,6 +54,11 @@ public interface QualityConfig {
     /** How long a prediction waits for its label. */
     @WithDefault("1h")
     Duration maxAge();
+
+    /**
+     * Most bytes the store may hold; past it the oldest go first. An eighth of the heap if unset.
+     */
+    Optional<MemorySize> maxBytes();
   }
 
   /** Input and prediction drift. */
@@ -79,6 +84,13 @@ public interface QualityConfig {
     /** Most input columns tracked when the reference is captured. */
     @WithDefault("64")
     int maxFeatures();
+
+    /**
+     * Most bytes drift monitoring may keep (the reference, read or captured, and the recent rows);
+     * a configuration or reference file that needs more turns drift off with the reason.
+     */
+    @WithDefault("16M")
+    MemorySize maxBytes();
   }
 
   /** Dataset capture of labelled rows. */

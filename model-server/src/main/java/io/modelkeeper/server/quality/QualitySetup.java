@@ -2,10 +2,12 @@ package io.modelkeeper.server.quality;
 
 import io.modelkeeper.server.capture.DatasetWriter;
 import io.modelkeeper.server.drift.DriftMonitor;
+import io.modelkeeper.server.drift.FeatureReference;
 import io.modelkeeper.server.drift.ReferenceStatistics;
 import io.modelkeeper.server.onnx.DataType;
 import io.modelkeeper.server.onnx.ModelSignature;
 import io.modelkeeper.server.onnx.TensorSpec;
+import io.quarkus.runtime.configuration.MemorySize;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -50,7 +52,14 @@ final class QualitySetup {
           "MODELKEEPER_QUALITY_WINDOW must be 1 or more, got " + config.quality().window());
     }
     PredictionStore predictions =
-        new PredictionStore(store.size(), store.maxAge(), System::currentTimeMillis);
+        new PredictionStore(
+            store.size(),
+            store.maxAge(),
+            store
+                .maxBytes()
+                .map(MemorySize::asLongValue)
+                .orElse(Runtime.getRuntime().maxMemory() / 8),
+            System::currentTimeMillis);
     String driftProblem = null;
     DriftMonitor drift = null;
     if (config.drift().enabled()) {
@@ -106,7 +115,19 @@ final class QualitySetup {
       file =
           modelFile.map(model -> model.resolveSibling(REFERENCE_FILE)).filter(Files::isRegularFile);
     }
+    long budget = settings.maxBytes().asLongValue();
     if (file.isPresent()) {
+      // The file is read as text and then as a tree: three to four times its size at the peak.
+      long size = Files.size(file.get());
+      if (4 * size > budget) {
+        throw new IllegalArgumentException(
+            file.get().getFileName()
+                + " is "
+                + size
+                + " bytes; reading it would take more than the "
+                + budget
+                + " bytes of MODELKEEPER_DRIFT_MAX_BYTES");
+      }
       ReferenceStatistics shipped = ReferenceStatistics.read(file.get());
       ReferenceStatistics resolved =
           new ReferenceStatistics(
@@ -114,13 +135,57 @@ final class QualitySetup {
               shipped.description(),
               inputs.resolve(shipped.features()),
               shipped.prediction());
+      checkBudget(resolved.features(), referenceBytes(resolved), settings.window(), 0, budget);
       return DriftMonitor.against(resolved, sizes);
     }
     if (inputs.names().isEmpty()) {
       throw new IllegalArgumentException(
           "no model input has a fixed number of values per row, so there is nothing to track");
     }
-    return DriftMonitor.capturing(inputs.defaultFeatures(settings.maxFeatures()), true, sizes);
+    List<FeatureReference> columns = inputs.defaultFeatures(settings.maxFeatures());
+    checkBudget(columns, 0, settings.window(), settings.referenceSize(), budget);
+    return DriftMonitor.capturing(columns, true, sizes);
+  }
+
+  /**
+   * Refuses drift settings whose rows (recent and captured, a float per column) pass the budget.
+   */
+  private static void checkBudget(
+      List<FeatureReference> columns, long reference, int window, int captured, long budget) {
+    // One float per column and one for the prediction, for each recent and each captured row.
+    long rows = (long) window + captured;
+    long bytes = reference + rows * (columns.size() + 1) * 4L;
+    if (bytes > budget) {
+      throw new IllegalArgumentException(
+          "drift monitoring would keep "
+              + bytes
+              + " bytes ("
+              + columns.size()
+              + " columns, "
+              + window
+              + " recent rows"
+              + (captured > 0 ? ", " + captured + " captured reference rows" : "")
+              + "), more than the "
+              + budget
+              + " bytes of MODELKEEPER_DRIFT_MAX_BYTES");
+    }
+  }
+
+  private static long referenceBytes(ReferenceStatistics reference) {
+    long bytes = 0;
+    List<FeatureReference> all = new ArrayList<>(reference.features());
+    if (reference.prediction() != null) {
+      all.add(reference.prediction());
+    }
+    for (FeatureReference feature : all) {
+      bytes +=
+          8L * (length(feature.edges()) + length(feature.proportions()) + length(feature.sample()));
+    }
+    return bytes;
+  }
+
+  private static int length(double[] values) {
+    return values == null ? 0 : values.length;
   }
 
   private static Path localPath(String uri) {

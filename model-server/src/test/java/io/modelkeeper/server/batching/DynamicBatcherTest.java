@@ -96,4 +96,19 @@ class DynamicBatcherTest {
               ForwardPass.rows(MLP, values, 1), org.assertj.core.data.Offset.offset(1e-5f));
     }
   }
+
+  @Test
+  void aRequestOfManyRowsRunsInSlicesAndGetsExactlyItsOwnRowsBack() throws Exception {
+    float[] values = TestModels.randomRows(new Random(3), 3000, 16);
+    float[] served =
+        (float[])
+            batcher
+                .submit(rows(values, 3000), 3000)
+                .get(30, TimeUnit.SECONDS)
+                .get("probabilities")
+                .data();
+    assertThat(served)
+        .containsExactly(
+            ForwardPass.rows(MLP, values, 3000), org.assertj.core.data.Offset.offset(1e-5f));
+  }
 }

@@ -276,4 +276,34 @@ class PredictionStoreTest {
     }
     assertThat(found).isEqualTo(waiting).isPositive();
   }
+
+  private static StoredPrediction rows(int count, int features) {
+    return new StoredPrediction(count, new int[count], null, null, new float[count * features]);
+  }
+
+  @Test
+  void byteBudget_isKept_oldestWaitingLeaveFirst() {
+    PredictionStore bounded = new PredictionStore(1000, Duration.ofSeconds(60), 200_000, now::get);
+    for (int i = 0; i < 200; i++) {
+      // Each about 4 KB, so the budget holds a few dozen of them beside the ring.
+      bounded.remember("big-" + i, rows(8, 120));
+      assertThat(bounded.estimatedBytes()).isLessThanOrEqualTo(200_000);
+    }
+    assertThat(bounded.size()).isBetween(1, 50);
+    assertThat(bounded.take("big-199", prediction -> {}).status()).isEqualTo(FeedbackStatus.OK);
+    assertThat(bounded.take("big-0", prediction -> {}).status()).isNotEqualTo(FeedbackStatus.OK);
+    assertThat(bounded.unlabelledTotal()).isGreaterThan(0);
+  }
+
+  @Test
+  void predictionLargerThanAQuarterOfTheBudget_isNotKept() {
+    PredictionStore bounded = new PredictionStore(1000, Duration.ofSeconds(60), 40_000, now::get);
+
+    bounded.remember("huge", rows(100, 100));
+
+    assertThat(bounded.size()).isZero();
+    assertThat(bounded.unlabelledTotal()).isEqualTo(100);
+    assertThat(bounded.take("huge", prediction -> {}).status())
+        .isEqualTo(FeedbackStatus.UNKNOWN_ID);
+  }
 }

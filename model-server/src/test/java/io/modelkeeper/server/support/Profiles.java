@@ -63,4 +63,30 @@ public final class Profiles {
           TestModels.notAModelFile().toUri().toString());
     }
   }
+
+  /** The sample MLP with one request in flight at most, to see the excess refused. */
+  public static class OneInFlight implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of(
+          "modelkeeper.model.name", "mlp",
+          "modelkeeper.model.uri", TestModels.mlpFile().toUri().toString(),
+          "modelkeeper.max-in-flight", "1",
+          "modelkeeper.body-timeout", "2s");
+    }
+  }
+
+  /** The sample MLP accepting bodies of 64 MB and 800,000 rows, for a slow 50 MB upload. */
+  public static class LargeBodies implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of(
+          "modelkeeper.model.name", "mlp",
+          "modelkeeper.model.uri", TestModels.mlpFile().toUri().toString(),
+          "modelkeeper.max-request-size", "64M",
+          "modelkeeper.max-request-rows", "1000000",
+          "modelkeeper.max-request-elements", "16000000",
+          "modelkeeper.max-in-flight-bytes", "1G");
+    }
+  }
 }

@@ -24,6 +24,7 @@ import io.modelkeeper.operator.routing.Routers;
 import io.modelkeeper.operator.validation.CheckedSpec;
 import io.modelkeeper.operator.workload.Arm;
 import io.modelkeeper.operator.workload.ModelVersion;
+import io.modelkeeper.operator.workload.Redaction;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -337,7 +338,8 @@ public final class CanaryRollout {
   static HistoryEntry entry(ModelVersion model, RolloutResult result, String reason, Instant now) {
     HistoryEntry entry = new HistoryEntry();
     entry.setVersion(model.version());
-    entry.setUri(model.uri());
+    // History is only read by people; the revision tells files apart without the credentials.
+    entry.setUri(Redaction.uri(model.uri()));
     entry.setRevision(model.revision());
     entry.setResult(result);
     entry.setAt(stamp(now));

@@ -135,6 +135,28 @@ class CanaryRolloutTest {
   }
 
   @Test
+  void historyNamesARolledBackFileWithoutTheCredentialsItsUriCarries() {
+    figures.put("2", BAD);
+    md.getSpec().getModel().setVersion("2");
+    md.getSpec()
+        .getModel()
+        .setUri("https://alice:s3cret@models.example.com/2/model.onnx?X-Amz-Signature=abc123");
+    cluster = TestWorkloads.of(md).deployment("1", 2, 2).deployment("2", 1, 1);
+    reconcile(T0);
+    reconcile(T0.plusSeconds(30));
+
+    HistoryEntry entry = lastHistory();
+    assertThat(entry.getResult()).isEqualTo(RolloutResult.RolledBack);
+    assertThat(entry.getUri())
+        .isEqualTo("https://***@models.example.com/2/model.onnx?***")
+        .doesNotContain("s3cret")
+        .doesNotContain("abc123");
+    assertThat(entry.getRevision())
+        .as("the revision of the file as written")
+        .isEqualTo(ModelVersion.of(md.getSpec().getModel()).revision());
+  }
+
+  @Test
   void checksRunOnlyWhenTheIntervalIsDueSoARepeatedReconcileDoesNotDoubleAStep() {
     figures.put("2", GOOD);
     newVersion("2");
