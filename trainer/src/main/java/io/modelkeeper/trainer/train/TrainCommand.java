@@ -1,0 +1,254 @@
+package io.modelkeeper.trainer.train;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelkeeper.contract.TrainingContract;
+import io.modelkeeper.server.drift.ReferenceStatistics;
+import io.modelkeeper.server.models.SampleModelWriter;
+import io.modelkeeper.server.quality.QualityReport;
+import io.modelkeeper.server.quality.Task;
+import io.modelkeeper.trainer.Environment;
+import io.modelkeeper.trainer.Results;
+import io.modelkeeper.trainer.RunSettings;
+import io.modelkeeper.trainer.TrainerException;
+import io.modelkeeper.trainer.dataset.DatasetReader;
+import io.modelkeeper.trainer.dataset.DatasetReader.Dataset;
+import io.modelkeeper.trainer.dataset.DatasetReader.InputShape;
+import io.modelkeeper.trainer.dataset.Rows;
+import io.modelkeeper.trainer.model.BaseModel;
+import io.modelkeeper.trainer.model.ModelShape;
+import io.modelkeeper.trainer.model.Network;
+import io.modelkeeper.trainer.model.Scaling;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code train}: reads the captured rows, trains from scratch ({@code full}) or from the serving
+ * model's weights ({@code incremental}), and writes {@code model.onnx} with the base model's
+ * signature, its sha256, {@code reference.json} and {@code metrics.json}.
+ */
+public final class TrainCommand {
+
+  /** What the run did, for the termination message and the tests. */
+  public record Outcome(
+      String summary,
+      Path model,
+      String sha256,
+      String mode,
+      Optional<String> fallback,
+      int epochs,
+      Map<String, Double> metrics) {}
+
+  private TrainCommand() {}
+
+  public static Outcome run(Environment env, Clock clock, PrintStream out, PrintStream err) {
+    RunSettings settings = RunSettings.from(env);
+    Task task = settings.task();
+    Hyperparameters parameters = Hyperparameters.from(env);
+    String mode = env.get(TrainingContract.TRAINING_MODE).orElse("full");
+    if (!mode.equals("full") && !mode.equals("incremental")) {
+      throw new TrainerException(
+          TrainingContract.TRAINING_MODE + " must be full or incremental, got '" + mode + "'");
+    }
+    Optional<Path> basePath = env.path(TrainingContract.BASE_MODEL);
+    if (mode.equals("incremental") && basePath.isEmpty()) {
+      throw new TrainerException(
+          "incremental training starts from the serving model: set "
+              + TrainingContract.BASE_MODEL
+              + " to its model.onnx");
+    }
+    Optional<BaseModel> base = basePath.map(path -> BaseModel.read(path, task));
+
+    Dataset dataset =
+        DatasetReader.read(
+            settings.datasetDir(),
+            new DatasetReader.Criteria(
+                task,
+                base.map(
+                    b -> List.of(new InputShape(b.shape().inputName(), b.shape().inputWidth()))),
+                base.map(b -> b.shape().output().classes())
+                    .orElse(task == Task.BINARY_CLASSIFICATION ? 2 : 0),
+                settings.holdoutFraction(),
+                settings.maxAge(),
+                clock.instant()));
+    Rows training = dataset.training();
+    Rows heldOut = dataset.heldOut();
+    checkRows(dataset, parameters);
+    ModelShape shape = base.map(BaseModel::shape).orElseGet(() -> freshShape(task, dataset));
+
+    Scaling scaling = Scaling.of(training, !task.isClassification());
+    Optional<String> fallback = Optional.empty();
+    Network network;
+    boolean incremental = mode.equals("incremental");
+    if (incremental && base.get().weights().isPresent()) {
+      network =
+          Network.fromDenseNetwork(base.get().weights().get(), scaling, !task.isClassification());
+      parameters
+          .hiddenUnits()
+          .filter(hidden -> !Arrays.equals(hidden, network.hidden()))
+          .ifPresent(
+              hidden ->
+                  err.println(
+                      "hidden_units "
+                          + Arrays.toString(hidden)
+                          + " is ignored: incremental training keeps the base model's layers "
+                          + Arrays.toString(network.hidden())));
+    } else {
+      if (incremental) {
+        fallback =
+            Optional.of(
+                "the base model's weights are not readable ("
+                    + base.get().unreadable().orElse("unknown graph")
+                    + "), so training starts from scratch");
+        err.println("falling back to full training: " + fallback.get());
+      }
+      int[] hidden =
+          parameters
+              .hiddenUnits()
+              .orElseGet(
+                  () ->
+                      base.flatMap(BaseModel::weights)
+                          .map(n -> n.layers().size() - 1)
+                          .map(
+                              layers ->
+                                  base.get().weights().get().layers().subList(0, layers).stream()
+                                      .mapToInt(l -> l.outputs())
+                                      .toArray())
+                          .orElse(new int[0]));
+      network =
+          Network.initial(shape.inputWidth(), hidden, shape.output().width(), parameters.seed());
+    }
+    String actualMode = fallback.isPresent() ? "full" : mode;
+
+    Results results = new Results(settings.outputDir(), out);
+    int epochs = parameters.epochsFor(incremental && fallback.isEmpty());
+    String figure = Predictions.mainFigureName(shape.output());
+    new Trainer(shape.output(), scaling, parameters)
+        .train(
+            network,
+            training,
+            heldOut,
+            epochs,
+            epoch -> {
+              results.metric(epoch.epoch(), "train_loss", epoch.trainLoss());
+              results.metric(epoch.epoch(), "val_loss", epoch.valLoss());
+              results.metric(epoch.epoch(), "val_" + figure, epoch.valFigure());
+            });
+
+    byte[] model = network.toOnnx(shape, scaling);
+    String sha256 = SampleModelWriter.sha256(model);
+    Predictions onTraining = Predictions.of(network, shape.output(), scaling, training);
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("train_loss", onTraining.loss());
+    if (heldOut.size() > 0) {
+      Predictions onHeldOut = Predictions.of(network, shape.output(), scaling, heldOut);
+      metrics.put("val_loss", onHeldOut.loss());
+      QualityReport report = onHeldOut.figures(heldOut);
+      report.metrics().forEach((name, value) -> metrics.put(name, value));
+    }
+    metrics.put("epochs", (double) epochs);
+    metrics.put("rows_training", (double) training.size());
+    metrics.put("rows_held_out", (double) heldOut.size());
+
+    results.write(TrainingContract.MODEL_FILE, model);
+    results.write(TrainingContract.MODEL_SHA256_FILE, sha256.getBytes(StandardCharsets.US_ASCII));
+    ReferenceStatistics reference =
+        TrainingReference.of(
+            shape.inputName(),
+            training,
+            predictedValues(onTraining),
+            "training rows of run " + settings.run() + " (" + training.size() + " rows)");
+    results.write(
+        TrainingContract.REFERENCE_FILE, reference.toJson().getBytes(StandardCharsets.UTF_8));
+    ObjectNode metricsJson = Results.figures(metrics);
+    results.writeJson(TrainingContract.METRICS_FILE, metricsJson);
+
+    ObjectNode summary = Results.JSON.createObjectNode();
+    summary.put("model", TrainingContract.MODEL_FILE);
+    summary.put("sha256", sha256);
+    ObjectNode rows = summary.putObject("rows");
+    rows.put("training", training.size());
+    rows.put("heldOut", heldOut.size());
+    summary.put("mode", actualMode);
+    fallback.ifPresent(reason -> summary.put("fallback", shorten(reason, 600)));
+    summary.put("epochs", epochs);
+    ObjectNode figures = summary.putObject("metrics");
+    for (String name : List.of("train_loss", "val_loss", figure)) {
+      if (metrics.containsKey(name)) {
+        figures.put(name, Results.finite(metrics.get(name)));
+      }
+    }
+    return new Outcome(
+        Results.compact(summary),
+        settings.outputDir().resolve(TrainingContract.MODEL_FILE),
+        sha256,
+        actualMode,
+        fallback,
+        epochs,
+        metrics);
+  }
+
+  private static void checkRows(Dataset dataset, Hyperparameters parameters) {
+    int training = dataset.training().size();
+    String counts =
+        training
+            + " training rows, "
+            + dataset.heldOut().size()
+            + " held out, "
+            + dataset.tooOld()
+            + " older than the maximum age, in "
+            + dataset.files()
+            + " files";
+    if (training == 0) {
+      throw new TrainerException("no rows to train on: " + counts);
+    }
+    if (training < parameters.minRows()) {
+      throw new TrainerException(
+          "too few rows to train on: "
+              + counts
+              + "; at least "
+              + parameters.minRows()
+              + " needed ("
+              + TrainingContract.PARAM_PREFIX
+              + "MIN_ROWS)");
+    }
+  }
+
+  private static ModelShape freshShape(Task task, Dataset dataset) {
+    if (dataset.inputs().size() != 1) {
+      throw new TrainerException(
+          "rows have inputs "
+              + dataset.inputs()
+              + "; without a base model the reference trainer takes rows of one input");
+    }
+    int classes = 0;
+    if (task == Task.MULTICLASS_CLASSIFICATION) {
+      double max = 0;
+      for (Rows rows : List.of(dataset.training(), dataset.heldOut())) {
+        for (int r = 0; r < rows.size(); r++) {
+          max = Math.max(max, rows.label(r));
+        }
+      }
+      classes = (int) max + 1;
+    }
+    InputShape input = dataset.inputs().get(0);
+    return BaseModel.fresh(task, input.name(), input.width(), classes);
+  }
+
+  private static double[] predictedValues(Predictions predictions) {
+    if (predictions.values() != null) {
+      return predictions.values();
+    }
+    return Arrays.stream(predictions.classes()).asDoubleStream().toArray();
+  }
+
+  private static String shorten(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+  }
+}
