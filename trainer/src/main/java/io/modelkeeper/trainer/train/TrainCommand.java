@@ -35,7 +35,7 @@ import java.util.Optional;
  */
 public final class TrainCommand {
 
-  /** What the run did, for the termination message and the tests. */
+  /** What the run did: the termination message, and the trained network behind the file. */
   public record Outcome(
       String summary,
       Path model,
@@ -43,7 +43,10 @@ public final class TrainCommand {
       String mode,
       Optional<String> fallback,
       int epochs,
-      Map<String, Double> metrics) {}
+      Map<String, Double> metrics,
+      Network network,
+      Scaling scaling,
+      ModelShape shape) {}
 
   private TrainCommand() {}
 
@@ -191,7 +194,10 @@ public final class TrainCommand {
         actualMode,
         fallback,
         epochs,
-        metrics);
+        metrics,
+        network,
+        scaling,
+        shape);
   }
 
   private static void checkRows(Dataset dataset, Hyperparameters parameters) {
