@@ -84,7 +84,7 @@ public final class DatasetReader {
     }
     DatasetReader reader = new DatasetReader(criteria);
     for (Path file : files) {
-      reader.readFile(file);
+      reader.readFile(published(file, files));
     }
     if (reader.inputs == null) {
       throw new TrainerException(
@@ -105,7 +105,26 @@ public final class DatasetReader {
         reader.unreadable);
   }
 
+  /**
+   * A {@code .part} file that its writer finished after the listing has become {@code .jsonl}: that
+   * file is read instead (once), so a live writer's rename does not fail the run.
+   */
+  static Path published(Path file, List<Path> listed) {
+    String name = file.getFileName().toString();
+    if (Files.exists(file) || !name.endsWith(DatasetFiles.IN_PROGRESS)) {
+      return file;
+    }
+    Path finished =
+        file.resolveSibling(
+            name.substring(0, name.length() - DatasetFiles.IN_PROGRESS.length())
+                + DatasetFiles.FINISHED);
+    return listed.contains(finished) ? null : finished;
+  }
+
   private void readFile(Path file) {
+    if (file == null || !Files.exists(file)) {
+      return;
+    }
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
       long number = 0;
