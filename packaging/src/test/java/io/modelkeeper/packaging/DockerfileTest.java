@@ -119,6 +119,9 @@ class DockerfileTest {
     assertThat(stages.get("build")).contains("-pl model-server,operator,trainer ");
     assertThat(Repo.read("packaging/images/build-images.sh"))
         .contains("for target in operator model-server trainer; do");
+    assertThat(Repo.read(".dockerignore"))
+        .as("the build context must hold the trainer's POM and sources")
+        .containsPattern("(?m)^!trainer/$");
   }
 
   @Test
