@@ -97,6 +97,52 @@ class EvaluatorTest {
   }
 
   @Test
+  void multiclassFiguresEqualAnIndependentComputation() throws Exception {
+    List<Row> rows = Synthetic.blobs(1500, 29);
+    Path data = dir.resolve("data");
+    Captured.write(data, "input", rows);
+    Path candidate = train("multiclass-classification", data, "candidate", "5");
+
+    Runs.Run run = evaluate("multiclass-classification", data, candidate, null, "f1");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode figures = Runs.json(dir.resolve("verdict/blessing.json")).get("candidate");
+    List<Row> heldOut = heldOut(rows);
+    float[] p = run(candidate, heldOut, 3);
+    int n = heldOut.size();
+    int[][] confusion = new int[3][3];
+    double logLoss = 0;
+    for (int r = 0; r < n; r++) {
+      int best = 0;
+      for (int c = 1; c < 3; c++) {
+        best = p[r * 3 + c] > p[r * 3 + best] ? c : best;
+      }
+      int y = heldOut.get(r).label().intValue();
+      confusion[y][best]++;
+      logLoss -= Math.log(Math.max(1e-15, p[r * 3 + y]));
+    }
+    double correct = 0;
+    double precision = 0;
+    double recall = 0;
+    double f1 = 0;
+    for (int c = 0; c < 3; c++) {
+      correct += confusion[c][c];
+      int predicted = confusion[0][c] + confusion[1][c] + confusion[2][c];
+      int actual = confusion[c][0] + confusion[c][1] + confusion[c][2];
+      double pc = (double) confusion[c][c] / predicted;
+      double rc = (double) confusion[c][c] / actual;
+      precision += pc / 3;
+      recall += rc / 3;
+      f1 += 2 * pc * rc / (pc + rc) / 3;
+    }
+    assertThat(figures.get("accuracy").asDouble()).isCloseTo(correct / n, offset(1e-12));
+    assertThat(figures.get("precision").asDouble()).isCloseTo(precision, offset(1e-12));
+    assertThat(figures.get("recall").asDouble()).isCloseTo(recall, offset(1e-12));
+    assertThat(figures.get("f1").asDouble()).isCloseTo(f1, offset(1e-12));
+    assertThat(figures.get("log_loss").asDouble()).isCloseTo(logLoss / n, offset(1e-6));
+  }
+
+  @Test
   void aCandidateWithAnotherSignatureIsRefused() throws Exception {
     Path data = dir.resolve("data");
     Captured.write(data, "input", Synthetic.logistic(WEIGHTS, 0, 500, 4));
@@ -143,6 +189,10 @@ class EvaluatorTest {
 
   /** Outputs of the model, straight from ONNX Runtime (not through the server's runner). */
   private static float[] run(Path model, List<Row> rows) throws Exception {
+    return run(model, rows, 1);
+  }
+
+  private static float[] run(Path model, List<Row> rows, int outputs) throws Exception {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     int width = rows.get(0).features().length;
     float[] data = new float[rows.size() * width];
@@ -154,9 +204,9 @@ class EvaluatorTest {
             OnnxTensor.createTensor(env, FloatBuffer.wrap(data), new long[] {rows.size(), width});
         OrtSession.Result result = session.run(Map.of("input", input))) {
       float[][] out = (float[][]) result.get(0).getValue();
-      float[] flat = new float[out.length];
+      float[] flat = new float[out.length * outputs];
       for (int r = 0; r < out.length; r++) {
-        flat[r] = out[r][0];
+        System.arraycopy(out[r], 0, flat, r * outputs, outputs);
       }
       return flat;
     }
