@@ -15,7 +15,7 @@ import java.util.Optional;
 public final class Environment {
 
   /** Where the short summary goes; {@link TrainingContract#TERMINATION_LOG} unless overridden. */
-  public static final String TERMINATION_LOG = "MODELKEEPER_TERMINATION_LOG";
+  public static final String TERMINATION_LOG = TrainingContract.TERMINATION_LOG_PATH;
 
   private final Map<String, String> values;
 
