@@ -4,6 +4,7 @@
 #   docker build --target operator          -t ghcr.io/modelkeeper/operator:0.1.0 .
 #   docker build --target model-server      -t ghcr.io/modelkeeper/model-server:0.1.0 .
 #   docker build --target model-server-cuda -t ghcr.io/modelkeeper/model-server:0.1.0-cuda .
+#   docker build --target trainer           -t ghcr.io/modelkeeper/trainer:0.1.0 .
 # or, with podman and base images made from Debian packages (no registry needed):
 #   packaging/images/build-images.sh
 #
@@ -25,7 +26,7 @@ ARG CUDA_IMAGE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04
 ARG VERSION=0.1.0-SNAPSHOT
 ARG REVISION=unknown
 
-# ---- build: the CPU jars of the operator and the model server ---------------------------
+# ---- build: the CPU jars of the operator, the model server and the trainer ---------------
 FROM ${JDK_IMAGE} AS build
 # A read-only Maven repository to take artifacts from before Central (build-images.sh mounts
 # the host's ~/.m2/repository there when it has one); empty: download everything.
@@ -38,6 +39,7 @@ COPY contract/pom.xml contract/
 COPY api/pom.xml api/
 COPY model-server/pom.xml model-server/
 COPY operator/pom.xml operator/
+COPY trainer/pom.xml trainer/
 COPY e2e/pom.xml e2e/
 COPY packaging/pom.xml packaging/
 COPY bench/pom.xml bench/
@@ -45,9 +47,10 @@ COPY contract/src/ contract/src/
 COPY api/src/ api/src/
 COPY model-server/src/ model-server/src/
 COPY operator/src/ operator/src/
+COPY trainer/src/ trainer/src/
 # The cache mount keeps downloads between builds without putting them into a layer.
 RUN --mount=type=cache,target=/root/.m2 \
-    ./mvnw -B -q -pl model-server,operator -am -DskipTests \
+    ./mvnw -B -q -pl model-server,operator,trainer -am -DskipTests \
       ${MAVEN_REPO_TAIL:+-Dmaven.repo.local.tail=$MAVEN_REPO_TAIL} package
 
 # ---- build-gpu: the model server linked against onnxruntime_gpu -------------------------
@@ -103,6 +106,28 @@ ENV MALLOC_ARENA_MAX=2
 USER 65532:65532
 EXPOSE 8080
 ENTRYPOINT ["java", "-jar", "/deployments/quarkus-run.jar"]
+
+# ---- trainer: the reference trainer and evaluator of continuous training -----------------
+# One runnable jar; the Job's args choose the command: ["train"] (the default) or ["evaluate"].
+# Configured by the training-pod contract's environment (docs/training.md).
+FROM ${RUNTIME_IMAGE} AS trainer
+ARG VERSION
+ARG REVISION
+LABEL org.opencontainers.image.title="modelkeeper-trainer" \
+      org.opencontainers.image.description="Reference trainer and evaluator: retrains ONNX models from captured rows and judges them on held-out rows" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}"
+WORKDIR /deployments
+COPY --from=build --chown=65532:65532 /src/trainer/target/modelkeeper-trainer.jar /deployments/modelkeeper-trainer.jar
+# The training rows live on the heap; ONNX Runtime (the evaluator's scoring) needs little native
+# memory for these small models. Its native library unpacks into java.io.tmpdir (/tmp).
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError"
+# ONNX Runtime 1.29 sends usage telemetry to Microsoft unless this is set, and in an image
+# without a shell its device-id fallback crashes the JVM (microsoft/onnxruntime#32173).
+ENV ORT_DISABLE_TELEMETRY=1
+USER 65532:65532
+ENTRYPOINT ["java", "-jar", "/deployments/modelkeeper-trainer.jar"]
+CMD ["train"]
 
 # ---- model-server-cuda: CUDA 12 + cuDNN 9 runtime, onnxruntime_gpu -----------------------
 # Built by users with Docker and the upstream base images (see the header); our CI does not.

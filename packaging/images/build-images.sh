@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Builds the operator and model-server images from the repository's Dockerfile:
+# Builds the operator, model-server and trainer images from the repository's Dockerfile:
 #
 #   packaging/images/build-images.sh [tag]      (tag defaults to "local")
 #
-# gives <repo>/operator:<tag> and <repo>/model-server:<tag> (repo: IMAGE_REPO, default
-# localhost/modelkeeper). Settings, all optional, from the environment:
+# gives <repo>/operator:<tag>, <repo>/model-server:<tag> and <repo>/trainer:<tag> (repo:
+# IMAGE_REPO, default localhost/modelkeeper). Settings, all optional, from the environment:
 #
 #   ENGINE       podman or docker (default: podman when installed, else docker)
 #   BASE_IMAGES  local: make the base images from Debian packages first (debootstrap, then
@@ -156,7 +156,7 @@ VERSION="$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' "$ROOT/pom.xml" | head 
 REVISION="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 build_args+=(--build-arg "VERSION=$VERSION" --build-arg "REVISION=$REVISION")
 
-for target in operator model-server; do
+for target in operator model-server trainer; do
   start=$SECONDS
   log "building $IMAGE_REPO/$target:$TAG (Dockerfile target $target)"
   "$ENGINE" build "${build_args[@]}" -f "$ROOT/Dockerfile" --target "$target" \

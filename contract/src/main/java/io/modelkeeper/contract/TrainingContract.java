@@ -82,6 +82,12 @@ public final class TrainingContract {
   /** Where a pod writes its short JSON summary; Kubernetes shows it as the termination message. */
   public static final String TERMINATION_LOG = "/dev/termination-log";
 
+  /**
+   * Overrides {@link #TERMINATION_LOG} where there is no such file (a laptop, a test, the local
+   * cluster's node simulator); the reference trainer honours it.
+   */
+  public static final String TERMINATION_LOG_PATH = "MODELKEEPER_TERMINATION_LOG";
+
   /** Kubernetes keeps at most this many bytes of a termination message. */
   public static final int TERMINATION_MESSAGE_MAX_BYTES = 4096;
 

@@ -99,6 +99,32 @@ class DockerfileTest {
   }
 
   @Test
+  void theTrainerImageRunsTheTrainerJarAsANonRootUser() {
+    String stage = stages.get("trainer");
+    assertThat(stage).as("trainer target").isNotNull();
+    assertThat(stage).containsPattern("(?m)^USER 65532:65532$");
+    assertThat(stage)
+        .containsPattern(
+            "(?m)^ENTRYPOINT \\[\"java\", \"-jar\", \"/deployments/modelkeeper-trainer.jar\"\\]$")
+        .containsPattern("(?m)^CMD \\[\"train\"\\]$")
+        .containsPattern("(?m)^ENV ORT_DISABLE_TELEMETRY=1$")
+        .contains("-XX:MaxRAMPercentage=")
+        .contains("org.opencontainers.image.title=\"modelkeeper-trainer\"");
+    Matcher copy = COPY_FROM_BUILD.matcher(stage);
+    assertThat(copy.find()).isTrue();
+    assertThat(copy.group(2)).isEqualTo("trainer/target/modelkeeper-trainer.jar");
+    assertThat(Repo.path(copy.group(2)))
+        .as("the trainer jar the Dockerfile copies (run ./mvnw -B package first)")
+        .exists();
+    assertThat(stages.get("build")).contains("-pl model-server,operator,trainer ");
+    assertThat(Repo.read("packaging/images/build-images.sh"))
+        .contains("for target in operator model-server trainer; do");
+    assertThat(Repo.read(".dockerignore"))
+        .as("the build context must hold the trainer's POM and sources")
+        .containsPattern("(?m)^!trainer/$");
+  }
+
+  @Test
   void modelServerImagesLeaveNativeMemoryToOnnxRuntime() {
     for (String target : List.of("model-server", "model-server-cuda")) {
       Matcher percent = Pattern.compile("-XX:MaxRAMPercentage=(\\d+)").matcher(stages.get(target));

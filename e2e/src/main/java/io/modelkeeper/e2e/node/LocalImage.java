@@ -35,7 +35,7 @@ record LocalImage(Program program, String pullError) {
     if (repository.endsWith("model-server")) {
       return new LocalImage(Program.MODEL_SERVER, null);
     }
-    if (repository.endsWith("modelkeeper-trainer")) {
+    if (repository.endsWith("/trainer") || repository.endsWith("modelkeeper-trainer")) {
       if (config != null && !Files.isRegularFile(config.trainerJar())) {
         return new LocalImage(
             null,

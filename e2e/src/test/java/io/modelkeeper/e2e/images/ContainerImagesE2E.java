@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The operator and model-server images, built from the real Dockerfile by
+ * The operator, model-server and trainer images, built from the real Dockerfile by
  * packaging/images/build-images.sh with podman, and run the way a pod runs them: as uid 65532, on a
  * read-only root file system, with a memory limit, the model on a read-only volume and a tmpfs at
  * /tmp. The operator image runs against the local API server.
@@ -41,6 +41,7 @@ class ContainerImagesE2E {
   private static final String TAG = "e2e";
   private static final String MODEL_SERVER = "localhost/modelkeeper/model-server:" + TAG;
   private static final String OPERATOR = "localhost/modelkeeper/operator:" + TAG;
+  private static final String TRAINER = "localhost/modelkeeper/trainer:" + TAG;
   private static final String MODEL = "logistic-regression";
   private static final int MEMORY_LIMIT_MIB = 1024;
 
@@ -51,7 +52,7 @@ class ContainerImagesE2E {
   private final InferenceClient http = new InferenceClient();
   private Podman podman;
 
-  /** Builds both images; a Dockerfile that does not build fails every test here. */
+  /** Builds the images; a Dockerfile that does not build fails every test here. */
   @BeforeAll
   void buildImages() throws IOException {
     podman = new Podman(RequiredTools.podman("the container-image tests"));
@@ -129,7 +130,7 @@ class ContainerImagesE2E {
 
   @Test
   void runtimeImagesHaveNoShell() {
-    for (String image : List.of(MODEL_SERVER, OPERATOR)) {
+    for (String image : List.of(MODEL_SERVER, OPERATOR, TRAINER)) {
       for (String shell : List.of("/bin/sh", "sh", "bash", "dash")) {
         Podman.Result result =
             podman.run(podmanLog, "run", "--rm", "--entrypoint", shell, image, "-c", "true");
@@ -197,6 +198,88 @@ class ContainerImagesE2E {
               .orElseThrow();
       assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
           .contains("model-server");
+    }
+  }
+
+  @Test
+  void trainerTrainsAndEvaluatesOnAReadOnlyDatasetAsNonRoot() throws Exception {
+    Path dataset = work.resolve("trainer/dataset");
+    Path output = work.resolve("trainer/output");
+    deleteTree(work.resolve("trainer"));
+    Files.createDirectories(dataset);
+    Files.createDirectories(output);
+    StringBuilder lines = new StringBuilder();
+    java.util.Random random = new java.util.Random(5);
+    for (int i = 0; i < 400; i++) {
+      double[] x = new double[8];
+      double logit = 0;
+      StringBuilder values = new StringBuilder();
+      for (int f = 0; f < 8; f++) {
+        x[f] = Math.round(random.nextGaussian() * 1000) / 1000.0;
+        logit += (f % 2 == 0 ? 1 : -1) * x[f];
+        values.append(f == 0 ? "" : ",").append(x[f]);
+      }
+      lines.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "{\"time\":\"%s\",\"model\":\"fraud\",\"version\":\"1\",\"id\":\"r%d\",\"row\":0,"
+                  + "\"features\":{\"input\":[%s]},\"label\":%d,\"prediction\":0}%n",
+              java.time.Instant.now(),
+              i,
+              values,
+              random.nextDouble() < 1 / (1 + Math.exp(-logit)) ? 1 : 0));
+    }
+    Path rows = dataset.resolve("fraud-1-pod-20260101T000000Z-000000.jsonl");
+    Files.writeString(rows, lines);
+    Files.setPosixFilePermissions(rows, PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(dataset, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(output, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path models = modelVolume();
+    List<String> contract =
+        List.of(
+            "--volume", dataset + ":/data:ro",
+            "--volume", models + ":/base:ro",
+            "--volume", output + ":/out",
+            "--env", "MODELKEEPER_TASK=binary-classification",
+            "--env", "MODELKEEPER_DATASET_DIR=/data",
+            "--env", "MODELKEEPER_BASE_MODEL=/base/model.onnx",
+            "--env", "MODELKEEPER_OUTPUT_DIR=/out",
+            "--env", "MODELKEEPER_TERMINATION_LOG=/out/termination");
+
+    List<String> train = new ArrayList<>(List.of("run", "--rm"));
+    List<String> trainFlags = new ArrayList<>(contract);
+    trainFlags.addAll(List.of("--env", "MODELKEEPER_TRAINING_MODE=incremental"));
+    train.addAll(hardened(trainFlags, TRAINER));
+    Podman.Result trained = podman.run(podmanLog, train.toArray(String[]::new));
+
+    assertThat(trained.exitCode()).as("train: %s", trained.output()).isZero();
+    assertThat(trained.output()).contains("modelkeeper.metric {\"step\":1,");
+    String sha256 = Files.readString(output.resolve("model.onnx.sha256"));
+    assertThat(Files.readString(output.resolve("termination")))
+        .contains("\"sha256\":\"" + sha256 + "\"")
+        .contains("\"mode\":\"incremental\"");
+
+    List<String> evaluate = new ArrayList<>(List.of("run", "--rm"));
+    List<String> evaluateFlags = new ArrayList<>(contract);
+    evaluateFlags.addAll(List.of("--env", "MODELKEEPER_CANDIDATE_MODEL=/out/model.onnx"));
+    evaluate.addAll(hardened(evaluateFlags, TRAINER));
+    evaluate.add("evaluate");
+    Podman.Result evaluated = podman.run(podmanLog, evaluate.toArray(String[]::new));
+
+    assertThat(evaluated.exitCode()).as("evaluate: %s", evaluated.output()).isZero();
+    assertThat(Files.readString(output.resolve("blessing.json")))
+        .contains("\"signatureMatches\" : true");
+    assertThat(Files.readString(output.resolve("termination"))).contains("\"metric\":\"accuracy\"");
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
     }
   }
 

@@ -528,7 +528,7 @@ class KubectlJobsTest {
             restartPolicy: Never
             containers:
             - name: train
-              image: ghcr.io/modelkeeper/modelkeeper-trainer:0.1.0
+              image: ghcr.io/modelkeeper/trainer:0.1.0
               args: ["train"]
             """));
     await()

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -31,10 +32,15 @@ import org.jboss.logging.Logger;
  * never opened again. A crash therefore loses at most the rows not yet written, leaves finished
  * files untouched, and can only tear the last line of the {@code .part} file; on start, leftover
  * {@code .part} files of this writer are cut back to their last complete line and renamed to {@code
- * .jsonl}.
+ * .jsonl}, and so are other writers' {@code .part} files that have been idle for longer than any
+ * live writer keeps a file open (their pod is gone).
  */
 public final class DatasetWriter implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DatasetWriter.class);
+
+  /** Beyond the maximum file age, how long a {@code .part} file must be idle to be abandoned. */
+  static final Duration ABANDONED_AFTER_MAX_AGE = Duration.ofMinutes(10);
+
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -293,24 +299,51 @@ public final class DatasetWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Recovers the {@code .part} files of this writer, and those of other writers that are abandoned:
+   * a live writer finishes its file within the maximum file age, so a {@code .part} file untouched
+   * for longer than that plus {@link #ABANDONED_AFTER_MAX_AGE} belongs to a pod that is gone (whose
+   * host name may never come back). Two servers recovering the same file at once cut it to the same
+   * length; the second rename finds it gone, which is fine.
+   */
   private void recoverLeftovers() throws IOException {
     for (Path leftover : DatasetFiles.list(directory)) {
       String name = leftover.getFileName().toString();
-      if (!name.startsWith(filePrefix) || !name.endsWith(DatasetFiles.IN_PROGRESS)) {
+      if (!name.endsWith(DatasetFiles.IN_PROGRESS)
+          || !(name.startsWith(filePrefix) || abandoned(leftover))) {
         continue;
       }
-      long keep = DatasetFiles.completePrefix(leftover);
-      if (keep == 0) {
-        Files.delete(leftover);
-        continue;
+      try {
+        recover(leftover);
+      } catch (NoSuchFileException e) {
+        // another server recovered it first
       }
-      try (FileChannel channel = FileChannel.open(leftover, StandardOpenOption.WRITE)) {
+    }
+  }
+
+  private boolean abandoned(Path leftover) {
+    try {
+      long idle = clock.millis() - Files.getLastModifiedTime(leftover).toMillis();
+      return idle > maxFileAgeMillis + ABANDONED_AFTER_MAX_AGE.toMillis();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void recover(Path leftover) throws IOException {
+    long keep = DatasetFiles.completePrefix(leftover);
+    if (keep == 0) {
+      Files.delete(leftover);
+      return;
+    }
+    try (FileChannel channel = FileChannel.open(leftover, StandardOpenOption.WRITE)) {
+      if (channel.size() > keep) {
         channel.truncate(keep);
         channel.force(true);
       }
-      publish(leftover);
-      LOG.infof("dataset capture: recovered %s (%d bytes kept)", leftover.getFileName(), keep);
     }
+    publish(leftover);
+    LOG.infof("dataset capture: recovered %s (%d bytes kept)", leftover.getFileName(), keep);
   }
 
   private static String safe(String part) {

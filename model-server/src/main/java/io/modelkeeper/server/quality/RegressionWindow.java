@@ -62,7 +62,7 @@ public final class RegressionWindow implements QualityWindow {
    * The sums are recomputed from the window rather than slid by add-and-subtract, which would let
    * floating-point error build up over a long-running server.
    */
-  static QualityReport compute(int capacity, double[] predicted, double[] actual) {
+  public static QualityReport compute(int capacity, double[] predicted, double[] actual) {
     int n = actual.length;
     double absolute = 0;
     double squared = 0;

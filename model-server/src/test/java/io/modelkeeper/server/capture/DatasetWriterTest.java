@@ -159,6 +159,35 @@ class DatasetWriterTest {
   }
 
   @Test
+  void anotherWritersAbandonedPartFileIsRecovered_aRecentOneIsLeftAlone() throws Exception {
+    java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
+    DatasetLine line = new DatasetLine("fraud", "7");
+    line.write(row(1), lines);
+    line.write(row(2), lines);
+    Path abandoned = directory.resolve("fraud-7-pod-gone-20261129T080000Z-000000.jsonl.part");
+    Files.write(abandoned, lines.toByteArray());
+    Files.writeString(abandoned, "{\"time\":\"2026-11-29T08:", StandardOpenOption.APPEND);
+    Files.setLastModifiedTime(
+        abandoned, java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+    Path live = directory.resolve("fraud-7-pod-live-20261129T090000Z-000000.jsonl.part");
+    Files.write(live, lines.toByteArray());
+    byte[] liveBefore = Files.readAllBytes(live);
+
+    try (DatasetWriter writer = writer(1 << 20, Duration.ofHours(1), Clock.systemUTC())) {
+      writer.flush(Duration.ofSeconds(5));
+    }
+
+    Path recovered = directory.resolve("fraud-7-pod-gone-20261129T080000Z-000000.jsonl");
+    assertThat(abandoned).doesNotExist();
+    assertThat(DatasetFiles.read(recovered))
+        .extracting(r -> r.get("id").asText())
+        .containsExactly("req-1", "req-2");
+    assertThat(Files.readAllBytes(live))
+        .as("a live writer's file is not touched")
+        .isEqualTo(liveBefore);
+  }
+
+  @Test
   void fullQueue_dropsAndCounts() throws Exception {
     DatasetWriter writer =
         new DatasetWriter(
