@@ -69,6 +69,10 @@ final class ContainerProcess {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(init ? config.fetchJvmOptions() : config.serverJvmOptions());
+    if (!init) {
+      // The cluster DNS of the local node: headless Service names resolve to their pods.
+      command.add("-Djdk.net.hosts.file=" + config.hostsFile());
+    }
     Path tmp = pod.mountedDir(container, "/tmp");
     if (tmp != null) {
       command.add("-Djava.io.tmpdir=" + tmp);
@@ -117,9 +121,14 @@ final class ContainerProcess {
     env.put("HOME", pod.dir().toString());
     if (container.getEnv() != null) {
       for (EnvVar var : container.getEnv()) {
-        // valueFrom (secrets, field refs) is not resolved by the local node.
+        // valueFrom: the downward API's pod fields are resolved; Secrets and ConfigMaps are not.
         if (var.getValue() != null) {
           env.put(var.getName(), rewriteMountPaths(var.getValue(), container, pod));
+        } else if (var.getValueFrom() != null && var.getValueFrom().getFieldRef() != null) {
+          String value = podField(var.getValueFrom().getFieldRef().getFieldPath(), pod);
+          if (value != null) {
+            env.put(var.getName(), value);
+          }
         }
       }
     }
@@ -129,6 +138,17 @@ final class ContainerProcess {
       env.put("QUARKUS_HTTP_PORT", String.valueOf(pod.httpPort(container)));
     }
     return env;
+  }
+
+  /** A pod field the downward API offers, or null for one the local node does not know. */
+  static String podField(String path, PodContext pod) {
+    return switch (path == null ? "" : path) {
+      case "status.podIP" -> pod.ip();
+      case "metadata.name" -> pod.pod().getMetadata().getName();
+      case "metadata.namespace" -> pod.pod().getMetadata().getNamespace();
+      case "metadata.uid" -> pod.pod().getMetadata().getUid();
+      default -> null;
+    };
   }
 
   /**

@@ -31,6 +31,11 @@ public record NodeConfig(
     return stateDir.resolve("pods").resolve(namespace + "_" + pod);
   }
 
+  /** The hosts file pod JVMs resolve names with: headless Services and their pods. */
+  Path hostsFile() {
+    return stateDir.resolve("hosts");
+  }
+
   Path pidDir() {
     return stateDir.resolve("pids");
   }

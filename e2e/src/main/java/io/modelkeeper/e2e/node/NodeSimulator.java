@@ -24,9 +24,10 @@ import java.util.logging.Logger;
 
 /**
  * The part of Kubernetes the local cluster lacks: Deployment and ReplicaSet controllers, a kubelet
- * that runs each pod's containers as local processes on the pod's own loopback address, and an
- * owner-reference garbage collector. Informers on Deployments and Pods wake it; each pass reads the
- * API server afresh, so it never acts on a stale cache.
+ * that runs each pod's containers as local processes on the pod's own loopback address, Service
+ * addresses and names ({@link ServiceProxies}), and an owner-reference garbage collector. Informers
+ * on Deployments and Pods wake it; each pass reads the API server afresh, so it never acts on a
+ * stale cache.
  */
 public final class NodeSimulator implements AutoCloseable {
 
@@ -40,6 +41,7 @@ public final class NodeSimulator implements AutoCloseable {
   private final ReplicaSetController replicaSets;
   private final OwnerCollector collector;
   private final PodAddresses addresses = new PodAddresses();
+  private final ServiceProxies services;
   private final Map<String, RunningPod> pods = new ConcurrentHashMap<>();
   private final Set<Thread> stopping = ConcurrentHashMap.newKeySet();
   private final SynchronousQueue<Boolean> wakeUp = new SynchronousQueue<>();
@@ -56,6 +58,7 @@ public final class NodeSimulator implements AutoCloseable {
     this.deployments = new DeploymentController(client);
     this.replicaSets = new ReplicaSetController(client);
     this.collector = new OwnerCollector(client);
+    this.services = new ServiceProxies(client, config.hostsFile());
     this.loop = new Thread(this::runLoop, "node-simulator");
   }
 
@@ -136,6 +139,9 @@ public final class NodeSimulator implements AutoCloseable {
       }
     }
     runPods(client.pods().inAnyNamespace().list().getItems());
+    services.sync(
+        client.services().inAnyNamespace().list().getItems(),
+        client.pods().inAnyNamespace().list().getItems());
     if (Duration.between(lastSweep, Instant.now()).compareTo(SWEEP) >= 0) {
       lastSweep = Instant.now();
       // Deployment -> ReplicaSet -> Pod: one sweep per level of the ownership chain.
@@ -260,6 +266,7 @@ public final class NodeSimulator implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    services.close();
     List<RunningPod> running = new ArrayList<>(pods.values());
     pods.clear();
     running.forEach(p -> p.runner().stop());
