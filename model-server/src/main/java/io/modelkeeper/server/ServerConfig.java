@@ -109,6 +109,13 @@ public interface ServerConfig {
   @WithDefault("1s")
   Duration queueTimeout();
 
+  /**
+   * Dummy inferences of the model's own signature run before the server reports ready, through the
+   * request code but counted nowhere; 0 skips them.
+   */
+  @WithDefault("100")
+  int warmupRequests();
+
   /** Longest a request body may take to arrive; a slower one gets 408. */
   @WithDefault("30s")
   Duration bodyTimeout();
