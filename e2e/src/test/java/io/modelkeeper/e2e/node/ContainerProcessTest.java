@@ -56,4 +56,25 @@ class ContainerProcessTest {
     assertThat(ContainerProcess.rewriteMountPaths("http://host/mnt/models", container, pod))
         .isEqualTo("http://host/mnt/models");
   }
+
+  @Test
+  void theDownwardApisPodFieldsAreFilledIn() {
+    PodContext pod =
+        PodContext.create(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("p")
+                .withNamespace("risk")
+                .withUid("u-1")
+                .endMetadata()
+                .build(),
+            "127.0.0.9",
+            NodeConfig.defaults(state.resolve("jar"), state));
+
+    assertThat(ContainerProcess.podField("status.podIP", pod)).isEqualTo("127.0.0.9");
+    assertThat(ContainerProcess.podField("metadata.name", pod)).isEqualTo("p");
+    assertThat(ContainerProcess.podField("metadata.namespace", pod)).isEqualTo("risk");
+    assertThat(ContainerProcess.podField("metadata.uid", pod)).isEqualTo("u-1");
+    assertThat(ContainerProcess.podField("spec.nodeName", pod)).isNull();
+  }
 }
