@@ -6,6 +6,7 @@ import io.modelkeeper.server.models.SampleModelWriter;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.nio.file.Path;
+import java.security.Security;
 
 /**
  * Entry point of the jar: no argument serves the model; {@code fetch} is the init-container mode;
@@ -27,6 +28,11 @@ public final class ModelServerMain {
       SampleModelWriter.writeAll(directory);
       System.out.println("wrote sample models to " + directory.toAbsolutePath());
       System.exit(0);
+    }
+    if (Security.getProperty("networkaddress.cache.ttl") == null) {
+      // The JVM keeps name lookups for 30 s: too long to learn of a new pod of the model (the
+      // headless Service behind MODELKEEPER_PEERS), which ModelPods looks up at most once a second.
+      Security.setProperty("networkaddress.cache.ttl", "2");
     }
     Quarkus.run(args);
   }

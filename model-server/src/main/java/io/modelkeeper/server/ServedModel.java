@@ -8,6 +8,7 @@ import io.modelkeeper.server.metrics.ServingMetrics;
 import io.modelkeeper.server.onnx.ExecutionProviderChoice;
 import io.modelkeeper.server.onnx.ModelRunner;
 import io.modelkeeper.server.onnx.ModelSignature;
+import io.modelkeeper.server.protocol.WarmUp;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -65,6 +66,7 @@ public class ServedModel {
           ExecutionProviderChoice.shouldTryCuda(request, ExecutionProviderChoice.gpuVisible());
       ModelRunner opened = ModelRunner.open(file, tryCuda, LOG::warn);
       long singleRun = warmUp(opened);
+      warmUpRequests(opened);
       boolean inline = singleRun < config.inlineRunLimitMicros() * 1000;
       runner = opened;
       batcher =
@@ -93,6 +95,19 @@ public class ServedModel {
       fail(e.getMessage(), null);
     } catch (Exception | LinkageError e) {
       fail(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A model the warm-up cannot feed still serves: the warm-up only spares the first callers. */
+  private void warmUpRequests(ModelRunner runner) {
+    long start = System.nanoTime();
+    try {
+      WarmUp.run(runner, name(), version(), config.warmupRequests(), config.maxBatchSize());
+      LOG.debugf(
+          "%d warm-up requests in %d ms",
+          config.warmupRequests(), (System.nanoTime() - start) / 1_000_000);
+    } catch (Exception e) {
+      LOG.warnf("warm-up requests stopped, the model serves cold: %s", e.getMessage());
     }
   }
 

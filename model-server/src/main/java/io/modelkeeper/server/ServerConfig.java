@@ -6,6 +6,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -108,9 +109,34 @@ public interface ServerConfig {
   @WithDefault("1s")
   Duration queueTimeout();
 
+  /**
+   * Dummy inferences of the model's own signature run before the server reports ready, through the
+   * request code but counted nowhere; 0 skips them.
+   */
+  @WithDefault("100")
+  int warmupRequests();
+
   /** Longest a request body may take to arrive; a slower one gets 408. */
   @WithDefault("30s")
   Duration bodyTimeout();
+
+  // Feedback through the Service: ids that name their pod, and one forward
+  // (docs/quality-and-drift.md).
+
+  /**
+   * This pod's IP (the downward API's status.podIP); prediction ids minted here carry its token.
+   */
+  Optional<String> podIp();
+
+  /**
+   * Names that resolve to the model's pods (a headless Service's DNS name); feedback for a
+   * prediction of one of them is forwarded to it, once. Without them nothing is forwarded.
+   */
+  Optional<List<String>> peers();
+
+  /** Longest a forward of feedback to the pod that served the prediction may take. */
+  @WithDefault("5s")
+  Duration feedbackForwardTimeout();
 
   /** Which model this process serves. */
   interface Model {

@@ -180,15 +180,20 @@ class HelmChartTest {
     var admin = policy.getSpec().getIngress().get(1);
     assertThat(admin.getPorts().get(0).getPort().getStrVal()).isEqualTo("admin");
     assertThat(admin.getFrom())
-        .as("only the operator and Prometheus reach the privileged endpoints")
-        .hasSize(2)
+        .as("only the operator, Prometheus and the model's pods reach the privileged endpoints")
+        .hasSize(3)
         .satisfiesExactly(
             operator ->
                 assertThat(operator.getNamespaceSelector().getMatchLabels())
                     .containsEntry("kubernetes.io/metadata.name", Chart.NAMESPACE),
             prometheus ->
                 assertThat(prometheus.getNamespaceSelector().getMatchLabels())
-                    .containsEntry("kubernetes.io/metadata.name", "monitoring"));
+                    .containsEntry("kubernetes.io/metadata.name", "monitoring"),
+            modelPods -> {
+              assertThat(modelPods.getNamespaceSelector()).as("this namespace only").isNull();
+              assertThat(modelPods.getPodSelector().getMatchLabels())
+                  .containsEntry("app.kubernetes.io/name", "modelkeeper-model-server");
+            });
   }
 
   @Test

@@ -115,6 +115,10 @@ final class ContainerProcess {
     } else {
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(init ? config.fetchJvmOptions() : config.serverJvmOptions());
+      if (!init) {
+        // The cluster DNS of the local node: headless Service names resolve to their pods.
+        command.add("-Djdk.net.hosts.file=" + config.hostsFile());
+      }
       Path tmp = pod.mountedDir(container, "/tmp");
       if (tmp != null) {
         command.add("-Djava.io.tmpdir=" + tmp);

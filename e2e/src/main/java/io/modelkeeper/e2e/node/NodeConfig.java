@@ -44,6 +44,11 @@ public record NodeConfig(
     return stateDir.resolve("claims");
   }
 
+  /** The hosts file pod JVMs resolve names with: headless Services and their pods. */
+  Path hostsFile() {
+    return stateDir.resolve("hosts");
+  }
+
   Path pidDir() {
     return stateDir.resolve("pids");
   }

@@ -28,10 +28,10 @@ import java.util.logging.Logger;
 /**
  * The part of Kubernetes the local cluster lacks: Deployment, ReplicaSet and Job controllers,
  * PersistentVolumeClaims bound to directories, a kubelet that runs each pod's containers as local
- * processes on the pod's own loopback address, hosts files that stand in for the cluster DNS of pod
- * hostnames, and an owner-reference garbage collector. Informers on Deployments, ReplicaSets, Jobs,
- * claims and Pods wake it; each pass reads the API server afresh, so it never acts on a stale
- * cache.
+ * processes on the pod's own loopback address, Service addresses and names ({@link
+ * ServiceProxies}), hosts files that stand in for the cluster DNS of pod hostnames, and an
+ * owner-reference garbage collector. Informers on Deployments, ReplicaSets, Jobs, claims and Pods
+ * wake it; each pass reads the API server afresh, so it never acts on a stale cache.
  */
 public final class NodeSimulator implements AutoCloseable {
 
@@ -48,6 +48,7 @@ public final class NodeSimulator implements AutoCloseable {
   private final OwnerCollector collector;
   private final PodAddresses addresses = new PodAddresses();
   private final PodHosts hosts = new PodHosts();
+  private final ServiceProxies services;
   private final Map<String, RunningPod> pods = new ConcurrentHashMap<>();
   private final Set<Thread> stopping = ConcurrentHashMap.newKeySet();
   private final SynchronousQueue<Boolean> wakeUp = new SynchronousQueue<>();
@@ -66,6 +67,7 @@ public final class NodeSimulator implements AutoCloseable {
     this.jobs = new JobController(client);
     this.claims = new ClaimController(client, config);
     this.collector = new OwnerCollector(client);
+    this.services = new ServiceProxies(client, config.hostsFile());
     this.loop = new Thread(this::runLoop, "node-simulator");
   }
 
@@ -158,6 +160,7 @@ public final class NodeSimulator implements AutoCloseable {
     List<Pod> current = client.pods().inAnyNamespace().list().getItems();
     runPods(current);
     hosts.write(current, client.services().inAnyNamespace().list().getItems(), this::podDir);
+    services.sync(client.services().inAnyNamespace().list().getItems(), current);
     if (Duration.between(lastSweep, Instant.now()).compareTo(SWEEP) >= 0) {
       lastSweep = Instant.now();
       // Deployment -> ReplicaSet -> Pod: one sweep per level of the ownership chain.
@@ -314,6 +317,7 @@ public final class NodeSimulator implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    services.close();
     List<RunningPod> running = new ArrayList<>(pods.values());
     pods.clear();
     running.forEach(p -> p.runner().stop());

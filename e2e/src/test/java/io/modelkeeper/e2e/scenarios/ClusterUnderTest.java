@@ -23,6 +23,12 @@ interface ClusterUnderTest extends AutoCloseable {
   /** A base URL through which the test reaches a pod's HTTP port. */
   String podBaseUrl(Pod pod);
 
+  /**
+   * A base URL through which the test reaches a Service's first port, spreading connections over
+   * its ready pods as a Service does.
+   */
+  String serviceBaseUrl(String namespace, String name);
+
   /** True when pods are local processes whose ends the test can check. */
   boolean runsLocalProcesses();
 

@@ -72,6 +72,15 @@ final class KubeconfigClusterUnderTest implements ClusterUnderTest {
     return "http://127.0.0.1:" + forward.getLocalPort();
   }
 
+  /** Through a port-forward, which (unlike a Service) keeps to one pod. */
+  @Override
+  public String serviceBaseUrl(String namespace, String name) {
+    LocalPortForward forward =
+        client.services().inNamespace(namespace).withName(name).portForward(80);
+    forwards.add(forward);
+    return "http://127.0.0.1:" + forward.getLocalPort();
+  }
+
   @Override
   public boolean runsLocalProcesses() {
     return false;

@@ -1,6 +1,9 @@
 package io.modelkeeper.e2e.scenarios;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelkeeper.e2e.cluster.Kubectl;
 import io.modelkeeper.e2e.cluster.LocalCluster;
@@ -9,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
@@ -16,6 +20,9 @@ import java.util.stream.Stream;
  * jar.
  */
 final class LocalClusterUnderTest implements ClusterUnderTest {
+
+  /** Where the local node writes the address of a Service's stand-in for its cluster IP. */
+  private static final String LOCAL_ADDRESS = "local.modelkeeper.io/address";
 
   private final LocalCluster cluster;
 
@@ -59,6 +66,22 @@ final class LocalClusterUnderTest implements ClusterUnderTest {
   @Override
   public String podBaseUrl(Pod pod) {
     return "http://" + pod.getStatus().getPodIP() + ":8080";
+  }
+
+  @Override
+  public String serviceBaseUrl(String namespace, String name) {
+    String address =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> {
+                  Service service = client().services().inNamespace(namespace).withName(name).get();
+                  return service == null || service.getMetadata().getAnnotations() == null
+                      ? null
+                      : service.getMetadata().getAnnotations().get(LOCAL_ADDRESS);
+                },
+                Objects::nonNull);
+    return "http://" + address.split(",")[0];
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.modelkeeper.server.batching.OverloadedException;
 import io.modelkeeper.server.metrics.ServingMetrics;
 import io.modelkeeper.server.metrics.ServingMetrics.Outcome;
 import io.modelkeeper.server.onnx.Tensor;
+import io.modelkeeper.server.pods.PodIdentity;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
@@ -64,13 +65,16 @@ public class InferRoutes {
   private final long bodyTimeoutMillis;
   private final Admission admission;
   private final RequestCheck requestCheck;
+  private final PodIdentity pod;
 
   public InferRoutes(
       ServedModel model,
       ServingMetrics metrics,
       @All List<InferenceListener> listeners,
-      ServerConfig config) {
+      ServerConfig config,
+      PodIdentity pod) {
     this.model = model;
+    this.pod = pod;
     this.metrics = metrics;
     this.listeners = listeners;
     this.maxRequestBytes = config.maxRequestSize().asLongValue();
@@ -232,7 +236,8 @@ public class InferRoutes {
 
   private void submit(RoutingContext context, RequestCheck.Checked checked) {
     InferRequest request = checked.request();
-    String id = request.id() == null || request.id().isEmpty() ? newId() : request.id();
+    // The caller's own id is answered as given (the protocol says so); one we mint names this pod.
+    String id = request.id() == null || request.id().isEmpty() ? pod.mint(newId()) : request.id();
     InferenceCall call = context.get(CALL);
     arrived(call);
     if (context.response().closed()) {

@@ -16,7 +16,15 @@ public enum FeedbackStatus {
   /** The prediction was remembered but aged or was pushed out before its label came. */
   EXPIRED(410),
   /** The prediction already has its label. */
-  DUPLICATE_LABEL(409);
+  DUPLICATE_LABEL(409),
+  /** The id names a pod that is not (or no longer) one of the model's pods: nothing was sent. */
+  UNKNOWN_POD(404),
+  /** Forwarded feedback for a prediction of yet another pod: a forward is never forwarded again. */
+  MISDIRECTED(421),
+  /**
+   * The pod that made the prediction did not answer the forwarded feedback in time, or in sense.
+   */
+  POD_UNREACHABLE(502);
 
   private final int httpStatus;
 

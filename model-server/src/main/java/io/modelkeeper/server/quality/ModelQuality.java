@@ -162,6 +162,11 @@ public final class ModelQuality {
     return results;
   }
 
+  /** Counts an item refused before it reached this pod's predictions (see FeedbackForwarding). */
+  public void refused(FeedbackStatus status) {
+    feedback.get(status).increment();
+  }
+
   private FeedbackResult feedbackItem(JsonNode item, String where) {
     if (item == null || !item.isObject()) {
       return new FeedbackResult(

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelkeeper.server.ServedModel;
+import io.modelkeeper.server.ServerConfig;
 import io.modelkeeper.server.access.PrivilegedRouter;
+import io.modelkeeper.server.pods.PodIdentity;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -25,7 +27,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Feedback answers 200 when every item was accepted, 207 when some were, and, when none was, the
  * items' common 4xx status (or 400 when they differ). The body always lists one result per item, in
- * order.
+ * order. Items for predictions that another pod of the model made are forwarded to it ({@link
+ * FeedbackForwarding}), so a label sent to the model's Service reaches its prediction.
  */
 @ApplicationScoped
 public class QualityRoutes {
@@ -36,10 +39,13 @@ public class QualityRoutes {
 
   private final ServedModel model;
   private final QualityMonitor monitor;
+  private final FeedbackForwarding forwarding;
 
-  public QualityRoutes(ServedModel model, QualityMonitor monitor) {
+  public QualityRoutes(
+      ServedModel model, QualityMonitor monitor, PodIdentity pod, ServerConfig config) {
     this.model = model;
     this.monitor = monitor;
+    this.forwarding = new FeedbackForwarding(pod, config.feedbackForwardTimeout());
   }
 
   void register(@Observes PrivilegedRouter privileged) {
@@ -86,7 +92,14 @@ public class QualityRoutes {
                   + items.size()));
       return;
     }
-    List<FeedbackResult> results = quality.feedback(items);
+    FeedbackForwarding.Arrival arrival =
+        new FeedbackForwarding.Arrival(
+            context.request().getHeader(FeedbackForwarding.FORWARDED_HEADER) != null,
+            context.request().localAddress().port(),
+            context.request().path(),
+            context.request().getHeader("Authorization"));
+    List<FeedbackResult> results =
+        forwarding.feedback(items, arrival, quality::feedback, quality::refused);
     List<Map<String, Object>> answers = new ArrayList<>(results.size());
     int accepted = 0;
     Integer commonStatus = null;

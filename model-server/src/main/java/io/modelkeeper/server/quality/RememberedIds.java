@@ -1,5 +1,6 @@
 package io.modelkeeper.server.quality;
 
+import io.modelkeeper.server.pods.PodToken;
 import java.util.Arrays;
 import java.util.function.IntPredicate;
 
@@ -8,9 +9,10 @@ import java.util.function.IntPredicate;
  *
  * <p>A store of 100,000 predictions remembers up to 300,000 ids for half an hour or more; as map
  * entries and strings each of them cost the collector several objects to copy and promote. Here an
- * id that is a canonical lower-case UUID (as the server generates) is kept as its two longs, any
- * other id as its string, and the index is an open-addressing table of slot numbers, so a
- * remembered id adds no objects at all in the common case. Not thread-safe: the store locks.
+ * id that is a canonical lower-case UUID (as the server generates, alone or followed by the serving
+ * pod's token, which a store of one pod need not tell apart) is kept as its two longs, any other id
+ * as its string, and the index is an open-addressing table of slot numbers, so a remembered id adds
+ * no objects at all in the common case. Not thread-safe: the store locks.
  */
 final class RememberedIds {
   private static final int NO_SLOT = -1;
@@ -20,7 +22,7 @@ final class RememberedIds {
 
     /** Parses an id; cheap, and done before the store's lock is taken. */
     static Key of(String id) {
-      long[] uuid = parseUuid(id);
+      long[] uuid = parseUuid(withoutPodToken(id));
       return uuid == null
           ? new Key(0, 0, id, mix(id.hashCode()))
           : new Key(uuid[0], uuid[1], null, mix(uuid[0] * 31 + uuid[1]));
@@ -137,6 +139,11 @@ final class RememberedIds {
   /** A string's object, its byte array and its latin-1 bytes, 64-bit layout. */
   private static long stringBytes(String id) {
     return 24 + 16 + id.length();
+  }
+
+  /** {@code <uuid>.<pod token>} without its token; any other id as it is. */
+  private static String withoutPodToken(String id) {
+    return id.length() == 36 + 1 + 12 && PodToken.in(id) != null ? id.substring(0, 36) : id;
   }
 
   /** A canonical lower-case UUID as its two longs; null for any other id. */

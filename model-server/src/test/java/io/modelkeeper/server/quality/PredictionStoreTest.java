@@ -44,6 +44,23 @@ class PredictionStoreTest {
   }
 
   @Test
+  void idsThatNameTheirPodAreKeptAsCompactlyAsPlainUuids() {
+    PredictionStore plain = new PredictionStore(100, Duration.ofSeconds(60), now::get);
+    PredictionStore named = new PredictionStore(100, Duration.ofSeconds(60), now::get);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      String uuid = UUID.randomUUID().toString();
+      ids.add(uuid + ".4be1c07d2f90");
+      plain.remember(uuid, oneRow(1));
+      named.remember(uuid + ".4be1c07d2f90", oneRow(1));
+    }
+
+    assertThat(named.estimatedBytes()).isEqualTo(plain.estimatedBytes());
+    assertThat(named.take(ids.get(7), label(1)).status()).isEqualTo(FeedbackStatus.OK);
+    assertThat(named.take(ids.get(7), label(1)).status()).isEqualTo(FeedbackStatus.DUPLICATE_LABEL);
+  }
+
+  @Test
   void unknownId() {
     Taken taken = store.take("never-seen", label(0));
 

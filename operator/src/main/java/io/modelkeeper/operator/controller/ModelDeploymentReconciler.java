@@ -44,6 +44,7 @@ import io.modelkeeper.operator.telemetry.OperatorMetrics;
 import io.modelkeeper.operator.telemetry.RolloutMetrics;
 import io.modelkeeper.operator.validation.CheckedSpec;
 import io.modelkeeper.operator.validation.SpecValidator;
+import io.modelkeeper.operator.workload.ModelPodsServiceDependent;
 import io.modelkeeper.operator.workload.ModelServiceDependent;
 import io.modelkeeper.operator.workload.ModelVersion;
 import io.modelkeeper.operator.workload.WorkloadLabels;
@@ -62,7 +63,11 @@ import java.util.function.Function;
  * Turns a ModelDeployment into running model-server workloads and a status that tells the truth:
  * observe, validate, plan, apply, then one status write.
  */
-@Workflow(dependents = @Dependent(type = ModelServiceDependent.class))
+@Workflow(
+    dependents = {
+      @Dependent(name = "service", type = ModelServiceDependent.class),
+      @Dependent(name = "pods-service", type = ModelPodsServiceDependent.class)
+    })
 @ControllerConfiguration(name = ModelDeploymentReconciler.NAME)
 public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 

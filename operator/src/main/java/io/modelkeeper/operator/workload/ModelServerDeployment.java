@@ -180,6 +180,17 @@ public final class ModelServerDeployment {
     env.add(env("QUARKUS_HTTP_HOST", "0.0.0.0"));
     env.add(env("QUARKUS_HTTP_PORT", String.valueOf(HTTP_PORT)));
     env.add(env("QUARKUS_SHUTDOWN_TIMEOUT", DRAIN_SECONDS + "s"));
+    // Ids the pod mints name it, and feedback for another pod's prediction goes there (once).
+    env.add(
+        new EnvVarBuilder()
+            .withName("MODELKEEPER_POD_IP")
+            .withNewValueFrom()
+            .withNewFieldRef()
+            .withFieldPath("status.podIP")
+            .endFieldRef()
+            .endValueFrom()
+            .build());
+    env.add(env("MODELKEEPER_PEERS", ModelPodsService.dnsName(md)));
     env.addAll(access.env());
     List<VolumeMount> mounts = new ArrayList<>();
     mounts.add(mount(MODEL_VOLUME, MODEL_DIR, true));

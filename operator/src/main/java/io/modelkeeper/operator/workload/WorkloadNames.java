@@ -20,6 +20,19 @@ public final class WorkloadNames {
   }
 
   /**
+   * The headless Service over the model's pods, {@code <name>-pods}; a name too long for that is
+   * shortened and keeps a hash of the whole, so two models never share it.
+   */
+  public static String podsService(ModelDeployment md) {
+    String name = md.getMetadata().getName() + "-pods";
+    if (name.length() <= DNS_LABEL_MAX) {
+      return name;
+    }
+    String head = md.getMetadata().getName().substring(0, DNS_LABEL_MAX - 5 - 9);
+    return trimDashes(head) + "-" + hash(md.getMetadata().getName(), 8) + "-pods";
+  }
+
+  /**
    * The Deployment of one revision of the model, {@code <name>-<version>-<revision>}: the revision
    * tells apart two files under one version string, and "1.0" from "1-0" once both are made
    * DNS-safe. The head is shortened when needed; the revision is always kept whole. (Deployments

@@ -61,6 +61,20 @@ class ModelDeploymentOperatorTest {
     assertOwnedByModel(deployment, "fraud");
     assertOwnedByModel(service, "fraud");
     assertThat(service.getSpec().getSelector()).containsEntry(WorkloadLabels.DEPLOYMENT, "fraud");
+    Service pods =
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    client
+                        .services()
+                        .inNamespace(TestModels.NAMESPACE)
+                        .withName("fraud-pods")
+                        .get(),
+                s -> s != null);
+    assertOwnedByModel(pods, "fraud");
+    assertThat(pods.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(pods.getSpec().getSelector()).isEqualTo(service.getSpec().getSelector());
     await()
         .atMost(WAIT)
         .untilAsserted(

@@ -185,6 +185,16 @@ class RevisionOperatorTest {
     cluster().markReady("elder-1", 2);
 
     cluster().models().resource(md).create();
+    // Adopting writes the revision label, which the mock server counts as a new generation (a real
+    // API server does not): observe it as a Deployment controller would, or the model's readiness
+    // depends on whether a reconcile happens to come after the write.
+    await()
+        .ignoreExceptions()
+        .atMost(WAIT)
+        .until(
+            () -> cluster().deployment("elder-1").get().getMetadata().getLabels(),
+            labels -> labels.containsKey(WorkloadLabels.REVISION));
+    cluster().markReady("elder-1", 2);
 
     await()
         .ignoreExceptions()

@@ -32,11 +32,36 @@ class ModelServerDeploymentTest {
   }
 
   private static Map<String, String> env(Container container) {
-    return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    return container.getEnv().stream()
+        .collect(
+            Collectors.toMap(
+                EnvVar::getName,
+                var ->
+                    var.getValue() != null
+                        ? var.getValue()
+                        : "fieldRef:" + var.getValueFrom().getFieldRef().getFieldPath()));
   }
 
   private static Container server(Deployment deployment) {
     return deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+  }
+
+  @Test
+  void theServerKnowsItsPodIpAndWhereToLookUpItsModelsOtherPods() {
+    ModelDeployment md = TestModels.model("fraud", "7", spec -> {});
+    md.getMetadata().setNamespace("risk");
+
+    assertThat(env(server(desired(md))))
+        .containsEntry("MODELKEEPER_POD_IP", "fieldRef:status.podIP")
+        .containsEntry("MODELKEEPER_PEERS", "fraud-pods.risk.svc");
+    assertThat(ModelPodsService.desired(md).getSpec())
+        .satisfies(
+            spec -> {
+              assertThat(spec.getClusterIP()).isEqualTo("None");
+              assertThat(spec.getPublishNotReadyAddresses()).isTrue();
+              assertThat(spec.getSelector()).isEqualTo(WorkloadLabels.modelSelector(md));
+            });
+    assertThat(ModelPodsService.desired(md).getMetadata().getName()).isEqualTo("fraud-pods");
   }
 
   @Test
@@ -341,7 +366,12 @@ class ModelServerDeploymentTest {
         .containsEntry("MODELKEEPER_ADMIN_TOKEN_FILE", "/var/run/modelkeeper/admin-token/token")
         .containsEntry(
             "MODELKEEPER_INFERENCE_TOKEN_FILE", "/var/run/modelkeeper/inference-token/token");
-    assertThat(server.getEnv()).allSatisfy(e -> assertThat(e.getValueFrom()).isNull());
+    assertThat(server.getEnv())
+        .allSatisfy(
+            e ->
+                assertThat(e.getValueFrom() == null || e.getValueFrom().getSecretKeyRef() == null)
+                    .as("%s takes no Secret", e.getName())
+                    .isTrue());
     assertThat(pod.getVolumes())
         .filteredOn(v -> v.getSecret() != null)
         .extracting(

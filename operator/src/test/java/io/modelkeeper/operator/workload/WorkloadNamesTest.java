@@ -18,6 +18,18 @@ class WorkloadNamesTest {
   }
 
   @Test
+  void theHeadlessServiceOfAModelWithALongNameStaysAValidDnsLabel() {
+    String longName = "m".repeat(60);
+    String other = "m".repeat(59) + "n";
+
+    assertThat(WorkloadNames.podsService(TestModels.model("fraud", "7"))).isEqualTo("fraud-pods");
+    assertThat(WorkloadNames.podsService(TestModels.model(longName, "7")))
+        .hasSizeLessThanOrEqualTo(63)
+        .endsWith("-pods")
+        .isNotEqualTo(WorkloadNames.podsService(TestModels.model(other, "7")));
+  }
+
+  @Test
   void theRevisionIsAStableHashOfVersionUriAndSha256() {
     assertThat(SEVEN.revision())
         .as("the same on every operator, before and after restarts")

@@ -19,7 +19,9 @@ import java.util.Objects;
  * rollout plans times the number of statistical gates (Bonferroni), so a canary as good as stable
  * is not rolled back on noise however often it is looked at; a canary that is merely suspicious (at
  * the confidence corrected for the number of gates only) is not promoted but watched longer.
- * Latency gates compare the last interval's p99.
+ * Latency gates compare the last interval's p99 of both arms, from the canary's second interval
+ * with traffic on: its first is its pods' first minutes (a JVM still compiling, caches empty),
+ * which the stable version, warm for hours, has long left behind.
  */
 public final class CanaryJudge {
 
@@ -187,6 +189,10 @@ public final class CanaryJudge {
     ArmEvidence c = evidence.canary();
     ArmEvidence s = evidence.stable();
     if (c.intervalRequests() < MIN_LATENCY_SAMPLE || Double.isNaN(c.latencyP99Seconds())) {
+      return;
+    }
+    if (c.requests() - c.intervalRequests() < MIN_LATENCY_SAMPLE) {
+      // Like with like: a cold canary against a warm stable version says nothing of the model.
       return;
     }
     if (maxLatencyP99 != null) {

@@ -169,7 +169,7 @@ class CanaryJudgeTest {
             0,
             STEP_OVER,
             STABLE,
-            arm(400, 4, 0.2, 2000, 0.9),
+            warm(arm(400, 4, 0.2, 2000, 0.9)),
             null,
             true,
             r -> {},
@@ -193,7 +193,7 @@ class CanaryJudgeTest {
             0,
             STEP_OVER,
             STABLE,
-            arm(400, 4, 0.09, 2000, 0.9),
+            warm(arm(400, 4, 0.09, 2000, 0.9)),
             null,
             true,
             r -> {},
@@ -206,6 +206,42 @@ class CanaryJudgeTest {
             STEP_OVER,
             STABLE,
             arm(400, 4, 0.075, 2000, 0.9),
+            null,
+            true,
+            r -> {},
+            Decision.Advance,
+            "passed"),
+        row(
+            "the canary's first interval with traffic (cold pods) is not judged on latency",
+            0,
+            0,
+            STEP_OVER,
+            STABLE,
+            arm(400, 4, 0.222, 2000, 0.9),
+            null,
+            true,
+            r -> {},
+            Decision.Advance,
+            "passed"),
+        row(
+            "its second interval is: the same p99 ratio, 4.44x, then fails",
+            0,
+            0,
+            STEP_OVER,
+            STABLE,
+            warm(arm(400, 4, 0.222, 2000, 0.9)),
+            null,
+            true,
+            r -> {},
+            Decision.Wait,
+            "is 4.44x stable's 50.0ms, above maxLatencyRatio 1.50"),
+        row(
+            "an earlier interval under 100 requests does not warm the canary",
+            0,
+            0,
+            STEP_OVER,
+            STABLE,
+            new ArmEvidence(499, 4, 499, metrics(400, 4, 0.222, 2000, 0.9)),
             null,
             true,
             r -> {},
@@ -440,6 +476,15 @@ class CanaryJudgeTest {
       String reason) {
     return Arguments.of(
         name, step, failedBefore, now, stable, canary, problem, ready, change, decision, reason);
+  }
+
+  /** The same arm after an earlier interval of as many requests and errors. */
+  static ArmEvidence warm(ArmEvidence arm) {
+    return new ArmEvidence(
+        arm.requests() + arm.intervalRequests(),
+        arm.errors() + arm.interval().errors(),
+        arm.stepRequests() + arm.intervalRequests(),
+        arm.interval());
   }
 
   static ArmEvidence arm(long requests, long errors, double p99, long labelled, double accuracy) {
