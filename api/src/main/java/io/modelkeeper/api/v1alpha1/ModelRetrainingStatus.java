@@ -26,6 +26,10 @@ public class ModelRetrainingStatus {
       "Start times (RFC 3339) of the runs of the last 24 hours, for guards.maxRunsPerDay.")
   private List<String> recentRunTimes = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "Number of the latest finished run counted in consecutiveFailures, so each run counts once.")
+  private Long lastCountedRun;
+
   @JsonPropertyDescription("Failed runs in a row since the last success, spec change or reset.")
   private Integer consecutiveFailures;
 
@@ -100,6 +104,14 @@ public class ModelRetrainingStatus {
 
   public void setRecentRunTimes(List<String> recentRunTimes) {
     this.recentRunTimes = recentRunTimes;
+  }
+
+  public Long getLastCountedRun() {
+    return lastCountedRun;
+  }
+
+  public void setLastCountedRun(Long lastCountedRun) {
+    this.lastCountedRun = lastCountedRun;
   }
 
   public Integer getConsecutiveFailures() {

@@ -12,7 +12,7 @@ import java.util.Map;
 public class RetrainingRunStatus {
 
   @JsonPropertyDescription(
-      "Pending, Training, Evaluating, NotBlessed, RollingOut, Promoted, RolledBack or Failed.")
+      "Pending, Training, Evaluating, NotBlessed, RollingOut, Promoted, RolledBack, Superseded (a newer spec.model or a newer blessed run came first) or Failed.")
   private RunPhase phase;
 
   @JsonPropertyDescription(
