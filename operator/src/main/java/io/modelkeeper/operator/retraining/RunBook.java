@@ -185,8 +185,8 @@ public final class RunBook {
   }
 
   /**
-   * Deletes the oldest finished runs beyond {@code limit} (their Jobs go with them), never the one
-   * whose candidate is offered; returns how many.
+   * Deletes the oldest finished runs while more than {@code limit} runs exist (their Jobs go with
+   * them), never a run still going nor the one whose candidate is offered; returns how many.
    */
   public int prune(int limit, String candidateRun) {
     List<RetrainingRun> finished =
@@ -194,7 +194,7 @@ public final class RunBook {
             .filter(r -> status(r).getPhase().finished())
             .filter(r -> !r.getMetadata().getName().equals(candidateRun))
             .toList();
-    int excess = finished.size() - limit;
+    int excess = Math.min(runs.size() - limit, finished.size());
     for (int i = 0; i < excess; i++) {
       client.resource(finished.get(i)).delete();
     }
