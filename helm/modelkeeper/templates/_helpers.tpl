@@ -47,6 +47,10 @@ app.kubernetes.io/component: operator
 {{- printf "%s:%s" .Values.modelServer.image.repository (default .Chart.AppVersion .Values.modelServer.image.tag) }}
 {{- end }}
 
+{{- define "modelkeeper.trainerImage" -}}
+{{- printf "%s:%s" .Values.trainer.image.repository (default .Chart.AppVersion .Values.trainer.image.tag) }}
+{{- end }}
+
 {{/*
 The rules the operator needs on namespaced objects; shared by the ClusterRole and the Roles.
 They must equal operator/rbac/cluster-role.yaml (ChartRbacTest checks it).
