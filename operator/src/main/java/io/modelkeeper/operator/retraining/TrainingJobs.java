@@ -377,8 +377,9 @@ public final class TrainingJobs {
     container.setVolumeMounts(mounts);
   }
 
+  /** A deep copy, so the merge never changes the spec it was given. */
   private static JobTemplateSpec copy(JobTemplateSpec template) {
-    return Serialization.clone(template);
+    return Serialization.unmarshal(Serialization.asJson(template), JobTemplateSpec.class);
   }
 
   private static VolumeMount mount(String volume, String path, String subPath, boolean readOnly) {
