@@ -12,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,16 +78,16 @@ public class LabelledRows {
             .GET();
     token.ifPresent(value -> request.header("Authorization", "Bearer " + value));
     return BoundedRead.send(http, request.build(), MAX_BYTES, TIMEOUT.multipliedBy(2))
-        .thenApply(LabelledRows::written)
+        .thenApply(response -> written(response.statusCode(), response.body()))
         .exceptionally(e -> OptionalLong.empty());
   }
 
   /** The written-rows counter of one scrape; empty when the pod does not capture. */
-  static OptionalLong written(HttpResponse<String> response) {
-    if (response.statusCode() != 200) {
+  static OptionalLong written(int status, String body) {
+    if (status != 200) {
       return OptionalLong.empty();
     }
-    return PrometheusText.parse(response.body()).stream()
+    return PrometheusText.parse(body).stream()
         .filter(s -> s.name().equals(WRITTEN_ROWS))
         .filter(s -> "written".equals(s.labels().get("result")))
         .mapToLong(s -> (long) s.value())

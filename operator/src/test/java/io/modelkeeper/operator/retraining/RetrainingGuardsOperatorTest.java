@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.modelkeeper.api.v1alpha1.Conditions;
 import io.modelkeeper.api.v1alpha1.ModelRetraining;
 import io.modelkeeper.api.v1alpha1.ModelTask;
@@ -13,6 +14,7 @@ import io.modelkeeper.api.v1alpha1.RunPhase;
 import io.modelkeeper.api.v1alpha1.RunTrigger;
 import io.modelkeeper.api.v1alpha1.SloSpec;
 import io.modelkeeper.operator.metricsource.ArmMetrics;
+import io.modelkeeper.operator.metricsource.PrometheusText;
 import io.modelkeeper.operator.metricsource.WindowQuality;
 import io.modelkeeper.operator.testing.CrdInMockServer;
 import io.modelkeeper.operator.testing.FakeMetricsSource;
@@ -41,6 +43,8 @@ class RetrainingGuardsOperatorTest {
   @Inject KubernetesClient client;
 
   @Inject FakeMetricsSource metrics;
+
+  @Inject PrometheusMeterRegistry registry;
 
   @Test
   void aSecondTriggerInsideTheCooldownStartsNothingAndSaysSo() {
@@ -100,6 +104,13 @@ class RetrainingGuardsOperatorTest {
                   .isEqualTo(Guards.CONSECUTIVE_FAILURES);
             });
     assertThat(jobs().runNamed("stall-r3")).as("stalled: no third run").isNull();
+    assertThat(
+            PrometheusText.parse(registry.scrape()).stream()
+                .filter(s -> s.name().equals("modelkeeper_retraining_consecutive_failures"))
+                .filter(s -> "stall".equals(s.labels().get("retraining")))
+                .map(PrometheusText.Sample::value))
+        .as("the series the failed-runs alert watches")
+        .containsExactly(2.0);
 
     client
         .resources(ModelRetraining.class)
