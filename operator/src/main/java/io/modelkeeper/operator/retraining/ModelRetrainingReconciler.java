@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -22,9 +21,7 @@ import io.modelkeeper.api.v1alpha1.ModelRetrainingStatus;
 import io.modelkeeper.api.v1alpha1.RetrainingRun;
 import io.modelkeeper.api.v1alpha1.RetrainingRunStatus;
 import io.modelkeeper.api.v1alpha1.RunPhase;
-import io.modelkeeper.api.v1alpha1.SkippedTrigger;
 import io.modelkeeper.operator.config.OperatorConfig;
-import io.modelkeeper.operator.status.StatusAggregator;
 import io.modelkeeper.operator.telemetry.EventReason;
 import io.modelkeeper.operator.telemetry.EventRecorder;
 import io.modelkeeper.operator.telemetry.RetrainingMetrics;
@@ -36,7 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -45,7 +41,11 @@ import java.util.Set;
  * holds it, prune the history, then one status write. Runs have no reconciler of their own: their
  * ModelRetraining moves them one at a time, so their numbers and Jobs never race.
  */
-@ControllerConfiguration(name = ModelRetrainingReconciler.NAME)
+// Not generation-aware: the approve and reset-failures annotations change no generation and must
+// still be acted on at once.
+@ControllerConfiguration(
+    name = ModelRetrainingReconciler.NAME,
+    generationAwareEventProcessing = false)
 public class ModelRetrainingReconciler implements Reconciler<ModelRetraining> {
 
   public static final String NAME = "modelretraining";
@@ -56,7 +56,7 @@ public class ModelRetrainingReconciler implements Reconciler<ModelRetraining> {
   private final OperatorConfig config;
   private final EventRecorder events;
   private final RetrainingMetrics metrics;
-  private final LabelledRows labelledRows;
+  private final RunStarter starter;
   private final Clock clock;
 
   public ModelRetrainingReconciler(
@@ -68,7 +68,7 @@ public class ModelRetrainingReconciler implements Reconciler<ModelRetraining> {
     this.config = config;
     this.events = events;
     this.metrics = metrics;
-    this.labelledRows = labelledRows;
+    this.starter = new RunStarter(events, metrics, labelledRows);
     this.clock = clock;
   }
 
@@ -161,7 +161,7 @@ public class ModelRetrainingReconciler implements Reconciler<ModelRetraining> {
     countFailures(retraining, book, status);
     followCandidate(retraining, md, book, status, now);
     if (checked.problem() == null) {
-      trigger(retraining, md, checked.schedule(), book, status, now);
+      starter.start(retraining, md, checked.schedule(), book, status, now);
     }
     boolean written = book.write(now);
     book.prune(retraining.getSpec().getHistoryLimit(), candidateRun(status));
@@ -222,7 +222,7 @@ public class ModelRetrainingReconciler implements Reconciler<ModelRetraining> {
       case STARTED -> {
         status.setLastRun(name);
         status.setLastRunTime(now.toString());
-        List<Instant> recent = new ArrayList<>(times(status.getRecentRunTimes()));
+        List<Instant> recent = new ArrayList<>(RunStarter.times(status.getRecentRunTimes()));
         recent.add(now);
         status.setRecentRunTimes(
             Guards.recent(recent, now).stream().map(Instant::toString).toList());
@@ -365,116 +365,6 @@ public class ModelRetrainingReconciler implements Reconciler<ModelRetraining> {
     }
   }
 
-  /** Starts a run when a trigger asks and no guard holds it; says which guard did otherwise. */
-  private void trigger(
-      ModelRetraining retraining,
-      ModelDeployment md,
-      CronSchedule schedule,
-      RunBook book,
-      ModelRetrainingStatus status,
-      Instant now) {
-    var spec = retraining.getSpec();
-    if (spec.getTriggers().getNewLabelledRows() != null) {
-      OptionalLong rows = labelledRows.count(md);
-      status.setLabelledRows(rows.isPresent() ? rows.getAsLong() : null);
-    }
-    Instant scheduleFrom =
-        status.getLastScheduleTime() != null
-            ? Instant.parse(status.getLastScheduleTime())
-            : Instant.parse(retraining.getMetadata().getCreationTimestamp());
-    Triggers.Decision decision =
-        Triggers.decide(
-            new Triggers.Observed(
-                spec.getTriggers(),
-                schedule,
-                scheduleFrom,
-                StatusAggregator.find(md.getStatus(), Conditions.DEGRADED),
-                status.getLabelledRows(),
-                status.getLabelledRowsAtLastRun()),
-            now);
-    status.setNextScheduleTime(
-        decision.nextSchedule() == null ? null : decision.nextSchedule().toString());
-    if (decision.scheduleTick() != null) {
-      status.setLastScheduleTime(decision.scheduleTick().toString());
-    }
-    if (decision.trigger().isEmpty()) {
-      return;
-    }
-    Triggers.Trigger trigger = decision.trigger().get();
-    RetrainingRun inFlight =
-        book.runs().stream()
-            .filter(r -> book.status(r).getPhase().inFlight())
-            .findFirst()
-            .orElse(null);
-    Optional<Guards.Hold> hold =
-        Guards.check(
-            spec.getGuards(),
-            new Guards.State(
-                Objects.requireNonNullElse(status.getConsecutiveFailures(), 0),
-                inFlight == null ? null : inFlight.getMetadata().getName(),
-                rollingOut(md, status),
-                status.getLastRunTime() == null ? null : Instant.parse(status.getLastRunTime()),
-                times(status.getRecentRunTimes())),
-            now);
-    if (hold.isPresent()) {
-      held(retraining, status, trigger, hold.get(), now);
-      return;
-    }
-    long number = status.getLastRunNumber() + 1;
-    try {
-      book.create(number, trigger.kind(), trigger.reason(), now);
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-      // A run of that name exists (made by hand, say): the next number is free.
-    }
-    status.setLastRunNumber(number);
-    status.setLastSkipped(null);
-    events.record(
-        retraining,
-        EventReason.RUN_CREATED,
-        "Run " + RunNames.run(retraining, number) + " created: " + trigger.reason());
-  }
-
-  private void held(
-      ModelRetraining retraining,
-      ModelRetrainingStatus status,
-      Triggers.Trigger trigger,
-      Guards.Hold hold,
-      Instant now) {
-    SkippedTrigger previous = status.getLastSkipped();
-    boolean same =
-        previous != null
-            && previous.getTrigger() == trigger.kind()
-            && hold.guard().equals(previous.getGuard());
-    if (same) {
-      return;
-    }
-    SkippedTrigger skipped = new SkippedTrigger();
-    skipped.setTrigger(trigger.kind());
-    skipped.setGuard(hold.guard());
-    skipped.setMessage(hold.message());
-    skipped.setAt(now.toString());
-    status.setLastSkipped(skipped);
-    metrics.held(trigger.kind().name(), hold.guard());
-    events.record(
-        retraining,
-        EventReason.RUN_HELD,
-        "Trigger " + trigger.kind() + " started no run: " + hold.guard() + ": " + hold.message());
-  }
-
-  /** What of the model is being rolled out: its canary, or a candidate offered and not served. */
-  private static String rollingOut(ModelDeployment md, ModelRetrainingStatus status) {
-    if (md.getStatus() != null && md.getStatus().getCanary() != null) {
-      return "the canary of version " + md.getStatus().getCanary().getVersion();
-    }
-    if (status.getCandidate() != null && Boolean.TRUE.equals(status.getCandidate().getApproved())) {
-      return "candidate " + status.getCandidate().getVersion();
-    }
-    return null;
-  }
-
   private void recordStalled(
       ModelRetraining retraining,
       ModelRetrainingStatus before,
@@ -514,10 +404,6 @@ public class ModelRetrainingReconciler implements Reconciler<ModelRetraining> {
       }
     }
     return look;
-  }
-
-  private static List<Instant> times(List<String> texts) {
-    return texts == null ? List.of() : texts.stream().map(Instant::parse).toList();
   }
 
   private static boolean same(

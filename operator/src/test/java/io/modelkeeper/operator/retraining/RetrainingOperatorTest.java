@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpecBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelkeeper.api.v1alpha1.RetrainingCandidate;
+import io.modelkeeper.api.v1alpha1.RetrainingRollout;
 import io.modelkeeper.api.v1alpha1.RetrainingRun;
 import io.modelkeeper.api.v1alpha1.RunPhase;
 import io.modelkeeper.contract.TrainingContract;
@@ -151,6 +152,43 @@ class RetrainingOperatorTest {
               assertThat(candidate.getApproved()).isTrue();
             });
     assertThat(new TestCluster(client).events("fraud")).contains("RunStarted", "Blessed");
+  }
+
+  @Test
+  void aManualRolloutOffersTheCandidateOnlyOnceTheRunIsApproved() {
+    setUp("careful", spec -> spec.setRollout(RetrainingRollout.MANUAL));
+    create(TestRetrainings.run("careful-now", "careful"));
+    awaitJob("careful-now-train");
+    jobs().succeed("careful-now-train", TestRetrainings.TRAINED);
+    awaitJob("careful-now-eval");
+    jobs().succeed("careful-now-eval", BLESSED);
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        jobs().retrainingNamed("careful").getStatus().getCandidate().getApproved())
+                    .isFalse());
+
+    client
+        .resources(io.modelkeeper.api.v1alpha1.ModelRetraining.class)
+        .inNamespace(TestModels.NAMESPACE)
+        .withName("careful")
+        .edit(
+            r -> {
+              r.getMetadata().setAnnotations(Map.of(RunNames.APPROVE, "careful-now"));
+              return r;
+            });
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        jobs().retrainingNamed("careful").getStatus().getCandidate().getApproved())
+                    .isTrue());
+    assertThat(new TestCluster(client).events("careful")).contains("CandidateApproved");
   }
 
   @Test
