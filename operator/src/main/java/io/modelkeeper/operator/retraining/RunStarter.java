@@ -28,6 +28,12 @@ final class RunStarter {
   private final RetrainingMetrics metrics;
   private final LabelledRows labelledRows;
 
+  /** How often the pods' labelled-row counters are read. */
+  static final java.time.Duration ROWS_EVERY = java.time.Duration.ofSeconds(30);
+
+  private final java.util.Map<String, Instant> rowsReadAt =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   RunStarter(EventRecorder events, RetrainingMetrics metrics, LabelledRows labelledRows) {
     this.events = events;
     this.metrics = metrics;
@@ -44,8 +50,16 @@ final class RunStarter {
       Instant now) {
     var spec = retraining.getSpec();
     if (spec.getTriggers().getNewLabelledRows() != null) {
-      OptionalLong rows = labelledRows.count(md);
-      status.setLabelledRows(rows.isPresent() ? rows.getAsLong() : null);
+      String key =
+          retraining.getMetadata().getNamespace() + "/" + retraining.getMetadata().getName();
+      Instant last = rowsReadAt.get(key);
+      // Read at most every ROWS_EVERY: a count that changes with every captured row would
+      // otherwise rewrite the status, and so wake this controller, at every look.
+      if (last == null || !now.isBefore(last.plus(ROWS_EVERY))) {
+        OptionalLong rows = labelledRows.count(md);
+        status.setLabelledRows(rows.isPresent() ? rows.getAsLong() : null);
+        rowsReadAt.put(key, now);
+      }
     }
     Instant scheduleFrom =
         status.getLastScheduleTime() != null
