@@ -361,7 +361,7 @@ public class ModelRetrainingReconciler implements Reconciler<ModelRetraining> {
               + " of run "
               + result.candidate().getRun()
               + " is offered to ModelDeployment "
-              + md.getMetadata().getName());
+              + retraining.getSpec().getModelDeploymentRef().getName());
     }
   }
 
