@@ -47,6 +47,10 @@ app.kubernetes.io/component: operator
 {{- printf "%s:%s" .Values.modelServer.image.repository (default .Chart.AppVersion .Values.modelServer.image.tag) }}
 {{- end }}
 
+{{- define "modelkeeper.trainerImage" -}}
+{{- printf "%s:%s" .Values.trainer.image.repository (default .Chart.AppVersion .Values.trainer.image.tag) }}
+{{- end }}
+
 {{/*
 The rules the operator needs on namespaced objects; shared by the ClusterRole and the Roles.
 They must equal operator/rbac/cluster-role.yaml (ChartRbacTest checks it).
@@ -70,7 +74,7 @@ They must equal operator/rbac/cluster-role.yaml (ChartRbacTest checks it).
   resources: ["deployments"]
   verbs: ["get", "list", "watch", "create", "update", "delete"]
 # The Service over all versions; with the gateway-api router also one Service per running
-# version, removed when its version goes.
+# version, and the headless Service of an Indexed training Job; removed when its version goes.
 - apiGroups: [""]
   resources: ["services"]
   verbs: ["get", "list", "watch", "create", "update", "delete"]
@@ -87,9 +91,35 @@ They must equal operator/rbac/cluster-role.yaml (ChartRbacTest checks it).
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get"]
-# Events on ModelDeployments.
+# Events on ModelDeployments, ModelRetrainings and RetrainingRuns.
 - apiGroups: [""]
   resources: ["events"]
   # list: the Events of a pod stuck before starting tell why (a volume it cannot mount).
   verbs: ["create", "list"]
+# Retraining: watch ModelRetrainings and write only their status; runs are made by triggers,
+# adopted (owner reference) when made by hand, their status written, the oldest deleted past
+# spec.historyLimit.
+- apiGroups: ["modelkeeper.io"]
+  resources: ["modelretrainings"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["modelkeeper.io"]
+  resources: ["modelretrainings/status"]
+  verbs: ["get", "patch", "update"]
+- apiGroups: ["modelkeeper.io"]
+  resources: ["retrainingruns"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+- apiGroups: ["modelkeeper.io"]
+  resources: ["retrainingruns/status"]
+  verbs: ["get", "patch", "update"]
+- apiGroups: ["modelkeeper.io"]
+  resources: ["modelretrainings/finalizers", "retrainingruns/finalizers"]
+  verbs: ["update"]
+# A run's training and evaluation Jobs (deleted with their run by the garbage collector).
+- apiGroups: ["batch"]
+  resources: ["jobs"]
+  verbs: ["get", "list", "watch", "create"]
+# The training pod's per-step metric lines are read from its log.
+- apiGroups: [""]
+  resources: ["pods/log"]
+  verbs: ["get"]
 {{- end }}

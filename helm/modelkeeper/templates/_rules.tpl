@@ -54,4 +54,13 @@ groups:
         annotations:
           summary: "Inputs of model {{ "{{" }} $labels.model {{ "}}" }} v{{ "{{" }} $labels.version {{ "}}" }} drift from the reference"
           description: "Overall drift score is {{ "{{" }} $value {{ "}}" }}; see modelkeeper_drift_psi by feature."
+  - name: modelkeeper.retraining
+    rules:
+      - alert: ModelKeeperRetrainingFailing
+        expr: max by (namespace, retraining) (modelkeeper_retraining_consecutive_failures) >= {{ $r.retrainingConsecutiveFailures }}
+        labels:
+          severity: warning
+        annotations:
+          summary: "Retraining {{ "{{" }} $labels.namespace {{ "}}" }}/{{ "{{" }} $labels.retraining {{ "}}" }} failed {{ "{{" }} $value {{ "}}" }} runs in a row"
+          description: "Its runs keep failing; once spec.guards.maxConsecutiveFailures is reached no run starts (Stalled=True). Run kubectl get mrr -n {{ "{{" }} $labels.namespace {{ "}}" }} and kubectl describe mrt {{ "{{" }} $labels.retraining {{ "}}" }} -n {{ "{{" }} $labels.namespace {{ "}}" }}."
 {{- end }}

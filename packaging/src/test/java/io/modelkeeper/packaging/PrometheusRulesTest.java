@@ -35,7 +35,7 @@ class PrometheusRulesTest {
     assertThat(promtool.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
     assertThat(promtool.exitValue()).as("promtool check rules:%n%s", output).isZero();
-    assertThat(output).contains("SUCCESS: 6 rules found");
+    assertThat(output).contains("SUCCESS: 7 rules found");
   }
 
   @Test

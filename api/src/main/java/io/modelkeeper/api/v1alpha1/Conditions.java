@@ -1,7 +1,8 @@
 package io.modelkeeper.api.v1alpha1;
 
 /**
- * Condition types and reasons a ModelDeployment's status carries, for users and tools that read it.
+ * Condition types and reasons the statuses of ModelDeployment, ModelRetraining and RetrainingRun
+ * carry, for users and tools that read them.
  */
 public final class Conditions {
 
@@ -52,6 +53,20 @@ public final class Conditions {
 
   public static final String REASON_HTTP_ROUTE_NOT_FOUND = "HttpRouteNotFound";
   public static final String REASON_HTTP_ROUTE_WITHOUT_MODEL = "HttpRouteWithoutModel";
+
+  /**
+   * A RetrainingRun's condition: True once it succeeded, False once it failed or was not blessed.
+   */
+  public static final String SUCCEEDED = "Succeeded";
+
+  /** A ModelRetraining watches its triggers. */
+  public static final String REASON_WATCHING = "Watching";
+
+  /** A ModelRetraining stopped starting runs after spec.guards.maxConsecutiveFailures failures. */
+  public static final String REASON_CONSECUTIVE_FAILURES = "ConsecutiveFailures";
+
+  /** A ModelRetraining's spec.modelDeploymentRef names no ModelDeployment. */
+  public static final String REASON_MODEL_DEPLOYMENT_NOT_FOUND = "ModelDeploymentNotFound";
 
   private Conditions() {}
 }

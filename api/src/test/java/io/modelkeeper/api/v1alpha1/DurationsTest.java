@@ -14,6 +14,7 @@ class DurationsTest {
     assertThat(Durations.parse("30s")).isEqualTo(Duration.ofSeconds(30));
     assertThat(Durations.parse("2m")).isEqualTo(Duration.ofMinutes(2));
     assertThat(Durations.parse("1h")).isEqualTo(Duration.ofHours(1));
+    assertThat(Durations.parse("30d")).isEqualTo(Duration.ofDays(30));
   }
 
   @Test

@@ -15,6 +15,10 @@ public interface OperatorConfig {
   @WithName("model-server")
   ModelServer modelServer();
 
+  /** The reference trainer and evaluator, used when a ModelRetraining names no Job template. */
+  @WithName("trainer")
+  Trainer trainer();
+
   /** Extended resource name of one GPU on the cluster's nodes. */
   @WithName("gpu-resource-name")
   @WithDefault("nvidia.com/gpu")
@@ -49,6 +53,14 @@ public interface OperatorConfig {
 
     /** Image of the model server and of its fetch-model init container. */
     @WithDefault("ghcr.io/modelkeeper/model-server:0.1.0")
+    String image();
+  }
+
+  /** Settings of training and evaluation pods. */
+  interface Trainer {
+
+    /** Image of the reference trainer ({@code train}) and evaluator ({@code evaluate}). */
+    @WithDefault("ghcr.io/modelkeeper/modelkeeper-trainer:0.1.0")
     String image();
   }
 

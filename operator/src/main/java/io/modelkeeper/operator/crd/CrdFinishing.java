@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
+import io.modelkeeper.api.v1alpha1.ModelRetraining;
+import io.modelkeeper.api.v1alpha1.RetrainingRun;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -41,37 +43,70 @@ public class CrdFinishing implements CRDPostProcessor {
           "READY",
           "AGE");
 
+  /** The column order of {@code kubectl get mrt}. */
+  public static final List<String> RETRAINING_COLUMNS =
+      List.of("MODEL", "LAST-RUN", "CANDIDATE", "FAILURES", "NEXT", "READY", "AGE");
+
+  /** The column order of {@code kubectl get mrr}: a run history. */
+  public static final List<String> RUN_COLUMNS =
+      List.of("TRIGGER", "PHASE", "ROWS", "CANDIDATE", "SERVING", "BLESSED", "VERSION", "AGE");
+
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What is said of each kind as a whole, and the Java type its schema was generated from. */
+  private record Kind(
+      Class<?> type, List<String> columns, String description, String spec, String status) {}
+
+  private static final Map<String, Kind> KINDS =
+      Map.of(
+          HasMetadata.getKind(ModelDeployment.class),
+          new Kind(
+              ModelDeployment.class,
+              COLUMNS,
+              "A machine-learning model served on Kubernetes: ModelKeeper runs its model-server"
+                  + " pods, watches their serving and quality metrics and rolls new versions out.",
+              "What to serve and how: the model, its serving pods, monitoring and rollout.",
+              "What the operator observed and decided. Written only by the operator."),
+          HasMetadata.getKind(ModelRetraining.class),
+          new Kind(
+              ModelRetraining.class,
+              RETRAINING_COLUMNS,
+              "Continuous training of a ModelDeployment's model: triggers, guards, the dataset,"
+                  + " the training Job, the blessing and the hand-off of a blessed candidate.",
+              "What to retrain, on which rows, when, and how a candidate is judged.",
+              "Runs, guards and the blessed candidate. Written only by the operator."),
+          HasMetadata.getKind(RetrainingRun.class),
+          new Kind(
+              RetrainingRun.class,
+              RUN_COLUMNS,
+              "One attempt at retraining, owned by its ModelRetraining; create one to retrain"
+                  + " now.",
+              "Which ModelRetraining, and what started the run.",
+              "The run's story: phase, rows, jobs, metrics, blessing and version. Written only"
+                  + " by the operator."));
 
   @Override
   public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
     if (!(crd instanceof CustomResourceDefinition definition)) {
       return crd;
     }
+    // A kind of no API type (the tests' own) is finished like a ModelDeployment, minus the type.
+    Kind kind =
+        KINDS.getOrDefault(
+            definition.getSpec().getNames().getKind(),
+            KINDS.get(HasMetadata.getKind(ModelDeployment.class)));
+    boolean ours = KINDS.containsKey(definition.getSpec().getNames().getKind());
     for (CustomResourceDefinitionVersion version : definition.getSpec().getVersions()) {
       List<CustomResourceColumnDefinition> columns = version.getAdditionalPrinterColumns();
       if (columns != null) {
-        columns.sort(Comparator.comparingInt(c -> position(c.getName())));
+        columns.sort(Comparator.comparingInt(c -> position(kind.columns(), c.getName())));
       }
       JSONSchemaProps root = version.getSchema().getOpenAPIV3Schema();
-      root.setDescription(
-          "A machine-learning model served on Kubernetes: ModelKeeper runs its model-server"
-              + " pods, watches their serving and quality metrics and rolls new versions out.");
-      describe(
-          root,
-          "spec",
-          "What to serve and how: the model, its serving pods, monitoring and rollout.");
-      describe(
-          root, "status", "What the operator observed and decided. Written only by the operator.");
+      root.setDescription(kind.description());
+      describe(root, "spec", kind.spec());
+      describe(root, "status", kind.status());
       List<String> undocumented = new ArrayList<>();
-      boolean modelDeployment =
-          HasMetadata.getKind(ModelDeployment.class)
-              .equals(definition.getSpec().getNames().getKind());
-      describeFields(
-          root,
-          modelDeployment ? JSON.constructType(ModelDeployment.class) : null,
-          "",
-          undocumented);
+      describeFields(root, ours ? JSON.constructType(kind.type()) : null, "", undocumented);
       if (!undocumented.isEmpty()) {
         throw new IllegalStateException(
             "CRD fields without a description, which kubectl explain would show"
@@ -84,9 +119,9 @@ public class CrdFinishing implements CRDPostProcessor {
     return crd;
   }
 
-  private static int position(String column) {
-    int index = COLUMNS.indexOf(column);
-    return index < 0 ? COLUMNS.size() : index;
+  private static int position(List<String> order, String column) {
+    int index = order.indexOf(column);
+    return index < 0 ? order.size() : index;
   }
 
   /**

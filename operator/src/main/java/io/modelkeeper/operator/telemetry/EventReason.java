@@ -27,7 +27,18 @@ public enum EventReason {
   LATENCY_ABOVE_SLO(Conditions.REASON_LATENCY_ABOVE_SLO, true),
   ERROR_RATE_ABOVE_SLO(Conditions.REASON_ERROR_RATE_ABOVE_SLO, true),
   HTTP_ROUTE_NOT_FOUND(Conditions.REASON_HTTP_ROUTE_NOT_FOUND, true),
-  HTTP_ROUTE_WITHOUT_MODEL(Conditions.REASON_HTTP_ROUTE_WITHOUT_MODEL, true);
+  HTTP_ROUTE_WITHOUT_MODEL(Conditions.REASON_HTTP_ROUTE_WITHOUT_MODEL, true),
+  RUN_CREATED("RunCreated", false),
+  RUN_STARTED("RunStarted", false),
+  RUN_HELD("RunHeld", false),
+  RUN_FAILED("RunFailed", true),
+  BLESSED("Blessed", false),
+  NOT_BLESSED("NotBlessed", true),
+  CANDIDATE_APPROVED("CandidateApproved", false),
+  CANDIDATE_PROMOTED("CandidatePromoted", false),
+  CANDIDATE_ROLLED_BACK("CandidateRolledBack", true),
+  CANDIDATE_SUPERSEDED("CandidateSuperseded", false),
+  RETRAINING_STALLED(Conditions.REASON_CONSECUTIVE_FAILURES, true);
 
   private final String reason;
   private final boolean warning;

@@ -2,9 +2,9 @@ package io.modelkeeper.operator.telemetry;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -29,8 +29,11 @@ public class EventRecorder {
     this.metrics = metrics;
   }
 
-  /** Records an Event on the ModelDeployment. A failure to record is logged, never fatal. */
-  public void record(ModelDeployment md, EventReason reason, String message) {
+  /**
+   * Records an Event on a ModelDeployment, ModelRetraining or RetrainingRun. A failure to record is
+   * logged, never fatal.
+   */
+  public void record(HasMetadata md, EventReason reason, String message) {
     String namespace = md.getMetadata().getNamespace();
     String name = md.getMetadata().getName();
     if (reason.isWarning()) {

@@ -127,14 +127,23 @@ public final class ModelServerDeployment {
   }
 
   private static Container fetchContainer(String image, ModelVersion model) {
+    return fetchContainer(FETCH_CONTAINER, image, model, MODEL_VOLUME, MODEL_DIR, TMP_VOLUME);
+  }
+
+  /**
+   * The init container that downloads {@code model} into {@code dir} of the volume {@code volume}
+   * as model.onnx and checks its sha256; training and evaluation pods use it too.
+   */
+  public static Container fetchContainer(
+      String name, String image, ModelVersion model, String volume, String dir, String tmpVolume) {
     List<EnvVar> env = new ArrayList<>();
     env.add(env("MODELKEEPER_MODEL_URI", model.uri()));
     if (model.sha256() != null) {
       env.add(env("MODELKEEPER_MODEL_SHA256", model.sha256()));
     }
-    env.add(env("MODELKEEPER_MODEL_DIR", MODEL_DIR));
+    env.add(env("MODELKEEPER_MODEL_DIR", dir));
     return new ContainerBuilder()
-        .withName(FETCH_CONTAINER)
+        .withName(name)
         .withImage(image)
         .withArgs("fetch")
         .withEnv(env)
@@ -148,7 +157,7 @@ public final class ModelServerDeployment {
                 .addToLimits("memory", new Quantity("512Mi"))
                 .build())
         .withSecurityContext(restrictedContainer())
-        .withVolumeMounts(mount(MODEL_VOLUME, MODEL_DIR, false), mount(TMP_VOLUME, "/tmp", false))
+        .withVolumeMounts(mount(volume, dir, false), mount(tmpVolume, "/tmp", false))
         .build();
   }
 
@@ -276,7 +285,8 @@ public final class ModelServerDeployment {
     return annotations;
   }
 
-  private static SecurityContext restrictedContainer() {
+  /** The container security context of every pod the operator makes: restricted. */
+  public static SecurityContext restrictedContainer() {
     return new SecurityContextBuilder()
         .withRunAsNonRoot(true)
         .withAllowPrivilegeEscalation(false)

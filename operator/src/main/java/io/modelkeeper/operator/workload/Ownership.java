@@ -1,17 +1,18 @@
 package io.modelkeeper.operator.workload;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-import io.modelkeeper.api.v1alpha1.ModelDeployment;
 
 /**
- * The owner reference every object made for a ModelDeployment carries, so deleting it deletes them.
+ * The owner reference every object made for a ModelDeployment (or a retraining run) carries, so
+ * deleting it deletes them.
  */
 public final class Ownership {
 
   private Ownership() {}
 
-  public static OwnerReference controlledBy(ModelDeployment md) {
+  public static OwnerReference controlledBy(HasMetadata md) {
     return new OwnerReferenceBuilder()
         .withApiVersion(md.getApiVersion())
         .withKind(md.getKind())

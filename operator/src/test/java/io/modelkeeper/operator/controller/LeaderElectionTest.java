@@ -42,6 +42,11 @@ class LeaderElectionTest {
       }
 
       @Override
+      public Trainer trainer() {
+        return defaults.trainer();
+      }
+
+      @Override
       public String gpuResourceName() {
         return defaults.gpuResourceName();
       }

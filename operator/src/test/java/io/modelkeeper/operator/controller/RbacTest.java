@@ -12,6 +12,7 @@ import io.modelkeeper.api.v1alpha1.Conditions;
 import io.modelkeeper.operator.testing.CrdInMockServer;
 import io.modelkeeper.operator.testing.TestCluster;
 import io.modelkeeper.operator.testing.TestModels;
+import io.modelkeeper.operator.testing.TestRetrainings;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every request the operator sends during a whole life cycle (create, ready, manual edit, failing
- * new version, replacement) must be allowed by the committed ClusterRole
+ * new version, replacement) and a retraining's runs (one failed, one trained, evaluated and
+ * blessed, the oldest pruned past the history limit) must be allowed by the committed ClusterRole
  * operator/rbac/cluster-role.yaml.
  */
 @QuarkusTest
@@ -60,6 +62,7 @@ class RbacTest {
   void clusterRoleCoversEveryRequestTheOperatorMakes() throws Exception {
     try (KubernetesClient testClient = TestCluster.testClient(operatorClient)) {
       playLifeCycle(new TestCluster(testClient));
+      playRetraining(testClient);
     }
 
     Set<Permission> used = new TreeSet<>();
@@ -78,7 +81,12 @@ class RbacTest {
         .contains(
             new Permission("apps", "deployments", "delete"),
             new Permission("modelkeeper.io", "modeldeployments/status", "patch"),
-            new Permission("", "events", "create"));
+            new Permission("", "events", "create"),
+            new Permission("batch", "jobs", "create"),
+            new Permission("", "pods/log", "get"),
+            new Permission("modelkeeper.io", "retrainingruns/status", "update"),
+            new Permission("modelkeeper.io", "retrainingruns", "delete"),
+            new Permission("modelkeeper.io", "modelretrainings/status", "patch"));
     assertThat(granted)
         .as("ClusterRole rules must allow every request the operator made")
         .containsAll(used);
@@ -135,6 +143,34 @@ class RbacTest {
     await()
         .atMost(WAIT)
         .until(() -> cluster.deployment(TestModels.deploymentName("fraud", "1")).get() == null);
+  }
+
+  /** Two runs by hand, the history limit 1: one fails, one is blessed, the first is pruned. */
+  private static void playRetraining(KubernetesClient client) {
+    TestRetrainings jobs = new TestRetrainings(client);
+    client
+        .resource(
+            TestRetrainings.retraining(
+                "fraud",
+                "fraud",
+                spec -> {
+                  spec.setHistoryLimit(1);
+                  spec.getTraining().setParallelism(2);
+                }))
+        .create();
+    client.resource(TestRetrainings.run("fraud-a", "fraud")).create();
+    await().atMost(WAIT).until(() -> jobs.job("fraud-a-train") != null);
+    jobs.fail("fraud-a-train", "BackoffLimitExceeded", "out of memory");
+    client.resource(TestRetrainings.run("fraud-b", "fraud")).create();
+    await().atMost(WAIT).until(() -> jobs.job("fraud-b-train") != null);
+    jobs.succeed("fraud-b-train", TestRetrainings.TRAINED);
+    await().atMost(WAIT).until(() -> jobs.job("fraud-b-eval") != null);
+    jobs.succeed("fraud-b-eval", "{\"metric\":\"accuracy\",\"candidate\":0.9,\"passed\":true}");
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .until(() -> jobs.retrainingNamed("fraud").getStatus().getCandidate() != null);
+    await().atMost(WAIT).until(() -> jobs.runNamed("fraud-a") == null);
   }
 
   /** Maps a REST call to the RBAC permission it needs. */

@@ -70,12 +70,20 @@ public final class TestModels {
         "ghcr.io/modelkeeper/model-server:0.1.0", "nvidia.com/gpu", prometheusUrl, allowed);
   }
 
+  /** The reference trainer image of the tests' operator settings. */
+  public static final String TRAINER_IMAGE = "ghcr.io/modelkeeper/modelkeeper-trainer:0.1.0";
+
   private static OperatorConfig config(
       String image, String gpuResourceName, String prometheusUrl, java.util.List<String> allowed) {
     return new OperatorConfig() {
       @Override
       public ModelServer modelServer() {
         return () -> image;
+      }
+
+      @Override
+      public Trainer trainer() {
+        return () -> TRAINER_IMAGE;
       }
 
       @Override

@@ -1,0 +1,82 @@
+package io.modelkeeper.operator.retraining;
+
+import io.modelkeeper.api.v1alpha1.Conditions;
+import io.modelkeeper.api.v1alpha1.Durations;
+import io.modelkeeper.api.v1alpha1.ModelDeployment;
+import io.modelkeeper.api.v1alpha1.ModelRetraining;
+import io.modelkeeper.api.v1alpha1.ModelRetrainingSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What only the operator can check of a ModelRetraining: the ModelDeployment exists, the schedule
+ * parses, hyperparameter names and values fit, durations read. Each problem names the field, the
+ * rule and an example.
+ */
+public final class RetrainingValidation {
+
+  static final int MAX_PARAMETER_VALUE = 1024;
+
+  private RetrainingValidation() {}
+
+  /**
+   * The outcome: the parsed schedule (null without one), or the problem and its condition reason.
+   */
+  public record Result(CronSchedule schedule, String reason, String problem) {}
+
+  public static Result check(ModelRetraining retraining, ModelDeployment md) {
+    ModelRetrainingSpec spec = retraining.getSpec();
+    if (md == null || md.getSpec() == null || md.getSpec().getModel() == null) {
+      return new Result(
+          null,
+          Conditions.REASON_MODEL_DEPLOYMENT_NOT_FOUND,
+          "spec.modelDeploymentRef.name: no ModelDeployment '"
+              + spec.getModelDeploymentRef().getName()
+              + "' in namespace "
+              + retraining.getMetadata().getNamespace());
+    }
+    List<String> problems = new ArrayList<>();
+    CronSchedule schedule = null;
+    if (spec.getTriggers().getSchedule() != null && !spec.getTriggers().getSchedule().isBlank()) {
+      try {
+        schedule =
+            CronSchedule.parse(spec.getTriggers().getSchedule(), spec.getTriggers().getTimeZone());
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+    }
+    for (Map.Entry<String, String> parameter : spec.getTraining().getHyperparameters().entrySet()) {
+      if (!parameter.getKey().matches("^[A-Za-z][A-Za-z0-9_]{0,63}$")) {
+        problems.add(
+            "spec.training.hyperparameters: '"
+                + parameter.getKey()
+                + "' is not a name of letters, digits and '_' starting with a letter, for example"
+                + " learning_rate");
+      }
+      if (parameter.getValue() == null || parameter.getValue().length() > MAX_PARAMETER_VALUE) {
+        problems.add(
+            "spec.training.hyperparameters."
+                + parameter.getKey()
+                + ": a value of at most "
+                + MAX_PARAMETER_VALUE
+                + " characters, for example \"0.05\"");
+      }
+    }
+    duration(problems, "spec.dataset.maxAge", spec.getDataset().getMaxAge());
+    duration(problems, "spec.guards.cooldown", spec.getGuards().getCooldown());
+    duration(problems, "spec.training.activeDeadline", spec.getTraining().getActiveDeadline());
+    if (problems.isEmpty()) {
+      return new Result(schedule, null, null);
+    }
+    return new Result(null, Conditions.REASON_INVALID_SPEC, String.join("; ", problems));
+  }
+
+  private static void duration(List<String> problems, String field, String text) {
+    try {
+      Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      problems.add(field + ": " + e.getMessage());
+    }
+  }
+}

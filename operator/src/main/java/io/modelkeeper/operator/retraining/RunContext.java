@@ -1,0 +1,39 @@
+package io.modelkeeper.operator.retraining;
+
+import io.modelkeeper.api.v1alpha1.ModelDeployment;
+import io.modelkeeper.api.v1alpha1.ModelRetraining;
+import io.modelkeeper.api.v1alpha1.RetrainingRun;
+import io.modelkeeper.operator.workload.ModelVersion;
+
+/**
+ * Everything a run's pods are made from: the ModelRetraining, the run and its number, the
+ * ModelDeployment and the serving model file the run starts from.
+ *
+ * @param serving the file the ModelDeployment serves (or, before it serves one, the spec's): the
+ *     warm start of incremental training and the evaluator's rival
+ */
+public record RunContext(
+    ModelRetraining retraining,
+    RetrainingRun run,
+    long number,
+    ModelDeployment md,
+    ModelVersion serving) {
+
+  public String namespace() {
+    return retraining.getMetadata().getNamespace();
+  }
+
+  public String runName() {
+    return run.getMetadata().getName();
+  }
+
+  /** The candidate's uri: where the run's training pod writes model.onnx. */
+  public String candidateUri() {
+    return "pvc://"
+        + retraining.getSpec().getOutput().getClaimName()
+        + "/"
+        + runName()
+        + "/"
+        + io.modelkeeper.contract.TrainingContract.MODEL_FILE;
+  }
+}

@@ -1,0 +1,110 @@
+package io.modelkeeper.operator.crd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modelkeeper.api.v1alpha1.ModelRetraining;
+import io.modelkeeper.api.v1alpha1.RetrainingRun;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What the committed ModelRetraining and RetrainingRun CRDs refuse, as an API server would, each
+ * with a message naming the field.
+ */
+class InvalidRetrainingTest {
+
+  private static final CrdValidator RETRAINING =
+      new CrdValidator(GeneratedCrd.committed(ModelRetraining.class));
+  private static final CrdValidator RUN =
+      new CrdValidator(GeneratedCrd.committed(RetrainingRun.class));
+
+  private static final String REQUIRED =
+      """
+      modelDeploymentRef: {name: fraud}
+      dataset: {claimName: fraud-data}
+      output: {claimName: fraud-models}
+      """;
+
+  @Test
+  void theExampleOfTheDocsIsValid() {
+    assertThat(
+            RETRAINING.validate(
+                retraining(
+                    "fraud",
+                    REQUIRED
+                        + """
+                        triggers:
+                          schedule: "0 3 * * 0"
+                          onDegraded: [AccuracyBelowSlo, DriftAboveSlo]
+                          newLabelledRows: 50000
+                        guards: {cooldown: 6h, maxRunsPerDay: 4, maxConsecutiveFailures: 3}
+                        training:
+                          mode: incremental
+                          activeDeadline: 1h
+                          hyperparameters: {learning_rate: "0.05"}
+                          template: {spec: {template: {spec: {containers: [{name: trainer, image: t}]}}}}
+                        validation: {metric: accuracy, minValue: 0.8, minImprovement: 0.0}
+                        rollout: manual
+                        historyLimit: 10
+                        """)))
+        .isEmpty();
+    assertThat(RUN.validate(run("fraud-r3", "retrainingRef: {name: fraud}\ntrigger: Manual")))
+        .isEmpty();
+  }
+
+  static Stream<Arguments> invalid() {
+    return Stream.of(
+        Arguments.of(
+            "no dataset",
+            "modelDeploymentRef: {name: fraud}\noutput: {claimName: m}",
+            "required property 'dataset'"),
+        Arguments.of(
+            "unknown degraded reason",
+            REQUIRED + "triggers: {onDegraded: [Sad]}",
+            "triggers.onDegraded"),
+        Arguments.of(
+            "weeks", REQUIRED + "guards: {cooldown: 1w}", "$.spec.guards.cooldown: does not match"),
+        Arguments.of(
+            "no runs a day",
+            REQUIRED + "guards: {maxRunsPerDay: 0}",
+            "$.spec.guards.maxRunsPerDay"),
+        Arguments.of(
+            "hold out everything",
+            REQUIRED + "dataset: {claimName: d, holdoutFraction: 1.0}",
+            "holdoutFraction"),
+        Arguments.of("mode", REQUIRED + "training: {mode: partial}", "$.spec.training.mode"),
+        Arguments.of("rollout", REQUIRED + "rollout: sometimes", "$.spec.rollout"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalid")
+  void refused(String what, String spec, String message) {
+    assertThat(RETRAINING.validate(retraining("fraud", spec)))
+        .anySatisfy(m -> assertThat(m).contains(message));
+  }
+
+  @Test
+  void namesLeaveRoomForRunsAndJobs() {
+    assertThat(RETRAINING.validate(retraining("a".repeat(41), REQUIRED)))
+        .anySatisfy(m -> assertThat(m).contains("at most 40 characters"));
+    assertThat(RUN.validate(run("r".repeat(51), "retrainingRef: {name: fraud}")))
+        .anySatisfy(m -> assertThat(m).contains("at most 50 characters"));
+  }
+
+  private static String retraining(String name, String spec) {
+    return "apiVersion: modelkeeper.io/v1alpha1\nkind: ModelRetraining\nmetadata:\n  name: "
+        + name
+        + "\nspec:\n"
+        + spec.indent(2);
+  }
+
+  private static String run(String name, String spec) {
+    return "apiVersion: modelkeeper.io/v1alpha1\nkind: RetrainingRun\nmetadata:\n  name: "
+        + name
+        + "\nspec:\n"
+        + spec.indent(2);
+  }
+}
