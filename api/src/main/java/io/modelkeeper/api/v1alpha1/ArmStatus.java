@@ -20,6 +20,14 @@ public class ArmStatus {
       "Revision: a short hash of version, uri and sha256 that tells apart two files under one version; also the label modelkeeper.io/revision of its pods.")
   private String revision;
 
+  @JsonPropertyDescription(
+      "The RetrainingRun that made this model, when a ModelRetraining retrained it rather than spec.model naming it.")
+  private String run;
+
+  @JsonPropertyDescription(
+      "Revision of the spec.model a retrained model descends from; a spec.model of another revision replaces it.")
+  private String retrainedFrom;
+
   @JsonPropertyDescription("Name of the Deployment running this version.")
   private String deployment;
 
@@ -35,6 +43,22 @@ public class ArmStatus {
 
   public void setVersion(String version) {
     this.version = version;
+  }
+
+  public String getRun() {
+    return run;
+  }
+
+  public void setRun(String run) {
+    this.run = run;
+  }
+
+  public String getRetrainedFrom() {
+    return retrainedFrom;
+  }
+
+  public void setRetrainedFrom(String retrainedFrom) {
+    this.retrainedFrom = retrainedFrom;
   }
 
   public String getUri() {

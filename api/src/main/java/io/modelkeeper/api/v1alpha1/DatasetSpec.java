@@ -17,7 +17,7 @@ public class DatasetSpec extends KnownFields {
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
   @Size(max = 253)
   @JsonPropertyDescription(
-      "PersistentVolumeClaim (ReadWriteMany) holding the captured labelled rows. The ModelDeployment's model-server pods write finished *.jsonl capture files under dataset/<modeldeployment>/ on it; training and evaluation pods mount it read-only.")
+      "PersistentVolumeClaim (ReadWriteMany) holding the captured labelled rows. The ModelDeployment's model-server pods write finished *.jsonl capture files under <modeldeployment>/ on it; training and evaluation pods mount it read-only.")
   private String claimName;
 
   @Default("30d")

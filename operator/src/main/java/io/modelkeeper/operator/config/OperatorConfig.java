@@ -60,7 +60,7 @@ public interface OperatorConfig {
   interface Trainer {
 
     /** Image of the reference trainer ({@code train}) and evaluator ({@code evaluate}). */
-    @WithDefault("ghcr.io/modelkeeper/modelkeeper-trainer:0.1.0")
+    @WithDefault("ghcr.io/modelkeeper/trainer:0.1.0")
     String image();
   }
 

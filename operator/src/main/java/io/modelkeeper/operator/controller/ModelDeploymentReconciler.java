@@ -24,6 +24,7 @@ import io.modelkeeper.api.v1alpha1.Conditions;
 import io.modelkeeper.api.v1alpha1.MetricsStatus;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
+import io.modelkeeper.api.v1alpha1.ModelRetraining;
 import io.modelkeeper.operator.config.OperatorConfig;
 import io.modelkeeper.operator.metricsource.MetricsSource;
 import io.modelkeeper.operator.metricsource.prometheus.PrometheusUrls;
@@ -32,6 +33,7 @@ import io.modelkeeper.operator.observe.ObservedWorkloads;
 import io.modelkeeper.operator.observe.PodDiagnosis;
 import io.modelkeeper.operator.observe.PodEvents;
 import io.modelkeeper.operator.observe.WorkloadProblem;
+import io.modelkeeper.operator.retraining.RetrainedModel;
 import io.modelkeeper.operator.rollout.CanaryRollout;
 import io.modelkeeper.operator.rollout.RolloutPlan;
 import io.modelkeeper.operator.rollout.VersionedDeployments;
@@ -44,6 +46,7 @@ import io.modelkeeper.operator.telemetry.OperatorMetrics;
 import io.modelkeeper.operator.telemetry.RolloutMetrics;
 import io.modelkeeper.operator.validation.CheckedSpec;
 import io.modelkeeper.operator.validation.SpecValidator;
+import io.modelkeeper.operator.workload.DatasetCapture;
 import io.modelkeeper.operator.workload.ModelPodsServiceDependent;
 import io.modelkeeper.operator.workload.ModelServiceDependent;
 import io.modelkeeper.operator.workload.ModelVersion;
@@ -130,7 +133,23 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                     })
                 .build(),
             context);
-    return List.of(deploymentSource, podSource);
+    // A ModelRetraining names the ModelDeployment it retrains: its candidate is served from here.
+    var retrainingSource =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ModelRetraining.class, ModelDeployment.class)
+                .withName("retrainings")
+                .withSecondaryToPrimaryMapper(
+                    (ModelRetraining retraining) ->
+                        retraining.getSpec() == null
+                                || retraining.getSpec().getModelDeploymentRef() == null
+                            ? Set.of()
+                            : Set.of(
+                                new ResourceID(
+                                    retraining.getSpec().getModelDeploymentRef().getName(),
+                                    retraining.getMetadata().getNamespace())))
+                .build(),
+            context);
+    return List.of(deploymentSource, podSource, retrainingSource);
   }
 
   @Override
@@ -176,11 +195,22 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
           now,
           true);
     }
-    CheckedSpec spec = validation.spec();
+    ModelRetraining retraining =
+        RetrainedModel.of(md, context.getSecondaryResources(ModelRetraining.class));
+    CheckedSpec spec =
+        validation
+            .spec()
+            .serving(RetrainedModel.choose(validation.spec().model(), retraining, md.getStatus()));
 
     RolloutPlan plan = plan(md, spec, serving, observed, diagnose, now);
     Writes writes = new Writes();
-    deployments.apply(md, plan, observed, context, writes);
+    deployments.apply(
+        md,
+        plan,
+        observed,
+        DatasetCapture.of(retraining, md.getMetadata().getName()),
+        context,
+        writes);
     Router router = Routers.of(spec.rollout().traffic());
     router.watch(context);
     WorkloadProblem routing =

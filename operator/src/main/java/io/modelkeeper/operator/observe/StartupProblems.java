@@ -68,7 +68,8 @@ final class StartupProblems {
 
   /**
    * No node can take the pod for a reason other than GPUs: CPU or memory (spec.serving.resources),
-   * or labels and taints (spec.serving.nodeSelector, affinity, tolerations).
+   * labels and taints (spec.serving.nodeSelector, affinity, tolerations), or a claim that does not
+   * exist or is not bound ({@code persistentvolumeclaim "x" not found}).
    */
   static Optional<WorkloadProblem> unschedulable(ModelVersion model, List<Pod> pods) {
     return pods.stream()
@@ -86,10 +87,13 @@ final class StartupProblems {
   private static String unschedulable(ModelVersion model, PodCondition condition) {
     String why = message(condition.getMessage());
     String field =
-        why.contains("Insufficient cpu") || why.contains("Insufficient memory")
-            ? "Lower spec.serving.resources requests, or add nodes with room."
-            : "Check spec.serving.nodeSelector, affinity and tolerations against the nodes' labels"
-                + " and taints.";
+        why.contains("persistentvolumeclaim")
+            ? "Create the claim the model or the dataset is read from (spec.model.uri pvc://<claim>/..."
+                + " or the ModelRetraining's dataset.claimName), or bind it."
+            : why.contains("Insufficient cpu") || why.contains("Insufficient memory")
+                ? "Lower spec.serving.resources requests, or add nodes with room."
+                : "Check spec.serving.nodeSelector, affinity and tolerations against the nodes' labels"
+                    + " and taints.";
     return "Version " + model.version() + " cannot be scheduled: " + why + ". " + field;
   }
 

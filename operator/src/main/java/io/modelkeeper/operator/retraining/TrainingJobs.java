@@ -12,6 +12,8 @@ import static io.modelkeeper.contract.TrainingContract.PARAM_PREFIX;
 import static io.modelkeeper.contract.TrainingContract.RUN;
 import static io.modelkeeper.contract.TrainingContract.SEED;
 import static io.modelkeeper.contract.TrainingContract.TASK;
+import static io.modelkeeper.contract.TrainingContract.TERMINATION_LOG;
+import static io.modelkeeper.contract.TrainingContract.TERMINATION_LOG_PATH;
 import static io.modelkeeper.contract.TrainingContract.TRAINING_MODE;
 import static io.modelkeeper.contract.TrainingContract.TRIAL;
 import static io.modelkeeper.contract.TrainingContract.VALIDATION_METRIC;
@@ -244,6 +246,8 @@ public final class TrainingJobs {
     env.add(env(MAX_ROW_AGE, Durations.parse(spec.getDataset().getMaxAge()).toString()));
     env.add(env(RUN, run.runName()));
     env.add(env(SEED, String.valueOf(run.number())));
+    // Said outright, so a node whose termination log lives elsewhere can point it there.
+    env.add(env(TERMINATION_LOG_PATH, TERMINATION_LOG));
     return env;
   }
 

@@ -9,6 +9,7 @@ import io.modelkeeper.operator.config.OperatorConfig;
 import io.modelkeeper.operator.observe.ObservedWorkloads;
 import io.modelkeeper.operator.telemetry.EventReason;
 import io.modelkeeper.operator.telemetry.EventRecorder;
+import io.modelkeeper.operator.workload.DatasetCapture;
 import io.modelkeeper.operator.workload.EarlierReleases;
 import io.modelkeeper.operator.workload.ModelServerDeployment;
 import io.modelkeeper.operator.workload.OwnedFields;
@@ -49,12 +50,13 @@ public class VersionedDeployments {
       ModelDeployment md,
       RolloutPlan plan,
       ObservedWorkloads observed,
+      DatasetCapture capture,
       Context<ModelDeployment> context,
       Writes writes) {
     for (RolloutPlan.Workload workload : plan.workloads()) {
       Deployment desired =
           ModelServerDeployment.desired(
-              md, workload.model(), workload.arm(), workload.replicas(), config);
+              md, workload.model(), workload.arm(), workload.replicas(), config, capture);
       Deployment actual = observed.deployment(workload.model());
       if (actual == null) {
         Deployment created = desired;

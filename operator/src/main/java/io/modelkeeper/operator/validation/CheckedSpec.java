@@ -18,7 +18,8 @@ import java.util.Objects;
  * applied, read once per reconcile. Each step takes the part it needs; thresholds that need no
  * parsing are read from the spec objects the parts carry.
  *
- * @param model the model file the spec asks for
+ * @param model the model file to serve: the one spec.model names, or a retrained one descending
+ *     from it
  * @param replicas pods of the serving version
  * @param gpus GPUs per pod
  * @param monitoring serving figures and objectives, or null when spec.monitoring is not set
@@ -35,6 +36,14 @@ public record CheckedSpec(
         spec.getServing().getGpus(),
         Monitoring.of(spec.getMonitoring()),
         Rollout.of(spec.getRollout()));
+  }
+
+  /**
+   * The same spec serving another file than spec.model names: a retrained candidate descending from
+   * it, or a retrained file already serving.
+   */
+  public CheckedSpec serving(ModelVersion file) {
+    return file.equals(model) ? this : new CheckedSpec(file, replicas, gpus, monitoring, rollout);
   }
 
   /** How often the serving version's figures are read, and the objectives they are held against. */

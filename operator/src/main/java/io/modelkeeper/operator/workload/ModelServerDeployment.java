@@ -44,6 +44,11 @@ public final class ModelServerDeployment {
 
   private static final String TMP_VOLUME = "tmp";
 
+  /** The retraining's dataset claim, where the server captures labelled rows. */
+  static final String DATASET_VOLUME = "dataset";
+
+  static final String DATASET_DIR = "/var/lib/modelkeeper/dataset";
+
   /**
    * How long a terminating pod keeps serving before it is sent SIGTERM, so that Services and
    * gateways have stopped sending it requests by then.
@@ -61,9 +66,26 @@ public final class ModelServerDeployment {
 
   private ModelServerDeployment() {}
 
-  /** The wanted Deployment for {@code model} on the given arm with {@code replicas} pods. */
+  /**
+   * The wanted Deployment for {@code model} on the given arm with {@code replicas} pods, for a
+   * ModelDeployment that no ModelRetraining retrains.
+   */
   public static Deployment desired(
       ModelDeployment md, ModelVersion model, Arm arm, int replicas, OperatorConfig config) {
+    return desired(md, model, arm, replicas, config, null);
+  }
+
+  /**
+   * The wanted Deployment for {@code model} on the given arm with {@code replicas} pods; with a
+   * {@code capture}, its pods write their labelled rows onto the retraining's dataset claim.
+   */
+  public static Deployment desired(
+      ModelDeployment md,
+      ModelVersion model,
+      Arm arm,
+      int replicas,
+      OperatorConfig config,
+      DatasetCapture capture) {
     ServingSpec serving = md.getSpec().getServing();
     ModelSource source = ModelSource.of(model.uri());
     String image = serving.getImage() != null ? serving.getImage() : config.modelServer().image();
@@ -114,8 +136,8 @@ public final class ModelServerDeployment {
                 .endSeccompProfile()
                 .build())
         .withInitContainers(initContainers)
-        .withContainers(serverContainer(md, model, source, image, config, access))
-        .withVolumes(volumes(source, access))
+        .withContainers(serverContainer(md, model, source, image, config, access, capture))
+        .withVolumes(volumes(source, access, capture))
         .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
         .withNodeSelector(serving.getNodeSelector())
         .withTolerations(tolerations(serving, config))
@@ -167,7 +189,8 @@ public final class ModelServerDeployment {
       ModelSource source,
       String image,
       OperatorConfig config,
-      ServerAccess access) {
+      ServerAccess access,
+      DatasetCapture capture) {
     ServingSpec serving = md.getSpec().getServing();
     List<EnvVar> env = new ArrayList<>();
     env.add(env("MODELKEEPER_MODEL_NAME", WorkloadNames.modelName(md)));
@@ -205,6 +228,10 @@ public final class ModelServerDeployment {
     mounts.add(mount(MODEL_VOLUME, MODEL_DIR, true));
     mounts.add(mount(TMP_VOLUME, "/tmp", false));
     mounts.addAll(access.mounts());
+    if (capture != null) {
+      env.add(env("MODELKEEPER_CAPTURE_DIR", DATASET_DIR + "/" + capture.directoryInClaim()));
+      mounts.add(mount(DATASET_VOLUME, DATASET_DIR, false));
+    }
     return new ContainerBuilder()
         .withName(SERVER_CONTAINER)
         .withImage(image)
@@ -263,7 +290,8 @@ public final class ModelServerDeployment {
     return tolerations;
   }
 
-  private static List<Volume> volumes(ModelSource source, ServerAccess access) {
+  private static List<Volume> volumes(
+      ModelSource source, ServerAccess access, DatasetCapture capture) {
     Volume model =
         source.needsFetch()
             ? new VolumeBuilder().withName(MODEL_VOLUME).withNewEmptyDir().endEmptyDir().build()
@@ -274,6 +302,13 @@ public final class ModelServerDeployment {
     Volume tmp = new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build();
     List<Volume> volumes = new ArrayList<>(List.of(model, tmp));
     volumes.addAll(access.volumes());
+    if (capture != null) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName(DATASET_VOLUME)
+              .withNewPersistentVolumeClaim(capture.claimName(), false)
+              .build());
+    }
     return volumes;
   }
 

@@ -189,6 +189,30 @@ class PodDiagnosisTest {
   }
 
   @Test
+  void aMissingClaimNamesTheClaimNotTheNodeSelector() {
+    var problem =
+        diagnose(
+            new PodStatusBuilder()
+                .withPhase("Pending")
+                .addNewCondition()
+                .withType("PodScheduled")
+                .withStatus("False")
+                .withReason("Unschedulable")
+                .withMessage(
+                    "0/1 nodes are available: persistentvolumeclaim \"fraud-data\" not found.")
+                .endCondition()
+                .build());
+    assertThat(problem)
+        .get()
+        .satisfies(
+            p ->
+                assertThat(p.message())
+                    .contains("fraud-data")
+                    .contains("dataset.claimName")
+                    .doesNotContain("nodeSelector"));
+  }
+
+  @Test
   void otherSchedulingTroubleIsNotBlamedOnGpus() {
     assertThat(
             diagnose(

@@ -71,7 +71,7 @@ public final class TestModels {
   }
 
   /** The reference trainer image of the tests' operator settings. */
-  public static final String TRAINER_IMAGE = "ghcr.io/modelkeeper/modelkeeper-trainer:0.1.0";
+  public static final String TRAINER_IMAGE = "ghcr.io/modelkeeper/trainer:0.1.0";
 
   private static OperatorConfig config(
       String image, String gpuResourceName, String prometheusUrl, java.util.List<String> allowed) {
