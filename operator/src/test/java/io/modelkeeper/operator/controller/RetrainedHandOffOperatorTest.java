@@ -5,26 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelkeeper.api.v1alpha1.Conditions;
-import io.modelkeeper.api.v1alpha1.DatasetSpec;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
-import io.modelkeeper.api.v1alpha1.ModelRef;
 import io.modelkeeper.api.v1alpha1.ModelRetraining;
-import io.modelkeeper.api.v1alpha1.ModelRetrainingSpec;
-import io.modelkeeper.api.v1alpha1.ModelRetrainingStatus;
-import io.modelkeeper.api.v1alpha1.ObjectName;
-import io.modelkeeper.api.v1alpha1.OutputSpec;
-import io.modelkeeper.api.v1alpha1.RetrainingCandidate;
+import io.modelkeeper.api.v1alpha1.RetrainingRollout;
 import io.modelkeeper.api.v1alpha1.RolloutResult;
+import io.modelkeeper.api.v1alpha1.RunPhase;
+import io.modelkeeper.operator.retraining.RunNames;
 import io.modelkeeper.operator.testing.CrdInMockServer;
 import io.modelkeeper.operator.testing.FakeMetricsSource;
 import io.modelkeeper.operator.testing.TestCluster;
 import io.modelkeeper.operator.testing.TestModels;
+import io.modelkeeper.operator.testing.TestRetrainings;
 import io.modelkeeper.operator.workload.ModelVersion;
 import io.modelkeeper.operator.workload.WorkloadNames;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,6 +28,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,12 +47,12 @@ class RetrainedHandOffOperatorTest {
   @Inject FakeMetricsSource metrics;
 
   @Test
-  void aBlessedCandidateIsCanariedAndPromotedWithoutTouchingTheSpec() {
+  void aBlessedRunIsCanariedAndPromotedWithoutTouchingTheSpec() {
     serveVersionOne("loop");
     metrics.set("loop", "1", FakeMetricsSource.serving(1000, 10, 0.05));
     metrics.set("loop", "1-r1", FakeMetricsSource.serving(400, 0, 0.05));
 
-    retrainingOf("loop");
+    create(TestRetrainings.retraining("loop", "loop", spec -> {}));
     String stableName = TestModels.deploymentName("loop", "1");
     await()
         .atMost(WAIT)
@@ -65,17 +62,16 @@ class RetrainedHandOffOperatorTest {
                     .as("serving pods capture labelled rows onto the dataset claim")
                     .isTrue());
 
-    offer("loop", "1", true);
-    String canaryName = WorkloadNames.deployment(cluster().model("loop"), candidate("loop"));
+    bless("loop-now", "loop");
+    String canaryName = WorkloadNames.deployment(cluster().model("loop"), candidate("loop-now"));
     Deployment canary =
         await().atMost(WAIT).until(() -> cluster().deployment(canaryName).get(), d -> d != null);
     PodSpec pod = canary.getSpec().getTemplate().getSpec();
     assertThat(pod.getVolumes())
-        .extracting(v -> v.getPersistentVolumeClaim() == null ? null : v)
-        .filteredOn(v -> v != null)
+        .filteredOn(v -> v.getPersistentVolumeClaim() != null)
         .extracting(v -> v.getPersistentVolumeClaim().getClaimName())
         .as("the candidate is read from the output claim; rows go to the dataset claim")
-        .contains("loop-models", "loop-data");
+        .contains(TestRetrainings.OUTPUT_CLAIM, TestRetrainings.DATASET_CLAIM);
     assertThat(capturesRows(canary, "loop")).isTrue();
     cluster().markReady(canaryName, 1);
     await()
@@ -85,11 +81,15 @@ class RetrainedHandOffOperatorTest {
               cluster().markReady(canaryName, 2);
               ModelDeployment md = cluster().model("loop");
               assertThat(md.getStatus().getStable().getVersion()).isEqualTo("1-r1");
-              assertThat(md.getStatus().getStable().getRun()).isEqualTo("loop-r1");
+              assertThat(md.getStatus().getStable().getRun()).isEqualTo("loop-now");
               assertThat(md.getStatus().getHistory())
                   .last()
                   .satisfies(h -> assertThat(h.getResult()).isEqualTo(RolloutResult.Promoted));
             });
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> retrainings().runNamed("loop-now").getStatus().getPhase() == RunPhase.Promoted);
     ModelDeployment md = cluster().model("loop");
     assertThat(md.getSpec().getModel().getVersion()).as("no spec was written").isEqualTo("1");
     assertThat(md.getMetadata().getGeneration()).isEqualTo(1L);
@@ -114,32 +114,31 @@ class RetrainedHandOffOperatorTest {
   void aCandidateWaitingForApprovalIsNotRolledOut() {
     serveVersionOne("wait");
     metrics.set("wait", "1", FakeMetricsSource.serving(1000, 10, 0.05));
-    retrainingOf("wait");
+    create(
+        TestRetrainings.retraining(
+            "wait", "wait", spec -> spec.setRollout(RetrainingRollout.MANUAL)));
 
-    offer("wait", "1", false);
-    String canaryName = WorkloadNames.deployment(cluster().model("wait"), candidate("wait"));
+    bless("wait-now", "wait");
+    String canaryName = WorkloadNames.deployment(cluster().model("wait"), candidate("wait-now"));
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .until(() -> retrainings().retrainingNamed("wait").getStatus().getCandidate() != null);
     await()
         .during(Duration.ofSeconds(3))
         .atMost(Duration.ofSeconds(10))
         .until(() -> cluster().deployment(canaryName).get() == null);
 
-    offer("wait", "1", true);
+    client
+        .resources(ModelRetraining.class)
+        .inNamespace(TestModels.NAMESPACE)
+        .withName("wait")
+        .edit(
+            r -> {
+              r.getMetadata().setAnnotations(Map.of(RunNames.APPROVE, "wait-now"));
+              return r;
+            });
     await().atMost(WAIT).until(() -> cluster().deployment(canaryName).get() != null);
-  }
-
-  @Test
-  void aCandidateOfAnotherSpecModelIsNotRolledOut() {
-    serveVersionOne("stale");
-    metrics.set("stale", "1", FakeMetricsSource.serving(1000, 10, 0.05));
-    retrainingOf("stale");
-
-    offer("stale", "0.9", true);
-    String canaryName = WorkloadNames.deployment(cluster().model("stale"), candidate("stale"));
-    await()
-        .during(Duration.ofSeconds(3))
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> cluster().deployment(canaryName).get() == null);
-    assertThat(cluster().model("stale").getStatus().getCanary()).isNull();
   }
 
   private static boolean capturesRows(Deployment deployment, String name) {
@@ -148,7 +147,10 @@ class RetrainedHandOffOperatorTest {
         pod.getVolumes().stream()
             .map(Volume::getPersistentVolumeClaim)
             .anyMatch(
-                c -> c != null && c.getClaimName().equals(name + "-data") && !c.getReadOnly());
+                c ->
+                    c != null
+                        && c.getClaimName().equals(TestRetrainings.DATASET_CLAIM)
+                        && !c.getReadOnly());
     List<EnvVar> env = pod.getContainers().get(0).getEnv();
     return mounted
         && env.stream()
@@ -158,9 +160,33 @@ class RetrainedHandOffOperatorTest {
                         && e.getValue().endsWith("/dataset/" + name));
   }
 
-  private static ModelVersion candidate(String name) {
+  /** The file a blessed run {@code run} offers: version 1-r1 on the output claim. */
+  private static ModelVersion candidate(String run) {
     return new ModelVersion(
-        "1-r1", "pvc://" + name + "-models/" + name + "-r1/model.onnx", "ab".repeat(32));
+        "1-r1",
+        "pvc://" + TestRetrainings.OUTPUT_CLAIM + "/" + run + "/model.onnx",
+        "ab".repeat(32));
+  }
+
+  /** A run created by hand whose training and evaluation Jobs succeed, the candidate blessed. */
+  private void bless(String run, String retraining) {
+    create(TestRetrainings.run(run, retraining));
+    await().atMost(WAIT).until(() -> retrainings().job(run + "-train") != null);
+    retrainings().succeed(run + "-train", TestRetrainings.TRAINED);
+    await().atMost(WAIT).until(() -> retrainings().job(run + "-eval") != null);
+    retrainings()
+        .succeed(
+            run + "-eval",
+            "{\"metric\":\"accuracy\",\"candidate\":0.91,\"serving\":0.84,\"delta\":0.07,"
+                + "\"passed\":true,\"reason\":\"beats serving by 0.07\"}");
+  }
+
+  private <T extends io.fabric8.kubernetes.api.model.HasMetadata> void create(T resource) {
+    client.resource(resource).create();
+  }
+
+  private TestRetrainings retrainings() {
+    return new TestRetrainings(client);
   }
 
   private void serveVersionOne(String name) {
@@ -184,50 +210,6 @@ class RetrainedHandOffOperatorTest {
     await()
         .atMost(WAIT)
         .until(() -> "True".equals(cluster().condition(name, Conditions.READY).getStatus()));
-  }
-
-  private void retrainingOf(String name) {
-    ModelRetraining retraining = new ModelRetraining();
-    retraining.setMetadata(
-        new ObjectMetaBuilder().withName(name).withNamespace(TestModels.NAMESPACE).build());
-    ModelRetrainingSpec spec = new ModelRetrainingSpec();
-    ObjectName ref = new ObjectName();
-    ref.setName(name);
-    spec.setModelDeploymentRef(ref);
-    DatasetSpec dataset = new DatasetSpec();
-    dataset.setClaimName(name + "-data");
-    spec.setDataset(dataset);
-    OutputSpec output = new OutputSpec();
-    output.setClaimName(name + "-models");
-    spec.setOutput(output);
-    retraining.setSpec(spec);
-    client.resources(ModelRetraining.class).resource(retraining).create();
-  }
-
-  /** What the retraining controller writes once a run is blessed. */
-  private void offer(String name, String baseVersion, boolean approved) {
-    ModelVersion file = candidate(name);
-    RetrainingCandidate candidate = new RetrainingCandidate();
-    candidate.setRun(name + "-r1");
-    candidate.setVersion(file.version());
-    candidate.setUri(file.uri());
-    candidate.setSha256(file.sha256());
-    ModelRef base = new ModelRef();
-    base.setVersion(baseVersion);
-    base.setUri("https://models.example.com/" + name + "/" + baseVersion + "/model.onnx");
-    candidate.setBase(base);
-    candidate.setApproved(approved);
-    client
-        .resources(ModelRetraining.class)
-        .inNamespace(TestModels.NAMESPACE)
-        .withName(name)
-        .editStatus(
-            r -> {
-              ModelRetrainingStatus status = new ModelRetrainingStatus();
-              status.setCandidate(candidate);
-              r.setStatus(status);
-              return r;
-            });
   }
 
   private TestCluster cluster() {
