@@ -10,7 +10,8 @@ public class ArmStatus {
   @JsonPropertyDescription("Model version.")
   private String version;
 
-  @JsonPropertyDescription("Model URI of this version.")
+  @JsonPropertyDescription(
+      "Model URI of this version, without userinfo, query string or fragment (they can hold credentials); the revision tells files apart.")
   private String uri;
 
   @JsonPropertyDescription("sha256 of this version, when the spec gave one.")

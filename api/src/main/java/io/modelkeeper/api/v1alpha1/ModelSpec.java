@@ -33,7 +33,7 @@ public class ModelSpec extends KnownFields {
   @Pattern("^(https?://[^\\s]+|file:///[^\\s]+|pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?/[^\\s]+)$")
   @Size(max = 2048)
   @JsonPropertyDescription(
-      "Where the ONNX file is fetched from: https://host/path/model.onnx, http://..., file:///path inside the model-server image, or pvc://<claim>/<path> to mount a PersistentVolumeClaim of this namespace read-only (no '..' segments). Keep credentials out of it: Events, logs and conditions print it without userinfo or query string, but status.stable.uri repeats it as written.")
+      "Where the ONNX file is fetched from: https://host/path/model.onnx, http://..., file:///path inside the model-server image, or pvc://<claim>/<path> to mount a PersistentVolumeClaim of this namespace read-only (no '..' segments). Status, Events, logs and conditions print it without userinfo, query string or fragment, so a presigned URL or user:password@ never shows there; it stays readable in this spec and in the fetch container's environment.")
   private String uri;
 
   @Pattern("^[a-fA-F0-9]{64}$")

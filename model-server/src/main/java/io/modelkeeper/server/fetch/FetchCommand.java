@@ -40,10 +40,10 @@ public final class FetchCommand {
               Optional.ofNullable(env.get("MODELKEEPER_MODEL_SHA256")),
               Optional.ofNullable(env.get("MODELKEEPER_REFERENCE_SHA256")),
               dir);
-      out.println("fetched " + uri + " to " + model);
+      out.println(PrintableUri.redact("fetched " + uri + " to " + model, uri));
       return 0;
     } catch (FetchException | RuntimeException e) {
-      String line = "fetch failed: " + oneLine(e.getMessage());
+      String line = PrintableUri.redact("fetch failed: " + oneLine(e.getMessage()), uri);
       err.println(line);
       err.flush();
       writeTerminationLog(line);

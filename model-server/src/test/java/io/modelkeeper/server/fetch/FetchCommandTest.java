@@ -193,6 +193,31 @@ class FetchCommandTest {
   }
 
   @Test
+  void credentialsInTheUriAreNeverPrinted() throws Exception {
+    String secrets = "?X-Amz-Credential=AKIDSECRET&X-Amz-Signature=f00dfeedsignature";
+    String withUser = base.replace("http://", "http://alice:s3cr3tpass@");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Map<String, String> env = new HashMap<>();
+    env.put("MODELKEEPER_MODEL_URI", base + "/plain/model.onnx" + secrets);
+    env.put("MODELKEEPER_MODEL_DIR", dir.resolve("models").toString());
+    FetchCommand command = new FetchCommand(limits -> new ModelFetcher(LIMITS), terminationLog);
+    assertThat(command.run(env, new PrintStream(out, true, StandardCharsets.UTF_8), System.err))
+        .isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("fetched " + base + "/plain/model.onnx?***")
+        .doesNotContain("AKIDSECRET")
+        .doesNotContain("f00dfeedsignature");
+
+    assertThat(fetch(withUser + "/missing/model.onnx" + secrets, null)).isEqualTo(1);
+    assertThat(lastErrorLine()).startsWith("fetch failed: HTTP 404 from http://***@127.0.0.1:");
+    assertThat(err.toString(StandardCharsets.UTF_8) + Files.readString(terminationLog))
+        .doesNotContain("s3cr3tpass")
+        .doesNotContain("alice")
+        .doesNotContain("AKIDSECRET")
+        .doesNotContain("f00dfeedsignature");
+  }
+
+  @Test
   void everyFailureIsExactlyOneLine() {
     fetch("file:///no/such/model.onnx", null);
     assertThat(err.toString(StandardCharsets.UTF_8).lines()).hasSize(1);

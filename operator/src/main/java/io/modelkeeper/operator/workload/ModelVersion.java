@@ -3,13 +3,18 @@ package io.modelkeeper.operator.workload;
 import io.modelkeeper.api.v1alpha1.ArmStatus;
 import io.modelkeeper.api.v1alpha1.ModelSpec;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * One concrete model file: the version, where it is fetched from and its checksum. Two files under
- * one version string are two revisions, each with its own Deployment, so a new uri or sha256 is
- * rolled out as a canary like a new version.
+ * One concrete model file: the version, where it is fetched from, its checksum and its revision.
+ * Two files under one version string are two revisions, each with its own Deployment, so a new uri
+ * or sha256 is rolled out as a canary like a new version.
+ *
+ * <p>Status records the uri redacted ({@link Redaction#uri}), so a version read back from status
+ * may hold a uri that is not the one its revision was made from ({@link #knowsUri()} says); two
+ * versions are the same file when their version and revision are, whichever uri they hold.
  */
-public record ModelVersion(String version, String uri, String sha256) {
+public record ModelVersion(String version, String uri, String sha256, String revision) {
 
   /**
    * Hex digits of the revision: 32 bits, so two files of one ModelDeployment never share one in
@@ -21,6 +26,12 @@ public record ModelVersion(String version, String uri, String sha256) {
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(uri, "uri");
     sha256 = sha256 == null || sha256.isBlank() ? null : sha256;
+    revision = revision == null ? revisionOf(version, uri, sha256) : revision;
+  }
+
+  /** The file at {@code uri} as written: its revision is computed from it. */
+  public ModelVersion(String version, String uri, String sha256) {
+    this(version, uri, sha256, null);
   }
 
   /** The version the spec asks for. */
@@ -33,27 +44,70 @@ public record ModelVersion(String version, String uri, String sha256) {
     if (arm == null || arm.getVersion() == null || arm.getUri() == null) {
       return null;
     }
-    return new ModelVersion(arm.getVersion(), arm.getUri(), arm.getSha256());
+    return new ModelVersion(arm.getVersion(), arm.getUri(), arm.getSha256(), arm.getRevision());
   }
 
   /**
    * A short hash of version, uri and sha256: the same file always has the same revision, on any
    * operator and after any restart, so it can name Deployments and label pods.
    */
-  public String revision() {
+  static String revisionOf(String version, String uri, String sha256) {
     return WorkloadNames.hash(
         version + "\n" + uri + "\n" + Objects.requireNonNullElse(sha256, ""), REVISION_CHARS);
   }
 
   /**
-   * Writes this file's identity (version, uri, sha256 and revision) into a status arm, and returns
-   * the arm.
+   * True when {@link #uri()} is the uri the revision was made from, so a Deployment can fetch it;
+   * false for a redacted uri read back from status.
+   */
+  public boolean knowsUri() {
+    return revision.equals(revisionOf(version, uri, sha256));
+  }
+
+  /** The same file from a uri found elsewhere (the spec, a Deployment), if it is this revision. */
+  public Optional<ModelVersion> withUri(String candidate) {
+    if (candidate == null) {
+      return Optional.empty();
+    }
+    ModelVersion found = new ModelVersion(version, candidate, sha256);
+    return found.equals(this) ? Optional.of(found) : Optional.empty();
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ModelVersion that
+        && version.equals(that.version)
+        && revision.equals(that.revision);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(version, revision);
+  }
+
+  /** Without the uri's credentials: a ModelVersion may end up in a log line or a message. */
+  @Override
+  public String toString() {
+    return "ModelVersion[version="
+        + version
+        + ", uri="
+        + Redaction.uri(uri)
+        + ", sha256="
+        + sha256
+        + ", revision="
+        + revision
+        + "]";
+  }
+
+  /**
+   * Writes this file's identity (version, redacted uri, sha256 and revision) into a status arm, and
+   * returns the arm. Status never holds the uri's credentials; the revision tells files apart.
    */
   public <T extends ArmStatus> T stamp(T arm) {
     arm.setVersion(version);
-    arm.setUri(uri);
+    arm.setUri(Redaction.uri(uri));
     arm.setSha256(sha256);
-    arm.setRevision(revision());
+    arm.setRevision(revision);
     return arm;
   }
 
