@@ -53,5 +53,8 @@ public final class Conditions {
   public static final String REASON_HTTP_ROUTE_NOT_FOUND = "HttpRouteNotFound";
   public static final String REASON_HTTP_ROUTE_WITHOUT_MODEL = "HttpRouteWithoutModel";
 
+  /** The named HTTPRoute also sends traffic to a Service another owner controls: not written. */
+  public static final String REASON_HTTP_ROUTE_OF_ANOTHER_OWNER = "HttpRouteOfAnotherOwner";
+
   private Conditions() {}
 }

@@ -27,7 +27,8 @@ public enum EventReason {
   LATENCY_ABOVE_SLO(Conditions.REASON_LATENCY_ABOVE_SLO, true),
   ERROR_RATE_ABOVE_SLO(Conditions.REASON_ERROR_RATE_ABOVE_SLO, true),
   HTTP_ROUTE_NOT_FOUND(Conditions.REASON_HTTP_ROUTE_NOT_FOUND, true),
-  HTTP_ROUTE_WITHOUT_MODEL(Conditions.REASON_HTTP_ROUTE_WITHOUT_MODEL, true);
+  HTTP_ROUTE_WITHOUT_MODEL(Conditions.REASON_HTTP_ROUTE_WITHOUT_MODEL, true),
+  HTTP_ROUTE_OF_ANOTHER_OWNER(Conditions.REASON_HTTP_ROUTE_OF_ANOTHER_OWNER, true);
 
   private final String reason;
   private final boolean warning;
