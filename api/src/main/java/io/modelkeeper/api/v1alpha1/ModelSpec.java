@@ -14,6 +14,11 @@ import io.fabric8.generator.annotation.ValidationRule;
         "!has(self.uri) || !self.uri.startsWith('pvc://') || !(self.uri.contains('/../') ||"
             + " self.uri.endsWith('/..'))",
     message = "model.uri: a pvc:// path may not contain '..' segments (it must stay in its claim)")
+@ValidationRule(
+    value = "!has(self.credentialsSecret) || !has(self.uri) || !self.uri.startsWith('pvc://')",
+    message =
+        "model.credentialsSecret: a pvc:// model is mounted, not fetched, so it takes no"
+            + " credentials")
 public class ModelSpec extends KnownFields {
 
   @Pattern("^[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$")
@@ -40,6 +45,20 @@ public class ModelSpec extends KnownFields {
   @JsonPropertyDescription(
       "Optional SHA-256 of the model file, 64 hex characters. The pods refuse to start a model whose checksum differs, and the version is reported as failed.")
   private String sha256;
+
+  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @Size(max = 253)
+  @JsonPropertyDescription(
+      "Optional name of a Secret in this namespace with the credentials for model storage. It is mounted read-only into the fetch-model init container only (never the model server), and the fetcher sends key 'authorization' as the HTTP Authorization header as it is (e.g. 'Bearer <token>'), or keys 'username' and 'password' as basic auth. With credentials no HTTP redirect is followed. Not for pvc:// models.")
+  private String credentialsSecret;
+
+  public String getCredentialsSecret() {
+    return credentialsSecret;
+  }
+
+  public void setCredentialsSecret(String credentialsSecret) {
+    this.credentialsSecret = credentialsSecret;
+  }
 
   public String getName() {
     return name;

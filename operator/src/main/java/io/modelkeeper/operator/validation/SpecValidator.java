@@ -109,6 +109,11 @@ public final class SpecValidator {
               + Redaction.uri(uri)
               + "' must not leave its claim: a pvc:// path may not contain '..' segments");
     }
+    if (uri.startsWith("pvc://") && spec.getModel().getCredentialsSecret() != null) {
+      return Optional.of(
+          "spec.model.credentialsSecret: a pvc:// model is mounted, not fetched, so it takes no"
+              + " credentials; leave credentialsSecret out");
+    }
     return Optional.empty();
   }
 

@@ -39,6 +39,15 @@ public final class ModelServerDeployment {
   public static final String FETCH_CONTAINER = "fetch-model";
   public static final String MODEL_VOLUME = "model";
   public static final String MODEL_DIR = "/mnt/models";
+
+  /** The Secret of spec.model.credentialsSecret, mounted into the fetch container only. */
+  public static final String CREDENTIALS_VOLUME = "model-credentials";
+
+  static final String CREDENTIALS_DIR = "/var/run/modelkeeper/model-credentials";
+
+  /** Readable by the pod's group (fsGroup) only: the fetcher runs as the pod's user, not root. */
+  private static final int CREDENTIALS_FILE_MODE = 0440;
+
   public static final String HTTP_PORT_NAME = "http";
   public static final int HTTP_PORT = 8080;
 
@@ -115,7 +124,7 @@ public final class ModelServerDeployment {
                 .build())
         .withInitContainers(initContainers)
         .withContainers(serverContainer(md, model, source, image, config, access))
-        .withVolumes(volumes(source, access))
+        .withVolumes(volumes(source, model.credentialsSecret(), access))
         .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
         .withNodeSelector(serving.getNodeSelector())
         .withTolerations(tolerations(serving, config))
@@ -133,6 +142,13 @@ public final class ModelServerDeployment {
       env.add(env("MODELKEEPER_MODEL_SHA256", model.sha256()));
     }
     env.add(env("MODELKEEPER_MODEL_DIR", MODEL_DIR));
+    List<VolumeMount> mounts =
+        new ArrayList<>(
+            List.of(mount(MODEL_VOLUME, MODEL_DIR, false), mount(TMP_VOLUME, "/tmp", false)));
+    if (model.credentialsSecret() != null) {
+      env.add(env("MODELKEEPER_MODEL_CREDENTIALS_DIR", CREDENTIALS_DIR));
+      mounts.add(mount(CREDENTIALS_VOLUME, CREDENTIALS_DIR, true));
+    }
     return new ContainerBuilder()
         .withName(FETCH_CONTAINER)
         .withImage(image)
@@ -148,7 +164,7 @@ public final class ModelServerDeployment {
                 .addToLimits("memory", new Quantity("512Mi"))
                 .build())
         .withSecurityContext(restrictedContainer())
-        .withVolumeMounts(mount(MODEL_VOLUME, MODEL_DIR, false), mount(TMP_VOLUME, "/tmp", false))
+        .withVolumeMounts(mounts)
         .build();
   }
 
@@ -243,7 +259,8 @@ public final class ModelServerDeployment {
     return tolerations;
   }
 
-  private static List<Volume> volumes(ModelSource source, ServerAccess access) {
+  private static List<Volume> volumes(
+      ModelSource source, String credentialsSecret, ServerAccess access) {
     Volume model =
         source.needsFetch()
             ? new VolumeBuilder().withName(MODEL_VOLUME).withNewEmptyDir().endEmptyDir().build()
@@ -253,6 +270,16 @@ public final class ModelServerDeployment {
                 .build();
     Volume tmp = new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build();
     List<Volume> volumes = new ArrayList<>(List.of(model, tmp));
+    if (source.needsFetch() && credentialsSecret != null) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName(CREDENTIALS_VOLUME)
+              .withNewSecret()
+              .withSecretName(credentialsSecret)
+              .withDefaultMode(CREDENTIALS_FILE_MODE)
+              .endSecret()
+              .build());
+    }
     volumes.addAll(access.volumes());
     return volumes;
   }

@@ -14,7 +14,8 @@ import java.util.Optional;
  * may hold a uri that is not the one its revision was made from ({@link #knowsUri()} says); two
  * versions are the same file when their version and revision are, whichever uri they hold.
  */
-public record ModelVersion(String version, String uri, String sha256, String revision) {
+public record ModelVersion(
+    String version, String uri, String sha256, String revision, String credentialsSecret) {
 
   /**
    * Hex digits of the revision: 32 bits, so two files of one ModelDeployment never share one in
@@ -31,20 +32,33 @@ public record ModelVersion(String version, String uri, String sha256, String rev
 
   /** The file at {@code uri} as written: its revision is computed from it. */
   public ModelVersion(String version, String uri, String sha256) {
-    this(version, uri, sha256, null);
+    this(version, uri, sha256, null, null);
+  }
+
+  /**
+   * The same file fetched with the credentials of Secret {@code credentialsSecret} (a name, not
+   * part of the revision: other credentials for the same file are the same file).
+   */
+  public ModelVersion withCredentials(String secret) {
+    return new ModelVersion(version, uri, sha256, revision, secret);
   }
 
   /** The version the spec asks for. */
   public static ModelVersion of(ModelSpec model) {
-    return new ModelVersion(model.getVersion(), model.getUri(), model.getSha256());
+    return new ModelVersion(
+        model.getVersion(), model.getUri(), model.getSha256(), null, model.getCredentialsSecret());
   }
 
-  /** The version recorded in status, or null when none was. */
+  /**
+   * The version recorded in status, or null when none was. Status keeps neither the full uri nor
+   * the credentials' Secret: {@link RecordedVersions} finds them.
+   */
   public static ModelVersion of(ArmStatus arm) {
     if (arm == null || arm.getVersion() == null || arm.getUri() == null) {
       return null;
     }
-    return new ModelVersion(arm.getVersion(), arm.getUri(), arm.getSha256(), arm.getRevision());
+    return new ModelVersion(
+        arm.getVersion(), arm.getUri(), arm.getSha256(), arm.getRevision(), null);
   }
 
   /**
@@ -69,7 +83,7 @@ public record ModelVersion(String version, String uri, String sha256, String rev
     if (candidate == null) {
       return Optional.empty();
     }
-    ModelVersion found = new ModelVersion(version, candidate, sha256);
+    ModelVersion found = new ModelVersion(version, candidate, sha256, null, credentialsSecret);
     return found.equals(this) ? Optional.of(found) : Optional.empty();
   }
 
@@ -96,6 +110,8 @@ public record ModelVersion(String version, String uri, String sha256, String rev
         + sha256
         + ", revision="
         + revision
+        + ", credentialsSecret="
+        + credentialsSecret
         + "]";
   }
 

@@ -31,23 +31,46 @@ public final class RecordedVersions {
    */
   public static ModelVersion recover(
       ModelVersion recorded, ModelSpec spec, Collection<Deployment> deployments) {
-    if (recorded == null || recorded.knowsUri()) {
-      return recorded;
+    if (recorded == null) {
+      return null;
     }
-    Optional<ModelVersion> fromSpec =
-        spec == null || spec.getVersion() == null || spec.getUri() == null
-            ? Optional.empty()
-            : recorded.withUri(spec.getUri());
-    if (fromSpec.isPresent()) {
-      return fromSpec.get();
+    if (spec != null && spec.getVersion() != null && spec.getUri() != null) {
+      ModelVersion wanted = ModelVersion.of(spec);
+      if (wanted.equals(recorded)) {
+        return wanted;
+      }
     }
-    return deployments.stream()
-        .filter(d -> recorded.revision().equals(revisionLabel(d)))
-        .flatMap(d -> urisIn(d).stream())
-        .map(recorded::withUri)
-        .flatMap(Optional::stream)
+    for (Deployment deployment : deployments) {
+      if (!recorded.revision().equals(revisionLabel(deployment))) {
+        continue;
+      }
+      ModelVersion withSecret = recorded.withCredentials(credentialsSecretOf(deployment));
+      List<String> candidates = new ArrayList<>(urisIn(deployment));
+      candidates.add(recorded.uri());
+      for (String candidate : candidates) {
+        Optional<ModelVersion> found = withSecret.withUri(candidate);
+        if (found.isPresent()) {
+          return found.get();
+        }
+      }
+    }
+    return recorded;
+  }
+
+  /** The Secret a Deployment's fetch container reads the model credentials from, or null. */
+  private static String credentialsSecretOf(Deployment deployment) {
+    if (deployment.getSpec() == null
+        || deployment.getSpec().getTemplate() == null
+        || deployment.getSpec().getTemplate().getSpec() == null
+        || deployment.getSpec().getTemplate().getSpec().getVolumes() == null) {
+      return null;
+    }
+    return deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+        .filter(v -> ModelServerDeployment.CREDENTIALS_VOLUME.equals(v.getName()))
+        .filter(v -> v.getSecret() != null)
+        .map(v -> v.getSecret().getSecretName())
         .findFirst()
-        .orElse(recorded);
+        .orElse(null);
   }
 
   private static String revisionLabel(Deployment deployment) {

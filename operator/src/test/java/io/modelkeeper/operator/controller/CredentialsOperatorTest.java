@@ -106,8 +106,16 @@ class CredentialsOperatorTest {
     assertThat(cluster().model(name).getStatus().getStable().getUri())
         .isEqualTo("https://***@models.example.com/secretive/1/first.onnx?***");
 
-    // A canary walked to promotion: the stable Deployment is written from status meanwhile.
-    newUri(name, retrained);
+    // A canary walked to promotion, under rotated credentials: the stable Deployment is written
+    // from status meanwhile and keeps its own.
+    cluster()
+        .editModel(
+            name,
+            edited -> {
+              edited.getSpec().getModel().setUri(retrained.uri());
+              edited.getSpec().getModel().setCredentialsSecret("rotated-creds");
+              return edited;
+            });
     String retrainedName = WorkloadNames.deployment(md, retrained);
     await()
         .ignoreExceptions()
@@ -119,6 +127,8 @@ class CredentialsOperatorTest {
         .atMost(WAIT)
         .until(() -> cluster().model(name).getStatus().getCanary().getStep() == 1);
     assertThat(fetchedUri(firstName)).isEqualTo(first.uri());
+    assertThat(credentialsSecret(firstName)).isEqualTo("store-creds");
+    assertThat(credentialsSecret(retrainedName)).isEqualTo("rotated-creds");
     assertNoSecretIn(cluster().model(name));
     cluster().markReady(retrainedName, 2);
     await()
@@ -156,6 +166,7 @@ class CredentialsOperatorTest {
     assertThat(fetchedUri(retrainedName))
         .as("the serving Deployment, written again while the canary ran, keeps the full uri")
         .isEqualTo(retrained.uri());
+    assertThat(credentialsSecret(retrainedName)).isEqualTo("rotated-creds");
     assertThat(cluster().model(name).getStatus().getStable().getRevision())
         .isEqualTo(retrained.revision());
 
@@ -196,6 +207,21 @@ class CredentialsOperatorTest {
         .orElseThrow();
   }
 
+  private String credentialsSecret(String deploymentName) {
+    return cluster()
+        .deployment(deploymentName)
+        .get()
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getVolumes()
+        .stream()
+        .filter(v -> ModelServerDeployment.CREDENTIALS_VOLUME.equals(v.getName()))
+        .map(v -> v.getSecret().getSecretName())
+        .findFirst()
+        .orElse(null);
+  }
+
   private static ModelDeployment model(String name, ModelVersion first) {
     ModelDeployment md =
         TestModels.model(
@@ -208,6 +234,7 @@ class CredentialsOperatorTest {
               spec.getRollout().getAnalysis().setMinRequests(100);
             });
     md.getSpec().getModel().setUri(first.uri());
+    md.getSpec().getModel().setCredentialsSecret("store-creds");
     return md;
   }
 

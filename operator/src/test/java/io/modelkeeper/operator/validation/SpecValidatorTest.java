@@ -55,6 +55,15 @@ class SpecValidatorTest {
         .asString()
         .doesNotContain("s3cret")
         .doesNotContain("sig=x");
+    assertThat(
+            check(
+                spec -> {
+                  spec.getModel().setUri("pvc://models/fraud/model.onnx");
+                  spec.getModel().setCredentialsSecret("store-creds");
+                }))
+        .singleElement()
+        .asString()
+        .contains("spec.model.credentialsSecret");
   }
 
   @Test

@@ -40,6 +40,44 @@ class ModelServerDeploymentTest {
   }
 
   @Test
+  void theModelCredentialsSecretIsMountedIntoTheFetchContainerOnly() {
+    ModelDeployment md =
+        TestModels.model("fraud", "7", spec -> spec.getModel().setCredentialsSecret("store-creds"));
+    PodSpec pod = desired(md).getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getVolumes())
+        .filteredOn(
+            v -> v.getSecret() != null && "store-creds".equals(v.getSecret().getSecretName()))
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getName()).isEqualTo(ModelServerDeployment.CREDENTIALS_VOLUME);
+              assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440);
+            });
+    Container fetch = pod.getInitContainers().get(0);
+    assertThat(fetch.getVolumeMounts())
+        .anySatisfy(
+            m -> {
+              assertThat(m.getName()).isEqualTo(ModelServerDeployment.CREDENTIALS_VOLUME);
+              assertThat(m.getMountPath()).isEqualTo("/var/run/modelkeeper/model-credentials");
+              assertThat(m.getReadOnly()).isTrue();
+            });
+    assertThat(env(fetch))
+        .containsEntry(
+            "MODELKEEPER_MODEL_CREDENTIALS_DIR", "/var/run/modelkeeper/model-credentials");
+    for (Container container : pod.getContainers()) {
+      assertThat(container.getVolumeMounts())
+          .as("the model server never sees the storage credentials")
+          .noneMatch(m -> ModelServerDeployment.CREDENTIALS_VOLUME.equals(m.getName()));
+      assertThat(env(container)).doesNotContainKey("MODELKEEPER_MODEL_CREDENTIALS_DIR");
+    }
+
+    PodSpec without = desired(TestModels.model("fraud", "7")).getSpec().getTemplate().getSpec();
+    assertThat(without.getVolumes())
+        .noneMatch(v -> ModelServerDeployment.CREDENTIALS_VOLUME.equals(v.getName()));
+  }
+
+  @Test
   void cpuModelFromUrlIsFetchedIntoAnEmptyDirAndServedFromThere() {
     ModelDeployment md =
         TestModels.model("fraud", "7", spec -> spec.getModel().setSha256("a".repeat(64)));
