@@ -46,6 +46,19 @@ public class ModelSpec extends KnownFields {
       "Optional SHA-256 of the model file, 64 hex characters. The pods refuse to start a model whose checksum differs, and the version is reported as failed.")
   private String sha256;
 
+  @Pattern("^[a-fA-F0-9]{64}$")
+  @JsonPropertyDescription(
+      "Optional SHA-256 of the drift reference (reference.json beside the model file), 64 hex characters. When set, the reference must exist and match, or the pods do not start and the version is reported as failed, like a model checksum mismatch.")
+  private String referenceSha256;
+
+  public String getReferenceSha256() {
+    return referenceSha256;
+  }
+
+  public void setReferenceSha256(String referenceSha256) {
+    this.referenceSha256 = referenceSha256;
+  }
+
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
   @Size(max = 253)
   @JsonPropertyDescription(

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.modelkeeper.api.v1alpha1.FetchSpec;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.MonitoringSpec;
 import io.modelkeeper.api.v1alpha1.ServingSpec;
@@ -39,6 +40,9 @@ public final class ModelServerDeployment {
   public static final String FETCH_CONTAINER = "fetch-model";
   public static final String MODEL_VOLUME = "model";
   public static final String MODEL_DIR = "/mnt/models";
+
+  private static final String DEFAULT_FETCH_REQUEST = "256Mi";
+  private static final String DEFAULT_FETCH_LIMIT = "512Mi";
 
   /** The Secret of spec.model.credentialsSecret, mounted into the fetch container only. */
   public static final String CREDENTIALS_VOLUME = "model-credentials";
@@ -78,7 +82,7 @@ public final class ModelServerDeployment {
     String image = serving.getImage() != null ? serving.getImage() : config.modelServer().image();
     ServerAccess access = ServerAccess.of(md);
     List<Container> initContainers =
-        source.needsFetch() ? List.of(fetchContainer(image, model)) : List.of();
+        source.needsFetch() ? List.of(fetchContainer(image, model, serving.getFetch())) : List.of();
     return new DeploymentBuilder()
         .withNewMetadata()
         .withName(WorkloadNames.deployment(md, model))
@@ -124,7 +128,7 @@ public final class ModelServerDeployment {
                 .build())
         .withInitContainers(initContainers)
         .withContainers(serverContainer(md, model, source, image, config, access))
-        .withVolumes(volumes(source, model.credentialsSecret(), access))
+        .withVolumes(volumes(source, model.credentialsSecret(), serving.getFetch(), access))
         .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
         .withNodeSelector(serving.getNodeSelector())
         .withTolerations(tolerations(serving, config))
@@ -135,13 +139,26 @@ public final class ModelServerDeployment {
         .build();
   }
 
-  private static Container fetchContainer(String image, ModelVersion model) {
+  private static Container fetchContainer(String image, ModelVersion model, FetchSpec fetch) {
     List<EnvVar> env = new ArrayList<>();
     env.add(env("MODELKEEPER_MODEL_URI", model.uri()));
     if (model.sha256() != null) {
       env.add(env("MODELKEEPER_MODEL_SHA256", model.sha256()));
     }
+    if (model.referenceSha256() != null) {
+      env.add(env("MODELKEEPER_REFERENCE_SHA256", model.referenceSha256()));
+    }
     env.add(env("MODELKEEPER_MODEL_DIR", MODEL_DIR));
+    if (fetch != null && fetch.getModelVolumeSize() != null) {
+      // The download stops with a message at the volume's size, before the kubelet evicts the pod.
+      env.add(
+          env(
+              "MODELKEEPER_MAX_MODEL_SIZE",
+              new Quantity(fetch.getModelVolumeSize())
+                  .getNumericalAmount()
+                  .toBigInteger()
+                  .toString()));
+    }
     List<VolumeMount> mounts =
         new ArrayList<>(
             List.of(mount(MODEL_VOLUME, MODEL_DIR, false), mount(TMP_VOLUME, "/tmp", false)));
@@ -160,8 +177,8 @@ public final class ModelServerDeployment {
         .withResources(
             new ResourceRequirementsBuilder()
                 .addToRequests("cpu", new Quantity("100m"))
-                .addToRequests("memory", new Quantity("256Mi"))
-                .addToLimits("memory", new Quantity("512Mi"))
+                .addToRequests("memory", new Quantity(fetchMemory(fetch, DEFAULT_FETCH_REQUEST)))
+                .addToLimits("memory", new Quantity(fetchMemory(fetch, DEFAULT_FETCH_LIMIT)))
                 .build())
         .withSecurityContext(restrictedContainer())
         .withVolumeMounts(mounts)
@@ -183,6 +200,10 @@ public final class ModelServerDeployment {
     env.add(env("MODELKEEPER_MODEL_URI", source.fileUriInPod()));
     if (model.sha256() != null) {
       env.add(env("MODELKEEPER_MODEL_SHA256", model.sha256()));
+    }
+    if (model.referenceSha256() != null) {
+      // A pvc:// model's reference is read in place, so the server checks it itself.
+      env.add(env("MODELKEEPER_REFERENCE_SHA256", model.referenceSha256()));
     }
     env.add(env("MODELKEEPER_EXECUTION_PROVIDER", serving.getExecutionProvider().value()));
     env.add(
@@ -259,11 +280,24 @@ public final class ModelServerDeployment {
     return tolerations;
   }
 
+  private static String fetchMemory(FetchSpec fetch, String fallback) {
+    return fetch != null && fetch.getMemory() != null ? fetch.getMemory() : fallback;
+  }
+
   private static List<Volume> volumes(
-      ModelSource source, String credentialsSecret, ServerAccess access) {
+      ModelSource source, String credentialsSecret, FetchSpec fetch, ServerAccess access) {
+    Quantity sizeLimit =
+        fetch != null && fetch.getModelVolumeSize() != null
+            ? new Quantity(fetch.getModelVolumeSize())
+            : null;
     Volume model =
         source.needsFetch()
-            ? new VolumeBuilder().withName(MODEL_VOLUME).withNewEmptyDir().endEmptyDir().build()
+            ? new VolumeBuilder()
+                .withName(MODEL_VOLUME)
+                .withNewEmptyDir()
+                .withSizeLimit(sizeLimit)
+                .endEmptyDir()
+                .build()
             : new VolumeBuilder()
                 .withName(MODEL_VOLUME)
                 .withNewPersistentVolumeClaim(source.claim(), true)

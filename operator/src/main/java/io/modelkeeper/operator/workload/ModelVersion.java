@@ -6,16 +6,21 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One concrete model file: the version, where it is fetched from, its checksum and its revision.
- * Two files under one version string are two revisions, each with its own Deployment, so a new uri
- * or sha256 is rolled out as a canary like a new version.
+ * One concrete model file: the version, where it is fetched from, its checksum, its drift
+ * reference's checksum and its revision. Two files under one version string are two revisions, each
+ * with its own Deployment, so a new uri or sha256 is rolled out as a canary like a new version.
  *
  * <p>Status records the uri redacted ({@link Redaction#uri}), so a version read back from status
  * may hold a uri that is not the one its revision was made from ({@link #knowsUri()} says); two
  * versions are the same file when their version and revision are, whichever uri they hold.
  */
 public record ModelVersion(
-    String version, String uri, String sha256, String revision, String credentialsSecret) {
+    String version,
+    String uri,
+    String sha256,
+    String referenceSha256,
+    String revision,
+    String credentialsSecret) {
 
   /**
    * Hex digits of the revision: 32 bits, so two files of one ModelDeployment never share one in
@@ -27,12 +32,13 @@ public record ModelVersion(
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(uri, "uri");
     sha256 = sha256 == null || sha256.isBlank() ? null : sha256;
-    revision = revision == null ? revisionOf(version, uri, sha256) : revision;
+    referenceSha256 = referenceSha256 == null || referenceSha256.isBlank() ? null : referenceSha256;
+    revision = revision == null ? revisionOf(version, uri, sha256, referenceSha256) : revision;
   }
 
   /** The file at {@code uri} as written: its revision is computed from it. */
   public ModelVersion(String version, String uri, String sha256) {
-    this(version, uri, sha256, null, null);
+    this(version, uri, sha256, null, null, null);
   }
 
   /**
@@ -40,13 +46,18 @@ public record ModelVersion(
    * part of the revision: other credentials for the same file are the same file).
    */
   public ModelVersion withCredentials(String secret) {
-    return new ModelVersion(version, uri, sha256, revision, secret);
+    return new ModelVersion(version, uri, sha256, referenceSha256, revision, secret);
   }
 
   /** The version the spec asks for. */
   public static ModelVersion of(ModelSpec model) {
     return new ModelVersion(
-        model.getVersion(), model.getUri(), model.getSha256(), null, model.getCredentialsSecret());
+        model.getVersion(),
+        model.getUri(),
+        model.getSha256(),
+        model.getReferenceSha256(),
+        null,
+        model.getCredentialsSecret());
   }
 
   /**
@@ -58,16 +69,29 @@ public record ModelVersion(
       return null;
     }
     return new ModelVersion(
-        arm.getVersion(), arm.getUri(), arm.getSha256(), arm.getRevision(), null);
+        arm.getVersion(),
+        arm.getUri(),
+        arm.getSha256(),
+        arm.getReferenceSha256(),
+        arm.getRevision(),
+        null);
   }
 
   /**
    * A short hash of version, uri and sha256: the same file always has the same revision, on any
    * operator and after any restart, so it can name Deployments and label pods.
    */
-  static String revisionOf(String version, String uri, String sha256) {
+  static String revisionOf(String version, String uri, String sha256, String referenceSha256) {
+    // The reference's checksum joins only when set, so the revisions of earlier files stay as
+    // they were.
     return WorkloadNames.hash(
-        version + "\n" + uri + "\n" + Objects.requireNonNullElse(sha256, ""), REVISION_CHARS);
+        version
+            + "\n"
+            + uri
+            + "\n"
+            + Objects.requireNonNullElse(sha256, "")
+            + (referenceSha256 == null ? "" : "\n" + referenceSha256),
+        REVISION_CHARS);
   }
 
   /**
@@ -75,7 +99,7 @@ public record ModelVersion(
    * false for a redacted uri read back from status.
    */
   public boolean knowsUri() {
-    return revision.equals(revisionOf(version, uri, sha256));
+    return revision.equals(revisionOf(version, uri, sha256, referenceSha256));
   }
 
   /** The same file from a uri found elsewhere (the spec, a Deployment), if it is this revision. */
@@ -83,7 +107,8 @@ public record ModelVersion(
     if (candidate == null) {
       return Optional.empty();
     }
-    ModelVersion found = new ModelVersion(version, candidate, sha256, null, credentialsSecret);
+    ModelVersion found =
+        new ModelVersion(version, candidate, sha256, referenceSha256, null, credentialsSecret);
     return found.equals(this) ? Optional.of(found) : Optional.empty();
   }
 
@@ -108,6 +133,8 @@ public record ModelVersion(
         + Redaction.uri(uri)
         + ", sha256="
         + sha256
+        + ", referenceSha256="
+        + referenceSha256
         + ", revision="
         + revision
         + ", credentialsSecret="
@@ -123,6 +150,7 @@ public record ModelVersion(
     arm.setVersion(version);
     arm.setUri(Redaction.uri(uri));
     arm.setSha256(sha256);
+    arm.setReferenceSha256(referenceSha256);
     arm.setRevision(revision);
     return arm;
   }

@@ -67,6 +67,24 @@ class SpecValidatorTest {
   }
 
   @Test
+  void fetchSizesAndTheReferenceChecksumAreChecked() {
+    assertThat(
+            check(
+                spec -> {
+                  var fetch = new io.modelkeeper.api.v1alpha1.FetchSpec();
+                  fetch.setModelVolumeSize("lots");
+                  spec.getServing().setFetch(fetch);
+                }))
+        .singleElement()
+        .asString()
+        .contains("spec.serving.fetch.modelVolumeSize 'lots'");
+    assertThat(check(spec -> spec.getModel().setReferenceSha256("abc")))
+        .singleElement()
+        .asString()
+        .contains("spec.model.referenceSha256");
+  }
+
+  @Test
   void aNameThatCannotNameAServiceIsRefusedNamingTheField() {
     var md = TestModels.model("fraud", "1");
     md.getMetadata().setName("fraud.v2");
