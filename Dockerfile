@@ -13,6 +13,8 @@
 #
 # Base images: JDK_IMAGE builds, RUNTIME_IMAGE runs the CPU images (any JRE 17 image without a
 # shell whose `java` is on PATH), JRE_IMAGE gives the CUDA image its JRE in /opt/java/openjdk.
+# The defaults are tags, not digests (docs/security.md#images says why); pin one by passing
+# <image>:<tag>@sha256:<digest> as the build argument.
 # packaging/images/build-images.sh passes Debian-built ones for the first two.
 #
 # The CUDA target is built by users, not by our CI: its base image and the onnxruntime_gpu

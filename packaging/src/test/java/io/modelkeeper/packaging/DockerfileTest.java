@@ -136,6 +136,28 @@ class DockerfileTest {
     }
   }
 
+  @Test
+  void everyBaseImageIsPinnedByDigestOrSaidNotToBe() {
+    String security = Repo.read("docs/security.md");
+    String images = security.substring(security.indexOf("## Images"));
+    Matcher arg =
+        Pattern.compile("(?m)^ARG ((?:JDK|JRE|RUNTIME|CUDA)_IMAGE)=(\\S+)$")
+            .matcher(Repo.read("Dockerfile"));
+    int bases = 0;
+    while (arg.find()) {
+      bases++;
+      String image = arg.group(2);
+      if (!image.matches(".+@sha256:[0-9a-f]{64}")) {
+        assertThat(images)
+            .as(
+                "%s default %s is not pinned by digest, so docs/security.md says so",
+                arg.group(1), image)
+            .contains("`" + arg.group(1) + "=" + image + "`");
+      }
+    }
+    assertThat(bases).isEqualTo(4);
+  }
+
   private String baseImage(String target) {
     Matcher from = FROM.matcher(stages.get(target));
     assertThat(from.find()).isTrue();

@@ -10,14 +10,26 @@ public class ArmStatus {
   @JsonPropertyDescription("Model version.")
   private String version;
 
-  @JsonPropertyDescription("Model URI of this version.")
+  @JsonPropertyDescription(
+      "Model URI of this version, without userinfo, query string or fragment (they can hold credentials); the revision tells files apart.")
   private String uri;
 
   @JsonPropertyDescription("sha256 of this version, when the spec gave one.")
   private String sha256;
 
+  @JsonPropertyDescription("sha256 of this version's reference.json, when the spec gave one.")
+  private String referenceSha256;
+
+  public String getReferenceSha256() {
+    return referenceSha256;
+  }
+
+  public void setReferenceSha256(String referenceSha256) {
+    this.referenceSha256 = referenceSha256;
+  }
+
   @JsonPropertyDescription(
-      "Revision: a short hash of version, uri and sha256 that tells apart two files under one version; also the label modelkeeper.io/revision of its pods.")
+      "Revision: a short hash of version, uri, sha256 and referenceSha256 that tells apart two files under one version; also the label modelkeeper.io/revision of its pods.")
   private String revision;
 
   @JsonPropertyDescription(

@@ -68,5 +68,8 @@ public final class Conditions {
   /** A ModelRetraining's spec.modelDeploymentRef names no ModelDeployment. */
   public static final String REASON_MODEL_DEPLOYMENT_NOT_FOUND = "ModelDeploymentNotFound";
 
+  /** The named HTTPRoute also sends traffic to a Service another owner controls: not written. */
+  public static final String REASON_HTTP_ROUTE_OF_ANOTHER_OWNER = "HttpRouteOfAnotherOwner";
+
   private Conditions() {}
 }

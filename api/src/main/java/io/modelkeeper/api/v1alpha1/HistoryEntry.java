@@ -15,7 +15,8 @@ public class HistoryEntry {
           + " so credentials are not kept in history.")
   private String uri;
 
-  @JsonPropertyDescription("Revision (hash of version, uri and sha256) that was rolled out.")
+  @JsonPropertyDescription(
+      "Revision (hash of version, full uri and checksums) that was rolled out.")
   private String revision;
 
   @JsonPropertyDescription("Promoted, RolledBack or Failed.")

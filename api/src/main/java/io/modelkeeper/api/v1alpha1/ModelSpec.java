@@ -14,6 +14,11 @@ import io.fabric8.generator.annotation.ValidationRule;
         "!has(self.uri) || !self.uri.startsWith('pvc://') || !(self.uri.contains('/../') ||"
             + " self.uri.endsWith('/..'))",
     message = "model.uri: a pvc:// path may not contain '..' segments (it must stay in its claim)")
+@ValidationRule(
+    value = "!has(self.credentialsSecret) || !has(self.uri) || !self.uri.startsWith('pvc://')",
+    message =
+        "model.credentialsSecret: a pvc:// model is mounted, not fetched, so it takes no"
+            + " credentials")
 public class ModelSpec extends KnownFields {
 
   @Pattern("^[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$")
@@ -33,13 +38,40 @@ public class ModelSpec extends KnownFields {
   @Pattern("^(https?://[^\\s]+|file:///[^\\s]+|pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?/[^\\s]+)$")
   @Size(max = 2048)
   @JsonPropertyDescription(
-      "Where the ONNX file is fetched from: https://host/path/model.onnx, http://..., file:///path inside the model-server image, or pvc://<claim>/<path> to mount a PersistentVolumeClaim of this namespace read-only (no '..' segments). Keep credentials out of it: Events, logs and conditions print it without userinfo or query string, but status.stable.uri repeats it as written.")
+      "Where the ONNX file is fetched from: https://host/path/model.onnx, http://..., file:///path inside the model-server image, or pvc://<claim>/<path> to mount a PersistentVolumeClaim of this namespace read-only (no '..' segments). Status, Events, logs and conditions print it without userinfo, query string or fragment, so a presigned URL or user:password@ never shows there; it stays readable in this spec and in the fetch container's environment.")
   private String uri;
 
   @Pattern("^[a-fA-F0-9]{64}$")
   @JsonPropertyDescription(
       "Optional SHA-256 of the model file, 64 hex characters. The pods refuse to start a model whose checksum differs, and the version is reported as failed.")
   private String sha256;
+
+  @Pattern("^[a-fA-F0-9]{64}$")
+  @JsonPropertyDescription(
+      "Optional SHA-256 of the drift reference (reference.json beside the model file), 64 hex characters. When set, the reference must exist and match, or the pods do not start and the version is reported as failed, like a model checksum mismatch.")
+  private String referenceSha256;
+
+  public String getReferenceSha256() {
+    return referenceSha256;
+  }
+
+  public void setReferenceSha256(String referenceSha256) {
+    this.referenceSha256 = referenceSha256;
+  }
+
+  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @Size(max = 253)
+  @JsonPropertyDescription(
+      "Optional name of a Secret in this namespace with the credentials for model storage. It is mounted read-only into the fetch-model init container only (never the model server), and the fetcher sends key 'authorization' as the HTTP Authorization header as it is (e.g. 'Bearer <token>'), or keys 'username' and 'password' as basic auth. With credentials no HTTP redirect is followed. Not for pvc:// models.")
+  private String credentialsSecret;
+
+  public String getCredentialsSecret() {
+    return credentialsSecret;
+  }
+
+  public void setCredentialsSecret(String credentialsSecret) {
+    this.credentialsSecret = credentialsSecret;
+  }
 
   public String getName() {
     return name;

@@ -70,6 +70,18 @@ public class ServingSpec extends KnownFields {
           + " metrics, and bearer tokens from Secrets.")
   private AccessSpec access = new AccessSpec();
 
+  @JsonPropertyDescription(
+      "The fetch-model init container: its memory, and the size of the volume the model is downloaded into.")
+  private FetchSpec fetch;
+
+  public FetchSpec getFetch() {
+    return fetch;
+  }
+
+  public void setFetch(FetchSpec fetch) {
+    this.fetch = fetch;
+  }
+
   public Integer getReplicas() {
     return replicas;
   }

@@ -168,23 +168,51 @@ public final class Demo {
     try {
       timeline.step(
           "version 3: the same model under a new version, while traffic goes to every ready pod");
+      BackgroundTraffic.Totals beforePromotion = traffic.totals();
       newVersion("3", "logistic-regression");
       awaitOutcome("3", "Promoted");
       waitFor("version 1's Deployment to go", () -> hasDeployment("1") ? null : "gone");
+      BackgroundTraffic.Totals promotion = traffic.totals().since(beforePromotion);
+      timeline.detail(
+          "failed client requests across the promotion of version 3: "
+              + promotion.failed()
+              + " (of "
+              + (promotion.ok() + promotion.failed())
+              + ")");
+      if (promotion.failed() > 0) {
+        throw new DemoFailure(
+            promotion.failed()
+                + " client requests failed across the promotion of version 3: "
+                + traffic);
+      }
 
       timeline.step("version 4: the mlp model, which takes 16 columns where the clients send 8");
+      long stableOkBefore = traffic.of("3").ok();
+      long stableFailedBefore = traffic.of("3").failed();
       newVersion("4", "mlp");
       awaitOutcome("4", "RolledBack");
       waitFor("version 4's Deployment to go", () -> hasDeployment("4") ? null : "gone");
+      long stableFailed = traffic.of("3").failed() - stableFailedBefore;
+      timeline.detail(
+          "failed client requests to the serving version 3 across the rollback of version 4: "
+              + stableFailed
+              + " (of "
+              + (traffic.of("3").ok() - stableOkBefore + stableFailed)
+              + "); version 4 itself failed "
+              + traffic.of("4").failed()
+              + ", the reason it was rolled back");
+      if (stableFailed > 0) {
+        throw new DemoFailure(
+            "the serving version 3 failed "
+                + stableFailed
+                + " requests while version 4 was tried and rolled back");
+      }
     } finally {
       traffic.close();
     }
     traffic
         .all()
         .forEach((version, tally) -> timeline.detail("version " + version + " answered: " + tally));
-    if (traffic.of("3").failed() > 0) {
-      throw new DemoFailure("the serving version 3 failed requests while version 4 was tried");
-    }
   }
 
   private void newVersion(String version, String model) {

@@ -54,11 +54,11 @@ class RetrainingLoopE2E {
               () ->
                   kubectl == null
                       ? "(no cluster)"
-                      : kubectl.run("get", "retrainingruns", "-o", "yaml").text()
+                      : kubectl.run("get", "retrainingruns", "-o", "yaml").out()
                           + "\n"
-                          + kubectl.run("get", "modelretraining", MD, "-o", "yaml").text()
+                          + kubectl.run("get", "modelretraining", MD, "-o", "yaml").out()
                           + "\n"
-                          + kubectl.run("get", "jobs,pods", "-o", "wide").text());
+                          + kubectl.run("get", "jobs,pods", "-o", "wide").out());
 
   @BeforeAll
   static void startCluster() throws Exception {

@@ -11,13 +11,18 @@ import java.util.function.Function;
 
 /**
  * The init-container {@code fetch} mode: reads MODELKEEPER_MODEL_URI, MODELKEEPER_MODEL_SHA256,
- * MODELKEEPER_REFERENCE_SHA256, MODELKEEPER_MODEL_DIR and the download limits ({@link
- * FetchLimits}), fetches the model and exits 0, or prints {@code fetch failed: <reason>} as the
- * last stderr line (and to the termination log) and exits 1.
+ * MODELKEEPER_REFERENCE_SHA256, MODELKEEPER_MODEL_DIR, MODELKEEPER_MODEL_CREDENTIALS_DIR ({@link
+ * ModelCredentials}) and the download limits ({@link FetchLimits}), fetches the model and exits 0,
+ * or prints {@code fetch failed: <reason>} as the last stderr line (and to the termination log) and
+ * exits 1.
  */
 public final class FetchCommand {
 
   public static final String DEFAULT_DIR = "/mnt/models";
+
+  /** Where the Secret of spec.model.credentialsSecret is mounted, when one is. */
+  public static final String CREDENTIALS_DIR = "MODELKEEPER_MODEL_CREDENTIALS_DIR";
+
   public static final Path TERMINATION_LOG = Path.of("/dev/termination-log");
 
   private final Function<FetchLimits, ModelFetcher> fetchers;
@@ -34,16 +39,20 @@ public final class FetchCommand {
     Path dir = Path.of(env.getOrDefault("MODELKEEPER_MODEL_DIR", DEFAULT_DIR));
     try {
       ModelFetcher fetcher = fetchers.apply(FetchLimits.fromEnv(env));
+      String credentials = env.get(CREDENTIALS_DIR);
+      if (credentials != null && !credentials.isBlank()) {
+        fetcher = fetcher.withAuthorization(ModelCredentials.authorization(Path.of(credentials)));
+      }
       Path model =
           fetcher.fetch(
               uri,
               Optional.ofNullable(env.get("MODELKEEPER_MODEL_SHA256")),
               Optional.ofNullable(env.get("MODELKEEPER_REFERENCE_SHA256")),
               dir);
-      out.println("fetched " + uri + " to " + model);
+      out.println(PrintableUri.redact("fetched " + uri + " to " + model, uri));
       return 0;
     } catch (FetchException | RuntimeException e) {
-      String line = "fetch failed: " + oneLine(e.getMessage());
+      String line = PrintableUri.redact("fetch failed: " + oneLine(e.getMessage()), uri);
       err.println(line);
       err.flush();
       writeTerminationLog(line);

@@ -45,14 +45,31 @@ public final class ModelFetcher {
 
   private final HttpClient http;
   private final FetchLimits limits;
+  private final Optional<String> authorization;
 
   public ModelFetcher(FetchLimits limits) {
+    this(limits, Optional.empty());
+  }
+
+  /**
+   * A fetcher that sends {@code authorization} as the Authorization header of every HTTP request.
+   * It follows no redirect then, so the credentials never go to another host: a redirect is an
+   * error naming its status.
+   */
+  public ModelFetcher(FetchLimits limits, Optional<String> authorization) {
     this.limits = limits;
+    this.authorization = authorization;
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(limits.connectTimeout())
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            .followRedirects(
+                authorization.isPresent() ? HttpClient.Redirect.NEVER : HttpClient.Redirect.NORMAL)
             .build();
+  }
+
+  /** This fetcher's limits with {@code authorization} sent on every HTTP request. */
+  public ModelFetcher withAuthorization(String authorization) {
+    return new ModelFetcher(limits, Optional.of(authorization));
   }
 
   public ModelFetcher() {
@@ -276,7 +293,9 @@ public final class ModelFetcher {
               + " (MODELKEEPER_FETCH_DEADLINE)");
     }
     Duration headers = Duration.ofNanos(Math.min(left, limits.readTimeout().toNanos()));
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(headers).GET().build();
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(headers).GET();
+    authorization.ifPresent(value -> builder.header("Authorization", value));
+    HttpRequest request = builder.build();
     HttpResponse<Flow.Publisher<List<ByteBuffer>>> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofPublisher());
@@ -313,7 +332,14 @@ public final class ModelFetcher {
     }
     if (status / 100 != 2) {
       body.close();
-      throw new FetchException("HTTP " + status + " from " + uri);
+      throw new FetchException(
+          "HTTP "
+              + status
+              + " from "
+              + uri
+              + (status / 100 == 3 && authorization.isPresent()
+                  ? " (with model credentials no redirect is followed)"
+                  : ""));
     }
     OptionalLong announced = response.headers().firstValueAsLong("Content-Length");
     if (announced.isPresent() && announced.getAsLong() > maxBytes) {

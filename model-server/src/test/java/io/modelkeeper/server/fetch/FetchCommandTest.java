@@ -193,6 +193,98 @@ class FetchCommandTest {
   }
 
   @Test
+  void credentialsFromTheMountedSecretGoInTheAuthorizationHeaderOnly() throws Exception {
+    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    server.createContext(
+        "/private/",
+        exchange -> {
+          String header = exchange.getRequestHeaders().getFirst("Authorization");
+          seen.add(exchange.getRequestURI().getPath() + " " + header);
+          if (exchange.getRequestURI().getPath().endsWith("/moved/model.onnx")) {
+            exchange.getResponseHeaders().add("Location", base + "/plain/model.onnx");
+            exchange.sendResponseHeaders(302, -1);
+          } else if (!"Bearer t0ken-value".equals(header)
+              && !"Basic Ym90OnBhc3N3MHJk".equals(header)) {
+            exchange.sendResponseHeaders(401, -1);
+          } else if (exchange.getRequestURI().getPath().endsWith("model.onnx")) {
+            exchange.sendResponseHeaders(200, MODEL.length);
+            exchange.getResponseBody().write(MODEL);
+          } else {
+            exchange.sendResponseHeaders(404, -1);
+          }
+          exchange.close();
+        });
+    Path bearer = Files.createDirectories(dir.resolve("bearer"));
+    Files.writeString(bearer.resolve("authorization"), "Bearer t0ken-value\n");
+    Path basic = Files.createDirectories(dir.resolve("basic"));
+    Files.writeString(basic.resolve("username"), "bot");
+    Files.writeString(basic.resolve("password"), "passw0rd");
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+
+    assertThat(fetchWith(base + "/private/a/model.onnx", bearer)).isZero();
+    assertThat(seen)
+        .containsExactly(
+            "/private/a/model.onnx Bearer t0ken-value",
+            "/private/a/reference.json Bearer t0ken-value");
+    assertThat(fetchWith(base + "/private/b/model.onnx", basic)).isZero();
+    assertThat(seen).contains("/private/b/model.onnx Basic Ym90OnBhc3N3MHJk");
+
+    assertThat(fetch(base + "/private/c/model.onnx", null)).isEqualTo(1);
+    assertThat(lastErrorLine())
+        .isEqualTo("fetch failed: HTTP 401 from " + base + "/private/c/model.onnx");
+
+    assertThat(fetchWith(base + "/private/moved/model.onnx", bearer)).isEqualTo(1);
+    assertThat(lastErrorLine())
+        .as("the credentials are not carried to where a redirect points")
+        .contains("HTTP 302")
+        .contains("no redirect is followed");
+
+    assertThat(fetchWith(base + "/private/d/model.onnx", empty)).isEqualTo(1);
+    assertThat(lastErrorLine())
+        .contains("have neither key 'authorization' nor both 'username' and 'password'");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .doesNotContain("t0ken-value")
+        .doesNotContain("passw0rd");
+  }
+
+  private int fetchWith(String uri, Path credentials) {
+    Map<String, String> env = new HashMap<>();
+    env.put("MODELKEEPER_MODEL_URI", uri);
+    env.put("MODELKEEPER_MODEL_DIR", dir.resolve("models-" + credentials.getFileName()).toString());
+    env.put(FetchCommand.CREDENTIALS_DIR, credentials.toString());
+    FetchCommand command = new FetchCommand(limits -> new ModelFetcher(LIMITS), terminationLog);
+    return command.run(
+        env,
+        new PrintStream(new ByteArrayOutputStream()),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void credentialsInTheUriAreNeverPrinted() throws Exception {
+    String secrets = "?X-Amz-Credential=AKIDSECRET&X-Amz-Signature=f00dfeedsignature";
+    String withUser = base.replace("http://", "http://alice:s3cr3tpass@");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Map<String, String> env = new HashMap<>();
+    env.put("MODELKEEPER_MODEL_URI", base + "/plain/model.onnx" + secrets);
+    env.put("MODELKEEPER_MODEL_DIR", dir.resolve("models").toString());
+    FetchCommand command = new FetchCommand(limits -> new ModelFetcher(LIMITS), terminationLog);
+    assertThat(command.run(env, new PrintStream(out, true, StandardCharsets.UTF_8), System.err))
+        .isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("fetched " + base + "/plain/model.onnx?***")
+        .doesNotContain("AKIDSECRET")
+        .doesNotContain("f00dfeedsignature");
+
+    assertThat(fetch(withUser + "/missing/model.onnx" + secrets, null)).isEqualTo(1);
+    assertThat(lastErrorLine()).startsWith("fetch failed: HTTP 404 from http://***@127.0.0.1:");
+    assertThat(err.toString(StandardCharsets.UTF_8) + Files.readString(terminationLog))
+        .doesNotContain("s3cr3tpass")
+        .doesNotContain("alice")
+        .doesNotContain("AKIDSECRET")
+        .doesNotContain("f00dfeedsignature");
+  }
+
+  @Test
   void everyFailureIsExactlyOneLine() {
     fetch("file:///no/such/model.onnx", null);
     assertThat(err.toString(StandardCharsets.UTF_8).lines()).hasSize(1);

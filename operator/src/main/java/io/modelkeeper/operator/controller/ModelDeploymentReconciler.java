@@ -50,6 +50,7 @@ import io.modelkeeper.operator.workload.DatasetCapture;
 import io.modelkeeper.operator.workload.ModelPodsServiceDependent;
 import io.modelkeeper.operator.workload.ModelServiceDependent;
 import io.modelkeeper.operator.workload.ModelVersion;
+import io.modelkeeper.operator.workload.RecordedVersions;
 import io.modelkeeper.operator.workload.WorkloadLabels;
 import io.modelkeeper.operator.workload.Writes;
 import java.net.HttpURLConnection;
@@ -164,8 +165,13 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   private UpdateControl<ModelDeployment> reconcileMeasured(
       ModelDeployment md, Context<ModelDeployment> context, Instant now) {
     rolloutMetrics.register(md);
+    // Status holds the serving uri without credentials: the full one comes from the spec or from
+    // the serving Deployment, as the stable Deployment may have to be written again.
     ModelVersion serving =
-        ModelVersion.of(md.getStatus() == null ? null : md.getStatus().getStable());
+        RecordedVersions.recover(
+            ModelVersion.of(md.getStatus() == null ? null : md.getStatus().getStable()),
+            md.getSpec() == null ? null : md.getSpec().getModel(),
+            context.getSecondaryResources(Deployment.class));
     ObservedWorkloads observed =
         ObservedWorkloads.of(
             context.getSecondaryResources(Deployment.class),

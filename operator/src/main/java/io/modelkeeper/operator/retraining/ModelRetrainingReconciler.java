@@ -211,10 +211,14 @@ public class ModelRetrainingReconciler implements Reconciler<ModelRetraining> {
       KubernetesClient client,
       Instant now) {
     RetrainingRunStatus runStatus = book.status(run);
+    // Status keeps the uri without credentials: the spec's file, when it is the one serving,
+    // carries the full uri and the credentials' Secret the base model is fetched with.
+    ModelVersion specModel = ModelVersion.of(md.getSpec().getModel());
     ModelVersion serving =
         Optional.ofNullable(
                 ModelVersion.of(md.getStatus() == null ? null : md.getStatus().getStable()))
-            .orElse(ModelVersion.of(md.getSpec().getModel()));
+            .filter(stable -> !stable.equals(specModel))
+            .orElse(specModel);
     RunContext context = new RunContext(retraining, run, runStatus.getNumber(), md, serving);
     RunProgress.Step step = new RunProgress(client, config).advance(context, runStatus, now);
     String name = run.getMetadata().getName();

@@ -211,7 +211,18 @@ public final class TrainingJobs {
               run.serving(),
               BASE_VOLUME,
               BASE_MOUNT,
-              TMP_VOLUME));
+              TMP_VOLUME,
+              run.md().getSpec().getServing().getFetch()));
+      if (run.serving().credentialsSecret() != null) {
+        volumes.add(
+            new VolumeBuilder()
+                .withName(ModelServerDeployment.CREDENTIALS_VOLUME)
+                .withNewSecret()
+                .withSecretName(run.serving().credentialsSecret())
+                .withDefaultMode(ModelServerDeployment.CREDENTIALS_FILE_MODE)
+                .endSecret()
+                .build());
+      }
       init.addAll(Objects.requireNonNullElse(podSpec.getInitContainers(), List.of()));
       podSpec.setInitContainers(init);
     } else {

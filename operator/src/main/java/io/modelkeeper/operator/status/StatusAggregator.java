@@ -50,7 +50,8 @@ public final class StatusAggregator {
           Conditions.REASON_CONTAINER_CONFIG_ERROR,
           Conditions.REASON_VOLUME_MOUNT_FAILED,
           Conditions.REASON_HTTP_ROUTE_NOT_FOUND,
-          Conditions.REASON_HTTP_ROUTE_WITHOUT_MODEL);
+          Conditions.REASON_HTTP_ROUTE_WITHOUT_MODEL,
+          Conditions.REASON_HTTP_ROUTE_OF_ANOTHER_OWNER);
 
   private static final ObjectMapper COPY = new ObjectMapper();
   private static final DateTimeFormatter RFC3339 =

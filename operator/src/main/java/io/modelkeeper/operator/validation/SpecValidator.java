@@ -29,7 +29,8 @@ public final class SpecValidator {
           SpecValidator::durations,
           SpecValidator::stepsIncreasing,
           SpecValidator::routerSettings,
-          SpecValidator::gpuBudgetFitsOnePod);
+          SpecValidator::gpuBudgetFitsOnePod,
+          SpecValidator::fetchSizes);
 
   private SpecValidator() {}
 
@@ -109,6 +110,33 @@ public final class SpecValidator {
               + Redaction.uri(uri)
               + "' must not leave its claim: a pvc:// path may not contain '..' segments");
     }
+    if (uri.startsWith("pvc://") && spec.getModel().getCredentialsSecret() != null) {
+      return Optional.of(
+          "spec.model.credentialsSecret: a pvc:// model is mounted, not fetched, so it takes no"
+              + " credentials; leave credentialsSecret out");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> fetchSizes(ModelDeploymentSpec spec) {
+    var fetch = spec.getServing() == null ? null : spec.getServing().getFetch();
+    if (fetch == null) {
+      return Optional.empty();
+    }
+    for (var field :
+        new String[][] {
+          {"memory", fetch.getMemory()}, {"modelVolumeSize", fetch.getModelVolumeSize()}
+        }) {
+      if (field[1] != null
+          && !field[1].matches(io.modelkeeper.api.v1alpha1.FetchSpec.BYTES_PATTERN)) {
+        return Optional.of(
+            "spec.serving.fetch."
+                + field[0]
+                + " '"
+                + field[1]
+                + "' must be a quantity of bytes such as 512Mi or 4Gi");
+      }
+    }
     return Optional.empty();
   }
 
@@ -117,6 +145,12 @@ public final class SpecValidator {
     if (sha != null && !sha.matches("^[a-fA-F0-9]{64}$")) {
       return Optional.of(
           "spec.model.sha256 must be 64 hex characters (the output of sha256sum model.onnx)");
+    }
+    String reference = spec.getModel().getReferenceSha256();
+    if (reference != null && !reference.matches("^[a-fA-F0-9]{64}$")) {
+      return Optional.of(
+          "spec.model.referenceSha256 must be 64 hex characters (the output of sha256sum"
+              + " reference.json)");
     }
     return Optional.empty();
   }

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.modelkeeper.api.v1alpha1.FetchSpec;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.MonitoringSpec;
 import io.modelkeeper.api.v1alpha1.ServingSpec;
@@ -39,6 +40,18 @@ public final class ModelServerDeployment {
   public static final String FETCH_CONTAINER = "fetch-model";
   public static final String MODEL_VOLUME = "model";
   public static final String MODEL_DIR = "/mnt/models";
+
+  private static final String DEFAULT_FETCH_REQUEST = "256Mi";
+  private static final String DEFAULT_FETCH_LIMIT = "512Mi";
+
+  /** The Secret of spec.model.credentialsSecret, mounted into the fetch container only. */
+  public static final String CREDENTIALS_VOLUME = "model-credentials";
+
+  static final String CREDENTIALS_DIR = "/var/run/modelkeeper/model-credentials";
+
+  /** Readable by the pod's group (fsGroup) only: the fetcher runs as the pod's user, not root. */
+  public static final int CREDENTIALS_FILE_MODE = 0440;
+
   public static final String HTTP_PORT_NAME = "http";
   public static final int HTTP_PORT = 8080;
 
@@ -91,7 +104,7 @@ public final class ModelServerDeployment {
     String image = serving.getImage() != null ? serving.getImage() : config.modelServer().image();
     ServerAccess access = ServerAccess.of(md);
     List<Container> initContainers =
-        source.needsFetch() ? List.of(fetchContainer(image, model)) : List.of();
+        source.needsFetch() ? List.of(fetchContainer(image, model, serving.getFetch())) : List.of();
     return new DeploymentBuilder()
         .withNewMetadata()
         .withName(WorkloadNames.deployment(md, model))
@@ -137,7 +150,8 @@ public final class ModelServerDeployment {
                 .build())
         .withInitContainers(initContainers)
         .withContainers(serverContainer(md, model, source, image, config, access, capture))
-        .withVolumes(volumes(source, access, capture))
+        .withVolumes(
+            volumes(source, model.credentialsSecret(), serving.getFetch(), access, capture))
         .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
         .withNodeSelector(serving.getNodeSelector())
         .withTolerations(tolerations(serving, config))
@@ -148,22 +162,49 @@ public final class ModelServerDeployment {
         .build();
   }
 
-  private static Container fetchContainer(String image, ModelVersion model) {
-    return fetchContainer(FETCH_CONTAINER, image, model, MODEL_VOLUME, MODEL_DIR, TMP_VOLUME);
+  private static Container fetchContainer(String image, ModelVersion model, FetchSpec fetch) {
+    return fetchContainer(
+        FETCH_CONTAINER, image, model, MODEL_VOLUME, MODEL_DIR, TMP_VOLUME, fetch);
   }
 
   /**
    * The init container that downloads {@code model} into {@code dir} of the volume {@code volume}
-   * as model.onnx and checks its sha256; training and evaluation pods use it too.
+   * as model.onnx and checks its sha256; training and evaluation pods use it too. With the model's
+   * credentials Secret it mounts the volume {@link #CREDENTIALS_VOLUME}, which the pod must have.
    */
   public static Container fetchContainer(
-      String name, String image, ModelVersion model, String volume, String dir, String tmpVolume) {
+      String name,
+      String image,
+      ModelVersion model,
+      String volume,
+      String dir,
+      String tmpVolume,
+      FetchSpec fetch) {
     List<EnvVar> env = new ArrayList<>();
     env.add(env("MODELKEEPER_MODEL_URI", model.uri()));
     if (model.sha256() != null) {
       env.add(env("MODELKEEPER_MODEL_SHA256", model.sha256()));
     }
+    if (model.referenceSha256() != null) {
+      env.add(env("MODELKEEPER_REFERENCE_SHA256", model.referenceSha256()));
+    }
     env.add(env("MODELKEEPER_MODEL_DIR", dir));
+    if (fetch != null && fetch.getModelVolumeSize() != null) {
+      // The download stops with a message at the volume's size, before the kubelet evicts the pod.
+      env.add(
+          env(
+              "MODELKEEPER_MAX_MODEL_SIZE",
+              new Quantity(fetch.getModelVolumeSize())
+                  .getNumericalAmount()
+                  .toBigInteger()
+                  .toString()));
+    }
+    List<VolumeMount> mounts =
+        new ArrayList<>(List.of(mount(volume, dir, false), mount(tmpVolume, "/tmp", false)));
+    if (model.credentialsSecret() != null) {
+      env.add(env("MODELKEEPER_MODEL_CREDENTIALS_DIR", CREDENTIALS_DIR));
+      mounts.add(mount(CREDENTIALS_VOLUME, CREDENTIALS_DIR, true));
+    }
     return new ContainerBuilder()
         .withName(name)
         .withImage(image)
@@ -175,11 +216,11 @@ public final class ModelServerDeployment {
         .withResources(
             new ResourceRequirementsBuilder()
                 .addToRequests("cpu", new Quantity("100m"))
-                .addToRequests("memory", new Quantity("256Mi"))
-                .addToLimits("memory", new Quantity("512Mi"))
+                .addToRequests("memory", new Quantity(fetchMemory(fetch, DEFAULT_FETCH_REQUEST)))
+                .addToLimits("memory", new Quantity(fetchMemory(fetch, DEFAULT_FETCH_LIMIT)))
                 .build())
         .withSecurityContext(restrictedContainer())
-        .withVolumeMounts(mount(volume, dir, false), mount(tmpVolume, "/tmp", false))
+        .withVolumeMounts(mounts)
         .build();
   }
 
@@ -199,6 +240,10 @@ public final class ModelServerDeployment {
     env.add(env("MODELKEEPER_MODEL_URI", source.fileUriInPod()));
     if (model.sha256() != null) {
       env.add(env("MODELKEEPER_MODEL_SHA256", model.sha256()));
+    }
+    if (model.referenceSha256() != null) {
+      // A pvc:// model's reference is read in place, so the server checks it itself.
+      env.add(env("MODELKEEPER_REFERENCE_SHA256", model.referenceSha256()));
     }
     env.add(env("MODELKEEPER_EXECUTION_PROVIDER", serving.getExecutionProvider().value()));
     env.add(
@@ -290,17 +335,44 @@ public final class ModelServerDeployment {
     return tolerations;
   }
 
+  private static String fetchMemory(FetchSpec fetch, String fallback) {
+    return fetch != null && fetch.getMemory() != null ? fetch.getMemory() : fallback;
+  }
+
   private static List<Volume> volumes(
-      ModelSource source, ServerAccess access, DatasetCapture capture) {
+      ModelSource source,
+      String credentialsSecret,
+      FetchSpec fetch,
+      ServerAccess access,
+      DatasetCapture capture) {
+    Quantity sizeLimit =
+        fetch != null && fetch.getModelVolumeSize() != null
+            ? new Quantity(fetch.getModelVolumeSize())
+            : null;
     Volume model =
         source.needsFetch()
-            ? new VolumeBuilder().withName(MODEL_VOLUME).withNewEmptyDir().endEmptyDir().build()
+            ? new VolumeBuilder()
+                .withName(MODEL_VOLUME)
+                .withNewEmptyDir()
+                .withSizeLimit(sizeLimit)
+                .endEmptyDir()
+                .build()
             : new VolumeBuilder()
                 .withName(MODEL_VOLUME)
                 .withNewPersistentVolumeClaim(source.claim(), true)
                 .build();
     Volume tmp = new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build();
     List<Volume> volumes = new ArrayList<>(List.of(model, tmp));
+    if (source.needsFetch() && credentialsSecret != null) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName(CREDENTIALS_VOLUME)
+              .withNewSecret()
+              .withSecretName(credentialsSecret)
+              .withDefaultMode(CREDENTIALS_FILE_MODE)
+              .endSecret()
+              .build());
+    }
     volumes.addAll(access.volumes());
     if (capture != null) {
       volumes.add(

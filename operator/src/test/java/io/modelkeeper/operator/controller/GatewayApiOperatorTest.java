@@ -217,6 +217,51 @@ class GatewayApiOperatorTest {
             });
   }
 
+  @Test
+  void aRouteThatAlsoSendsToAnotherModelsServiceIsNotWritten() {
+    serveVersionOne("victim");
+    String yaml =
+        """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata:
+                  name: intruder-route
+                  namespace: %s
+                spec:
+                  rules:
+                  - backendRefs:
+                    - {name: intruder, port: 80, weight: 50}
+                    - {name: victim, port: 80, weight: 50}
+                """
+            .formatted(TestModels.NAMESPACE);
+    routes()
+        .resource(
+            client.getKubernetesSerialization().unmarshal(yaml, GenericKubernetesResource.class))
+        .create();
+    List<Map<String, Object>> written = backends("intruder");
+
+    serveVersionOne("intruder");
+    await()
+        .ignoreExceptions()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              var degraded = cluster().condition("intruder", Conditions.DEGRADED);
+              assertThat(degraded.getStatus()).isEqualTo("True");
+              assertThat(degraded.getReason())
+                  .isEqualTo(Conditions.REASON_HTTP_ROUTE_OF_ANOTHER_OWNER);
+              assertThat(degraded.getMessage())
+                  .contains("spec.rollout.traffic.httpRouteRef")
+                  .contains("Service victim of ModelDeployment victim");
+              assertThat(warnings("intruder"))
+                  .contains(Conditions.REASON_HTTP_ROUTE_OF_ANOTHER_OWNER);
+            });
+    assertThat(backends("intruder")).as("the route is not written").isEqualTo(written);
+    assertThat(cluster().condition("intruder", Conditions.READY).getStatus())
+        .as("the model keeps serving through its own Service")
+        .isEqualTo("True");
+  }
+
   /**
    * A route as a user writes it: the model's shared Service and the user's own backend share a
    * rule.

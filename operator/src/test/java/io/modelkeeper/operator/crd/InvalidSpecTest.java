@@ -136,6 +136,24 @@ class InvalidSpecTest {
             """,
             "$.spec.model: model.uri: a pvc:// path may not contain '..' segments"),
         Arguments.of(
+            "credentials for a mounted claim (CEL)",
+            """
+            model:
+              version: "7"
+              uri: pvc://models/fraud/model.onnx
+              credentialsSecret: store-creds
+            """,
+            "$.spec.model: model.credentialsSecret: a pvc:// model is mounted, not fetched"),
+        Arguments.of(
+            "credentials Secret that cannot name a Secret",
+            """
+            model:
+              version: "7"
+              uri: https://models.example.com/fraud/7/model.onnx
+              credentialsSecret: Store_Creds
+            """,
+            "$.spec.model.credentialsSecret"),
+        Arguments.of(
             "accuracy objective on regression (CEL)",
             MODEL + "monitoring: {task: regression, slo: {minAccuracy: 0.9}}",
             "$.spec.monitoring: monitoring.slo.minAccuracy needs a classification task"));

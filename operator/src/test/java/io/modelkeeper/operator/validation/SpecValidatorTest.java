@@ -55,6 +55,33 @@ class SpecValidatorTest {
         .asString()
         .doesNotContain("s3cret")
         .doesNotContain("sig=x");
+    assertThat(
+            check(
+                spec -> {
+                  spec.getModel().setUri("pvc://models/fraud/model.onnx");
+                  spec.getModel().setCredentialsSecret("store-creds");
+                }))
+        .singleElement()
+        .asString()
+        .contains("spec.model.credentialsSecret");
+  }
+
+  @Test
+  void fetchSizesAndTheReferenceChecksumAreChecked() {
+    assertThat(
+            check(
+                spec -> {
+                  var fetch = new io.modelkeeper.api.v1alpha1.FetchSpec();
+                  fetch.setModelVolumeSize("lots");
+                  spec.getServing().setFetch(fetch);
+                }))
+        .singleElement()
+        .asString()
+        .contains("spec.serving.fetch.modelVolumeSize 'lots'");
+    assertThat(check(spec -> spec.getModel().setReferenceSha256("abc")))
+        .singleElement()
+        .asString()
+        .contains("spec.model.referenceSha256");
   }
 
   @Test

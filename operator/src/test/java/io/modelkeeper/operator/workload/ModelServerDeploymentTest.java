@@ -65,6 +65,107 @@ class ModelServerDeploymentTest {
   }
 
   @Test
+  void aReferenceChecksumIsCheckedByFetcherAndServerAndMakesItsOwnRevision() {
+    String reference = "b".repeat(64);
+    ModelDeployment md =
+        TestModels.model("fraud", "7", spec -> spec.getModel().setReferenceSha256(reference));
+    PodSpec pod = desired(md).getSpec().getTemplate().getSpec();
+    assertThat(env(pod.getInitContainers().get(0)))
+        .containsEntry("MODELKEEPER_REFERENCE_SHA256", reference);
+    assertThat(env(pod.getContainers().get(0)))
+        .containsEntry("MODELKEEPER_REFERENCE_SHA256", reference);
+
+    ModelVersion plain = ModelVersion.of(TestModels.model("fraud", "7").getSpec().getModel());
+    ModelVersion checked = ModelVersion.of(md.getSpec().getModel());
+    assertThat(checked.revision()).isNotEqualTo(plain.revision());
+    assertThat(plain.revision())
+        .as("files without a reference checksum keep the revision they always had")
+        .isEqualTo(
+            WorkloadNames.hash(
+                "7\nhttps://models.example.com/fraud/7/model.onnx\n", ModelVersion.REVISION_CHARS));
+    assertThat(
+            env(
+                desired(TestModels.model("fraud", "7"))
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getInitContainers()
+                    .get(0)))
+        .doesNotContainKey("MODELKEEPER_REFERENCE_SHA256");
+  }
+
+  @Test
+  void theFetchContainersMemoryAndTheModelVolumesSizeAreSettable() {
+    PodSpec defaults = desired(TestModels.model("fraud", "7")).getSpec().getTemplate().getSpec();
+    Container fetch = defaults.getInitContainers().get(0);
+    assertThat(fetch.getResources().getRequests()).containsEntry("memory", new Quantity("256Mi"));
+    assertThat(fetch.getResources().getLimits()).containsEntry("memory", new Quantity("512Mi"));
+    assertThat(env(fetch)).doesNotContainKey("MODELKEEPER_MAX_MODEL_SIZE");
+    assertThat(defaults.getVolumes())
+        .filteredOn(v -> "model".equals(v.getName()))
+        .singleElement()
+        .satisfies(v -> assertThat(v.getEmptyDir().getSizeLimit()).isNull());
+
+    ModelDeployment md =
+        TestModels.model(
+            "fraud",
+            "7",
+            spec -> {
+              var sizes = new io.modelkeeper.api.v1alpha1.FetchSpec();
+              sizes.setMemory("1Gi");
+              sizes.setModelVolumeSize("4Gi");
+              spec.getServing().setFetch(sizes);
+            });
+    PodSpec pod = desired(md).getSpec().getTemplate().getSpec();
+    Container sized = pod.getInitContainers().get(0);
+    assertThat(sized.getResources().getRequests()).containsEntry("memory", new Quantity("1Gi"));
+    assertThat(sized.getResources().getLimits()).containsEntry("memory", new Quantity("1Gi"));
+    assertThat(env(sized)).containsEntry("MODELKEEPER_MAX_MODEL_SIZE", "4294967296");
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> "model".equals(v.getName()))
+        .singleElement()
+        .satisfies(v -> assertThat(v.getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("4Gi")));
+  }
+
+  @Test
+  void theModelCredentialsSecretIsMountedIntoTheFetchContainerOnly() {
+    ModelDeployment md =
+        TestModels.model("fraud", "7", spec -> spec.getModel().setCredentialsSecret("store-creds"));
+    PodSpec pod = desired(md).getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getVolumes())
+        .filteredOn(
+            v -> v.getSecret() != null && "store-creds".equals(v.getSecret().getSecretName()))
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getName()).isEqualTo(ModelServerDeployment.CREDENTIALS_VOLUME);
+              assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440);
+            });
+    Container fetch = pod.getInitContainers().get(0);
+    assertThat(fetch.getVolumeMounts())
+        .anySatisfy(
+            m -> {
+              assertThat(m.getName()).isEqualTo(ModelServerDeployment.CREDENTIALS_VOLUME);
+              assertThat(m.getMountPath()).isEqualTo("/var/run/modelkeeper/model-credentials");
+              assertThat(m.getReadOnly()).isTrue();
+            });
+    assertThat(env(fetch))
+        .containsEntry(
+            "MODELKEEPER_MODEL_CREDENTIALS_DIR", "/var/run/modelkeeper/model-credentials");
+    for (Container container : pod.getContainers()) {
+      assertThat(container.getVolumeMounts())
+          .as("the model server never sees the storage credentials")
+          .noneMatch(m -> ModelServerDeployment.CREDENTIALS_VOLUME.equals(m.getName()));
+      assertThat(env(container)).doesNotContainKey("MODELKEEPER_MODEL_CREDENTIALS_DIR");
+    }
+
+    PodSpec without = desired(TestModels.model("fraud", "7")).getSpec().getTemplate().getSpec();
+    assertThat(without.getVolumes())
+        .noneMatch(v -> ModelServerDeployment.CREDENTIALS_VOLUME.equals(v.getName()));
+  }
+
+  @Test
   void cpuModelFromUrlIsFetchedIntoAnEmptyDirAndServedFromThere() {
     ModelDeployment md =
         TestModels.model("fraud", "7", spec -> spec.getModel().setSha256("a".repeat(64)));

@@ -205,6 +205,22 @@ public class GatewayApiRouter implements Router {
               + " (spec.rollout.traffic.httpRouteRef) routes to none of this model's Services."
               + howTo);
     }
+    Optional<String> other = otherOwnersBackend(md, client, spec, owned);
+    if (other.isPresent()) {
+      return new WorkloadProblem(
+          Conditions.REASON_HTTP_ROUTE_OF_ANOTHER_OWNER,
+          "HTTPRoute "
+              + namespace
+              + "/"
+              + ref.getName()
+              + " (spec.rollout.traffic.httpRouteRef) also sends traffic to "
+              + other.get()
+              + ", so it is not written: a route is weighted only when every Service it sends to"
+              + " is this model's or has no owner. Name a route of this model's own, or use"
+              + " spec.rollout.traffic.router: replicas. Service "
+              + WorkloadNames.service(md)
+              + " keeps serving.");
+    }
     if (HttpRouteWeights.apply(spec, owned, stableService, canaryService, canaryWeight)) {
       // Only backendRefs changed; the update carries the route's resourceVersion, so a change
       // made meanwhile (a GitOps sync) is a 409 and is looked at again, never overwritten.
@@ -215,6 +231,49 @@ public class GatewayApiRouter implements Router {
           .update();
     }
     return null;
+  }
+
+  /**
+   * The first backend of the route that belongs to someone else, described for a message: a Service
+   * in another namespace, one of another ModelDeployment, or one another object controls. Services
+   * of this model, and Services with no owner (a fallback the user wrote beside the model's), are
+   * not.
+   */
+  private static Optional<String> otherOwnersBackend(
+      ModelDeployment md, KubernetesClient client, Map<String, Object> spec, Set<String> owned) {
+    String namespace = md.getMetadata().getNamespace();
+    for (Map<?, ?> ref : HttpRouteWeights.serviceRefs(spec)) {
+      String name = String.valueOf(ref.get("name"));
+      Object refNamespace = ref.get("namespace");
+      if (refNamespace != null && !namespace.equals(refNamespace)) {
+        return Optional.of("Service " + refNamespace + "/" + name + " in another namespace");
+      }
+      if (owned.contains(name)) {
+        continue;
+      }
+      Service service = client.services().inNamespace(namespace).withName(name).get();
+      if (service == null) {
+        continue;
+      }
+      String model =
+          service.getMetadata().getLabels() == null
+              ? null
+              : service.getMetadata().getLabels().get(WorkloadLabels.DEPLOYMENT);
+      if (model != null && !model.equals(md.getMetadata().getName())) {
+        return Optional.of("Service " + name + " of ModelDeployment " + model);
+      }
+      var owner =
+          service.getMetadata().getOwnerReferences() == null
+              ? Optional.<io.fabric8.kubernetes.api.model.OwnerReference>empty()
+              : service.getMetadata().getOwnerReferences().stream()
+                  .filter(o -> !java.util.Objects.equals(md.getMetadata().getUid(), o.getUid()))
+                  .findFirst();
+      if (owner.isPresent()) {
+        return Optional.of(
+            "Service " + name + " owned by " + owner.get().getKind() + " " + owner.get().getName());
+      }
+    }
+    return Optional.empty();
   }
 
   /**

@@ -62,6 +62,27 @@ public final class HttpRouteWeights {
                             ref -> ref instanceof Map<?, ?> backend && isOwned(backend, owned)));
   }
 
+  /** Every backendRef of the route spec that names a Service (core group, kind Service). */
+  public static List<Map<?, ?>> serviceRefs(Map<String, Object> spec) {
+    List<Map<?, ?>> found = new ArrayList<>();
+    Object rules = spec == null ? null : spec.get("rules");
+    if (!(rules instanceof List<?> list)) {
+      return found;
+    }
+    for (Object rule : list) {
+      if (rule instanceof Map<?, ?> map && map.get("backendRefs") instanceof List<?> refs) {
+        for (Object ref : refs) {
+          if (ref instanceof Map<?, ?> backend
+              && (backend.get("kind") == null || "Service".equals(backend.get("kind")))
+              && (backend.get("group") == null || "".equals(backend.get("group")))) {
+            found.add(backend);
+          }
+        }
+      }
+    }
+    return found;
+  }
+
   private static List<Object> weighted(
       List<Object> refs,
       Set<String> owned,
