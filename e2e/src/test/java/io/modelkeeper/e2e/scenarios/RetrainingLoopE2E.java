@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.modelkeeper.e2e.cluster.Kubectl;
+import io.modelkeeper.e2e.metrics.ScrapedSeries;
 import io.modelkeeper.e2e.traffic.InferenceClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -220,6 +221,25 @@ class RetrainingLoopE2E {
     assertThat(kubectl.run("get", "retrainingruns").orThrow())
         .contains("TRIGGER", "PHASE", "ROWS", "CANDIDATE", "SERVING", "BLESSED", "VERSION")
         .contains(runName, "Degraded", "Promoted");
+
+    // The dashboard's retraining panels and the alert name series the operator now exports.
+    ScrapedSeries operator = new ScrapedSeries();
+    operator.add(
+        new InferenceClient()
+            .get(scenario.local().cluster().operator().url() + "/q/metrics")
+            .text());
+    List<String> unmet = new ArrayList<>();
+    for (String expression : ExamplesE2E.dashboardQueries()) {
+      if (expression.contains(ExamplesE2E.RETRAINING_SERIES)) {
+        unmet.addAll(ExamplesE2E.unmet("dashboard", expression, operator));
+      }
+    }
+    for (String expression : ExamplesE2E.alertExpressions()) {
+      if (expression.contains(ExamplesE2E.RETRAINING_SERIES)) {
+        unmet.addAll(ExamplesE2E.unmet("alert rule", expression, operator));
+      }
+    }
+    assertThat(unmet).as("retraining queries naming series the operator does not export").isEmpty();
 
     stop.set(true);
     traffic.join(10_000);
