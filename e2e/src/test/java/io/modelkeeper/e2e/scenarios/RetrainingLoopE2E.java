@@ -223,6 +223,7 @@ class RetrainingLoopE2E {
         .contains(runName, "Degraded", "Promoted");
 
     // The dashboard's retraining panels and the alert name series the operator now exports.
+    ExamplesE2E.project = scenario.project();
     ScrapedSeries operator = new ScrapedSeries();
     operator.add(
         new InferenceClient()
