@@ -129,10 +129,14 @@ public final class HandOff {
   /** Whether the ModelDeployment's spec.model is still the one the run started from. */
   static boolean descendsFrom(ModelRef base, ModelDeployment md) {
     var model = md.getSpec() == null ? null : md.getSpec().getModel();
+    return model != null && descendsFrom(base, model.getUri(), model.getVersion());
+  }
+
+  /** Whether a candidate of {@code base} descends from the spec.model of this uri and version. */
+  static boolean descendsFrom(ModelRef base, String uri, String version) {
     return base != null
-        && model != null
-        && Objects.equals(base.getUri(), model.getUri())
-        && Objects.equals(base.getVersion(), model.getVersion());
+        && Objects.equals(base.getUri(), uri)
+        && Objects.equals(base.getVersion(), version);
   }
 
   private static HistoryEntry outcome(ModelDeploymentStatus status, String version) {

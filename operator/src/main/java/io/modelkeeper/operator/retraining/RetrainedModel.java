@@ -2,7 +2,6 @@ package io.modelkeeper.operator.retraining;
 
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
-import io.modelkeeper.api.v1alpha1.ModelRef;
 import io.modelkeeper.api.v1alpha1.ModelRetraining;
 import io.modelkeeper.api.v1alpha1.RetrainingCandidate;
 import io.modelkeeper.operator.workload.ModelVersion;
@@ -90,9 +89,6 @@ public final class RetrainedModel {
         || rejected.contains(candidate.getVersion())) {
       return false;
     }
-    ModelRef base = candidate.getBase();
-    return base != null
-        && specModel.uri().equals(base.getUri())
-        && specModel.version().equals(base.getVersion());
+    return HandOff.descendsFrom(candidate.getBase(), specModel.uri(), specModel.version());
   }
 }
