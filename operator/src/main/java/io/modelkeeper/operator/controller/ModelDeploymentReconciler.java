@@ -51,6 +51,7 @@ import io.modelkeeper.operator.workload.ModelPodsServiceDependent;
 import io.modelkeeper.operator.workload.ModelServiceDependent;
 import io.modelkeeper.operator.workload.ModelVersion;
 import io.modelkeeper.operator.workload.RecordedVersions;
+import io.modelkeeper.operator.workload.StatusWrite;
 import io.modelkeeper.operator.workload.WorkloadLabels;
 import io.modelkeeper.operator.workload.Writes;
 import java.net.HttpURLConnection;
@@ -345,17 +346,14 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     ModelDeploymentStatus next = StatusAggregator.build(md, findings, now);
     recordTransitions(md, next);
     rolloutMetrics.recordStatus(md, next);
-    UpdateControl<ModelDeployment> control;
-    if (sameStatus(context, md.getStatus(), next)) {
-      control = UpdateControl.noUpdate();
-    } else {
-      md.setStatus(next);
-      control = UpdateControl.patchStatus(md);
-    }
     // Never wait inside a reconcile: look again later, even if no event arrives; a running
     // canary is looked at again when its next check is due, and a write that met a newer object
     // (409) is made again as soon as the informers have caught up.
-    return control.rescheduleAfter(writesLanded ? nextLook(spec, next, now) : CONFLICT_RETRY);
+    Duration later = writesLanded ? nextLook(spec, next, now) : CONFLICT_RETRY;
+    if (sameStatus(context, md.getStatus(), next)) {
+      return UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(later);
+    }
+    return StatusWrite.write(context, md, next, later);
   }
 
   private Duration nextLook(CheckedSpec spec, ModelDeploymentStatus status, Instant now) {

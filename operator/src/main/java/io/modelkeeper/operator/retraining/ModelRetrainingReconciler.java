@@ -26,6 +26,7 @@ import io.modelkeeper.operator.telemetry.EventReason;
 import io.modelkeeper.operator.telemetry.EventRecorder;
 import io.modelkeeper.operator.telemetry.RetrainingMetrics;
 import io.modelkeeper.operator.workload.ModelVersion;
+import io.modelkeeper.operator.workload.StatusWrite;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -143,9 +144,7 @@ public class ModelRetrainingReconciler implements Reconciler<ModelRetraining> {
             .inNamespace(retraining.getMetadata().getNamespace())
             .withName(retraining.getSpec().getModelDeploymentRef().getName())
             .get();
-    RunBook book =
-        new RunBook(
-            client, retraining, List.copyOf(context.getSecondaryResources(RetrainingRun.class)));
+    RunBook book = new RunBook(context, retraining);
 
     // Validate: a spec the operator cannot act on starts nothing; runs wait.
     RetrainingValidation.Result checked = RetrainingValidation.check(retraining, md);
@@ -191,14 +190,11 @@ public class ModelRetrainingReconciler implements Reconciler<ModelRetraining> {
     metrics.consecutiveFailures(
         retraining, Objects.requireNonNullElse(status.getConsecutiveFailures(), 0));
 
-    UpdateControl<ModelRetraining> control;
+    Duration later = written ? nextLook(book, status, now) : Duration.ofSeconds(1);
     if (same(client, before, status)) {
-      control = UpdateControl.noUpdate();
-    } else {
-      retraining.setStatus(status);
-      control = UpdateControl.patchStatus(retraining);
+      return UpdateControl.<ModelRetraining>noUpdate().rescheduleAfter(later);
     }
-    return control.rescheduleAfter(written ? nextLook(book, status, now) : Duration.ofSeconds(1));
+    return StatusWrite.write(context, retraining, status, later);
   }
 
   /** Moves the active run one step, and records what the step did. */

@@ -3,6 +3,8 @@ package io.modelkeeper.operator.retraining;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ResourceOperations;
 import io.modelkeeper.api.v1alpha1.ModelRetraining;
 import io.modelkeeper.api.v1alpha1.ObjectName;
 import io.modelkeeper.api.v1alpha1.RetrainingRun;
@@ -27,13 +29,34 @@ import java.util.Objects;
 public final class RunBook {
 
   private final KubernetesClient client;
+
+  /**
+   * Writes through the runs' informer: the next reconcile reads what this one wrote, even before
+   * the watch brings it (else a run just started looks unstarted, and is started and numbered
+   * again).
+   */
+  private final ResourceOperations<ModelRetraining> writes;
+
   private final ModelRetraining retraining;
   private final List<RetrainingRun> runs = new ArrayList<>();
   private final Map<String, RetrainingRunStatus> before = new LinkedHashMap<>();
   private final Map<String, RetrainingRunStatus> statuses = new LinkedHashMap<>();
 
-  public RunBook(KubernetesClient client, ModelRetraining retraining, List<RetrainingRun> found) {
+  public RunBook(Context<ModelRetraining> context, ModelRetraining retraining) {
+    this(
+        context.getClient(),
+        context.resourceOperations(),
+        retraining,
+        List.copyOf(context.getSecondaryResources(RetrainingRun.class)));
+  }
+
+  RunBook(
+      KubernetesClient client,
+      ResourceOperations<ModelRetraining> writes,
+      ModelRetraining retraining,
+      List<RetrainingRun> found) {
     this.client = client;
+    this.writes = writes;
     this.retraining = retraining;
     found.stream()
         .sorted(
@@ -155,24 +178,27 @@ public final class RunBook {
         RetrainingRun current = run;
         if (!owned) {
           current =
-              client
-                  .resources(RetrainingRun.class)
-                  .inNamespace(run.getMetadata().getNamespace())
-                  .withName(run.getMetadata().getName())
-                  .edit(
-                      r -> {
-                        List<io.fabric8.kubernetes.api.model.OwnerReference> owners =
-                            new ArrayList<>(
-                                Objects.requireNonNullElse(
-                                    r.getMetadata().getOwnerReferences(), List.of()));
-                        owners.add(Ownership.controlledBy(retraining));
-                        r.getMetadata().setOwnerReferences(owners);
-                        return r;
-                      });
+              writes.resourcePatch(
+                  run,
+                  stale ->
+                      client
+                          .resources(RetrainingRun.class)
+                          .inNamespace(run.getMetadata().getNamespace())
+                          .withName(run.getMetadata().getName())
+                          .edit(
+                              r -> {
+                                List<io.fabric8.kubernetes.api.model.OwnerReference> owners =
+                                    new ArrayList<>(
+                                        Objects.requireNonNullElse(
+                                            r.getMetadata().getOwnerReferences(), List.of()));
+                                owners.add(Ownership.controlledBy(retraining));
+                                r.getMetadata().setOwnerReferences(owners);
+                                return r;
+                              }));
         }
         if (!same(before.get(run.getMetadata().getName()), status)) {
           current.setStatus(status);
-          client.resource(current).updateStatus();
+          writes.updateStatus(current);
         }
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409 && e.getCode() != 404) {
