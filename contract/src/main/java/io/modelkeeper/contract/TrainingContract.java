@@ -64,6 +64,12 @@ public final class TrainingContract {
    */
   public static final String METRIC_LINE_PREFIX = "modelkeeper.metric";
 
+  /**
+   * The per-step metrics of a run in its output directory: the JSON objects of its metric lines,
+   * one a line, written as training goes.
+   */
+  public static final String METRICS_LOG_FILE = "metrics.jsonl";
+
   /** The trained model, with the base model's input and output names, types and shapes. */
   public static final String MODEL_FILE = "model.onnx";
 

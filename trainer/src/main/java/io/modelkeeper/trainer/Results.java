@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelkeeper.contract.TrainingContract;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -15,7 +14,8 @@ import java.util.Map;
 
 /**
  * What a run leaves behind: files in the output directory (each written whole under a temporary
- * name, then renamed), metric lines on stdout and the short summary in the termination log.
+ * name, then renamed) and the short summary in the termination log. Per-step metrics go through
+ * {@link io.modelkeeper.trainer.curves.TrainingCurves}.
  */
 public final class Results {
   public static final ObjectMapper JSON =
@@ -23,11 +23,9 @@ public final class Results {
   private static final ObjectMapper COMPACT = new ObjectMapper();
 
   private final Path directory;
-  private final PrintStream out;
 
-  public Results(Path directory, PrintStream out) {
+  public Results(Path directory) {
     this.directory = directory;
-    this.out = out;
   }
 
   public Path directory() {
@@ -58,18 +56,6 @@ public final class Results {
     } catch (IOException e) {
       throw new TrainerException("cannot encode " + name + ": " + e, e);
     }
-  }
-
-  /** One {@code modelkeeper.metric} line; undefined (NaN) values are not reported. */
-  public void metric(int step, String name, double value) {
-    if (!Double.isFinite(value)) {
-      return;
-    }
-    ObjectNode line = COMPACT.createObjectNode();
-    line.put("step", step);
-    line.put("name", name);
-    line.put("value", value);
-    out.println(TrainingContract.METRIC_LINE_PREFIX + " " + line);
   }
 
   /** A number for JSON: NaN and infinities become null, since JSON has no such numbers. */

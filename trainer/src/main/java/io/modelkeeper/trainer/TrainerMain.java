@@ -40,7 +40,7 @@ public final class TrainerMain {
       String summary =
           args[0].equals("train")
               ? TrainCommand.run(env, clock, out, err).summary()
-              : EvaluateCommand.run(env, clock, out).summary();
+              : EvaluateCommand.run(env, clock).summary();
       out.println(summary);
       Results.terminationMessage(env, summary);
       return 0;

@@ -11,6 +11,7 @@ import io.modelkeeper.contract.TrainingContract;
 import io.modelkeeper.server.models.SampleModels;
 import io.modelkeeper.trainer.support.Captured;
 import io.modelkeeper.trainer.support.Captured.Row;
+import io.modelkeeper.trainer.support.EventRecords;
 import io.modelkeeper.trainer.support.Onnx;
 import io.modelkeeper.trainer.support.Synthetic;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +76,15 @@ class TrainerJarIT {
     assertThat(summary.get("sha256").asText())
         .isEqualTo(Files.readString(dir.resolve("out/model.onnx.sha256")));
     assertThat(train.out()).contains(TrainingContract.METRIC_LINE_PREFIX + " {\"step\":1,");
+    // The packaged jar carries the generated Event protos and their runtime.
+    try (Stream<Path> files = Files.list(dir.resolve("out"))) {
+      Path events =
+          files
+              .filter(file -> file.getFileName().toString().startsWith("events.out.tfevents."))
+              .findFirst()
+              .orElseThrow();
+      assertThat(EventRecords.events(events)).hasSize(1 + summary.get("epochs").asInt());
+    }
 
     Map<String, String> evaluation = env("verdict");
     evaluation.put(TrainingContract.CANDIDATE_MODEL, model.toString());

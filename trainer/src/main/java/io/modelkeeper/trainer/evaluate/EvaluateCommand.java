@@ -12,7 +12,6 @@ import io.modelkeeper.trainer.RunSettings;
 import io.modelkeeper.trainer.TrainerException;
 import io.modelkeeper.trainer.dataset.DatasetReader;
 import io.modelkeeper.trainer.dataset.Rows;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
@@ -32,7 +31,7 @@ public final class EvaluateCommand {
 
   private EvaluateCommand() {}
 
-  public static Outcome run(Environment env, Clock clock, PrintStream out) {
+  public static Outcome run(Environment env, Clock clock) {
     RunSettings settings = RunSettings.from(env);
     Task task = settings.task();
     String metric = metric(env, task);
@@ -91,7 +90,7 @@ public final class EvaluateCommand {
       blessing.put("minValue", minValue.orElse(null));
       blessing.put("minImprovement", minImprovement);
       blessing.putObject("rows").put("heldOut", heldOut);
-      new Results(settings.outputDir(), out).writeJson(TrainingContract.BLESSING_FILE, blessing);
+      new Results(settings.outputDir()).writeJson(TrainingContract.BLESSING_FILE, blessing);
 
       ObjectNode summary = Results.JSON.createObjectNode();
       summary.put("metric", metric);

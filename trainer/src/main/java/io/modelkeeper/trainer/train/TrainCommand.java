@@ -10,6 +10,7 @@ import io.modelkeeper.trainer.Environment;
 import io.modelkeeper.trainer.Results;
 import io.modelkeeper.trainer.RunSettings;
 import io.modelkeeper.trainer.TrainerException;
+import io.modelkeeper.trainer.curves.TrainingCurves;
 import io.modelkeeper.trainer.dataset.DatasetReader;
 import io.modelkeeper.trainer.dataset.DatasetReader.Dataset;
 import io.modelkeeper.trainer.dataset.DatasetReader.InputShape;
@@ -68,19 +69,18 @@ public final class TrainCommand {
     String mode = incremental && start.fallback().isEmpty() ? "incremental" : "full";
     int epochs = parameters.epochsFor(mode.equals("incremental"));
 
-    Results results = new Results(settings.outputDir(), out);
+    Results results = new Results(settings.outputDir());
     String figure = Predictions.mainFigureName(shape.output());
-    new Trainer(shape.output(), scaling, parameters)
-        .train(
-            start.network(),
-            training,
-            dataset.heldOut(),
-            epochs,
-            epoch -> {
-              results.metric(epoch.epoch(), "train_loss", epoch.trainLoss());
-              results.metric(epoch.epoch(), "val_loss", epoch.valLoss());
-              results.metric(epoch.epoch(), "val_" + figure, epoch.valFigure());
-            });
+    try (TrainingCurves curves =
+        TrainingCurves.open(settings.outputDir(), TrainingCurves.host(env), clock, out, err)) {
+      new Trainer(shape.output(), scaling, parameters)
+          .train(
+              start.network(),
+              training,
+              dataset.heldOut(),
+              epochs,
+              epoch -> curves.step(epoch.epoch(), figures(epoch, figure)));
+    }
 
     Map<String, Double> metrics = new LinkedHashMap<>();
     Predictions onTraining = Predictions.of(start.network(), shape.output(), scaling, training);
@@ -129,6 +129,15 @@ public final class TrainCommand {
         start.network(),
         scaling,
         shape);
+  }
+
+  /** The metrics printed after an epoch, in this order. */
+  private static Map<String, Double> figures(Trainer.Epoch epoch, String figure) {
+    Map<String, Double> figures = new LinkedHashMap<>();
+    figures.put("train_loss", epoch.trainLoss());
+    figures.put("val_loss", epoch.valLoss());
+    figures.put("val_" + figure, epoch.valFigure());
+    return figures;
   }
 
   private static boolean incremental(Environment env) {

@@ -60,13 +60,17 @@ public final class Runs {
   }
 
   public static Run run(String command, Map<String, String> env) throws Exception {
+    return run(command, env, Clock.systemUTC());
+  }
+
+  public static Run run(String command, Map<String, String> env, Clock clock) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
         TrainerMain.run(
             new String[] {command},
             env,
-            Clock.systemUTC(),
+            clock,
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
     Path log = Path.of(env.get("MODELKEEPER_TERMINATION_LOG"));
