@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -73,7 +74,7 @@ final class TrainerTrials implements SearchLoop.Trials, AutoCloseable {
       }
       running.add(
           known != null
-              ? java.util.concurrent.CompletableFuture.completedFuture(known)
+              ? CompletableFuture.completedFuture(known)
               : pool.submit(() -> train(assignment)));
     }
     List<double[]> results = new ArrayList<>();
