@@ -30,11 +30,13 @@ final class ApiWrites {
 
   private final KubernetesCrudDispatcher store;
   private final Admission admission;
+  private final InjectedConflicts conflicts;
   private final ObjectMapper json = Serialization.jsonMapper();
 
-  ApiWrites(KubernetesCrudDispatcher store, Admission admission) {
+  ApiWrites(KubernetesCrudDispatcher store, Admission admission, InjectedConflicts conflicts) {
     this.store = store;
     this.admission = admission;
+    this.conflicts = conflicts;
   }
 
   /** A write to {@code path}; the caller has routed discovery, logs and unsupported patches. */
@@ -47,6 +49,9 @@ final class ApiWrites {
     }
     try {
       Options options = Options.of(query);
+      if (!"POST".equals(request.getMethod())) {
+        injectedConflict(request, resource, target);
+      }
       String body = request.getUtf8Body();
       return switch (request.getMethod()) {
         case "POST" -> create(request, path, target, parseObject(body), options);
@@ -59,6 +64,26 @@ final class ApiWrites {
       };
     } catch (BadRequest e) {
       return e.response();
+    }
+  }
+
+  /**
+   * Refuses the write with 409 when a scenario ordered a conflict for it ({@link
+   * InjectedConflicts}); a write of an object that does not exist stays a 404 and uses nothing up.
+   */
+  private void injectedConflict(
+      RecordedRequest request, KubectlDispatcher.ResourcePath resource, Admission.Target target)
+      throws BadRequest {
+    String agent = request.getHeader("User-Agent");
+    if (resource.name() == null
+        || !conflicts.wanted(
+            target.kind(), resource.namespace(), resource.name(), resource.subresource(), agent)) {
+      return;
+    }
+    ObjectNode current = current(resource, target);
+    if (conflicts.take(
+        target.kind(), resource.namespace(), resource.name(), resource.subresource(), agent)) {
+      throw conflict(target, name(resource, current));
     }
   }
 
@@ -148,15 +173,7 @@ final class ApiWrites {
     }
     if (!version.isEmpty()
         && !version.equals(current.path("metadata").path("resourceVersion").asText())) {
-      throw new BadRequest(
-          409,
-          "Conflict",
-          "Operation cannot be fulfilled on "
-              + target.qualifiedPlural()
-              + " \""
-              + name(resource, current)
-              + "\": the object has been modified; please apply your changes to the latest"
-              + " version and try again");
+      throw conflict(target, name(resource, current));
     }
     ObjectNode next;
     boolean statusWrite = "status".equals(resource.subresource());
@@ -278,6 +295,19 @@ final class ApiWrites {
                   admitted.errors())),
           true);
     }
+  }
+
+  /** The real server's answer to a write from a stale copy. */
+  private static BadRequest conflict(Admission.Target target, String name) {
+    return new BadRequest(
+        409,
+        "Conflict",
+        "Operation cannot be fulfilled on "
+            + target.qualifiedPlural()
+            + " \""
+            + name
+            + "\": the object has been modified; please apply your changes to the latest"
+            + " version and try again");
   }
 
   private BadRequest invalid(Admission.Target target, String name, FieldError error) {

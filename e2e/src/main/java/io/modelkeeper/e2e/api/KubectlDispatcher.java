@@ -43,13 +43,19 @@ final class KubectlDispatcher extends Dispatcher {
   private final PodLogs podLogs;
   private final ApiWrites writes;
   private final StoreAnswers answers;
+  private final ConflictEndpoint conflictEndpoint;
   private final ObjectMapper json = Serialization.jsonMapper();
 
-  /** {@code podLogs} holds {@code <namespace>_<pod>/<container>.log} files, or is null. */
-  KubectlDispatcher(KubernetesCrudDispatcher store, java.nio.file.Path podLogs) {
+  /**
+   * {@code podLogs} holds {@code <namespace>_<pod>/<container>.log} files, or is null; {@code
+   * conflicts} are the scenarios' orders of 409 answers.
+   */
+  KubectlDispatcher(
+      KubernetesCrudDispatcher store, java.nio.file.Path podLogs, InjectedConflicts conflicts) {
     this.store = store;
     this.podLogs = new PodLogs(podLogs, store);
-    this.writes = new ApiWrites(store, new Admission(store));
+    this.writes = new ApiWrites(store, new Admission(store), conflicts);
+    this.conflictEndpoint = new ConflictEndpoint(conflicts);
     this.answers = new StoreAnswers(this::catalog);
   }
 
@@ -79,6 +85,9 @@ final class KubectlDispatcher extends Dispatcher {
     Map<String, String> query = q < 0 ? Map.of() : parseQuery(target.substring(q + 1));
     String method = request.getMethod();
 
+    if (path.startsWith("/local/")) {
+      return conflictEndpoint.answer(method, path, request.getUtf8Body());
+    }
     if (path.startsWith("/api/v1/namespaces/") && path.contains("/pods/")) {
       ResourcePath pod = ResourcePath.parse(path);
       if (pod.subresource() != null && RUNTIME_SUBRESOURCES.contains(pod.subresource())) {

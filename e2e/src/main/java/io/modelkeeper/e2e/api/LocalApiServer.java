@@ -29,10 +29,12 @@ public final class LocalApiServer implements AutoCloseable {
 
   private final ApiHttpServer server;
   private final RequestLog requests;
+  private final InjectedConflicts conflicts;
 
-  private LocalApiServer(ApiHttpServer server, RequestLog requests) {
+  private LocalApiServer(ApiHttpServer server, RequestLog requests, InjectedConflicts conflicts) {
     this.server = server;
     this.requests = requests;
+    this.conflicts = conflicts;
   }
 
   /**
@@ -49,9 +51,12 @@ public final class LocalApiServer implements AutoCloseable {
   public static LocalApiServer start(Path crdDir, Path podLogs) {
     KubernetesCrudDispatcher store = new KubernetesCrudDispatcher(List.of());
     RequestLog requests = new RequestLog();
+    InjectedConflicts conflicts = new InjectedConflicts();
     LocalApiServer api =
         new LocalApiServer(
-            ApiHttpServer.start(new KubectlDispatcher(store, podLogs), requests), requests);
+            ApiHttpServer.start(new KubectlDispatcher(store, podLogs, conflicts), requests),
+            requests,
+            conflicts);
     try (KubernetesClient client = api.client()) {
       // The namespaces a new cluster has; the operator's own namespace comes with its install
       // manifest.
@@ -103,6 +108,14 @@ public final class LocalApiServer implements AutoCloseable {
   /** The requests answered so far, by client, verb and resource. */
   public RequestLog requests() {
     return requests;
+  }
+
+  /**
+   * Fault injection: the writes to answer 409 Conflict, as a real server answers a stale write
+   * (also over HTTP at {@value InjectedConflicts#PATH}).
+   */
+  public InjectedConflicts conflicts() {
+    return conflicts;
   }
 
   /** A new client for this server; the caller closes it. */

@@ -37,7 +37,7 @@ public final class RequestLog {
   private final Map<Kind, LongAdder> counts = new ConcurrentHashMap<>();
 
   void record(String userAgent, String method, String path, boolean watch) {
-    String client = userAgent == null ? "" : userAgent.split("[/ ]", 2)[0];
+    String client = clientOf(userAgent);
     String group = "";
     String resource = "";
     String subresource = null;
@@ -57,6 +57,11 @@ public final class RequestLog {
         .computeIfAbsent(
             new Kind(client, method, group, resource, subresource, watch), k -> new LongAdder())
         .increment();
+  }
+
+  /** The program a User-Agent names: {@code kubectl/v1.32.0 (linux/amd64)} is {@code kubectl}. */
+  static String clientOf(String userAgent) {
+    return userAgent == null ? "" : userAgent.split("[/ ]", 2)[0];
   }
 
   /** How many requests matched. */

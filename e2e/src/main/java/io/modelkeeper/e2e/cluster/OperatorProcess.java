@@ -26,6 +26,12 @@ public final class OperatorProcess implements AutoCloseable {
    */
   public static final String LOCAL_MODEL_SERVER_IMAGE = "ghcr.io/modelkeeper/model-server:local";
 
+  /**
+   * The program the operator's API requests name in their User-Agent (its fabric8 client's
+   * default): how the local API server's request log and conflict orders tell them apart.
+   */
+  public static final String CLIENT = "fabric8-kubernetes-client";
+
   private static final Pattern LISTENING = Pattern.compile("Listening on: (http://[\\d.]+:\\d+)");
 
   private final Process process;

@@ -11,16 +11,10 @@ import io.modelkeeper.e2e.api.RequestLog;
 import io.modelkeeper.e2e.cluster.Kubectl;
 import io.modelkeeper.e2e.cluster.LocalCluster;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -161,14 +155,14 @@ class BadObjectsE2E {
     long writesBefore = requests.count(operatorWritesDeployments);
     // The count sees the operator's writes at all: it created and scaled these Deployments.
     assertThat(writesBefore).as("the operator's Deployment writes so far").isPositive();
-    long reconcilesBefore = reconciles(local);
+    long reconcilesBefore = local.operatorReconciles();
 
     // Stands for "five minutes of reconciles": with a 2 s periodic reconcile, 45 s are 20 or more
     // reconciles of a Ready ModelDeployment whose Deployment a real Deployment controller keeps
     // annotating and whose quantities the API server canonicalised.
     Thread.sleep(Duration.ofSeconds(45).toMillis());
 
-    long reconciled = reconciles(local) - reconcilesBefore;
+    long reconciled = local.operatorReconciles() - reconcilesBefore;
     System.out.println(
         "[steady] " + reconciled + " reconciles in 45 s; requests: " + requests.snapshot());
     assertThat(reconciled).as("reconciles in 45 s").isGreaterThanOrEqualTo(15);
@@ -205,24 +199,5 @@ class BadObjectsE2E {
               assertThat(serving.getStatus().getReadyReplicas()).isEqualTo(replicas);
               assertThat(jsonpath(md, "{.status.replicas}")).isEqualTo(String.valueOf(replicas));
             });
-  }
-
-  /** The operator's reconciles so far, from its own {@code /q/metrics}. */
-  private static long reconciles(LocalClusterUnderTest local) throws Exception {
-    String metrics =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(local.cluster().operator().url() + "/q/metrics"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    Matcher line =
-        Pattern.compile("(?m)^modelkeeper_operator_reconciles_total\\{[^}]*} ([0-9.eE+]+)$")
-            .matcher(metrics);
-    double total = 0;
-    while (line.find()) {
-      total += Double.parseDouble(line.group(1));
-    }
-    return (long) total;
   }
 }

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelkeeper.e2e.cluster.Kubectl;
 import io.modelkeeper.e2e.traffic.BackgroundTraffic;
 import java.time.Duration;
@@ -35,11 +32,12 @@ class CanaryRolloutE2E {
 
   private static final String MD = "scoring";
   private static final Duration PATIENCE = Duration.ofMinutes(2);
-  private static final Duration POLL = Duration.ofMillis(500);
+  private static final Duration POLL = ModelDeploymentView.POLL;
 
   static ClusterUnderTest cluster;
   static Kubectl kubectl;
   static BackgroundTraffic traffic;
+  static ModelDeploymentView md;
 
   @RegisterExtension
   static final ScenarioCluster scenario =
@@ -49,6 +47,7 @@ class CanaryRolloutE2E {
   static void startClusterAndServeVersionOne() {
     cluster = scenario.cluster();
     kubectl = cluster.kubectl();
+    md = new ModelDeploymentView(cluster, MD, PATIENCE);
     kubectl.runWithInput(manifest(), "apply", "--validate=false", "-f", "-").orThrow();
     await()
         .atMost(PATIENCE)
@@ -285,36 +284,15 @@ class CanaryRolloutE2E {
   }
 
   private static void newVersion(String version, String modelDir) {
-    kubectl
-        .run(
-            "patch",
-            "md",
-            MD,
-            "--type=merge",
-            "-p",
-            "{\"spec\":{\"model\":{\"version\":\""
-                + version
-                + "\",\"uri\":\""
-                + cluster.modelBaseUrl()
-                + "/"
-                + modelDir
-                + "/model.onnx\"}}}")
-        .orThrow();
+    md.newVersion(version, modelDir);
   }
 
   private static JsonNode status() {
-    GenericKubernetesResource md =
-        cluster
-            .client()
-            .genericKubernetesResources("modelkeeper.io/v1alpha1", "ModelDeployment")
-            .inNamespace("default")
-            .withName(MD)
-            .get();
-    return Serialization.jsonMapper().valueToTree(md).path("status");
+    return md.status();
   }
 
   private static JsonNode awaitStatus(Predicate<JsonNode> done) {
-    return await().atMost(PATIENCE).pollInterval(POLL).until(CanaryRolloutE2E::status, done);
+    return md.awaitStatus(done);
   }
 
   /** Records the canary's step each time it changes, for {@code version}. */
@@ -341,61 +319,26 @@ class CanaryRolloutE2E {
   }
 
   private static boolean hasHistory(JsonNode status, String version) {
-    return !history(status, version).isEmpty();
+    return ModelDeploymentView.hasHistory(status, version);
   }
 
   private static List<JsonNode> history(JsonNode status, String version) {
-    List<JsonNode> entries = new ArrayList<>();
-    status
-        .path("history")
-        .forEach(
-            e -> {
-              if (version.equals(e.path("version").asText())) {
-                entries.add(e);
-              }
-            });
-    return entries;
+    return ModelDeploymentView.history(status, version);
   }
 
   private static JsonNode lastHistory(JsonNode status) {
-    JsonNode history = status.path("history");
-    return history.path(history.size() - 1);
+    return ModelDeploymentView.lastHistory(status);
   }
 
   private static List<String> deploymentNames() {
-    return cluster
-        .client()
-        .apps()
-        .deployments()
-        .inNamespace("default")
-        .withLabel("modelkeeper.io/deployment", MD)
-        .list()
-        .getItems()
-        .stream()
-        .map(d -> d.getMetadata().getName())
-        .toList();
+    return md.deploymentNames();
   }
 
-  /** The model versions that have a Deployment (named <md>-<version>-<revision>). */
   private static List<String> deploymentVersions() {
-    return cluster
-        .client()
-        .apps()
-        .deployments()
-        .inNamespace("default")
-        .withLabel("modelkeeper.io/deployment", MD)
-        .list()
-        .getItems()
-        .stream()
-        .map(d -> d.getMetadata().getLabels().get("modelkeeper.io/version"))
-        .toList();
+    return md.deploymentVersions();
   }
 
   private static List<String> events(String reason, String messagePrefix) {
-    return cluster.client().v1().events().inNamespace("default").list().getItems().stream()
-        .filter(e -> MD.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
-        .map(Event::getMessage)
-        .filter(m -> m != null && m.startsWith(messagePrefix))
-        .toList();
+    return md.events(reason, messagePrefix);
   }
 }

@@ -8,11 +8,17 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelkeeper.e2e.cluster.Kubectl;
 import io.modelkeeper.e2e.cluster.LocalCluster;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -111,6 +117,24 @@ final class LocalClusterUnderTest implements ClusterUnderTest {
       }
     }
     return text.toString();
+  }
+
+  /** The operator's reconciles so far, from its own {@code /q/metrics}. */
+  long operatorReconciles() throws IOException, InterruptedException {
+    String metrics =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(cluster.operator().url() + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    Matcher line =
+        Pattern.compile("(?m)^modelkeeper_operator_reconciles_total\\{[^}]*} ([0-9.eE+]+)$")
+            .matcher(metrics);
+    double total = 0;
+    while (line.find()) {
+      total += Double.parseDouble(line.group(1));
+    }
+    return (long) total;
   }
 
   @Override
