@@ -217,10 +217,27 @@ public final class LocalCluster implements AutoCloseable {
    * knows only what the API server holds.
    */
   public OperatorProcess restartOperator() {
+    return replaceOperator(false);
+  }
+
+  /**
+   * Kills the operator process with SIGKILL (no shutdown hook runs) and starts a new one from the
+   * same jar, as after an out-of-memory kill or a lost node: it knows only what the API server
+   * holds.
+   */
+  public OperatorProcess killAndRestartOperator() {
+    return replaceOperator(true);
+  }
+
+  private OperatorProcess replaceOperator(boolean kill) {
     if (operator == null) {
       throw new IllegalStateException("this cluster was started without the operator");
     }
-    operator.close();
+    if (kill) {
+      operator.kill();
+    } else {
+      operator.close();
+    }
     int index = started.indexOf(operator);
     operator =
         OperatorProcess.start(
