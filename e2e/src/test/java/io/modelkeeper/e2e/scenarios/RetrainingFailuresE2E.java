@@ -170,6 +170,7 @@ class RetrainingFailuresE2E {
   @Test
   @Order(3)
   void aRunWhoseTrainingJobFailsIsFailedWithTheReason() {
+    scenario.local(); // the exec image is the local node's stand-in for any image
     // A run made by hand is held by no guard (it waits only for a run in flight).
     fails.patchRetraining(template("echo 'trainer: cannot open the dataset' >&2; exit 1", "3m"));
     fails.createRun(MD + "-broken", "a trainer image that exits 1");
@@ -191,6 +192,7 @@ class RetrainingFailuresE2E {
   @Test
   @Order(4)
   void aRunPastItsActiveDeadlineIsFailedWithTheDeadlineReason() {
+    scenario.local(); // the exec image is the local node's stand-in for any image
     fails.patchRetraining(template("sleep 120", "5s"));
     fails.createRun(MD + "-slow", "a trainer that takes longer than spec.training.activeDeadline");
     GenericKubernetesResource run = fails.awaitFinished(MD + "-slow", PATIENCE);
@@ -211,7 +213,7 @@ class RetrainingFailuresE2E {
                     || job(MD + "-slow-train").getStatus().getActive() == 0);
     assertServingUntouched();
     assertThat(fails.runs())
-        .as("the cooldown held every trigger while the runs made by hand went")
+        .as("the cooldown held every trigger while the runs made by hand went on")
         .extracting(r -> r.getMetadata().getName())
         .containsExactly(MD + "-r1", MD + "-broken", MD + "-slow");
   }
