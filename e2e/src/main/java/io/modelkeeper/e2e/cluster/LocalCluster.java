@@ -145,7 +145,9 @@ public final class LocalCluster implements AutoCloseable {
                   NodeConfig.defaults(
                       layout.modelServerJar(), layout.trainerJar(), layout.stateDir())));
       progress.accept(
-          "node simulator  pods get 127.0.0.2, .3, ...; pod files under "
+          "node simulator  pods get "
+              + cluster.node.podNetwork()
+              + ".2, .3, ...; pod files under "
               + layout.stateDir().resolve("pods"));
       if (withOperator) {
         progress.accept("operator        starting " + layout.operatorJar() + " ...");
