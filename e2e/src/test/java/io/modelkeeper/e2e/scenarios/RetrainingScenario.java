@@ -72,10 +72,6 @@ final class RetrainingScenario {
         .formatted(md);
   }
 
-  String md() {
-    return md;
-  }
-
   String namespace() {
     return namespace;
   }
