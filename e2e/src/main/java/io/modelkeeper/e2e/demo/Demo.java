@@ -250,12 +250,12 @@ public final class Demo {
         "continuous training: kubectl apply -f e2e/examples/fraud-retraining.yaml (claims fraud-data"
             + " and fraud-models, a ModelRetraining that retrains on AccuracyBelowSlo, incrementally,"
             + " with the reference trainer), and quality objectives the demo can see in seconds");
-    timeline.detail(
-        kubectl
-            .runWithInput(
-                cluster.example("fraud-retraining.yaml"), "apply", "--validate=false", "-f", "-")
-            .orThrow()
-            .strip());
+    kubectl
+        .runWithInput(
+            cluster.example("fraud-retraining.yaml"), "apply", "--validate=false", "-f", "-")
+        .orThrow()
+        .lines()
+        .forEach(timeline::detail);
     String patch =
         "{\"spec\":{\"monitoring\":{\"window\":200,\"interval\":\"2s\","
             + "\"slo\":{\"for\":\"6s\",\"minAccuracy\":0.8,\"maxLatencyP99\":null}},"
