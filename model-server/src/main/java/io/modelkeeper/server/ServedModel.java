@@ -12,6 +12,7 @@ import io.modelkeeper.server.protocol.WarmUp;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,9 +39,12 @@ public class ServedModel {
   private volatile DynamicBatcher batcher;
   private final AtomicInteger arriving = new AtomicInteger();
 
-  public ServedModel(ServerConfig config, ServingMetrics metrics) {
+  private final Event<ModelLoaded> loaded;
+
+  public ServedModel(ServerConfig config, ServingMetrics metrics, Event<ModelLoaded> loaded) {
     this.config = config;
     this.metrics = metrics;
+    this.loaded = loaded;
   }
 
   void onStart(@Observes StartupEvent event) {
@@ -80,6 +84,9 @@ public class ServedModel {
               inline,
               new DynamicBatcher.QueuePolicy(config.maxQueueSize(), config.queueTimeout()));
       metrics.modelLoaded(System.nanoTime() - start, opened.executionProvider());
+      // Quality monitoring and capture start before the first ready answer: a Service sends
+      // labels to any ready pod.
+      loaded.fire(new ModelLoaded(name(), version()));
       state = ModelState.ready();
       LOG.infof(
           "model %s version %s ready on %s in %d ms (batching %s; single-row run %d us, %s)",

@@ -145,7 +145,9 @@ public final class LocalCluster implements AutoCloseable {
                   NodeConfig.defaults(
                       layout.modelServerJar(), layout.trainerJar(), layout.stateDir())));
       progress.accept(
-          "node simulator  pods get 127.0.0.2, .3, ...; pod files under "
+          "node simulator  pods get "
+              + cluster.node.podNetwork()
+              + ".2, .3, ...; pod files under "
               + layout.stateDir().resolve("pods"));
       if (withOperator) {
         progress.accept("operator        starting " + layout.operatorJar() + " ...");
@@ -217,10 +219,27 @@ public final class LocalCluster implements AutoCloseable {
    * knows only what the API server holds.
    */
   public OperatorProcess restartOperator() {
+    return replaceOperator(false);
+  }
+
+  /**
+   * Kills the operator process with SIGKILL (no shutdown hook runs) and starts a new one from the
+   * same jar, as after an out-of-memory kill or a lost node: it knows only what the API server
+   * holds.
+   */
+  public OperatorProcess killAndRestartOperator() {
+    return replaceOperator(true);
+  }
+
+  private OperatorProcess replaceOperator(boolean kill) {
     if (operator == null) {
       throw new IllegalStateException("this cluster was started without the operator");
     }
-    operator.close();
+    if (kill) {
+      operator.kill();
+    } else {
+      operator.close();
+    }
     int index = started.indexOf(operator);
     operator =
         OperatorProcess.start(

@@ -190,6 +190,24 @@ public final class OperatorProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Kills the operator with SIGKILL, as an out-of-memory kill or a lost node would: no shutdown
+   * hook runs, nothing is finished or handed over.
+   */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the operator (pid " + pid() + ") outlived SIGKILL");
+      }
+      Files.deleteIfExists(pidFile);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @Override
   public void close() {
     process.destroy();

@@ -29,6 +29,15 @@ final class ClusterWatch implements AutoCloseable {
           .withNamespaced(true)
           .build();
 
+  static final ResourceDefinitionContext RETRAINING_RUNS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("modelkeeper.io")
+          .withVersion("v1alpha1")
+          .withPlural("retrainingruns")
+          .withKind("RetrainingRun")
+          .withNamespaced(true)
+          .build();
+
   private final KubernetesClient client;
   private final Timeline timeline;
   private final Map<String, String> seen = new HashMap<>();
@@ -66,6 +75,10 @@ final class ClusterWatch implements AutoCloseable {
     for (GenericKubernetesResource md :
         client.genericKubernetesResources(MODEL_DEPLOYMENTS).list().getItems()) {
       now.put("ModelDeployment " + md.getMetadata().getName(), describe(md));
+    }
+    for (GenericKubernetesResource run :
+        client.genericKubernetesResources(RETRAINING_RUNS).list().getItems()) {
+      now.put("RetrainingRun " + run.getMetadata().getName(), describeRun(run));
     }
     for (Deployment deployment : client.apps().deployments().list().getItems()) {
       now.put("Deployment " + deployment.getMetadata().getName(), "exists");
@@ -137,6 +150,15 @@ final class ClusterWatch implements AutoCloseable {
     return text.toString();
   }
 
+  /** A run's phase, and its message once it says more than the phase. */
+  static String describeRun(GenericKubernetesResource run) {
+    if (!(run.getAdditionalProperties().get("status") instanceof Map<?, ?> status)
+        || status.get("phase") == null) {
+      return "created, not numbered yet";
+    }
+    return "phase " + status.get("phase") + " - " + status.get("message");
+  }
+
   /** A pod's progress in a few words, like kubectl's STATUS column but with the failure message. */
   static String describe(Pod pod) {
     String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
@@ -170,7 +192,12 @@ final class ClusterWatch implements AutoCloseable {
         return container.getState().getWaiting().getReason() + where;
       }
       if (container.getState().getRunning() != null) {
-        return (Boolean.TRUE.equals(container.getReady()) ? "Ready" : "Running, model loading")
+        boolean modelServer =
+            pod.getMetadata().getLabels() != null
+                && pod.getMetadata().getLabels().containsKey("modelkeeper.io/deployment");
+        return (Boolean.TRUE.equals(container.getReady())
+                ? "Ready"
+                : modelServer ? "Running, model loading" : "Running")
             + where;
       }
     }

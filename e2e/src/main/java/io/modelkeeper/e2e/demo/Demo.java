@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.modelkeeper.e2e.cluster.Kubectl;
 import io.modelkeeper.e2e.cluster.LocalCluster;
 import io.modelkeeper.e2e.traffic.BackgroundTraffic;
+import io.modelkeeper.e2e.traffic.LabelledTraffic;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -121,11 +122,18 @@ public final class Demo {
     awaitReady(2);
 
     canaries();
+    retraining();
 
-    timeline.step("kubectl delete md fraud");
-    timeline.detail(kubectl.run("delete", "md", MODEL).orThrow().strip());
+    timeline.step(
+        "kubectl delete md,modelretraining fraud; kubectl delete pvc fraud-data fraud-models");
+    kubectl.run("delete", "md,modelretraining", MODEL).orThrow().lines().forEach(timeline::detail);
+    kubectl
+        .run("delete", "pvc", "fraud-data", "fraud-models")
+        .orThrow()
+        .lines()
+        .forEach(timeline::detail);
     waitFor(
-        "its pods and their processes to stop",
+        "its pods, the runs' Jobs and pods, and their processes to stop",
         () ->
             cluster.client().pods().list().getItems().isEmpty()
                     && cluster.node().runningPods().isEmpty()
@@ -213,6 +221,195 @@ public final class Demo {
     traffic
         .all()
         .forEach((version, tally) -> timeline.detail("version " + version + " answered: " + tally));
+  }
+
+  /**
+   * The continuous-training loop under labelled traffic through the Service: a ModelRetraining
+   * retrains on AccuracyBelowSlo; the labels flip; the ModelDeployment turns Degraded, a run trains
+   * incrementally on the captured rows, is blessed, canaried and promoted as version 3-r<N>, and
+   * accuracy comes back. Nobody writes a spec; no client request may fail.
+   */
+  private void retraining() {
+    timeline.step(
+        "spec.model back to version 3, the version that serves (as a Git revert of version 4"
+            + " would): kubectl patch md fraud --type=merge ...");
+    newVersion("3", "logistic-regression");
+    waitFor(
+        "the ModelDeployment to settle on version 3",
+        () -> {
+          GenericKubernetesResource md = modelDeployment();
+          String text = md == null ? "" : ClusterWatch.describe(md);
+          return text.contains("serving version 3 ")
+                  && text.contains("Ready=True")
+                  && !text.contains("canary")
+              ? "settled"
+              : null;
+        });
+
+    timeline.step(
+        "continuous training: kubectl apply -f e2e/examples/fraud-retraining.yaml (claims fraud-data"
+            + " and fraud-models, a ModelRetraining that retrains on AccuracyBelowSlo, incrementally,"
+            + " with the reference trainer), and quality objectives the demo can see in seconds");
+    kubectl
+        .runWithInput(
+            cluster.example("fraud-retraining.yaml"), "apply", "--validate=false", "-f", "-")
+        .orThrow()
+        .lines()
+        .forEach(timeline::detail);
+    String patch =
+        "{\"spec\":{\"monitoring\":{\"window\":200,\"interval\":\"2s\","
+            + "\"slo\":{\"for\":\"6s\",\"minAccuracy\":0.8,\"maxLatencyP99\":null}},"
+            + "\"rollout\":{\"steps\":[{\"weight\":50,\"duration\":\"10s\"}],"
+            + "\"analysis\":{\"interval\":\"2s\",\"minRequests\":20,\"minLabelled\":50,"
+            + "\"maxAccuracyDrop\":0.05}}}}";
+    timeline.detail("kubectl patch md fraud --type=merge -p '" + patch + "'");
+    kubectl.run("patch", "md", MODEL, "--type=merge", "-p", patch).orThrow();
+    waitFor(
+        "the model-server pods to capture labelled rows onto the claim (their pods are replaced"
+            + " once)",
+        () -> capturingPods() >= 2 ? "capturing" : null);
+
+    timeline.step(
+        "labelled traffic through the Service fraud, each request on its own connection: inference,"
+            + " then the true label of each row (the world's rule, one label in twenty wrong)");
+    String service = serviceAddress();
+    long generation = generation();
+    LabelledTraffic traffic =
+        LabelledTraffic.start(service, MODEL, 8, 10, TrafficRun::trueClasses, 7);
+    try {
+      waitFor(
+          "the accuracy in kubectl get md to reach 0.85",
+          () -> accuracy() >= 0.85 ? "healthy" : null);
+      timeline.detail(String.format("accuracy of the serving version 3: %.3f", accuracy()));
+
+      timeline.step(
+          "the world changes: from now on every label says the opposite of what the inputs used to"
+              + " mean");
+      traffic.changeTheWorld();
+      waitFor(
+          "the ModelDeployment to turn Degraded (AccuracyBelowSlo) after slo.for",
+          () -> conditionWithReason("AccuracyBelowSlo"));
+      timeline.detail(String.format("accuracy of the serving version 3: %.3f", accuracy()));
+
+      timeline.step(
+          "the operator retrains by itself: a run trains on the captured rows, the evaluator blesses"
+              + " the candidate, which goes through the canary");
+      String[] promoted = new String[1];
+      waitFor(
+          "a retrained version to be promoted",
+          () -> {
+            String stable = stableVersion();
+            if (stable != null && stable.startsWith("3-r")) {
+              promoted[0] = stable;
+            }
+            return promoted[0];
+          });
+      kubectl
+          .run("get", "retrainingruns")
+          .orThrow()
+          .lines()
+          .forEach(line -> timeline.detail("kubectl get retrainingruns | " + line));
+      if (generation() != generation) {
+        throw new DemoFailure("the ModelDeployment's spec changed during the retraining loop");
+      }
+      timeline.detail(
+          "metadata.generation of md/fraud before and after: "
+              + generation
+              + " (no spec was written)");
+      waitFor(
+          "accuracy on new traffic to come back above the objective",
+          () ->
+              accuracy() >= 0.8 && conditionWithReason("AccuracyBelowSlo") == null ? "back" : null);
+      timeline.detail(
+          String.format("accuracy of the retrained version %s: %.3f", promoted[0], accuracy()));
+      kubectl
+          .run("get", "md", MODEL)
+          .orThrow()
+          .lines()
+          .forEach(line -> timeline.detail("kubectl get md | " + line));
+    } finally {
+      traffic.close();
+    }
+    timeline.detail(
+        "failed client requests across the retraining loop (inference and feedback, through the"
+            + " Service): "
+            + traffic.failed()
+            + " (of "
+            + traffic.sent()
+            + ")");
+    if (traffic.failed() > 0) {
+      throw new DemoFailure(
+          traffic.failed()
+              + " client requests failed across the retraining loop; the last: "
+              + traffic.lastFailure());
+    }
+  }
+
+  private long capturingPods() {
+    return cluster
+        .client()
+        .pods()
+        .withLabel("modelkeeper.io/deployment", MODEL)
+        .list()
+        .getItems()
+        .stream()
+        .filter(Demo::ready)
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(
+            p ->
+                p.getSpec().getContainers().stream()
+                    .flatMap(c -> c.getEnv() == null ? Stream.empty() : c.getEnv().stream())
+                    .anyMatch(e -> "MODELKEEPER_CAPTURE_DIR".equals(e.getName())))
+        .count();
+  }
+
+  /** The address the node gives the model's Service (its stand-in for a cluster IP). */
+  private String serviceAddress() {
+    String[] address = new String[1];
+    waitFor(
+        "the Service fraud to get its address",
+        () -> {
+          var service = cluster.client().services().withName(MODEL).get();
+          address[0] =
+              service == null || service.getMetadata().getAnnotations() == null
+                  ? null
+                  : service.getMetadata().getAnnotations().get("local.modelkeeper.io/address");
+          return address[0];
+        });
+    return "http://" + address[0].split(",")[0];
+  }
+
+  private GenericKubernetesResource modelDeployment() {
+    return cluster
+        .client()
+        .genericKubernetesResources(ClusterWatch.MODEL_DEPLOYMENTS)
+        .withName(MODEL)
+        .get();
+  }
+
+  private long generation() {
+    return modelDeployment().getMetadata().getGeneration();
+  }
+
+  private String stableVersion() {
+    GenericKubernetesResource md = modelDeployment();
+    return md != null
+            && md.getAdditionalProperties().get("status") instanceof java.util.Map<?, ?> status
+            && status.get("stable") instanceof java.util.Map<?, ?> stable
+            && stable.get("version") != null
+        ? stable.get("version").toString()
+        : null;
+  }
+
+  /** The ModelDeployment's accuracy figure, NaN while it has none. */
+  private double accuracy() {
+    GenericKubernetesResource md = modelDeployment();
+    return md != null
+            && md.getAdditionalProperties().get("status") instanceof java.util.Map<?, ?> status
+            && status.get("metrics") instanceof java.util.Map<?, ?> metrics
+            && metrics.get("accuracy") instanceof Number accuracy
+        ? accuracy.doubleValue()
+        : Double.NaN;
   }
 
   private void newVersion(String version, String model) {

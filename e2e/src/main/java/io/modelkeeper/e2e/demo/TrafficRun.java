@@ -33,6 +33,19 @@ final class TrafficRun {
       Map<String, Integer> perPod,
       List<String> failures) {}
 
+  /** The class the world's rule gives each row: 1 where its logit is above 0. */
+  static int[] trueClasses(float[][] rows) {
+    int[] classes = new int[rows.length];
+    for (int r = 0; r < rows.length; r++) {
+      double logit = TRUE_INTERCEPT;
+      for (int f = 0; f < TRUE_COEFFICIENTS.length; f++) {
+        logit += TRUE_COEFFICIENTS[f] * rows[r][f];
+      }
+      classes[r] = logit > 0 ? 1 : 0;
+    }
+    return classes;
+  }
+
   private final InferenceClient client = new InferenceClient();
   private final Random random;
   private final Map<String, List<Map<String, Object>>> labelsByPod = new LinkedHashMap<>();

@@ -71,6 +71,13 @@ public final class NodeSimulator implements AutoCloseable {
     this.loop = new Thread(this::runLoop, "node-simulator");
   }
 
+  /**
+   * The loopback /24 the pods' addresses are taken from ({@code MODELKEEPER_LOCAL_POD_NETWORK}).
+   */
+  public String podNetwork() {
+    return addresses.network();
+  }
+
   /** Starts watching; the client stays the caller's. */
   public static NodeSimulator start(KubernetesClient client, NodeConfig config) {
     NodeSimulator node = new NodeSimulator(client, config);

@@ -13,7 +13,8 @@ import java.util.logging.Logger;
 /**
  * The garbage collector the mock API server lacks: deletes every object whose owners (by owner
  * reference uid) are all gone, so deleting a ModelDeployment removes its Deployments and Services,
- * a sweep later their ReplicaSets, and a sweep after that their pods.
+ * a sweep later their ReplicaSets, and a sweep after that their pods; deleting a ModelRetraining
+ * removes its RetrainingRuns, then their Jobs and Services, then the Jobs' pods.
  */
 final class OwnerCollector {
 
@@ -28,6 +29,7 @@ final class OwnerCollector {
           new String[] {"v1", "Service"},
           new String[] {"v1", "ConfigMap"},
           new String[] {"batch/v1", "Job"},
+          new String[] {"modelkeeper.io/v1alpha1", "RetrainingRun"},
           new String[] {"gateway.networking.k8s.io/v1", "HTTPRoute"});
 
   private final KubernetesClient client;
@@ -41,8 +43,7 @@ final class OwnerCollector {
     Map<String, String> ownerUids = new HashMap<>();
     int deleted = 0;
     for (String[] kind : DEPENDENT_KINDS) {
-      for (GenericKubernetesResource object :
-          client.genericKubernetesResources(kind[0], kind[1]).inAnyNamespace().list().getItems()) {
+      for (GenericKubernetesResource object : list(kind)) {
         List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
         if (owners == null || owners.isEmpty()) {
           continue;
@@ -77,6 +78,18 @@ final class OwnerCollector {
       }
     }
     return deleted;
+  }
+
+  /** The objects of a kind; none when the server does not serve it (its CRD is not installed). */
+  private List<GenericKubernetesResource> list(String[] kind) {
+    try {
+      return client.genericKubernetesResources(kind[0], kind[1]).inAnyNamespace().list().getItems();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404 || e.getMessage().contains("Could not find the metadata")) {
+        return List.of();
+      }
+      throw e;
+    }
   }
 
   private String currentUid(String namespace, OwnerReference owner) {

@@ -33,6 +33,11 @@ final class PodAddresses {
     this.network = network;
   }
 
+  /** The /24 the addresses are taken from, such as {@code 127.0.0}. */
+  String network() {
+    return network;
+  }
+
   synchronized String take() {
     for (int next = used.nextClearBit(FIRST); next <= LAST; next = used.nextClearBit(next + 1)) {
       String address = network + "." + next;

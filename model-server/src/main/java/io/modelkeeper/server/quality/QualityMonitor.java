@@ -2,11 +2,11 @@ package io.modelkeeper.server.quality;
 
 import io.modelkeeper.server.InferenceEvent;
 import io.modelkeeper.server.InferenceListener;
+import io.modelkeeper.server.ModelLoaded;
 import io.modelkeeper.server.ModelState;
 import io.modelkeeper.server.ServedModel;
 import io.modelkeeper.server.onnx.Tensor;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Map;
@@ -14,12 +14,12 @@ import org.jboss.logging.Logger;
 
 /**
  * Starts quality monitoring once the model has loaded (its outputs decide how predictions are read)
- * and feeds it every successful inference. Off when {@code MODELKEEPER_TASK} is unset.
+ * and before the server reports ready, and feeds it every successful inference. Off when {@code
+ * MODELKEEPER_TASK} is unset.
  */
 @ApplicationScoped
 public class QualityMonitor implements InferenceListener {
   private static final Logger LOG = Logger.getLogger(QualityMonitor.class);
-  private static final long WAIT_FOR_MODEL_MILLIS = 200;
 
   private final ServedModel model;
   private final QualityConfig config;
@@ -39,35 +39,20 @@ public class QualityMonitor implements InferenceListener {
             : "the model is not loaded yet";
   }
 
-  void onStart(@Observes StartupEvent event) {
-    if (config.task().isEmpty()) {
-      return;
+  /**
+   * Starts monitoring when the model has loaded, before the server reports ready, so a ready pod
+   * takes labels from its first request on.
+   */
+  void onModelLoaded(@Observes ModelLoaded event) {
+    if (config.task().isPresent()) {
+      start();
     }
-    Thread waiter = new Thread(this::startWhenLoaded, "quality-start");
-    waiter.setDaemon(true);
-    waiter.start();
   }
 
   void onStop(@Observes ShutdownEvent event) throws InterruptedException {
     ModelQuality current = quality;
     if (current != null && current.capture() != null) {
       current.capture().close();
-    }
-  }
-
-  private void startWhenLoaded() {
-    try {
-      while (model.state().phase() == ModelState.Phase.LOADING) {
-        Thread.sleep(WAIT_FOR_MODEL_MILLIS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    if (model.state().isReady()) {
-      start();
-    } else {
-      problem = "model " + model.name() + " failed to load: " + model.state().reason();
     }
   }
 
@@ -120,6 +105,9 @@ public class QualityMonitor implements InferenceListener {
   }
 
   public String problem() {
+    if (quality == null && model.state().phase() == ModelState.Phase.FAILED) {
+      return "model " + model.name() + " failed to load: " + model.state().reason();
+    }
     return problem;
   }
 
