@@ -78,7 +78,10 @@ public class ServedModel {
               config.inferenceThreads().orElse(Runtime.getRuntime().availableProcessors()),
               arriving,
               inline,
-              new DynamicBatcher.QueuePolicy(config.maxQueueSize(), config.queueTimeout()));
+              new DynamicBatcher.QueuePolicy(
+                  config.maxQueueSize(), config.queueTimeout(), config.admitByExpectedWait()));
+      // The warm-up's single-row run is the first measure of the pace, until real batches run.
+      batcher.expectedWait().ran(1, singleRun);
       metrics.modelLoaded(System.nanoTime() - start, opened.executionProvider());
       state = ModelState.ready();
       LOG.infof(

@@ -110,6 +110,14 @@ public interface ServerConfig {
   Duration queueTimeout();
 
   /**
+   * Admit only as many inference requests as the inference threads, at the pace measured over
+   * recent batches, can answer within the queue timeout; the next gets 503 with Retry-After before
+   * its body is read. False: only the in-flight limit and the queue bound admission.
+   */
+  @WithDefault("true")
+  boolean admitByExpectedWait();
+
+  /**
    * Dummy inferences of the model's own signature run before the server reports ready, through the
    * request code but counted nowhere; 0 skips them.
    */

@@ -42,7 +42,14 @@ public final class DynamicBatcher implements AutoCloseable {
   private static final long POLL_SLICE_NANOS = 200_000;
 
   private final LinkedBlockingQueue<PendingInference> queue;
+  private final int maxQueueSize;
   private final long queueTimeoutNanos;
+  private final ExpectedWait expectedWait;
+
+  // Refusals are answered with one shared exception each (no stack trace): they cost nothing that
+  // grows with the load.
+  private final OverloadedException queueFull;
+  private final OverloadedException late;
   private final AtomicInteger arriving;
   private final Semaphore freeRunThreads;
   private final ExecutorService runThreads;
@@ -76,9 +83,15 @@ public final class DynamicBatcher implements AutoCloseable {
   /**
    * How long the queue may grow, Triton-style: at most {@code maxSize} requests wait, each at most
    * {@code timeout} (zero: no limit); the excess and the late are refused with {@link
-   * OverloadedException}.
+   * OverloadedException}. With {@code limitByExpectedWait}, {@link #expectedWait()} also tells the
+   * HTTP layer how many requests to admit so that they are answered within {@code timeout}.
    */
-  public record QueuePolicy(int maxSize, Duration timeout) {}
+  public record QueuePolicy(int maxSize, Duration timeout, boolean limitByExpectedWait) {
+
+    public QueuePolicy(int maxSize, Duration timeout) {
+      this(maxSize, timeout, false);
+    }
+  }
 
   public DynamicBatcher(
       ModelRunner runner,
@@ -93,7 +106,16 @@ public final class DynamicBatcher implements AutoCloseable {
       throw new IllegalArgumentException("MODELKEEPER_MAX_QUEUE_SIZE must be 1 or more");
     }
     this.queue = new LinkedBlockingQueue<>(policy.maxSize());
+    this.maxQueueSize = policy.maxSize();
     this.queueTimeoutNanos = policy.timeout().toNanos();
+    this.expectedWait = new ExpectedWait(threads, policy.timeout(), policy.limitByExpectedWait());
+    this.queueFull =
+        new OverloadedException("the batch queue is full (MODELKEEPER_MAX_QUEUE_SIZE)");
+    this.late =
+        new OverloadedException(
+            "the request waited in the batch queue longer than "
+                + policy.timeout().toMillis()
+                + " ms (MODELKEEPER_QUEUE_TIMEOUT)");
     this.runner = runner;
     this.arriving = arriving;
     this.metrics = metrics;
@@ -139,13 +161,22 @@ public final class DynamicBatcher implements AutoCloseable {
       metrics.queued(0);
       runAlone(pending, System.nanoTime());
     } else if (!queue.offer(pending)) {
-      pending.result.completeExceptionally(
-          new OverloadedException(
-              "the batch queue is full ("
-                  + queue.size()
-                  + " requests waiting, MODELKEEPER_MAX_QUEUE_SIZE)"));
+      pending.result.completeExceptionally(queueFull);
     }
     return pending.result;
+  }
+
+  /**
+   * Whether the queue is full now, so that a request can be refused before its body is read rather
+   * than after.
+   */
+  public boolean queueFull() {
+    return queue.size() >= maxQueueSize;
+  }
+
+  /** The run time per request measured so far, and how many requests that lets in flight. */
+  public ExpectedWait expectedWait() {
+    return expectedWait;
   }
 
   /** Takes a request its caller gave up on out of the queue. */
@@ -164,11 +195,7 @@ public final class DynamicBatcher implements AutoCloseable {
       return false;
     }
     if (pending.deadlineNanos != 0 && now - pending.deadlineNanos > 0) {
-      pending.result.completeExceptionally(
-          new OverloadedException(
-              "the request waited in the batch queue longer than "
-                  + queueTimeoutNanos / 1_000_000
-                  + " ms (MODELKEEPER_QUEUE_TIMEOUT)"));
+      pending.result.completeExceptionally(late);
       return false;
     }
     return true;
@@ -259,7 +286,9 @@ public final class DynamicBatcher implements AutoCloseable {
         rows += pending.rows;
       }
       outputs = runner.run(inputs);
-      metrics.batchRan(rows, System.nanoTime() - start);
+      long took = System.nanoTime() - start;
+      metrics.batchRan(rows, took);
+      expectedWait.ran(batch.size(), took);
     } catch (Exception e) {
       // One caller's bad rows must not fail the others: retry each on its own.
       for (PendingInference pending : batch) {
@@ -284,7 +313,9 @@ public final class DynamicBatcher implements AutoCloseable {
           batchable && pending.rows > rowsPerRun
               ? runInSlices(pending.inputs, pending.rows)
               : runner.run(pending.inputs);
-      metrics.batchRan(pending.rows, System.nanoTime() - start);
+      long took = System.nanoTime() - start;
+      metrics.batchRan(pending.rows, took);
+      expectedWait.ran(1, took);
       pending.result.complete(outputs);
     } catch (Exception | LinkageError e) {
       pending.result.completeExceptionally(e);

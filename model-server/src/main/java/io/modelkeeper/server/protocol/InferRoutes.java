@@ -5,6 +5,7 @@ import io.modelkeeper.server.InferenceEvent;
 import io.modelkeeper.server.InferenceListener;
 import io.modelkeeper.server.ServedModel;
 import io.modelkeeper.server.ServerConfig;
+import io.modelkeeper.server.batching.DynamicBatcher;
 import io.modelkeeper.server.batching.OverloadedException;
 import io.modelkeeper.server.metrics.ServingMetrics;
 import io.modelkeeper.server.metrics.ServingMetrics.Outcome;
@@ -12,8 +13,11 @@ import io.modelkeeper.server.onnx.Tensor;
 import io.modelkeeper.server.pods.PodIdentity;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -28,6 +32,7 @@ import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -54,6 +59,28 @@ public class InferRoutes {
   private static final int READ_ON_EVENT_LOOP_BYTES = 64 * 1024;
 
   static final String RETRY_AFTER_SECONDS = "1";
+
+  private static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
+  private static final CharSequence RETRY_AFTER_VALUE =
+      HttpHeaders.createOptimized(RETRY_AFTER_SECONDS);
+  private static final CharSequence CONTENT_TYPE = HttpHeaders.createOptimized("Content-Type");
+  private static final CharSequence JSON_TYPE = HttpHeaders.createOptimized(Replies.JSON);
+
+  // Refusals on arrival answer with one of these bodies, written once.
+  private static final byte[] AT_MAX_IN_FLIGHT =
+      ResponseWriter.error(
+          "as many inference requests are in flight as allowed (MODELKEEPER_MAX_IN_FLIGHT)");
+  private static final byte[] AT_EXPECTED_WAIT =
+      ResponseWriter.error(
+          "as many inference requests are in flight as the server can answer within"
+              + " MODELKEEPER_QUEUE_TIMEOUT at its measured pace");
+  private static final byte[] QUEUE_FULL =
+      ResponseWriter.error("the batch queue is full (MODELKEEPER_MAX_QUEUE_SIZE)");
+
+  private static final Handler<Buffer> DROP = chunk -> {};
+  private static final Handler<Throwable> IGNORE = failure -> {};
+
+  private final Map<String, byte[]> refusals = new ConcurrentHashMap<>();
 
   /** Where a routing context keeps its {@link InferenceCall}. */
   private static final String CALL = "modelkeeper.inference-call";
@@ -102,17 +129,25 @@ public class InferRoutes {
 
   /** Admits the request (or refuses it before reading its body) and starts receiving the body. */
   private void start(RoutingContext context) {
-    InferenceCall call = new InferenceCall();
-    context.put(CALL, call);
-    metrics.requestStarted();
-    if (!admission.enter()) {
-      BodyReceiver.receive(
-          context.vertx(), context.request(), 0, 0, admission, new Admission.Held(), discarded());
-      overloaded(
+    long arrivedNanos = System.nanoTime();
+    DynamicBatcher batcher = model.batcher();
+    int expectedWaitLimit = batcher == null ? Integer.MAX_VALUE : batcher.expectedWait().limit();
+    Admission.Entry entry = admission.enter(expectedWaitLimit);
+    if (entry != Admission.Entry.ADMITTED) {
+      refuseUnread(
           context,
-          "as many inference requests are in flight as allowed (MODELKEEPER_MAX_IN_FLIGHT)");
+          entry == Admission.Entry.AT_MAX_IN_FLIGHT ? AT_MAX_IN_FLIGHT : AT_EXPECTED_WAIT,
+          arrivedNanos);
       return;
     }
+    if (batcher != null && batcher.queueFull()) {
+      admission.leave();
+      refuseUnread(context, QUEUE_FULL, arrivedNanos);
+      return;
+    }
+    InferenceCall call = new InferenceCall(arrivedNanos);
+    context.put(CALL, call);
+    metrics.requestStarted();
     Admission.Held held = call.held();
     call.arriving();
     model.arriving().incrementAndGet();
@@ -160,14 +195,28 @@ public class InferRoutes {
         });
   }
 
-  private static BodyReceiver.Outcome discarded() {
-    return new BodyReceiver.Outcome() {
-      @Override
-      public void received(byte[] bytes, int length) {}
-
-      @Override
-      public void refused(int status, String message) {}
-    };
+  /**
+   * Refuses a request on arrival with 503 and Retry-After, before anything of its body is read or
+   * allocated: a constant answer, the body dropped chunk by chunk as it comes (so the connection
+   * stays usable), one count and one latency sample. Nothing here logs, throws or grows with the
+   * load.
+   */
+  private void refuseUnread(RoutingContext context, byte[] body, long arrivedNanos) {
+    HttpServerRequest request = context.request();
+    if (!request.isEnded()) {
+      request.handler(DROP);
+      request.exceptionHandler(IGNORE);
+      request.resume();
+    }
+    metrics.refusedOnArrival(arrivedNanos);
+    HttpServerResponse response = context.response();
+    if (!response.ended() && !response.closed()) {
+      response
+          .putHeader(CONTENT_TYPE, JSON_TYPE)
+          .putHeader(RETRY_AFTER, RETRY_AFTER_VALUE)
+          .setStatusCode(503)
+          .end(Buffer.buffer(body));
+    }
   }
 
   /** The request is no longer on its way to the batcher: submitted, rejected or failed. */
@@ -329,8 +378,23 @@ public class InferRoutes {
   }
 
   private void overloaded(RoutingContext context, String message) {
-    context.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
-    finish(context, Outcome.OVERLOADED, 503, ResponseWriter.error(message));
+    context.response().putHeader(RETRY_AFTER, RETRY_AFTER_VALUE);
+    finish(context, Outcome.OVERLOADED, 503, refusalBody(message));
+  }
+
+  /**
+   * The JSON body of a 503 for want of room. Those messages are constants, so their bodies are
+   * written once; the cache is bounded all the same.
+   */
+  private byte[] refusalBody(String message) {
+    byte[] body = refusals.get(message);
+    if (body == null) {
+      body = ResponseWriter.error(message);
+      if (refusals.size() < 32) {
+        refusals.putIfAbsent(message, body);
+      }
+    }
+    return body;
   }
 
   private void serverError(RoutingContext context, String id, Throwable cause) {
