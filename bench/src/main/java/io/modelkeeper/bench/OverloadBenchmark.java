@@ -39,7 +39,10 @@ public final class OverloadBenchmark {
   /** Open loops raised by this factor at most this many times to find the saturation. */
   private static final double PROBE_STEP = 1.5;
 
-  private static final int PROBES = 4;
+  private static final int PROBES = 6;
+
+  /** Requests a second the first open loop offers at least. */
+  private static final double MIN_PROBE_RATE = 200;
 
   /** Most connections an open loop opens; requests wait in the client when all are busy. */
   private static final int CONNECTIONS = 512;
@@ -114,8 +117,7 @@ public final class OverloadBenchmark {
       for (OverloadArm arm : arms) {
         arm.capacity = closed.run(clients, second, phase, 1, arm.call);
         // Capacity counts answered requests only (200), not refusals.
-        arm.closedServed =
-            (arm.capacity.latencies().length - arm.capacity.errors()) / arm.capacity.seconds();
+        arm.closedServed = arm.capacity.requestsPerSecond();
       }
       for (OverloadArm arm : arms) {
         arm.saturated = saturation(open, arm, phase);
@@ -152,11 +154,12 @@ public final class OverloadBenchmark {
 
   /**
    * The admitted rate when the server refuses part of what it is offered: open loops from 1.5 times
-   * the closed-loop rate up, each raised by half until at least a tenth is refused.
+   * the closed-loop rate up, each raised by half until at least a tenth is refused (a closed loop
+   * that is refused retries at once, so it can find less than the server takes).
    */
   private static double saturation(OpenLoopDriver open, OverloadArm arm, Duration phase)
       throws InterruptedException {
-    double rate = PROBE_STEP * arm.closedServed;
+    double rate = Math.max(MIN_PROBE_RATE, PROBE_STEP * arm.closedServed);
     double best = 0;
     for (int probe = 0; probe < PROBES; probe++) {
       OpenLoopDriver.Result result =
