@@ -110,6 +110,11 @@ final class OverloadArm implements AutoCloseable {
         overload.refusedWithoutRetryAfter(),
         OpenLoopDriver.Result.percentileMillis(overload.lags(), 0.99),
         OpenLoopDriver.Result.percentileMillis(overload.lags(), 1.0));
+    if (OpenLoopDriver.Result.percentileMillis(overload.lags(), 0.99) > 1) {
+      System.out.println(
+          "the driver fell behind (lag p99 over 1 ms): the load was burstier than offered, and the"
+              + " driver's core was not its own");
+    }
     double wall = overloadWallNanos / 1e9;
     System.out.printf(
         Locale.ROOT,

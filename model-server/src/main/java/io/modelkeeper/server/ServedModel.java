@@ -69,13 +69,14 @@ public class ServedModel {
       warmUpRequests(opened);
       boolean inline = singleRun < config.inlineRunLimitMicros() * 1000;
       runner = opened;
+      int threads = config.inferenceThreads().orElse(Runtime.getRuntime().availableProcessors());
       batcher =
           new DynamicBatcher(
               opened,
               metrics,
               config.maxBatchSize(),
               config.maxQueueDelay(),
-              config.inferenceThreads().orElse(Runtime.getRuntime().availableProcessors()),
+              threads,
               arriving,
               inline,
               new DynamicBatcher.QueuePolicy(
@@ -85,20 +86,35 @@ public class ServedModel {
       metrics.modelLoaded(System.nanoTime() - start, opened.executionProvider());
       state = ModelState.ready();
       LOG.infof(
-          "model %s version %s ready on %s in %d ms (batching %s; single-row run %d us, %s)",
+          "model %s version %s ready on %s in %d ms (batching %s; single-row run %d us, %s;"
+              + " %d inference threads; %s)",
           name(),
           version(),
           opened.executionProvider(),
           (System.nanoTime() - start) / 1_000_000,
           batcher.coalesces() ? "up to " + config.maxBatchSize() + " rows" : "off",
           singleRun / 1000,
-          inline ? "lone requests run on the event loop" : "all requests run on inference threads");
+          inline ? "lone requests run on the event loop" : "all requests run on inference threads",
+          threads,
+          admission());
     } catch (FetchException | IllegalArgumentException e) {
       // The reason says it all; a stack trace would bury it.
       fail(e.getMessage(), null);
     } catch (Exception | LinkageError e) {
       fail(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
+  }
+
+  /** How many requests are admitted at first, in the words of the settings. */
+  private String admission() {
+    int limit = batcher.expectedWait().limit();
+    if (limit == Integer.MAX_VALUE) {
+      return "admission up to MODELKEEPER_MAX_IN_FLIGHT=" + config.maxInFlight();
+    }
+    return String.format(
+        "admission up to %d in flight at the warm-up's pace, to answer within"
+            + " MODELKEEPER_QUEUE_TIMEOUT=%d ms, and never over MODELKEEPER_MAX_IN_FLIGHT=%d",
+        limit, config.queueTimeout().toMillis(), config.maxInFlight());
   }
 
   /** A model the warm-up cannot feed still serves: the warm-up only spares the first callers. */
