@@ -79,10 +79,7 @@ public class ServedModel {
               threads,
               arriving,
               inline,
-              new DynamicBatcher.QueuePolicy(
-                  config.maxQueueSize(), config.queueTimeout(), config.admitByExpectedWait()));
-      // The warm-up's single-row run is the first measure of the pace, until real batches run.
-      batcher.expectedWait().ran(1, singleRun);
+              new DynamicBatcher.QueuePolicy(config.maxQueueSize(), config.queueTimeout()));
       metrics.modelLoaded(System.nanoTime() - start, opened.executionProvider());
       state = ModelState.ready();
       LOG.infof(
@@ -105,16 +102,15 @@ public class ServedModel {
     }
   }
 
-  /** How many requests are admitted at first, in the words of the settings. */
+  /** How many requests are admitted, in the words of the settings. */
   private String admission() {
-    int limit = batcher.expectedWait().limit();
-    if (limit == Integer.MAX_VALUE) {
+    if (!config.admitByExpectedWait() || config.queueTimeout().isZero()) {
       return "admission up to MODELKEEPER_MAX_IN_FLIGHT=" + config.maxInFlight();
     }
     return String.format(
-        "admission up to %d in flight at the warm-up's pace, to answer within"
-            + " MODELKEEPER_QUEUE_TIMEOUT=%d ms, and never over MODELKEEPER_MAX_IN_FLIGHT=%d",
-        limit, config.queueTimeout().toMillis(), config.maxInFlight());
+        "admission of as many requests as are answered within MODELKEEPER_QUEUE_TIMEOUT=%s on"
+            + " average, at most MODELKEEPER_MAX_IN_FLIGHT=%d",
+        config.queueTimeout(), config.maxInFlight());
   }
 
   /** A model the warm-up cannot feed still serves: the warm-up only spares the first callers. */

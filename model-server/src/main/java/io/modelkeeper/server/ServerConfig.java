@@ -110,9 +110,9 @@ public interface ServerConfig {
   Duration queueTimeout();
 
   /**
-   * Admit only as many inference requests as the inference threads, at the pace measured over
-   * recent batches, can answer within the queue timeout; the next gets 503 with Retry-After before
-   * its body is read. False: only the in-flight limit and the queue bound admission.
+   * Admit only as many inference requests as are answered within the queue timeout on average, as
+   * measured; the next gets 503 with Retry-After before its body is read. False: only the in-flight
+   * limit and the queue bound admission.
    */
   @WithDefault("true")
   boolean admitByExpectedWait();

@@ -44,7 +44,6 @@ public final class DynamicBatcher implements AutoCloseable {
   private final LinkedBlockingQueue<PendingInference> queue;
   private final int maxQueueSize;
   private final long queueTimeoutNanos;
-  private final ExpectedWait expectedWait;
 
   // Refusals are answered with one shared exception each (no stack trace): they cost nothing that
   // grows with the load.
@@ -83,15 +82,9 @@ public final class DynamicBatcher implements AutoCloseable {
   /**
    * How long the queue may grow, Triton-style: at most {@code maxSize} requests wait, each at most
    * {@code timeout} (zero: no limit); the excess and the late are refused with {@link
-   * OverloadedException}. With {@code limitByExpectedWait}, {@link #expectedWait()} also tells the
-   * HTTP layer how many requests to admit so that they are answered within {@code timeout}.
+   * OverloadedException}.
    */
-  public record QueuePolicy(int maxSize, Duration timeout, boolean limitByExpectedWait) {
-
-    public QueuePolicy(int maxSize, Duration timeout) {
-      this(maxSize, timeout, false);
-    }
-  }
+  public record QueuePolicy(int maxSize, Duration timeout) {}
 
   public DynamicBatcher(
       ModelRunner runner,
@@ -108,7 +101,6 @@ public final class DynamicBatcher implements AutoCloseable {
     this.queue = new LinkedBlockingQueue<>(policy.maxSize());
     this.maxQueueSize = policy.maxSize();
     this.queueTimeoutNanos = policy.timeout().toNanos();
-    this.expectedWait = new ExpectedWait(threads, policy.timeout(), policy.limitByExpectedWait());
     this.queueFull =
         new OverloadedException("the batch queue is full (MODELKEEPER_MAX_QUEUE_SIZE)");
     this.late =
@@ -172,11 +164,6 @@ public final class DynamicBatcher implements AutoCloseable {
    */
   public boolean queueFull() {
     return queue.size() >= maxQueueSize;
-  }
-
-  /** The run time per request measured so far, and how many requests that lets in flight. */
-  public ExpectedWait expectedWait() {
-    return expectedWait;
   }
 
   /** Takes a request its caller gave up on out of the queue. */
@@ -286,9 +273,7 @@ public final class DynamicBatcher implements AutoCloseable {
         rows += pending.rows;
       }
       outputs = runner.run(inputs);
-      long took = System.nanoTime() - start;
-      metrics.batchRan(rows, took);
-      expectedWait.ran(batch.size(), took);
+      metrics.batchRan(rows, System.nanoTime() - start);
     } catch (Exception e) {
       // One caller's bad rows must not fail the others: retry each on its own.
       for (PendingInference pending : batch) {
@@ -313,9 +298,7 @@ public final class DynamicBatcher implements AutoCloseable {
           batchable && pending.rows > rowsPerRun
               ? runInSlices(pending.inputs, pending.rows)
               : runner.run(pending.inputs);
-      long took = System.nanoTime() - start;
-      metrics.batchRan(pending.rows, took);
-      expectedWait.ran(1, took);
+      metrics.batchRan(pending.rows, System.nanoTime() - start);
       pending.result.complete(outputs);
     } catch (Exception | LinkageError e) {
       pending.result.completeExceptionally(e);

@@ -72,8 +72,8 @@ public class InferRoutes {
           "as many inference requests are in flight as allowed (MODELKEEPER_MAX_IN_FLIGHT)");
   private static final byte[] AT_EXPECTED_WAIT =
       ResponseWriter.error(
-          "as many inference requests are in flight as the server can answer within"
-              + " MODELKEEPER_QUEUE_TIMEOUT at its measured pace");
+          "as many inference requests are in flight as the server answers within"
+              + " MODELKEEPER_QUEUE_TIMEOUT on average, as measured");
   private static final byte[] QUEUE_FULL =
       ResponseWriter.error("the batch queue is full (MODELKEEPER_MAX_QUEUE_SIZE)");
 
@@ -91,6 +91,7 @@ public class InferRoutes {
   private final long maxRequestBytes;
   private final long bodyTimeoutMillis;
   private final Admission admission;
+  private final ExpectedWait expectedWait;
   private final RequestCheck requestCheck;
   private final PodIdentity pod;
 
@@ -113,6 +114,12 @@ public class InferRoutes {
                 .maxInFlightBytes()
                 .map(MemorySize::asLongValue)
                 .orElse(Runtime.getRuntime().maxMemory() / 16));
+    this.expectedWait =
+        new ExpectedWait(
+            config.inferenceThreads().orElse(Runtime.getRuntime().availableProcessors()),
+            config.maxInFlight(),
+            config.queueTimeout(),
+            config.admitByExpectedWait());
     this.requestCheck =
         new RequestCheck(
             model,
@@ -130,9 +137,7 @@ public class InferRoutes {
   /** Admits the request (or refuses it before reading its body) and starts receiving the body. */
   private void start(RoutingContext context) {
     long arrivedNanos = System.nanoTime();
-    DynamicBatcher batcher = model.batcher();
-    int expectedWaitLimit = batcher == null ? Integer.MAX_VALUE : batcher.expectedWait().limit();
-    Admission.Entry entry = admission.enter(expectedWaitLimit);
+    Admission.Entry entry = admission.enter(expectedWait.limit());
     if (entry != Admission.Entry.ADMITTED) {
       refuseUnread(
           context,
@@ -140,6 +145,7 @@ public class InferRoutes {
           arrivedNanos);
       return;
     }
+    DynamicBatcher batcher = model.batcher();
     if (batcher != null && batcher.queueFull()) {
       admission.leave();
       refuseUnread(context, QUEUE_FULL, arrivedNanos);
@@ -426,6 +432,11 @@ public class InferRoutes {
     arrived(call);
     if (call != null && call.count()) {
       metrics.requestFinished(outcome, call.startNanos());
+      if (outcome == Outcome.SUCCESS || outcome == Outcome.OVERLOADED) {
+        // Answers and late refusals tell how long admitted requests take; a caller's mistake,
+        // answered at once, would not.
+        expectedWait.answered(System.nanoTime() - call.startNanos());
+      }
     }
     HttpServerResponse response = context.response();
     if (!response.ended() && !response.closed()) {

@@ -77,8 +77,8 @@ public final class Profiles {
   }
 
   /**
-   * The sample MLP on one inference thread with a queue timeout of a microsecond: no request can
-   * wait that long, so only one is admitted at a time.
+   * The sample MLP on one inference thread with a queue timeout of a microsecond: every request
+   * takes longer than that, so admission falls to one request at a time.
    */
   public static class NoRoomToWait implements QuarkusTestProfile {
     @Override
