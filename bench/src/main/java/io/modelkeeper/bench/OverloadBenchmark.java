@@ -19,8 +19,8 @@ import java.util.Map;
  *
  * <p>The load driver (this JVM) and the server run on different cores (taskset), and capacity is
  * what the server answers when offered more than it takes: the larger of a closed loop's answered
- * rate and the admitted rate of open loops raised until the server refuses part of them. So "twice
- * the capacity" is twice the server's, not the driver's.
+ * rate and the admitted rate of open loops raised until it stops growing. So "twice the capacity"
+ * is twice the server's, not the driver's.
  *
  * <p>System properties: {@code bench.overload.seconds} (open-loop length, default 20), {@code
  * bench.overload.factor} (offered load over capacity, 2), {@code bench.overload.clients}
@@ -36,7 +36,7 @@ public final class OverloadBenchmark {
   private static final String DEFAULT_ENV =
       "MODELKEEPER_MAX_IN_FLIGHT=32,MODELKEEPER_MAX_QUEUE_SIZE=32,MODELKEEPER_QUEUE_TIMEOUT=2ms";
 
-  /** Open loops raised by this factor at most this many times to find the saturation. */
+  /** Open loops raised by this factor, at most this many, to find the saturation. */
   private static final double PROBE_STEP = 1.5;
 
   private static final int PROBES = 6;
@@ -153,9 +153,10 @@ public final class OverloadBenchmark {
   }
 
   /**
-   * The admitted rate when the server refuses part of what it is offered: open loops from 1.5 times
-   * the closed-loop rate up, each raised by half until at least a tenth is refused (a closed loop
-   * that is refused retries at once, so it can find less than the server takes).
+   * The admitted rate at saturation: open loops from 1.5 times the closed-loop rate up, each
+   * offering half as much again, until the admitted rate stops growing (by less than 5%) — the
+   * plateau, whatever part of the offer is refused on the way (a closed loop that is refused
+   * retries at once, so it can find less than the server takes).
    */
   private static double saturation(OpenLoopDriver open, OverloadArm arm, Duration phase)
       throws InterruptedException {
@@ -166,8 +167,9 @@ public final class OverloadBenchmark {
           open.run(arm.call, rate, Duration.ofSeconds(1), phase, CONNECTIONS);
       double admitted = result.admitted().length / result.seconds();
       arm.probes.add(String.format("%.0f→%.0f", rate, admitted));
+      boolean growing = admitted > 1.05 * best;
       best = Math.max(best, admitted);
-      if (admitted < 0.9 * rate) {
+      if (!growing) {
         break;
       }
       rate *= PROBE_STEP;
