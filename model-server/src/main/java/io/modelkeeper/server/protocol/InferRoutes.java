@@ -14,6 +14,7 @@ import io.modelkeeper.server.pods.PodIdentity;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -92,6 +93,7 @@ public class InferRoutes {
   private final long bodyTimeoutMillis;
   private final Admission admission;
   private final ExpectedWait expectedWait;
+  private final EventLoopLag eventLoopLag;
   private final RequestCheck requestCheck;
   private final PodIdentity pod;
 
@@ -100,7 +102,8 @@ public class InferRoutes {
       ServingMetrics metrics,
       @All List<InferenceListener> listeners,
       ServerConfig config,
-      PodIdentity pod) {
+      PodIdentity pod,
+      Vertx vertx) {
     this.model = model;
     this.pod = pod;
     this.metrics = metrics;
@@ -120,6 +123,7 @@ public class InferRoutes {
             config.maxInFlight(),
             config.queueTimeout(),
             config.admitByExpectedWait());
+    this.eventLoopLag = new EventLoopLag(vertx);
     this.requestCheck =
         new RequestCheck(
             model,
@@ -433,9 +437,10 @@ public class InferRoutes {
     if (call != null && call.count()) {
       metrics.requestFinished(outcome, call.startNanos());
       if (outcome == Outcome.SUCCESS || outcome == Outcome.OVERLOADED) {
-        // Answers and late refusals tell how long admitted requests take; a caller's mistake,
-        // answered at once, would not.
-        expectedWait.answered(System.nanoTime() - call.startNanos());
+        // Answers and late refusals tell how long admitted requests take (with the wait in the
+        // event loop's backlog before they were seen); a caller's mistake, answered at once, would
+        // not.
+        expectedWait.answered(System.nanoTime() - call.startNanos() + eventLoopLag.nanos());
       }
     }
     HttpServerResponse response = context.response();
