@@ -13,12 +13,9 @@ import io.modelkeeper.server.onnx.Tensor;
 import io.modelkeeper.server.pods.PodIdentity;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.configuration.MemorySize;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -33,7 +30,6 @@ import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -59,30 +55,6 @@ public class InferRoutes {
   /** Bodies up to this size are read on the event loop; larger ones on a worker thread. */
   private static final int READ_ON_EVENT_LOOP_BYTES = 64 * 1024;
 
-  static final String RETRY_AFTER_SECONDS = "1";
-
-  private static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
-  private static final CharSequence RETRY_AFTER_VALUE =
-      HttpHeaders.createOptimized(RETRY_AFTER_SECONDS);
-  private static final CharSequence CONTENT_TYPE = HttpHeaders.createOptimized("Content-Type");
-  private static final CharSequence JSON_TYPE = HttpHeaders.createOptimized(Replies.JSON);
-
-  // Refusals on arrival answer with one of these bodies, written once.
-  private static final byte[] AT_MAX_IN_FLIGHT =
-      ResponseWriter.error(
-          "as many inference requests are in flight as allowed (MODELKEEPER_MAX_IN_FLIGHT)");
-  private static final byte[] AT_EXPECTED_WAIT =
-      ResponseWriter.error(
-          "as many inference requests are in flight as the server answers within"
-              + " MODELKEEPER_QUEUE_TIMEOUT on average, as measured");
-  private static final byte[] QUEUE_FULL =
-      ResponseWriter.error("the batch queue is full (MODELKEEPER_MAX_QUEUE_SIZE)");
-
-  private static final Handler<Buffer> DROP = chunk -> {};
-  private static final Handler<Throwable> IGNORE = failure -> {};
-
-  private final Map<String, byte[]> refusals = new ConcurrentHashMap<>();
-
   /** Where a routing context keeps its {@link InferenceCall}. */
   private static final String CALL = "modelkeeper.inference-call";
 
@@ -95,6 +67,7 @@ public class InferRoutes {
   private final ExpectedWait expectedWait;
   private final EventLoopLag eventLoopLag;
   private final RequestCheck requestCheck;
+  private final Refusals refusals = new Refusals();
   private final PodIdentity pod;
 
   public InferRoutes(
@@ -145,14 +118,16 @@ public class InferRoutes {
     if (entry != Admission.Entry.ADMITTED) {
       refuseUnread(
           context,
-          entry == Admission.Entry.AT_MAX_IN_FLIGHT ? AT_MAX_IN_FLIGHT : AT_EXPECTED_WAIT,
+          entry == Admission.Entry.AT_MAX_IN_FLIGHT
+              ? Refusals.AT_MAX_IN_FLIGHT
+              : Refusals.AT_EXPECTED_WAIT,
           arrivedNanos);
       return;
     }
     DynamicBatcher batcher = model.batcher();
     if (batcher != null && batcher.queueFull()) {
       admission.leave();
-      refuseUnread(context, QUEUE_FULL, arrivedNanos);
+      refuseUnread(context, Refusals.QUEUE_FULL, arrivedNanos);
       return;
     }
     InferenceCall call = new InferenceCall(arrivedNanos);
@@ -207,26 +182,11 @@ public class InferRoutes {
 
   /**
    * Refuses a request on arrival with 503 and Retry-After, before anything of its body is read or
-   * allocated: a constant answer, the body dropped chunk by chunk as it comes (so the connection
-   * stays usable), one count and one latency sample. Nothing here logs, throws or grows with the
-   * load.
+   * allocated: one count and one latency sample, never in flight.
    */
   private void refuseUnread(RoutingContext context, byte[] body, long arrivedNanos) {
-    HttpServerRequest request = context.request();
-    if (!request.isEnded()) {
-      request.handler(DROP);
-      request.exceptionHandler(IGNORE);
-      request.resume();
-    }
     metrics.refusedOnArrival(arrivedNanos);
-    HttpServerResponse response = context.response();
-    if (!response.ended() && !response.closed()) {
-      response
-          .putHeader(CONTENT_TYPE, JSON_TYPE)
-          .putHeader(RETRY_AFTER, RETRY_AFTER_VALUE)
-          .setStatusCode(503)
-          .end(Buffer.buffer(body));
-    }
+    Refusals.refuseUnread(context, body);
   }
 
   /** The request is no longer on its way to the batcher: submitted, rejected or failed. */
@@ -388,23 +348,8 @@ public class InferRoutes {
   }
 
   private void overloaded(RoutingContext context, String message) {
-    context.response().putHeader(RETRY_AFTER, RETRY_AFTER_VALUE);
-    finish(context, Outcome.OVERLOADED, 503, refusalBody(message));
-  }
-
-  /**
-   * The JSON body of a 503 for want of room. Those messages are constants, so their bodies are
-   * written once; the cache is bounded all the same.
-   */
-  private byte[] refusalBody(String message) {
-    byte[] body = refusals.get(message);
-    if (body == null) {
-      body = ResponseWriter.error(message);
-      if (refusals.size() < 32) {
-        refusals.putIfAbsent(message, body);
-      }
-    }
-    return body;
+    Refusals.retryAfter(context.response());
+    finish(context, Outcome.OVERLOADED, 503, refusals.body(message));
   }
 
   private void serverError(RoutingContext context, String id, Throwable cause) {
