@@ -104,8 +104,8 @@ public final class OverloadBenchmark {
       for (OverloadArm arm : arms) {
         arm.start(jar, work, pinning, heavy, network);
         System.out.printf(
-            "server %s: settings %s; CPUs: server %s, driver %s%n",
-            arm.name,
+            "server%s: settings %s; CPUs: server %s, driver %s%n",
+            arm.name.isEmpty() ? "" : " " + arm.name,
             arm.env,
             CpuPinning.allowedCpus(arm.server.pid()),
             CpuPinning.allowedCpus(ProcessHandle.current().pid()));
