@@ -34,7 +34,11 @@ final class EventLoopLag {
           .scheduleWithFixedDelay(
               () -> {
                 long now = System.nanoTime();
-                lateNanos.set(slot, Math.max(0, now - last[0] - PERIOD_NANOS));
+                long late = Math.max(0, now - last[0] - PERIOD_NANOS);
+                // A stall is remembered for a few periods, a quarter less each, so that answers
+                // sent just after it still see it.
+                long remembered = lateNanos.get(slot);
+                lateNanos.set(slot, Math.max(late, remembered - remembered / 4));
                 last[0] = now;
               },
               PERIOD_MILLIS,
@@ -43,7 +47,7 @@ final class EventLoopLag {
     }
   }
 
-  /** The latest lateness of the most behind loop, in nanoseconds. */
+  /** How late the most behind loop ran lately, in nanoseconds. */
   long nanos() {
     long most = 0;
     for (int i = 0; i < lateNanos.length(); i++) {
