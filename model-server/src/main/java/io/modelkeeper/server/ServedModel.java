@@ -108,9 +108,9 @@ public class ServedModel {
       return "admission up to MODELKEEPER_MAX_IN_FLIGHT=" + config.maxInFlight();
     }
     return String.format(
-        "admission of as many requests as are answered within MODELKEEPER_QUEUE_TIMEOUT=%s on"
-            + " average, at most MODELKEEPER_MAX_IN_FLIGHT=%d",
-        config.queueTimeout(), config.maxInFlight());
+        "admission of as many requests as are answered within MODELKEEPER_QUEUE_TIMEOUT (%s ms)"
+            + " on average, at most MODELKEEPER_MAX_IN_FLIGHT=%d",
+        config.queueTimeout().toNanos() / 1e6, config.maxInFlight());
   }
 
   /** A model the warm-up cannot feed still serves: the warm-up only spares the first callers. */

@@ -82,7 +82,7 @@ public final class DynamicBatcher implements AutoCloseable {
   /**
    * How long the queue may grow, Triton-style: at most {@code maxSize} requests wait, each at most
    * {@code timeout} (zero: no limit); the excess and the late are refused with {@link
-   * OverloadedException}.
+   * OverloadedException}. A batch waits for more requests at most half the timeout.
    */
   public record QueuePolicy(int maxSize, Duration timeout) {}
 
@@ -112,7 +112,11 @@ public final class DynamicBatcher implements AutoCloseable {
     this.arriving = arriving;
     this.metrics = metrics;
     this.maxRows = Math.max(1, maxRows);
-    this.maxDelayNanos = maxDelay.toNanos();
+    // Waiting for others to join a batch must not use up the wait a request is allowed in all.
+    this.maxDelayNanos =
+        policy.timeout().isZero()
+            ? maxDelay.toNanos()
+            : Math.min(maxDelay.toNanos(), policy.timeout().toNanos() / 2);
     this.batchable = runner.signature().batchable();
     this.coalesce = this.maxRows > 1 && batchable;
     this.rowsPerRun = Math.max(this.maxRows, MIN_ROWS_PER_RUN);
