@@ -34,7 +34,7 @@ import java.util.Map;
 public final class OverloadBenchmark {
 
   private static final String DEFAULT_ENV =
-      "MODELKEEPER_MAX_IN_FLIGHT=32,MODELKEEPER_MAX_QUEUE_SIZE=32,MODELKEEPER_QUEUE_TIMEOUT=2ms";
+      "MODELKEEPER_MAX_IN_FLIGHT=32,MODELKEEPER_MAX_QUEUE_SIZE=32,MODELKEEPER_QUEUE_TIMEOUT=1ms";
 
   /** Open loops raised by this factor, at most this many, to find the saturation. */
   private static final double PROBE_STEP = 1.5;
