@@ -22,7 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LoadDriver implements AutoCloseable {
 
-  /** Throughput and latency of one or more runs of the same call. */
+  /**
+   * Throughput and latency of one or more runs of the same call: the latencies of the answers (200)
+   * and the count of everything else (other statuses, transport failures), both within the measured
+   * window.
+   */
   record Result(long[] latencies, double seconds, int rows, long errors) {
 
     double requestsPerSecond() {
@@ -125,23 +129,16 @@ final class LoadDriver implements AutoCloseable {
     }
     http.request(options)
         .compose(request -> body == null ? request.send() : request.send(body))
-        .compose(
-            response -> {
-              if (response.statusCode() != 200) {
-                errors.incrementAndGet();
-              }
-              return response.body();
-            })
+        .compose(response -> response.body().map(ignored -> response.statusCode()))
         .onComplete(
             result -> {
-              if (result.failed()) {
-                errors.incrementAndGet();
-              }
               long finished = System.nanoTime();
+              boolean measured = sent >= measureFrom && finished <= measureUntil;
+              boolean answered = result.succeeded() && result.result() == 200;
               // Only this event loop touches the arrays.
-              if (sent >= measureFrom
-                  && finished <= measureUntil
-                  && counts[caller] < latencies[caller].length) {
+              if (measured && !answered) {
+                errors.incrementAndGet();
+              } else if (measured && counts[caller] < latencies[caller].length) {
                 latencies[caller][counts[caller]++] = finished - sent;
               }
               next(

@@ -16,14 +16,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * Open-loop load from one Vert.x event loop: requests leave at a fixed rate whatever the server
  * does, as independent callers would send them, and each answer is recorded by its status. This is
- * what overload looks like to a server; a closed loop would slow down with it.
+ * what overload looks like to a server; a closed loop would slow down with it. A timer every
+ * millisecond sends the requests due since the last one; latency is measured from when a request
+ * actually left, and how late it left against its due time (the driver's lag) is recorded apart, so
+ * a driver that falls behind shows there rather than as server latency.
  */
 final class OpenLoopDriver implements AutoCloseable {
 
-  /** Latencies (nanoseconds, sorted) of the answers by kind, and what went wrong. */
+  /**
+   * Latencies (nanoseconds, sorted) of the answers by kind, how late requests left (sorted), and
+   * what went wrong.
+   */
   record Result(
       long[] admitted,
       long[] refused,
+      long[] lags,
       long sent,
       long otherStatuses,
       long failures,
@@ -62,6 +69,8 @@ final class OpenLoopDriver implements AutoCloseable {
     int capacity = (int) (rate * (warmup.toNanos() + measure.toNanos()) / 1e9 * 1.1) + 16;
     long[] admitted = new long[capacity];
     long[] refused = new long[capacity];
+    long[] lags = new long[capacity];
+    int[] lagCount = new int[1];
     // Only the event loop touches these counters and arrays.
     long[] counts =
         new long[7]; // sent, admitted, refused, other, failures, no retry-after, pending
@@ -84,10 +93,14 @@ final class OpenLoopDriver implements AutoCloseable {
                   }
                   long due = (long) ((now - start) / 1e9 * rate);
                   while (counts[0] < due) {
+                    long dueAt = start + (long) (counts[0] / rate * 1e9);
                     counts[0]++;
                     counts[6]++;
                     long sent = System.nanoTime();
                     boolean measured = sent >= measureFrom;
+                    if (measured && lagCount[0] < lags.length) {
+                      lags[lagCount[0]++] = Math.max(0, sent - dueAt);
+                    }
                     http.request(options)
                         .compose(request -> body == null ? request.send() : request.send(body))
                         .compose(
@@ -131,10 +144,13 @@ final class OpenLoopDriver implements AutoCloseable {
     http.close();
     long[] a = Arrays.copyOf(admitted, (int) counts[1]);
     long[] r = Arrays.copyOf(refused, (int) counts[2]);
+    long[] l = Arrays.copyOf(lags, lagCount[0]);
     Arrays.sort(a);
     Arrays.sort(r);
+    Arrays.sort(l);
     long measuredSent = (long) (measure.toNanos() / 1e9 * rate);
-    return new Result(a, r, measuredSent, counts[3], counts[4], counts[5], measure.toNanos() / 1e9);
+    return new Result(
+        a, r, l, measuredSent, counts[3], counts[4], counts[5], measure.toNanos() / 1e9);
   }
 
   @Override

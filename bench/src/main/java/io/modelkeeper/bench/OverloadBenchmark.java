@@ -5,27 +5,47 @@ import io.modelkeeper.server.models.SampleModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Overload: measures the server's capacity (closed loop), its unloaded latency (one caller), then
- * offers twice the capacity open-loop and reports the admitted requests' latency and how fast the
- * excess is refused. Targets: admitted p99 within 3x the unloaded p99, refusals (503 with
- * Retry-After) in under 5 ms at p99. Refuses to report when the load average at start exceeds the
- * number of cores, since then it would measure the machine. Arguments: the packaged server jar.
+ * Overload: measures the server's capacity, its unloaded latency (one caller), then offers twice
+ * the capacity open-loop and reports the admitted requests' latency and how fast the excess is
+ * refused. Targets: admitted p99 within 3x the unloaded p99, refusals (503 with Retry-After) in
+ * under 5 ms at p99. Refuses to report when the load average at start exceeds the number of cores,
+ * since then it would measure the machine. Arguments: the packaged server jar.
+ *
+ * <p>The load driver (this JVM) and the server run on different cores (taskset), and capacity is
+ * what the server answers when offered more than it takes: the larger of a closed loop's answered
+ * rate and the admitted rate of open loops raised until it stops growing. So "twice the capacity"
+ * is twice the server's, not the driver's.
  *
  * <p>System properties: {@code bench.overload.seconds} (open-loop length, default 20), {@code
  * bench.overload.factor} (offered load over capacity, 2), {@code bench.overload.clients}
- * (closed-loop callers for the capacity, 8), {@code bench.overload.env} (server settings, K=V,K=V),
- * {@code bench.overload.force} (run on a busy machine anyway, marking the figures as no
- * measurement).
+ * (closed-loop callers for the capacity, 32), {@code bench.overload.model} ({@code mlp} for the
+ * shipped MLP with JSON requests), {@code bench.overload.env} (server settings, K=V,K=V), {@code
+ * bench.overload.b} (settings of a second server, over those of the first, measured in the same run
+ * phase by phase: an A/B comparison), {@code bench.overload.server-cpus} and {@code
+ * bench.overload.driver-cpus} (taskset CPU lists, 0 and 1; {@code none} shares all cores), {@code
+ * bench.overload.force} (run on a busy machine anyway, marking the figures as no measurement).
  */
 public final class OverloadBenchmark {
 
   private static final String DEFAULT_ENV =
-      "MODELKEEPER_MAX_IN_FLIGHT=32,MODELKEEPER_MAX_QUEUE_SIZE=32,MODELKEEPER_QUEUE_TIMEOUT=20ms";
+      "MODELKEEPER_MAX_IN_FLIGHT=32,MODELKEEPER_MAX_QUEUE_SIZE=32,MODELKEEPER_QUEUE_TIMEOUT=1ms";
+
+  /** Open loops raised by this factor, at most this many, to find the saturation. */
+  private static final double PROBE_STEP = 1.5;
+
+  private static final int PROBES = 6;
+
+  /** Requests a second the first open loop offers at least. */
+  private static final double MIN_PROBE_RATE = 200;
+
+  /** Most connections an open loop opens; requests wait in the client when all are busy. */
+  private static final int CONNECTIONS = 512;
 
   public static void main(String[] args) throws Exception {
     Path jar = Path.of(args[0]);
@@ -54,114 +74,118 @@ public final class OverloadBenchmark {
     if (!measurement) {
       System.out.println("FORCED on a busy machine: the figures below are NOT a measurement");
     }
+    CpuPinning pinning = CpuPinning.fromProperties("bench.overload", cores);
+    pinning.pinThisProcess();
 
     Path work = Files.createTempDirectory("modelkeeper-overload");
-    // The heavy MLP makes capacity a matter of the model, not of HTTP: at twice its capacity the
-    // load driver, which shares the cores, is not the bottleneck.
+    // The heavy MLP makes capacity a matter of the model as much as of HTTP.
     DenseNetwork network = heavy ? SampleModels.heavyMlp() : SampleModels.mlp();
     Path model = Files.write(work.resolve("model.onnx"), network.toOnnx("model", Map.of()));
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("MODELKEEPER_MODEL_NAME", "model");
-    env.put("MODELKEEPER_MODEL_URI", model.toUri().toString());
-    for (String setting : System.getProperty("bench.overload.env", DEFAULT_ENV).split(",")) {
-      if (setting.contains("=")) {
-        env.put(
-            setting.substring(0, setting.indexOf('=')),
-            setting.substring(setting.indexOf('=') + 1));
-      }
+    Map<String, String> base = new LinkedHashMap<>();
+    base.put("MODELKEEPER_MODEL_NAME", "model");
+    base.put("MODELKEEPER_MODEL_URI", model.toUri().toString());
+    // As the image runs it.
+    base.put("MALLOC_ARENA_MAX", "2");
+    base.putAll(settings(System.getProperty("bench.overload.env", DEFAULT_ENV)));
+    List<OverloadArm> arms = new ArrayList<>();
+    String other = System.getProperty("bench.overload.b", "");
+    boolean ab = !other.isBlank();
+    arms.add(new OverloadArm(ab ? "A" : "", base));
+    if (ab) {
+      Map<String, String> b = new LinkedHashMap<>(base);
+      b.putAll(settings(other));
+      arms.add(new OverloadArm("B", b));
     }
-    System.out.println("server settings: " + env);
 
     Duration phase = Duration.ofSeconds(Math.max(2, seconds / 2));
-    try (ServerProcess server = ServerProcess.start(jar, work.resolve("server.log"), env);
-        LoadDriver closed = new LoadDriver();
+    Duration second = Duration.ofSeconds(1);
+    try (LoadDriver closed = new LoadDriver();
         OpenLoopDriver open = new OpenLoopDriver()) {
-      String url = server.base + "/v2/models/model/infer";
-      LoadDriver.Call infer =
-          heavy
-              ? ServingBenchmark.binaryRequest(url, network, 1, 1)
-              : ServingBenchmark.jsonRequest(url, network, 1, 1);
-      closed.run(clients, Duration.ZERO, Duration.ofSeconds(3), 1, infer);
-
-      LoadDriver.Result capacity = closed.run(clients, Duration.ofSeconds(1), phase, 1, infer);
-      LoadDriver.Result unloaded = closed.run(1, Duration.ofSeconds(1), phase, 1, infer);
-      // Capacity counts answered requests only (200), not refusals.
-      double served = (capacity.latencies().length - capacity.errors()) / capacity.seconds();
-      double offered = factor * served;
-      OpenLoopDriver.Result overload =
-          open.run(infer, offered, Duration.ofSeconds(1), Duration.ofSeconds(seconds), 512);
-
-      report(capacity, served, unloaded, offered, overload, clients, measurement);
-      System.out.printf(
-          "server peak RSS (VmHWM) %.0f MiB; load average at end: %s%n",
-          server.rssMiB("VmHWM"), ServingBenchmark.loadAverage());
+      for (OverloadArm arm : arms) {
+        arm.start(jar, work, pinning, heavy, network);
+        System.out.printf(
+            "server%s: settings %s; CPUs: server %s, driver %s%n",
+            arm.name.isEmpty() ? "" : " " + arm.name,
+            arm.env,
+            CpuPinning.allowedCpus(arm.server.pid()),
+            CpuPinning.allowedCpus(ProcessHandle.current().pid()));
+      }
+      // Each phase runs for every server before the next phase, so that they see the same machine.
+      for (OverloadArm arm : arms) {
+        closed.run(clients, Duration.ZERO, Duration.ofSeconds(3), 1, arm.call);
+      }
+      for (OverloadArm arm : arms) {
+        arm.capacity = closed.run(clients, second, phase, 1, arm.call);
+        // Capacity counts answered requests only (200), not refusals.
+        arm.closedServed = arm.capacity.requestsPerSecond();
+      }
+      for (OverloadArm arm : arms) {
+        arm.saturated = saturation(open, arm, phase);
+      }
+      for (OverloadArm arm : arms) {
+        arm.unloaded = closed.run(1, second, phase, 1, arm.call);
+      }
+      for (OverloadArm arm : arms) {
+        arm.offered = factor * arm.capacityRate();
+        ServerCpu.Sample cpuBefore = ServerCpu.of(arm.server.pid());
+        double rowsBefore = arm.server.metricSum("modelkeeper_batch_size");
+        double runsBefore = arm.server.metricCount("modelkeeper_batch_size");
+        long started = System.nanoTime();
+        arm.overload =
+            open.run(arm.call, arm.offered, second, Duration.ofSeconds(seconds), CONNECTIONS);
+        arm.overloadWallNanos = System.nanoTime() - started;
+        arm.overloadCpu = ServerCpu.of(arm.server.pid()).minus(cpuBefore);
+        double runs = arm.server.metricCount("modelkeeper_batch_size") - runsBefore;
+        arm.meanBatchRows = (arm.server.metricSum("modelkeeper_batch_size") - rowsBefore) / runs;
+      }
+      for (OverloadArm arm : arms) {
+        arm.report(clients, measurement);
+      }
+      if (ab) {
+        OverloadArm.compare(arms.get(0), arms.get(1));
+      }
+    } finally {
+      for (OverloadArm arm : arms) {
+        arm.close();
+      }
     }
+    System.out.println("load average at end: " + ServingBenchmark.loadAverage());
   }
 
-  private static void report(
-      LoadDriver.Result capacity,
-      double served,
-      LoadDriver.Result unloaded,
-      double offered,
-      OpenLoopDriver.Result overload,
-      int clients,
-      boolean measurement) {
-    double admittedP99 = OpenLoopDriver.Result.percentileMillis(overload.admitted(), 0.99);
-    double refusedP99 = OpenLoopDriver.Result.percentileMillis(overload.refused(), 0.99);
-    System.out.println();
-    System.out.println("| measurement | req/s | p50 ms | p99 ms | max ms |");
-    System.out.println("|---|---:|---:|---:|---:|");
-    System.out.printf(
-        Locale.ROOT,
-        "| capacity: closed loop, %d callers, answered (%d refused) | %.0f | %.2f | %.2f | – |%n",
-        clients,
-        capacity.errors(),
-        served,
-        capacity.p50Millis(),
-        capacity.p99Millis());
-    System.out.printf(
-        Locale.ROOT,
-        "| unloaded: closed loop, 1 caller | %.0f | %.2f | %.2f | – |%n",
-        unloaded.requestsPerSecond(),
-        unloaded.p50Millis(),
-        unloaded.p99Millis());
-    System.out.printf(
-        Locale.ROOT,
-        "| offered open loop at %.0f req/s: admitted (200) | %.0f | %.2f | %.2f | %.2f |%n",
-        offered,
-        overload.admitted().length / overload.seconds(),
-        OpenLoopDriver.Result.percentileMillis(overload.admitted(), 0.50),
-        admittedP99,
-        OpenLoopDriver.Result.percentileMillis(overload.admitted(), 1.0));
-    System.out.printf(
-        Locale.ROOT,
-        "| offered open loop at %.0f req/s: refused (503) | %.0f | %.2f | %.2f | %.2f |%n",
-        offered,
-        overload.refused().length / overload.seconds(),
-        OpenLoopDriver.Result.percentileMillis(overload.refused(), 0.50),
-        refusedP99,
-        OpenLoopDriver.Result.percentileMillis(overload.refused(), 1.0));
-    System.out.printf(
-        "sent %d in the measured window; other statuses %d, transport failures %d, 503 without"
-            + " Retry-After %d%n",
-        overload.sent(),
-        overload.otherStatuses(),
-        overload.failures(),
-        overload.refusedWithoutRetryAfter());
-    double bound = 3 * unloaded.p99Millis();
-    System.out.printf(
-        Locale.ROOT,
-        "target admitted p99 <= 3 x unloaded p99: %.2f ms vs %.2f ms: %s%n",
-        admittedP99,
-        bound,
-        admittedP99 <= bound ? "met" : "NOT met");
-    System.out.printf(
-        Locale.ROOT,
-        "target refusals in < 5 ms (p99): %.2f ms: %s%n",
-        refusedP99,
-        refusedP99 < 5 ? "met" : "NOT met");
-    if (!measurement) {
-      System.out.println("(forced on a busy machine: not a measurement)");
+  /**
+   * The admitted rate at saturation: open loops from 1.5 times the closed-loop rate up, each
+   * offering half as much again, until the admitted rate stops growing (by less than 5%) — the
+   * plateau, whatever part of the offer is refused on the way (a closed loop that is refused
+   * retries at once, so it can find less than the server takes).
+   */
+  private static double saturation(OpenLoopDriver open, OverloadArm arm, Duration phase)
+      throws InterruptedException {
+    double rate = Math.max(MIN_PROBE_RATE, PROBE_STEP * arm.closedServed);
+    double best = 0;
+    for (int probe = 0; probe < PROBES; probe++) {
+      OpenLoopDriver.Result result =
+          open.run(arm.call, rate, Duration.ofSeconds(1), phase, CONNECTIONS);
+      double admitted = result.admitted().length / result.seconds();
+      arm.probes.add(String.format("%.0f→%.0f", rate, admitted));
+      boolean growing = admitted > 1.05 * best;
+      best = Math.max(best, admitted);
+      if (!growing) {
+        break;
+      }
+      rate *= PROBE_STEP;
     }
+    return best;
+  }
+
+  private static Map<String, String> settings(String list) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (String setting : list.split(",")) {
+      if (setting.contains("=")) {
+        settings.put(
+            setting.substring(0, setting.indexOf('=')).trim(),
+            setting.substring(setting.indexOf('=') + 1).trim());
+      }
+    }
+    return settings;
   }
 }

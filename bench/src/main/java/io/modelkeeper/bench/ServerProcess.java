@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -27,14 +28,25 @@ final class ServerProcess implements AutoCloseable {
   }
 
   static ServerProcess start(Path jar, Path log, Map<String, String> env) throws Exception {
+    return start(jar, log, env, List.of());
+  }
+
+  /**
+   * Starts the server behind {@code launcher}, a command that runs the next ones (such as {@code
+   * taskset -c 0}); none when empty.
+   */
+  static ServerProcess start(Path jar, Path log, Map<String, String> env, List<String> launcher)
+      throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
+    List<String> command = new ArrayList<>(launcher);
+    command.addAll(List.of(javaBinary(), "-Xmx256m", "-jar", jar.toString()));
     ProcessBuilder builder =
-        new ProcessBuilder(List.of(javaBinary(), "-Xmx256m", "-jar", jar.toString()))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    // As the image runs it: ONNX Runtime 1.29's telemetry can crash the JVM at its first session.
+    builder.environment().put("ORT_DISABLE_TELEMETRY", "1");
     builder.environment().putAll(env);
     builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
     builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
@@ -71,6 +83,10 @@ final class ServerProcess implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   /** Resident set size in MiB, from /proc. */
   double rssMiB(String field) {
     try {
@@ -95,6 +111,17 @@ final class ServerProcess implements AutoCloseable {
       }
     }
     return sum;
+  }
+
+  /** The count of one histogram or timer in the server's /metrics, over all its series. */
+  double metricCount(String name) throws IOException, InterruptedException {
+    double count = 0;
+    for (String line : get("/metrics").body().split("\n")) {
+      if (line.startsWith(name + "_count{")) {
+        count += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return count;
   }
 
   /** Sum and count of one histogram in the server's /metrics, as mean. */

@@ -73,13 +73,14 @@ public class ServedModel {
       warmUpRequests(opened);
       boolean inline = singleRun < config.inlineRunLimitMicros() * 1000;
       runner = opened;
+      int threads = config.inferenceThreads().orElse(Runtime.getRuntime().availableProcessors());
       batcher =
           new DynamicBatcher(
               opened,
               metrics,
               config.maxBatchSize(),
               config.maxQueueDelay(),
-              config.inferenceThreads().orElse(Runtime.getRuntime().availableProcessors()),
+              threads,
               arriving,
               inline,
               new DynamicBatcher.QueuePolicy(config.maxQueueSize(), config.queueTimeout()));
@@ -89,20 +90,34 @@ public class ServedModel {
       loaded.fire(new ModelLoaded(name(), version()));
       state = ModelState.ready();
       LOG.infof(
-          "model %s version %s ready on %s in %d ms (batching %s; single-row run %d us, %s)",
+          "model %s version %s ready on %s in %d ms (batching %s; single-row run %d us, %s;"
+              + " %d inference threads; %s)",
           name(),
           version(),
           opened.executionProvider(),
           (System.nanoTime() - start) / 1_000_000,
           batcher.coalesces() ? "up to " + config.maxBatchSize() + " rows" : "off",
           singleRun / 1000,
-          inline ? "lone requests run on the event loop" : "all requests run on inference threads");
+          inline ? "lone requests run on the event loop" : "all requests run on inference threads",
+          threads,
+          admission());
     } catch (FetchException | IllegalArgumentException e) {
       // The reason says it all; a stack trace would bury it.
       fail(e.getMessage(), null);
     } catch (Exception | LinkageError e) {
       fail(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
+  }
+
+  /** How many requests are admitted, in the words of the settings. */
+  private String admission() {
+    if (!config.admitByExpectedWait() || config.queueTimeout().isZero()) {
+      return "admission up to MODELKEEPER_MAX_IN_FLIGHT=" + config.maxInFlight();
+    }
+    return String.format(
+        "admission of as many requests as are answered within MODELKEEPER_QUEUE_TIMEOUT (%s ms)"
+            + " on average, at most MODELKEEPER_MAX_IN_FLIGHT=%d",
+        config.queueTimeout().toNanos() / 1e6, config.maxInFlight());
   }
 
   /** A model the warm-up cannot feed still serves: the warm-up only spares the first callers. */

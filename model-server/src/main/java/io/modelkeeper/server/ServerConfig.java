@@ -110,6 +110,14 @@ public interface ServerConfig {
   Duration queueTimeout();
 
   /**
+   * Admit only as many inference requests as are answered within the queue timeout on average, as
+   * measured; the next gets 503 with Retry-After before its body is read. False: only the in-flight
+   * limit and the queue bound admission.
+   */
+  @WithDefault("true")
+  boolean admitByExpectedWait();
+
+  /**
    * Dummy inferences of the model's own signature run before the server reports ready, through the
    * request code but counted nowhere; 0 skips them.
    */

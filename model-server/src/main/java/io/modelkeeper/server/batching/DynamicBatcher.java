@@ -42,7 +42,13 @@ public final class DynamicBatcher implements AutoCloseable {
   private static final long POLL_SLICE_NANOS = 200_000;
 
   private final LinkedBlockingQueue<PendingInference> queue;
+  private final int maxQueueSize;
   private final long queueTimeoutNanos;
+
+  // Refusals are answered with one shared exception each (no stack trace): they cost nothing that
+  // grows with the load.
+  private final OverloadedException queueFull;
+  private final OverloadedException late;
   private final AtomicInteger arriving;
   private final Semaphore freeRunThreads;
   private final ExecutorService runThreads;
@@ -76,7 +82,7 @@ public final class DynamicBatcher implements AutoCloseable {
   /**
    * How long the queue may grow, Triton-style: at most {@code maxSize} requests wait, each at most
    * {@code timeout} (zero: no limit); the excess and the late are refused with {@link
-   * OverloadedException}.
+   * OverloadedException}. A batch waits for more requests at most half the timeout.
    */
   public record QueuePolicy(int maxSize, Duration timeout) {}
 
@@ -93,12 +99,24 @@ public final class DynamicBatcher implements AutoCloseable {
       throw new IllegalArgumentException("MODELKEEPER_MAX_QUEUE_SIZE must be 1 or more");
     }
     this.queue = new LinkedBlockingQueue<>(policy.maxSize());
+    this.maxQueueSize = policy.maxSize();
     this.queueTimeoutNanos = policy.timeout().toNanos();
+    this.queueFull =
+        new OverloadedException("the batch queue is full (MODELKEEPER_MAX_QUEUE_SIZE)");
+    this.late =
+        new OverloadedException(
+            "the request waited in the batch queue longer than "
+                + policy.timeout().toMillis()
+                + " ms (MODELKEEPER_QUEUE_TIMEOUT)");
     this.runner = runner;
     this.arriving = arriving;
     this.metrics = metrics;
     this.maxRows = Math.max(1, maxRows);
-    this.maxDelayNanos = maxDelay.toNanos();
+    // Waiting for others to join a batch must not use up the wait a request is allowed in all.
+    this.maxDelayNanos =
+        policy.timeout().isZero()
+            ? maxDelay.toNanos()
+            : Math.min(maxDelay.toNanos(), policy.timeout().toNanos() / 2);
     this.batchable = runner.signature().batchable();
     this.coalesce = this.maxRows > 1 && batchable;
     this.rowsPerRun = Math.max(this.maxRows, MIN_ROWS_PER_RUN);
@@ -139,13 +157,17 @@ public final class DynamicBatcher implements AutoCloseable {
       metrics.queued(0);
       runAlone(pending, System.nanoTime());
     } else if (!queue.offer(pending)) {
-      pending.result.completeExceptionally(
-          new OverloadedException(
-              "the batch queue is full ("
-                  + queue.size()
-                  + " requests waiting, MODELKEEPER_MAX_QUEUE_SIZE)"));
+      pending.result.completeExceptionally(queueFull);
     }
     return pending.result;
+  }
+
+  /**
+   * Whether the queue is full now, so that a request can be refused before its body is read rather
+   * than after.
+   */
+  public boolean queueFull() {
+    return queue.size() >= maxQueueSize;
   }
 
   /** Takes a request its caller gave up on out of the queue. */
@@ -164,11 +186,7 @@ public final class DynamicBatcher implements AutoCloseable {
       return false;
     }
     if (pending.deadlineNanos != 0 && now - pending.deadlineNanos > 0) {
-      pending.result.completeExceptionally(
-          new OverloadedException(
-              "the request waited in the batch queue longer than "
-                  + queueTimeoutNanos / 1_000_000
-                  + " ms (MODELKEEPER_QUEUE_TIMEOUT)"));
+      pending.result.completeExceptionally(late);
       return false;
     }
     return true;

@@ -96,6 +96,15 @@ public class ServingMetrics {
     requestDuration.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
   }
 
+  /**
+   * A request refused with 503 on arrival, before it was taken in: counted as overloaded, never in
+   * flight.
+   */
+  public void refusedOnArrival(long startNanos) {
+    requests[Outcome.OVERLOADED.ordinal()].increment();
+    requestDuration.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+  }
+
   public void queued(long nanos) {
     queueDuration.record(nanos, TimeUnit.NANOSECONDS);
   }

@@ -24,13 +24,27 @@ final class Admission {
     this.maxBytes = maxBytes;
   }
 
-  /** Admits one more request, unless as many as allowed are in flight. */
-  boolean enter() {
-    if (requests.incrementAndGet() > maxRequests) {
-      requests.decrementAndGet();
-      return false;
+  /** What became of a request on arrival. */
+  enum Entry {
+    ADMITTED,
+    /** MODELKEEPER_MAX_IN_FLIGHT requests are in flight. */
+    AT_MAX_IN_FLIGHT,
+    /** Fewer, but as many as the inference threads can answer within the queue timeout. */
+    AT_EXPECTED_WAIT
+  }
+
+  /**
+   * Admits one more request, unless as many as allowed are in flight: at most the configured
+   * maximum, and at most {@code expectedWaitLimit}. One atomic add and a compare, on the event
+   * loop.
+   */
+  Entry enter(int expectedWaitLimit) {
+    int inFlight = requests.incrementAndGet();
+    if (inFlight <= maxRequests && inFlight <= expectedWaitLimit) {
+      return Entry.ADMITTED;
     }
-    return true;
+    requests.decrementAndGet();
+    return expectedWaitLimit < maxRequests ? Entry.AT_EXPECTED_WAIT : Entry.AT_MAX_IN_FLIGHT;
   }
 
   void leave() {

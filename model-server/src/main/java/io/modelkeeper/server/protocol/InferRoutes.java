@@ -5,6 +5,7 @@ import io.modelkeeper.server.InferenceEvent;
 import io.modelkeeper.server.InferenceListener;
 import io.modelkeeper.server.ServedModel;
 import io.modelkeeper.server.ServerConfig;
+import io.modelkeeper.server.batching.DynamicBatcher;
 import io.modelkeeper.server.batching.OverloadedException;
 import io.modelkeeper.server.metrics.ServingMetrics;
 import io.modelkeeper.server.metrics.ServingMetrics.Outcome;
@@ -12,6 +13,7 @@ import io.modelkeeper.server.onnx.Tensor;
 import io.modelkeeper.server.pods.PodIdentity;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -53,8 +55,6 @@ public class InferRoutes {
   /** Bodies up to this size are read on the event loop; larger ones on a worker thread. */
   private static final int READ_ON_EVENT_LOOP_BYTES = 64 * 1024;
 
-  static final String RETRY_AFTER_SECONDS = "1";
-
   /** Where a routing context keeps its {@link InferenceCall}. */
   private static final String CALL = "modelkeeper.inference-call";
 
@@ -64,7 +64,10 @@ public class InferRoutes {
   private final long maxRequestBytes;
   private final long bodyTimeoutMillis;
   private final Admission admission;
+  private final ExpectedWait expectedWait;
+  private final EventLoopLag eventLoopLag;
   private final RequestCheck requestCheck;
+  private final Refusals refusals = new Refusals();
   private final PodIdentity pod;
 
   public InferRoutes(
@@ -72,7 +75,8 @@ public class InferRoutes {
       ServingMetrics metrics,
       @All List<InferenceListener> listeners,
       ServerConfig config,
-      PodIdentity pod) {
+      PodIdentity pod,
+      Vertx vertx) {
     this.model = model;
     this.pod = pod;
     this.metrics = metrics;
@@ -86,6 +90,13 @@ public class InferRoutes {
                 .maxInFlightBytes()
                 .map(MemorySize::asLongValue)
                 .orElse(Runtime.getRuntime().maxMemory() / 16));
+    this.expectedWait =
+        new ExpectedWait(
+            config.inferenceThreads().orElse(Runtime.getRuntime().availableProcessors()),
+            config.maxInFlight(),
+            config.queueTimeout(),
+            config.admitByExpectedWait());
+    this.eventLoopLag = new EventLoopLag(vertx);
     this.requestCheck =
         new RequestCheck(
             model,
@@ -102,17 +113,26 @@ public class InferRoutes {
 
   /** Admits the request (or refuses it before reading its body) and starts receiving the body. */
   private void start(RoutingContext context) {
-    InferenceCall call = new InferenceCall();
-    context.put(CALL, call);
-    metrics.requestStarted();
-    if (!admission.enter()) {
-      BodyReceiver.receive(
-          context.vertx(), context.request(), 0, 0, admission, new Admission.Held(), discarded());
-      overloaded(
+    long arrivedNanos = System.nanoTime();
+    Admission.Entry entry = admission.enter(expectedWait.limit());
+    if (entry != Admission.Entry.ADMITTED) {
+      refuseUnread(
           context,
-          "as many inference requests are in flight as allowed (MODELKEEPER_MAX_IN_FLIGHT)");
+          entry == Admission.Entry.AT_MAX_IN_FLIGHT
+              ? Refusals.AT_MAX_IN_FLIGHT
+              : Refusals.AT_EXPECTED_WAIT,
+          arrivedNanos);
       return;
     }
+    DynamicBatcher batcher = model.batcher();
+    if (batcher != null && batcher.queueFull()) {
+      admission.leave();
+      refuseUnread(context, Refusals.QUEUE_FULL, arrivedNanos);
+      return;
+    }
+    InferenceCall call = new InferenceCall(arrivedNanos);
+    context.put(CALL, call);
+    metrics.requestStarted();
     Admission.Held held = call.held();
     call.arriving();
     model.arriving().incrementAndGet();
@@ -160,14 +180,13 @@ public class InferRoutes {
         });
   }
 
-  private static BodyReceiver.Outcome discarded() {
-    return new BodyReceiver.Outcome() {
-      @Override
-      public void received(byte[] bytes, int length) {}
-
-      @Override
-      public void refused(int status, String message) {}
-    };
+  /**
+   * Refuses a request on arrival with 503 and Retry-After, before anything of its body is read or
+   * allocated: one count and one latency sample, never in flight.
+   */
+  private void refuseUnread(RoutingContext context, byte[] body, long arrivedNanos) {
+    metrics.refusedOnArrival(arrivedNanos);
+    Refusals.refuseUnread(context, body);
   }
 
   /** The request is no longer on its way to the batcher: submitted, rejected or failed. */
@@ -329,8 +348,8 @@ public class InferRoutes {
   }
 
   private void overloaded(RoutingContext context, String message) {
-    context.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
-    finish(context, Outcome.OVERLOADED, 503, ResponseWriter.error(message));
+    Refusals.retryAfter(context.response());
+    finish(context, Outcome.OVERLOADED, 503, refusals.body(message));
   }
 
   private void serverError(RoutingContext context, String id, Throwable cause) {
@@ -362,6 +381,12 @@ public class InferRoutes {
     arrived(call);
     if (call != null && call.count()) {
       metrics.requestFinished(outcome, call.startNanos());
+      if (outcome == Outcome.SUCCESS || outcome == Outcome.OVERLOADED) {
+        // Answers and late refusals tell how long admitted requests take (with the wait in the
+        // event loop's backlog before they were seen); a caller's mistake, answered at once, would
+        // not.
+        expectedWait.answered(System.nanoTime() - call.startNanos() + eventLoopLag.nanos());
+      }
     }
     HttpServerResponse response = context.response();
     if (!response.ended() && !response.closed()) {

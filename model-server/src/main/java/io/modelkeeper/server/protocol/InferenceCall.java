@@ -11,11 +11,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class InferenceCall {
 
-  private final long startNanos = System.nanoTime();
+  private final long startNanos;
   private final AtomicBoolean arriving = new AtomicBoolean();
   private final AtomicBoolean counted = new AtomicBoolean();
   private final Admission.Held held = new Admission.Held();
   private volatile CompletableFuture<?> pending;
+
+  /** A request that arrived at {@code startNanos} (by {@link System#nanoTime()}). */
+  InferenceCall(long startNanos) {
+    this.startNanos = startNanos;
+  }
 
   long startNanos() {
     return startNanos;

@@ -103,6 +103,28 @@ class QueuePolicyTest {
   }
 
   @Test
+  void aBatchWaitsForMoreRequestsAtMostHalfTheQueueTimeout() throws Exception {
+    // Someone is always on the way, and batches may wait a second for them; the timeout is 40 ms.
+    batcher =
+        new DynamicBatcher(
+            runner,
+            new ServingMetrics(registry),
+            32,
+            Duration.ofSeconds(1),
+            1,
+            new AtomicInteger(1),
+            false,
+            new DynamicBatcher.QueuePolicy(100, Duration.ofMillis(40)));
+    String input = runner.signature().inputs().get(0).name();
+    Tensor row = new Tensor(input, DataType.FP32, new long[] {1, 512}, new float[512]);
+
+    long start = System.nanoTime();
+    batcher.submit(Map.of(input, row), 1).get(30, TimeUnit.SECONDS);
+
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(500);
+  }
+
+  @Test
   void aRequestWhoseCallerGaveUpIsNeverComputed() throws Exception {
     batcher(100, Duration.ZERO);
     CompletableFuture<Map<String, Tensor>> running = submitFullBatch();

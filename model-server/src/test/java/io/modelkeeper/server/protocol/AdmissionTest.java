@@ -3,19 +3,31 @@ package io.modelkeeper.server.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelkeeper.server.protocol.Admission.Claim;
+import io.modelkeeper.server.protocol.Admission.Entry;
 import org.junit.jupiter.api.Test;
 
 class AdmissionTest {
 
   private final Admission admission = new Admission(2, 100);
 
+  private static final int UNLIMITED = Integer.MAX_VALUE;
+
   @Test
   void requestsBeyondTheLimitAreNotAdmitted() {
-    assertThat(admission.enter()).isTrue();
-    assertThat(admission.enter()).isTrue();
-    assertThat(admission.enter()).isFalse();
+    assertThat(admission.enter(UNLIMITED)).isEqualTo(Entry.ADMITTED);
+    assertThat(admission.enter(UNLIMITED)).isEqualTo(Entry.ADMITTED);
+    assertThat(admission.enter(UNLIMITED)).isEqualTo(Entry.AT_MAX_IN_FLIGHT);
     admission.leave();
-    assertThat(admission.enter()).isTrue();
+    assertThat(admission.enter(UNLIMITED)).isEqualTo(Entry.ADMITTED);
+  }
+
+  @Test
+  void theExpectedWaitLimitsBelowTheMaximum_andSaysSo() {
+    assertThat(admission.enter(1)).isEqualTo(Entry.ADMITTED);
+    assertThat(admission.enter(1)).isEqualTo(Entry.AT_EXPECTED_WAIT);
+    // A refusal takes nothing: the next one that fits is admitted.
+    assertThat(admission.enter(2)).isEqualTo(Entry.ADMITTED);
+    assertThat(admission.enter(5)).isEqualTo(Entry.AT_MAX_IN_FLIGHT);
   }
 
   @Test

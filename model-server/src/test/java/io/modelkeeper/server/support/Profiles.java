@@ -76,6 +76,22 @@ public final class Profiles {
     }
   }
 
+  /**
+   * The sample MLP on one inference thread with a queue timeout of a microsecond: every request
+   * takes longer than that, so admission falls to one request at a time.
+   */
+  public static class NoRoomToWait implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of(
+          "modelkeeper.model.name", "mlp",
+          "modelkeeper.model.uri", TestModels.mlpFile().toUri().toString(),
+          "modelkeeper.inference-threads", "1",
+          "modelkeeper.queue-timeout", "PT0.000001S",
+          "modelkeeper.body-timeout", "5s");
+    }
+  }
+
   /** The sample MLP accepting bodies of 64 MB and 800,000 rows, for a slow 50 MB upload. */
   public static class LargeBodies implements QuarkusTestProfile {
     @Override
