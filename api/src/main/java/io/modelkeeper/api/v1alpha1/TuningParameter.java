@@ -11,11 +11,12 @@ import java.util.List;
 /** One parameter a tuning run searches, and the values it may take. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "self.type == 'categorical' || (has(self.min) && has(self.max) && self.min < self.max)",
+    value =
+        "self.type == 'categorical' || (has(self.min) && has(self.max) && double(self.min) < double(self.max))",
     message =
         "tuning.parameters[].min, max: a uniform, logUniform or integer parameter needs min below max, for example {name: learning_rate, type: logUniform, min: 0.0001, max: 0.1}")
 @ValidationRule(
-    value = "self.type != 'logUniform' || !has(self.min) || self.min > 0.0",
+    value = "self.type != 'logUniform' || !has(self.min) || double(self.min) > 0.0",
     message =
         "tuning.parameters[].min: a logUniform parameter needs min above 0, for example min: 0.0001")
 @ValidationRule(
