@@ -189,6 +189,7 @@ public class ModelRetrainingReconciler implements Reconciler<ModelRetraining> {
                 : null,
             now));
     recordStalled(retraining, before, stalled, status);
+    recordInvalid(retraining, before, checked);
     metrics.consecutiveFailures(
         retraining, Objects.requireNonNullElse(status.getConsecutiveFailures(), 0));
 
@@ -393,6 +394,18 @@ public class ModelRetrainingReconciler implements Reconciler<ModelRetraining> {
           retraining,
           EventReason.RETRAINING_STALLED,
           find(status.getConditions(), Conditions.STALLED).getMessage());
+    }
+  }
+
+  /** A Warning Event when the spec turns invalid, or its problem changes; not at every look. */
+  private void recordInvalid(
+      ModelRetraining retraining,
+      ModelRetrainingStatus before,
+      RetrainingValidation.Result checked) {
+    Condition was = before == null ? null : find(before.getConditions(), Conditions.READY);
+    if (Conditions.REASON_INVALID_SPEC.equals(checked.reason())
+        && (was == null || !checked.problem().equals(was.getMessage()))) {
+      events.record(retraining, EventReason.INVALID_SPEC, checked.problem());
     }
   }
 

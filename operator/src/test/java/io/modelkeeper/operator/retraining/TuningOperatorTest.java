@@ -256,6 +256,32 @@ class TuningOperatorTest {
     assertThat(next).as("the grid goes on where run a left it").isNotIn(first);
   }
 
+  @Test
+  void anInvalidTuningSpecSaysWhichFieldAndStartsNothing() {
+    // The mock API server applies no schema: the operator's own checks speak.
+    setUp(
+        "invalid",
+        tuning(2, 3, TuningAlgorithm.RANDOM, 0)
+            .andThen(spec -> spec.getTuning().getParameters().get(0).setMin(0.0)));
+    create(TestRetrainings.run("invalid-now", "invalid"));
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> assertThat(new TestCluster(client).events("invalid")).contains("InvalidSpec"));
+    var ready =
+        jobs().retrainingNamed("invalid").getStatus().getConditions().stream()
+            .filter(c -> c.getType().equals("Ready"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+    assertThat(ready.getMessage())
+        .contains("spec.tuning.parallelTrials")
+        .contains("spec.tuning.parameters[0].min: a logUniform parameter needs min above 0");
+    assertThat(trialJobs("invalid-now")).isEmpty();
+  }
+
   private Consumer<ModelRetrainingSpec> tuning(
       int trials, int parallel, TuningAlgorithm algorithm, int maxFailed) {
     return spec -> {
