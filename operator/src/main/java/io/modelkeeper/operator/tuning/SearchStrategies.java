@@ -25,7 +25,7 @@ public final class SearchStrategies {
     return switch (name) {
       case "random" -> new RandomSearch();
       case "grid" -> new GridSearch(trials);
-      case "tpe" -> throw new IllegalArgumentException("search algorithm tpe is not available yet");
+      case "tpe" -> new Tpe();
       default ->
           throw new IllegalArgumentException(
               "unknown search algorithm '" + algorithm + "': expected random, grid or tpe");
