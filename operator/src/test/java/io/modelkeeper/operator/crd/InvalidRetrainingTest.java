@@ -68,6 +68,15 @@ class InvalidRetrainingTest {
         .isEmpty();
   }
 
+  @Test
+  void theTuningExampleOfTheDocsIsValid() throws java.io.IOException {
+    String page = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "tuning.md"));
+    int start = page.indexOf("```yaml\n") + "```yaml\n".length();
+    String example = page.substring(start, page.indexOf("```", start));
+    assertThat(example).contains("kind: ModelRetraining", "tuning:");
+    assertThat(RETRAINING.validate(example)).isEmpty();
+  }
+
   static Stream<Arguments> invalid() {
     return Stream.of(
         Arguments.of(
