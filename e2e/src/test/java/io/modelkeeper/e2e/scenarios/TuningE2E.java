@@ -103,7 +103,7 @@ class TuningE2E {
             version: "1"
             uri: %2$s/logistic-regression/model.onnx
           serving:
-            replicas: 1
+            replicas: 2
             gpus: 0
             executionProvider: cpu
           monitoring:
@@ -209,7 +209,7 @@ class TuningE2E {
         .anySatisfy(t -> assertThat(t.get("state")).isEqualTo("StoppedEarly"));
     assertThat(trials).noneSatisfy(t -> assertThat(t.get("state")).isEqualTo("Failed"));
     assertThat(trials)
-        .extracting(t -> t.get("job"))
+        .extracting(t -> String.valueOf(t.get("job")))
         .containsExactly(
             "tuned-now-trial-1",
             "tuned-now-trial-2",
@@ -264,7 +264,12 @@ class TuningE2E {
     assertThat(unmet).as("tuning queries naming series the operator does not export").isEmpty();
   }
 
-  /** Inference and its (contrary) labels through the Service until stopped, 50 rows a request. */
+  /**
+   * Inference and its (contrary) labels through the Service until stopped, 50 rows a request, each
+   * request on a connection of its own. With 2 stable pods and 1 canary pod the Service's turns
+   * reach every pod with inference (with 2 pods in all, inference and feedback would alternate
+   * between them and the canary would only ever get feedback).
+   */
   private static void sendLabelledTraffic(String service) {
     while (!stop.get()) {
       InferenceClient client = new InferenceClient();

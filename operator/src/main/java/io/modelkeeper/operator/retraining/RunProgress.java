@@ -64,7 +64,9 @@ public final class RunProgress {
    */
   public Step advance(
       RunContext run, RetrainingRunStatus status, List<RetrainingRunStatus> earlier, Instant now) {
-    boolean tuning = run.retraining().getSpec().getTuning() != null;
+    // A run tunes when it started tuning (it has no single training Job), whatever the spec says
+    // now: a spec edited in the middle of a run does not switch it to the other kind.
+    boolean tuning = status.getJobs() != null && status.getJobs().getTraining() == null;
     return switch (status.getPhase()) {
       case Pending -> start(run, status, earlier, now);
       case Training -> tuning ? tuning(run, status, earlier, now) : training(run, status, now);
@@ -113,6 +115,14 @@ public final class RunProgress {
   /** A look at a tuning run's trials; once they are over, the best trial's model is evaluated. */
   private Step tuning(
       RunContext run, RetrainingRunStatus status, List<RetrainingRunStatus> earlier, Instant now) {
+    if (run.retraining().getSpec().getTuning() == null) {
+      fail(
+          status,
+          INVALID_SPEC,
+          "spec.tuning was removed while the run tuned; the next run trains without tuning",
+          now);
+      return Step.FAILED;
+    }
     Trials.Outcome outcome = trials.advance(run, status, earlier);
     switch (outcome.state()) {
       case RUNNING:
