@@ -4,7 +4,7 @@ package io.modelkeeper.operator.tuning;
 final class Checks {
 
   /** More suggestions than this in one call is a caller's mistake, not a plan. */
-  static final int MAX_COUNT = 10_000;
+  static final int MAX_COUNT = 1_000;
 
   private Checks() {}
 

@@ -109,8 +109,8 @@ public final class GridSearch implements SearchStrategy {
       return position;
     }
     boolean log = parameter.kind() == Parameter.Kind.LOG_UNIFORM;
-    double low = log ? Math.log(parameter.min()) : parameter.min();
-    double high = log ? Math.log(parameter.max()) : parameter.max();
+    double low = log ? StrictMath.log(parameter.min()) : parameter.min();
+    double high = log ? StrictMath.log(parameter.max()) : parameter.max();
     double at;
     if (points == 1) {
       at = (low + high) / 2;
@@ -122,7 +122,7 @@ public final class GridSearch implements SearchStrategy {
       at = low + position * (high - low) / (points - 1);
     }
     // 12 significant digits: 0.001 rather than 0.0010000000000000002 in a trial's environment.
-    double value = new BigDecimal(log ? Math.exp(at) : at).round(SHOWN).doubleValue();
+    double value = new BigDecimal(log ? StrictMath.exp(at) : at).round(SHOWN).doubleValue();
     return Math.max(parameter.min(), Math.min(parameter.max(), value));
   }
 }

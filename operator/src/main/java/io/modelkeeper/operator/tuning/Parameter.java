@@ -114,8 +114,11 @@ public record Parameter(String name, Kind kind, double min, double max, List<Str
   double draw(SplittableRandom random) {
     return switch (kind) {
       case UNIFORM -> Math.min(max, min + random.nextDouble() * (max - min));
-      case LOG_UNIFORM ->
-          Math.max(min, Math.min(max, Math.exp(random.nextDouble(Math.log(min), Math.log(max)))));
+      case LOG_UNIFORM -> {
+        double low = StrictMath.log(min);
+        double at = low + random.nextDouble() * (StrictMath.log(max) - low);
+        yield Math.max(min, Math.min(max, StrictMath.exp(at)));
+      }
       case INTEGER -> Math.round(min) + random.nextLong(Math.round(max) - Math.round(min) + 1);
       case CATEGORICAL -> random.nextInt(values.size());
     };

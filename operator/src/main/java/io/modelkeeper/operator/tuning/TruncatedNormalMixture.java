@@ -15,7 +15,7 @@ import org.apache.commons.math3.special.Erf;
 final class TruncatedNormalMixture implements ParzenEstimator {
 
   private static final double SQRT2 = Math.sqrt(2);
-  private static final double LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+  private static final double LOG_SQRT_2PI = 0.5 * StrictMath.log(2 * Math.PI);
 
   private final double low;
   private final double high;

@@ -76,6 +76,17 @@ class RandomSearchTest {
   }
 
   @Test
+  void algorithmsByName() {
+    assertThat(SearchStrategies.of("random")).isInstanceOf(RandomSearch.class);
+    assertThat(SearchStrategies.of("tpe")).isInstanceOf(Tpe.class);
+    SearchSpace space = new SearchSpace(List.of(Parameter.uniform("x", 0, 1)));
+    assertThat(SearchStrategies.of("grid", 3).suggest(space, Direction.MINIMIZE, List.of(), 9, 0))
+        .hasSize(3);
+    assertThat(SearchStrategies.of("grid").suggest(space, Direction.MINIMIZE, List.of(), 99, 0))
+        .hasSize(SearchStrategies.DEFAULT_GRID_TRIALS);
+  }
+
+  @Test
   void unknownAlgorithmIsNamed() {
     assertThatThrownBy(() -> SearchStrategies.of("bayes"))
         .isInstanceOf(IllegalArgumentException.class)

@@ -48,6 +48,8 @@ class TpeTest {
         new SearchSpace(
             List.of(
                 Parameter.uniform("fixed", 2, 2),
+                Parameter.logUniform("fixedLog", 0.5, 0.5),
+                Parameter.categorical("only", List.of("one")),
                 Parameter.integer("bit", 0, 1),
                 Parameter.logUniform("tiny", 1e-9, 1.0000001e-9)));
     for (Observation o : run(tpe, narrow, Direction.MINIMIZE, a -> 1, 30, 4)) {
