@@ -1,12 +1,9 @@
 package io.modelkeeper.operator.retraining;
 
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.modelkeeper.api.v1alpha1.BestTrial;
-import io.modelkeeper.api.v1alpha1.MedianStopSpec;
 import io.modelkeeper.api.v1alpha1.RetrainingRunStatus;
 import io.modelkeeper.api.v1alpha1.TrialState;
 import io.modelkeeper.api.v1alpha1.TrialStatus;
@@ -15,7 +12,6 @@ import io.modelkeeper.operator.config.OperatorConfig;
 import io.modelkeeper.operator.telemetry.RetrainingMetrics;
 import io.modelkeeper.operator.tuning.Assignment;
 import io.modelkeeper.operator.tuning.Direction;
-import io.modelkeeper.operator.tuning.MedianStop;
 import io.modelkeeper.operator.tuning.SearchStrategies;
 import java.net.HttpURLConnection;
 import java.util.ArrayList;
@@ -25,13 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.SortedMap;
 
 /**
- * The trials of a tuning run, moved one look at a time: reads each running trial's Job, its pod's
- * metric lines and summary; stops a trial the median rule condemns; starts new trials up to
- * tuning.parallelTrials with the search strategy's suggestions; keeps the best. A trial's
+ * The trials of a tuning run, moved one look at a time: looks at each running trial ({@link
+ * TrialProgress}: its Job, its pod's metric lines and summary, the median rule); starts new trials
+ * up to tuning.parallelTrials with the search strategy's suggestions; keeps the best. A trial's
  * parameters are on its Job (an annotation) as it is made and in the run's status, and its Job's
  * name comes from the run's name and the trial's index, so a look taken twice never makes a second
  * Job for a trial nor changes its parameters.
@@ -76,10 +70,18 @@ public final class Trials {
     List<TrialStatus> trials =
         new ArrayList<>(Objects.requireNonNullElse(status.getTrials(), List.of()));
     Map<Integer, Job> jobs = jobs(run);
-    adopt(run, trials, jobs);
+    adopt(trials, jobs);
+    TrialProgress progress = new TrialProgress(client, metrics);
     for (TrialStatus trial : trials) {
-      if (trial.getState() == TrialState.Running) {
-        observe(run, tuning, direction, trial, jobs.get(trial.getIndex()), trials);
+      if (trial.getState() != TrialState.Running) {
+        continue;
+      }
+      Job job = jobs.get(trial.getIndex());
+      if (job == null) {
+        // Made before a restart and not seen yet, or lost: making it again is safe by its name.
+        create(run, TrialJobs.trial(run, config, trial.getIndex(), trial.getParameters()));
+      } else {
+        progress.observe(run, tuning, direction, trial, job, trials);
       }
     }
     List<TrialStatus> failed =
@@ -141,7 +143,7 @@ public final class Trials {
   }
 
   /** Trials whose Job exists but whose status write was lost: their parameters are the Job's. */
-  private static void adopt(RunContext run, List<TrialStatus> trials, Map<Integer, Job> jobs) {
+  private static void adopt(List<TrialStatus> trials, Map<Integer, Job> jobs) {
     jobs.forEach(
         (index, job) -> {
           boolean known = trials.stream().anyMatch(t -> index.equals(t.getIndex()));
@@ -153,146 +155,11 @@ public final class Trials {
     trials.sort(Comparator.comparing(TrialStatus::getIndex));
   }
 
-  private void observe(
-      RunContext run,
-      TuningSpec tuning,
-      Direction direction,
-      TrialStatus trial,
-      Job job,
-      List<TrialStatus> trials) {
-    if (job == null) {
-      // Made before a restart and not seen yet, or lost: making it again is safe by its name.
-      create(run, TrialJobs.trial(run, config, trial.getIndex(), trial.getParameters()));
-      return;
-    }
-    String metric = tuning.getObjective().getMetric();
-    Optional<Pod> speaker = PodReport.speaker(pods(run, job.getMetadata().getName()));
-    boolean keepCurve = medianStop(tuning) != null;
-    SortedMap<Integer, Double> read =
-        speaker
-            .map(pod -> read(run, pod, metric, direction, trial, keepCurve))
-            .orElse(new java.util.TreeMap<>());
-    JobOutcome outcome = JobOutcome.of(job);
-    switch (outcome.state()) {
-      case FAILED -> {
-        trial.setState(TrialState.Failed);
-        trial.setMessage(
-            RunProgress.failureReason(outcome, RunProgress.TRAINING_FAILED)
-                + ": "
-                + RunProgress.explain(outcome, speaker));
-        metrics.trialEnded(TrialState.Failed);
-      }
-      case SUCCEEDED -> succeeded(trial, speaker, metric, read);
-      case RUNNING -> {
-        MedianStopSpec rule = medianStop(tuning);
-        if (rule != null && shouldStop(rule, direction, trial, trials)) {
-          stop(run, trial, metric);
-        }
-      }
-    }
-  }
-
-  /**
-   * Reads the log tail: the last step, the best value so far and, for median stopping, the curve;
-   * returns the points read.
-   */
-  private SortedMap<Integer, Double> read(
-      RunContext run,
-      Pod pod,
-      String metric,
-      Direction direction,
-      TrialStatus trial,
-      boolean keepCurve) {
-    SortedMap<Integer, Double> read =
-        MetricLines.curve(PodLogs.tail(client, run.namespace(), pod).orElse(null), metric);
-    if (read.isEmpty()) {
-      return read;
-    }
-    trial.setStep(Math.max(Objects.requireNonNullElse(trial.getStep(), 0), read.lastKey()));
-    double best = TrialCurve.best(read, direction).getAsDouble();
-    if (trial.getObjective() == null || TrialCurve.better(best, trial.getObjective(), direction)) {
-      trial.setObjective(best);
-    }
-    if (keepCurve) {
-      trial.setCurve(TrialCurve.write(TrialCurve.merge(TrialCurve.read(trial.getCurve()), read)));
-    }
-    return read;
-  }
-
-  /**
-   * A finished trial's objective is its final value, the one its model has: the summary's, else the
-   * last metric line's. (Its best value may come from an earlier epoch than the model kept.)
-   */
-  private void succeeded(
-      TrialStatus trial, Optional<Pod> speaker, String metric, SortedMap<Integer, Double> read) {
-    Optional<String> summary = speaker.flatMap(PodReport::terminationMessage);
-    OptionalDouble objective =
-        summary.map(message -> Summaries.metric(message, metric)).orElse(OptionalDouble.empty());
-    SortedMap<Integer, Double> kept = TrialCurve.read(trial.getCurve());
-    if (objective.isEmpty() && !read.isEmpty()) {
-      objective = OptionalDouble.of(read.get(read.lastKey()));
-    } else if (objective.isEmpty() && !kept.isEmpty()) {
-      objective = OptionalDouble.of(kept.get(kept.lastKey()));
-    }
-    if (objective.isEmpty()) {
-      trial.setState(TrialState.Failed);
-      trial.setMessage(
-          TRIALS_FAILED
-              + ": the trial finished without reporting "
-              + metric
-              + " in its summary's metrics (its termination message) nor in its metric lines");
-      trial.setObjective(null);
-      metrics.trialEnded(TrialState.Failed);
-      return;
-    }
-    summary
-        .flatMap(Summaries::training)
-        .ifPresent(
-            training -> {
-              trial.setSha256(training.sha256());
-              trial.setRows(training.rows());
-            });
-    trial.setState(TrialState.Succeeded);
-    trial.setObjective(objective.getAsDouble());
-    trial.setMessage("succeeded: " + metric + " " + objective.getAsDouble());
-    metrics.trialEnded(TrialState.Succeeded);
-  }
-
-  private static boolean shouldStop(
-      MedianStopSpec rule, Direction direction, TrialStatus trial, List<TrialStatus> trials) {
-    SortedMap<Integer, Double> running = TrialCurve.read(trial.getCurve());
-    if (running.isEmpty()) {
-      return false;
-    }
-    List<SortedMap<Integer, Double>> completed =
-        trials.stream()
-            .filter(t -> t.getState() == TrialState.Succeeded)
-            .map(t -> TrialCurve.read(t.getCurve()))
-            .filter(curve -> !curve.isEmpty())
-            .toList();
-    return new MedianStop(rule.getMinTrials(), rule.getStartStep())
-        .shouldStop(direction, running, completed);
-  }
-
-  private void stop(RunContext run, TrialStatus trial, String metric) {
-    delete(run, trial);
-    trial.setState(TrialState.StoppedEarly);
-    trial.setMessage(
-        "stopped early at step "
-            + trial.getStep()
-            + ": its best "
-            + metric
-            + " so far, "
-            + trial.getObjective()
-            + ", is worse than the median of the completed trials' running averages");
-    metrics.trialEnded(TrialState.StoppedEarly);
-  }
-
   /** The run failed: its running trials end with it. */
   private void end(RunContext run, List<TrialStatus> trials) {
     for (TrialStatus trial : trials) {
       if (trial.getState() == TrialState.Running) {
-        delete(run, trial);
+        TrialProgress.delete(client, run, trial);
         trial.setState(TrialState.Failed);
         trial.setMessage("ended: the run failed");
       }
@@ -360,10 +227,6 @@ public final class Trials {
     status.setBest(chosen);
   }
 
-  private static MedianStopSpec medianStop(TuningSpec tuning) {
-    return tuning.getEarlyStopping() == null ? null : tuning.getEarlyStopping().getMedianStop();
-  }
-
   private static TrialStatus running(int index, Map<String, String> parameters, String job) {
     TrialStatus trial = new TrialStatus();
     trial.setIndex(index);
@@ -372,26 +235,6 @@ public final class Trials {
     trial.setJob(job);
     trial.setMessage("training in Job " + job);
     return trial;
-  }
-
-  private List<Pod> pods(RunContext run, String job) {
-    return client
-        .pods()
-        .inNamespace(run.namespace())
-        .withLabel(RunNames.JOB, job)
-        .list()
-        .getItems();
-  }
-
-  private void delete(RunContext run, TrialStatus trial) {
-    client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(run.namespace())
-        .withName(trial.getJob())
-        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
-        .delete();
   }
 
   /**
