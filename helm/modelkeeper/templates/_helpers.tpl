@@ -114,10 +114,11 @@ They must equal operator/rbac/cluster-role.yaml (ChartRbacTest checks it).
 - apiGroups: ["modelkeeper.io"]
   resources: ["modelretrainings/finalizers", "retrainingruns/finalizers"]
   verbs: ["update"]
-# A run's training and evaluation Jobs (deleted with their run by the garbage collector).
+# A run's training, trial and evaluation Jobs (deleted with their run by the garbage collector;
+#  a trial stopped early, or the running trials of a failed tuning run, deleted by the operator).
 - apiGroups: ["batch"]
   resources: ["jobs"]
-  verbs: ["get", "list", "watch", "create"]
+  verbs: ["get", "list", "watch", "create", "delete"]
 # The training pod's per-step metric lines are read from its log.
 - apiGroups: [""]
   resources: ["pods/log"]

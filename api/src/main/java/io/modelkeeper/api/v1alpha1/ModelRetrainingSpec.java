@@ -37,6 +37,10 @@ public class ModelRetrainingSpec extends KnownFields {
   private TrainingSpec training = new TrainingSpec();
 
   @JsonPropertyDescription(
+      "Hyperparameter tuning: each run trains several trials with searched parameters and the best trial's model is its candidate. Unset: one training Job per run.")
+  private TuningSpec tuning;
+
+  @JsonPropertyDescription(
       "The blessing: figure, floor and improvement a candidate needs to be rolled out.")
   private ValidationSpec validation = new ValidationSpec();
 
@@ -97,6 +101,14 @@ public class ModelRetrainingSpec extends KnownFields {
 
   public void setTraining(TrainingSpec training) {
     this.training = training;
+  }
+
+  public TuningSpec getTuning() {
+    return tuning;
+  }
+
+  public void setTuning(TuningSpec tuning) {
+    this.tuning = tuning;
   }
 
   public ValidationSpec getValidation() {

@@ -24,6 +24,15 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.phase",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
+    name = "TRIALS",
+    jsonPath = ".status.trialProgress",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "BEST",
+    jsonPath = ".status.best.objective",
+    type = AdditionalPrinterColumn.Type.NUMBER,
+    priority = 1)
+@AdditionalPrinterColumn(
     name = "ROWS",
     jsonPath = ".status.rows.training",
     type = AdditionalPrinterColumn.Type.INTEGER)

@@ -38,6 +38,18 @@ public class RetrainingRunStatus {
       "Last value of each per-step metric the trainer printed; full curves are in the output directory.")
   private Map<String, Double> metrics;
 
+  @JsonPropertyDescription(
+      "The trials of a tuning run (spec.tuning of the ModelRetraining), in index order.")
+  private List<TrialStatus> trials;
+
+  @JsonPropertyDescription(
+      "Trials over and trials of the run, as <over>/<trials> (the TRIALS column).")
+  private String trialProgress;
+
+  @JsonPropertyDescription(
+      "The best trial so far by the objective; once every trial is over its model is the candidate.")
+  private BestTrial best;
+
   @JsonPropertyDescription("The model file the run produced.")
   private RunCandidate candidate;
 
@@ -125,6 +137,30 @@ public class RetrainingRunStatus {
 
   public void setMetrics(Map<String, Double> metrics) {
     this.metrics = metrics;
+  }
+
+  public List<TrialStatus> getTrials() {
+    return trials;
+  }
+
+  public void setTrials(List<TrialStatus> trials) {
+    this.trials = trials;
+  }
+
+  public String getTrialProgress() {
+    return trialProgress;
+  }
+
+  public void setTrialProgress(String trialProgress) {
+    this.trialProgress = trialProgress;
+  }
+
+  public BestTrial getBest() {
+    return best;
+  }
+
+  public void setBest(BestTrial best) {
+    this.best = best;
   }
 
   public RunCandidate getCandidate() {

@@ -94,6 +94,9 @@ class ExamplesE2E {
   /** Prefix of the operator's series about ModelRetrainings and their runs. */
   static final String RETRAINING_SERIES = "modelkeeper_retraining_";
 
+  /** Prefix of the series that exist once a tuning run is over: TuningE2E checks them. */
+  static final String TUNING_SERIES = "modelkeeper_retraining_tuning_";
+
   @Test
   @Order(1)
   void cpuModelServesAndDashboardAndAlertsNameOnlyExportedSeries() throws IOException {

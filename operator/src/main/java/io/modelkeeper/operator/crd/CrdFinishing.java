@@ -49,7 +49,17 @@ public class CrdFinishing implements CRDPostProcessor {
 
   /** The column order of {@code kubectl get mrr}: a run history. */
   public static final List<String> RUN_COLUMNS =
-      List.of("TRIGGER", "PHASE", "ROWS", "CANDIDATE", "SERVING", "BLESSED", "VERSION", "AGE");
+      List.of(
+          "TRIGGER",
+          "PHASE",
+          "TRIALS",
+          "ROWS",
+          "CANDIDATE",
+          "SERVING",
+          "BLESSED",
+          "VERSION",
+          "BEST",
+          "AGE");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelkeeper.contract.TrainingContract;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The per-step metric lines of a training pod's log ({@code modelkeeper.metric {"step":3,
@@ -20,6 +22,39 @@ public final class MetricLines {
   private static final String PREFIX = TrainingContract.METRIC_LINE_PREFIX + " ";
 
   private MetricLines() {}
+
+  /**
+   * The values of metric {@code name} in {@code log}, by step (the last line of a step wins); lines
+   * without a whole, non-negative step are skipped.
+   */
+  public static SortedMap<Integer, Double> curve(String log, String name) {
+    SortedMap<Integer, Double> curve = new TreeMap<>();
+    if (log == null) {
+      return curve;
+    }
+    for (String line : log.split("\n")) {
+      int start = line.indexOf(PREFIX);
+      if (start < 0) {
+        continue;
+      }
+      try {
+        JsonNode metric = JSON.readTree(line.substring(start + PREFIX.length()));
+        JsonNode step = metric.path("step");
+        JsonNode value = metric.path("value");
+        if (name.equals(metric.path("name").asText(""))
+            && step.canConvertToInt()
+            && step.isIntegralNumber()
+            && step.asInt() >= 0
+            && value.isNumber()
+            && Double.isFinite(value.asDouble())) {
+          curve.put(step.asInt(), value.asDouble());
+        }
+      } catch (java.io.IOException e) {
+        // Not a metric line after all.
+      }
+    }
+    return curve;
+  }
 
   /** Last value of each metric in {@code log}, in order of first appearance. */
   public static Map<String, Double> lastValues(String log) {

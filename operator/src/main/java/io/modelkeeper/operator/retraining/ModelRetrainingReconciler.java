@@ -14,6 +14,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.modelkeeper.api.v1alpha1.BestTrial;
 import io.modelkeeper.api.v1alpha1.Conditions;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelRetraining;
@@ -187,10 +188,11 @@ public class ModelRetrainingReconciler implements Reconciler<ModelRetraining> {
                 : null,
             now));
     recordStalled(retraining, before, stalled, status);
+    recordInvalid(retraining, before, checked);
     metrics.consecutiveFailures(
         retraining, Objects.requireNonNullElse(status.getConsecutiveFailures(), 0));
 
-    Duration later = written ? nextLook(book, status, now) : Duration.ofSeconds(1);
+    Duration later = written ? nextLook(retraining, book, status, now) : Duration.ofSeconds(1);
     if (same(client, before, status)) {
       return UpdateControl.<ModelRetraining>noUpdate().rescheduleAfter(later);
     }
@@ -216,7 +218,18 @@ public class ModelRetrainingReconciler implements Reconciler<ModelRetraining> {
             .filter(stable -> !stable.equals(specModel))
             .orElse(specModel);
     RunContext context = new RunContext(retraining, run, runStatus.getNumber(), md, serving);
-    RunProgress.Step step = new RunProgress(client, config).advance(context, runStatus, now);
+    if (runStatus.getBest() != null) {
+      context = context.withTrial(runStatus.getBest().getTrial());
+    }
+    List<RetrainingRunStatus> earlier =
+        book.runs().stream()
+            .map(book::status)
+            .filter(other -> other.getNumber() < runStatus.getNumber())
+            .toList();
+    BestTrial bestBefore = runStatus.getBest();
+    RunProgress.Step step =
+        new RunProgress(client, config, metrics).advance(context, runStatus, earlier, now);
+    TrialReport.record(events, metrics, retraining, run, bestBefore, runStatus, step);
     String name = run.getMetadata().getName();
     switch (step) {
       case STARTED -> {
@@ -379,6 +392,18 @@ public class ModelRetrainingReconciler implements Reconciler<ModelRetraining> {
     }
   }
 
+  /** A Warning Event when the spec turns invalid, or its problem changes; not at every look. */
+  private void recordInvalid(
+      ModelRetraining retraining,
+      ModelRetrainingStatus before,
+      RetrainingValidation.Result checked) {
+    Condition was = before == null ? null : find(before.getConditions(), Conditions.READY);
+    if (Conditions.REASON_INVALID_SPEC.equals(checked.reason())
+        && (was == null || !checked.problem().equals(was.getMessage()))) {
+      events.record(retraining, EventReason.INVALID_SPEC, checked.problem());
+    }
+  }
+
   private static Condition find(List<Condition> conditions, String type) {
     return conditions == null
         ? null
@@ -389,12 +414,17 @@ public class ModelRetrainingReconciler implements Reconciler<ModelRetraining> {
     return status.getCandidate() == null ? null : status.getCandidate().getRun();
   }
 
-  private Duration nextLook(RunBook book, ModelRetrainingStatus status, Instant now) {
+  private Duration nextLook(
+      ModelRetraining retraining, RunBook book, ModelRetrainingStatus status, Instant now) {
     Duration look = config.reconcileInterval();
     RetrainingRun active = book.active();
     if (active != null) {
-      return book.status(active).getPhase() == RunPhase.Pending
-          ? Duration.ofSeconds(1)
+      RunPhase phase = book.status(active).getPhase();
+      if (phase == RunPhase.Pending) {
+        return Duration.ofSeconds(1);
+      }
+      return phase == RunPhase.Training && retraining.getSpec().getTuning() != null
+          ? TrialReport.WHILE_TUNING
           : WHILE_RUNNING;
     }
     if (status.getNextScheduleTime() != null) {

@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * What only the operator can check of a ModelRetraining: the ModelDeployment exists, the schedule
- * parses, hyperparameter names and values fit, durations read. Each problem names the field, the
- * rule and an example.
+ * parses, hyperparameter names and values fit, the tuning space holds, durations read. Each problem
+ * names the field, the rule and an example.
  */
 public final class RetrainingValidation {
 
@@ -63,6 +63,7 @@ public final class RetrainingValidation {
                 + " characters, for example \"0.05\"");
       }
     }
+    problems.addAll(TuningSpace.problems(spec.getTuning()));
     duration(problems, "spec.dataset.maxAge", spec.getDataset().getMaxAge());
     duration(problems, "spec.guards.cooldown", spec.getGuards().getCooldown());
     duration(problems, "spec.training.activeDeadline", spec.getTraining().getActiveDeadline());

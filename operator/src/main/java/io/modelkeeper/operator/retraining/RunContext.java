@@ -11,13 +11,34 @@ import io.modelkeeper.operator.workload.ModelVersion;
  *
  * @param serving the file the ModelDeployment serves (or, before it serves one, the spec's): the
  *     warm start of incremental training and the evaluator's rival
+ * @param trial the trial of a tuning run whose model is the candidate; null without tuning
  */
 public record RunContext(
     ModelRetraining retraining,
     RetrainingRun run,
     long number,
     ModelDeployment md,
-    ModelVersion serving) {
+    ModelVersion serving,
+    Integer trial) {
+
+  public RunContext(
+      ModelRetraining retraining,
+      RetrainingRun run,
+      long number,
+      ModelDeployment md,
+      ModelVersion serving) {
+    this(retraining, run, number, md, serving, null);
+  }
+
+  /** The same run, its candidate being trial {@code index}'s model. */
+  public RunContext withTrial(int index) {
+    return new RunContext(retraining, run, number, md, serving, index);
+  }
+
+  /** Where the candidate is inside the run's output directory: its root, or the trial's. */
+  public String candidateDir() {
+    return trial == null ? "" : RunNames.trialDir(trial) + "/";
+  }
 
   public String namespace() {
     return retraining.getMetadata().getNamespace();
@@ -34,6 +55,7 @@ public record RunContext(
         + "/"
         + runName()
         + "/"
+        + candidateDir()
         + io.modelkeeper.contract.TrainingContract.MODEL_FILE;
   }
 }

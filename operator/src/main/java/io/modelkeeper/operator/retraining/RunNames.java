@@ -20,6 +20,12 @@ public final class RunNames {
   /** Label saying which step a Job is: train or evaluate. */
   public static final String STEP = "modelkeeper.io/step";
 
+  /** Label of a trial's Job and pods: the trial's index. */
+  public static final String TRIAL = "modelkeeper.io/trial";
+
+  /** Annotation of a trial's Job: its parameters as a JSON object, read back after a restart. */
+  public static final String TRIAL_PARAMETERS = "modelkeeper.io/trial-parameters";
+
   /** Annotation that approves the candidate of the named run when spec.rollout is manual. */
   public static final String APPROVE = "modelkeeper.io/approve";
 
@@ -36,6 +42,16 @@ public final class RunNames {
   /** The training Job of a run, and its headless Service when it is Indexed. */
   public static String trainingJob(String run) {
     return run + "-train";
+  }
+
+  /** The Job of trial {@code index} of a tuning run, and its headless Service when Indexed. */
+  public static String trialJob(String run, int index) {
+    return run + "-trial-" + index;
+  }
+
+  /** The output directory of trial {@code index}, inside the run's. */
+  public static String trialDir(int index) {
+    return "trial-" + index;
   }
 
   /** The evaluation Job of a run. */

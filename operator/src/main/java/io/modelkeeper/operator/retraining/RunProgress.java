@@ -12,14 +12,15 @@ import io.modelkeeper.api.v1alpha1.RowCounts;
 import io.modelkeeper.api.v1alpha1.RunCandidate;
 import io.modelkeeper.api.v1alpha1.RunJobs;
 import io.modelkeeper.api.v1alpha1.RunPhase;
+import io.modelkeeper.api.v1alpha1.TrialStatus;
 import io.modelkeeper.operator.config.OperatorConfig;
+import io.modelkeeper.operator.telemetry.RetrainingMetrics;
 import java.net.HttpURLConnection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jboss.logging.Logger;
 
 /**
  * Moves one run a step along Pending → Training → Evaluating → RollingOut (or NotBlessed, or
@@ -28,13 +29,6 @@ import org.jboss.logging.Logger;
  * operator restarted in between) finds the Job it made instead of making a second one.
  */
 public final class RunProgress {
-
-  private static final Logger LOG = Logger.getLogger(RunProgress.class);
-
-  /** Log bytes read per look at a training pod: enough for the latest metric lines. */
-  static final int LOG_TAIL_BYTES = 64 * 1024;
-
-  static final int LOG_TAIL_LINES = 500;
 
   /** Failure reasons of a run, in status.message and the Succeeded condition. */
   public static final String TRAINING_FAILED = "TrainingFailed";
@@ -45,10 +39,12 @@ public final class RunProgress {
 
   private final KubernetesClient client;
   private final OperatorConfig config;
+  private final Trials trials;
 
-  public RunProgress(KubernetesClient client, OperatorConfig config) {
+  public RunProgress(KubernetesClient client, OperatorConfig config, RetrainingMetrics metrics) {
     this.client = client;
     this.config = config;
+    this.trials = new Trials(client, config, metrics);
   }
 
   /** What a step did, for Events and metrics. */
@@ -63,18 +59,24 @@ public final class RunProgress {
 
   /**
    * Takes the next step of {@code run}, writing into {@code status} (a copy of the run's status),
-   * and says what happened.
+   * and says what happened; {@code earlier} are the statuses of the earlier runs, whose trials seed
+   * a tuning run's search.
    */
-  public Step advance(RunContext run, RetrainingRunStatus status, Instant now) {
+  public Step advance(
+      RunContext run, RetrainingRunStatus status, List<RetrainingRunStatus> earlier, Instant now) {
+    // A run tunes when it started tuning (it has no single training Job), whatever the spec says
+    // now: a spec edited in the middle of a run does not switch it to the other kind.
+    boolean tuning = status.getJobs() != null && status.getJobs().getTraining() == null;
     return switch (status.getPhase()) {
-      case Pending -> start(run, status, now);
-      case Training -> training(run, status, now);
+      case Pending -> start(run, status, earlier, now);
+      case Training -> tuning ? tuning(run, status, earlier, now) : training(run, status, now);
       case Evaluating -> evaluating(run, status, now);
       default -> Step.NONE;
     };
   }
 
-  private Step start(RunContext run, RetrainingRunStatus status, Instant now) {
+  private Step start(
+      RunContext run, RetrainingRunStatus status, List<RetrainingRunStatus> earlier, Instant now) {
     Job job;
     try {
       job = TrainingJobs.training(run, config);
@@ -87,16 +89,56 @@ public final class RunProgress {
     base.setVersion(run.md().getSpec().getModel().getVersion());
     status.setBase(base);
     RunJobs jobs = new RunJobs();
-    jobs.setTraining(job.getMetadata().getName());
     status.setJobs(jobs);
+    status.setStartTime(now.toString());
+    if (run.retraining().getSpec().getTuning() != null) {
+      status.setPhase(RunPhase.Training);
+      status.setMessage(
+          "tuning: "
+              + run.retraining().getSpec().getTuning().getTrials()
+              + " trials, "
+              + run.retraining().getSpec().getTuning().getParallelTrials()
+              + " at a time");
+      Step first = tuning(run, status, earlier, now);
+      return first == Step.FAILED ? first : Step.STARTED;
+    }
+    jobs.setTraining(job.getMetadata().getName());
     if (run.retraining().getSpec().getTraining().getParallelism() > 1) {
       create(TrainingJobs.workers(run, job));
     }
     create(job);
     status.setPhase(RunPhase.Training);
-    status.setStartTime(now.toString());
     status.setMessage("training in Job " + job.getMetadata().getName());
     return Step.STARTED;
+  }
+
+  /** A look at a tuning run's trials; once they are over, the best trial's model is evaluated. */
+  private Step tuning(
+      RunContext run, RetrainingRunStatus status, List<RetrainingRunStatus> earlier, Instant now) {
+    if (run.retraining().getSpec().getTuning() == null) {
+      fail(
+          status,
+          INVALID_SPEC,
+          "spec.tuning was removed while the run tuned; the next run trains without tuning",
+          now);
+      return Step.FAILED;
+    }
+    Trials.Outcome outcome = trials.advance(run, status, earlier);
+    switch (outcome.state()) {
+      case RUNNING:
+        return Step.NONE;
+      case FAILED:
+        fail(status, outcome.reason(), outcome.message(), now);
+        return Step.FAILED;
+      default:
+        break;
+    }
+    int best = status.getBest().getTrial();
+    TrialStatus trial =
+        status.getTrials().stream().filter(t -> t.getIndex() == best).findFirst().orElseThrow();
+    RowCounts rows = trial.getRows() == null ? new RowCounts() : trial.getRows();
+    return candidate(
+        run.withTrial(best), status, new Summaries.Training(trial.getSha256(), rows), now);
   }
 
   private Step training(RunContext run, RetrainingRunStatus status, Instant now) {
@@ -125,6 +167,12 @@ public final class RunProgress {
             .flatMap(PodReport::terminationMessage)
             .flatMap(Summaries::training)
             .orElse(new Summaries.Training(null, new RowCounts()));
+    return candidate(run, status, summary, now);
+  }
+
+  /** The trained model is the candidate: enough rows, then its evaluation Job. */
+  private Step candidate(
+      RunContext run, RetrainingRunStatus status, Summaries.Training summary, Instant now) {
     status.setRows(summary.rows());
     long rows = total(summary.rows());
     long minRows = run.retraining().getSpec().getDataset().getMinRows();
@@ -148,7 +196,11 @@ public final class RunProgress {
     create(evaluation);
     status.getJobs().setEvaluation(evaluation.getMetadata().getName());
     status.setPhase(RunPhase.Evaluating);
-    status.setMessage("evaluating in Job " + evaluation.getMetadata().getName());
+    status.setMessage(
+        "evaluating "
+            + (run.trial() == null ? "" : "the best trial's model (trial " + run.trial() + ") ")
+            + "in Job "
+            + evaluation.getMetadata().getName());
     return Step.EVALUATING;
   }
 
@@ -209,11 +261,11 @@ public final class RunProgress {
     return text.toString();
   }
 
-  private static String failureReason(JobOutcome outcome, String otherwise) {
+  static String failureReason(JobOutcome outcome, String otherwise) {
     return outcome.deadlineExceeded() ? JobOutcome.DEADLINE_EXCEEDED : otherwise;
   }
 
-  private static String explain(JobOutcome outcome, Optional<Pod> speaker) {
+  static String explain(JobOutcome outcome, Optional<Pod> speaker) {
     String pod =
         speaker.flatMap(PodReport::terminationMessage).map(PodReport::shortened).orElse("");
     String job = outcome.reason() + (outcome.message().isEmpty() ? "" : ": " + outcome.message());
@@ -232,33 +284,20 @@ public final class RunProgress {
   }
 
   private void readMetrics(RunContext run, Pod pod, RetrainingRunStatus status) {
-    try {
-      String log =
-          client
-              .pods()
-              .inNamespace(run.namespace())
-              .withName(pod.getMetadata().getName())
-              .inContainer(PodReport.trainerContainer(pod))
-              .limitBytes(LOG_TAIL_BYTES)
-              .tailingLines(LOG_TAIL_LINES)
-              .getLog();
-      Map<String, Double> values = MetricLines.lastValues(log);
-      if (!values.isEmpty()) {
-        Map<String, Double> merged =
-            status.getMetrics() == null
-                ? new java.util.LinkedHashMap<>()
-                : new java.util.LinkedHashMap<>(status.getMetrics());
-        values.forEach(
-            (name, value) -> {
-              if (merged.containsKey(name) || merged.size() < MetricLines.MAX_METRICS) {
-                merged.put(name, value);
-              }
-            });
-        status.setMetrics(merged);
-      }
-    } catch (KubernetesClientException e) {
-      // A pod not started yet has no log; the next look reads it.
-      LOG.debugf("no log of pod %s yet: %s", pod.getMetadata().getName(), e.getMessage());
+    Map<String, Double> values =
+        MetricLines.lastValues(PodLogs.tail(client, run.namespace(), pod).orElse(null));
+    if (!values.isEmpty()) {
+      Map<String, Double> merged =
+          status.getMetrics() == null
+              ? new java.util.LinkedHashMap<>()
+              : new java.util.LinkedHashMap<>(status.getMetrics());
+      values.forEach(
+          (name, value) -> {
+            if (merged.containsKey(name) || merged.size() < MetricLines.MAX_METRICS) {
+              merged.put(name, value);
+            }
+          });
+      status.setMetrics(merged);
     }
   }
 

@@ -6,6 +6,7 @@ import io.modelkeeper.api.v1alpha1.Blessing;
 import io.modelkeeper.api.v1alpha1.RowCounts;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.regex.Pattern;
 
 /**
@@ -39,6 +40,17 @@ public final class Summaries {
     rows.setTraining(count(counts.path("training"), json.path("trainingRows")));
     rows.setHeldOut(count(counts.path("heldOut"), json.path("heldOutRows")));
     return Optional.of(new Training(sha256, rows));
+  }
+
+  /** The value of metric {@code name} in a training summary's {@code metrics}, when it has one. */
+  public static OptionalDouble metric(String message, String name) {
+    JsonNode value =
+        Optional.ofNullable(parse(message))
+            .map(json -> json.path("metrics").path(name))
+            .orElse(null);
+    return value != null && value.isNumber() && Double.isFinite(value.asDouble())
+        ? OptionalDouble.of(value.asDouble())
+        : OptionalDouble.empty();
   }
 
   /** Reads an evaluation summary; empty when it holds no verdict. */

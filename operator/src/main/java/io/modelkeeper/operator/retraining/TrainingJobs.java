@@ -84,13 +84,33 @@ public final class TrainingJobs {
 
   /** The training Job of the run. */
   public static Job training(RunContext run, OperatorConfig config) {
+    return training(
+        run,
+        config,
+        RunNames.trainingJob(run.runName()),
+        run.runName(),
+        0,
+        run.retraining().getSpec().getTraining().getHyperparameters());
+  }
+
+  /**
+   * A training Job named {@code name} writing into {@code outputDir} of the output claim, as trial
+   * {@code trial} (0 outside tuning) with {@code parameters}.
+   */
+  static Job training(
+      RunContext run,
+      OperatorConfig config,
+      String name,
+      String outputDir,
+      int trial,
+      Map<String, String> parameters) {
     ModelRetrainingSpec spec = run.retraining().getSpec();
     JobTemplateSpec template =
         spec.getTraining().getTemplate() != null
             ? copy(spec.getTraining().getTemplate())
             : reference(config, TRAIN);
     int workers = spec.getTraining().getParallelism();
-    Job job = merge(run, template, RunNames.trainingJob(run.runName()), TRAIN, config);
+    Job job = merge(run, template, name, TRAIN, outputDir, config);
     JobSpec jobSpec = job.getSpec();
     jobSpec.setBackoffLimit(spec.getTraining().getBackoffLimit());
     if (workers > 1) {
@@ -100,7 +120,7 @@ public final class TrainingJobs {
       jobSpec.setParallelism(workers);
       jobSpec.getTemplate().getSpec().setSubdomain(job.getMetadata().getName());
     }
-    List<EnvVar> env = trainingEnv(run);
+    List<EnvVar> env = trainingEnv(run, trial, parameters);
     forEachContainer(jobSpec.getTemplate().getSpec(), c -> withEnv(c, env));
     return job;
   }
@@ -113,6 +133,7 @@ public final class TrainingJobs {
             reference(config, EVALUATE),
             RunNames.evaluationJob(run.runName()),
             EVALUATE,
+            run.runName(),
             config);
     job.getSpec().setBackoffLimit(0);
     List<EnvVar> env = evaluationEnv(run);
@@ -139,7 +160,12 @@ public final class TrainingJobs {
   }
 
   private static Job merge(
-      RunContext run, JobTemplateSpec template, String name, String step, OperatorConfig config) {
+      RunContext run,
+      JobTemplateSpec template,
+      String name,
+      String step,
+      String outputDir,
+      OperatorConfig config) {
     ObjectMeta templateMeta =
         template.getMetadata() == null ? new ObjectMeta() : template.getMetadata();
     JobSpec spec = template.getSpec() == null ? new JobSpec() : template.getSpec();
@@ -171,7 +197,7 @@ public final class TrainingJobs {
     if (podSpec.getRestartPolicy() == null || "Always".equals(podSpec.getRestartPolicy())) {
       podSpec.setRestartPolicy("Never");
     }
-    addVolumes(run, podSpec, config);
+    addVolumes(run, podSpec, outputDir, config);
     Job job = new Job();
     job.setApiVersion("batch/v1");
     job.setKind("Job");
@@ -180,7 +206,8 @@ public final class TrainingJobs {
     return job;
   }
 
-  private static void addVolumes(RunContext run, PodSpec podSpec, OperatorConfig config) {
+  private static void addVolumes(
+      RunContext run, PodSpec podSpec, String outputDir, OperatorConfig config) {
     ModelRetrainingSpec spec = run.retraining().getSpec();
     List<Volume> volumes =
         new ArrayList<>(Objects.requireNonNullElse(podSpec.getVolumes(), List.of()));
@@ -196,7 +223,7 @@ public final class TrainingJobs {
             .build());
     List<VolumeMount> mounts = new ArrayList<>();
     mounts.add(mount(DATASET_VOLUME, DATASET_MOUNT, null, true));
-    mounts.add(mount(OUTPUT_VOLUME, OUTPUT_MOUNT, run.runName(), false));
+    mounts.add(mount(OUTPUT_VOLUME, OUTPUT_MOUNT, outputDir, false));
     ModelSource base = ModelSource.of(run.serving().uri());
     if (base.needsFetch()) {
       volumes.add(
@@ -262,12 +289,12 @@ public final class TrainingJobs {
     return env;
   }
 
-  private static List<EnvVar> trainingEnv(RunContext run) {
+  private static List<EnvVar> trainingEnv(
+      RunContext run, int trial, Map<String, String> parameters) {
     ModelRetrainingSpec spec = run.retraining().getSpec();
     List<EnvVar> env = commonEnv(run);
     env.add(env(TRAINING_MODE, spec.getTraining().getMode().value()));
-    env.add(env(TRIAL, "0"));
-    Map<String, String> parameters = spec.getTraining().getHyperparameters();
+    env.add(env(TRIAL, String.valueOf(trial)));
     try {
       env.add(env(HYPERPARAMETERS, JSON.writeValueAsString(parameters)));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -281,7 +308,7 @@ public final class TrainingJobs {
   private static List<EnvVar> evaluationEnv(RunContext run) {
     ValidationSpec validation = run.retraining().getSpec().getValidation();
     List<EnvVar> env = commonEnv(run);
-    env.add(env(CANDIDATE_MODEL, OUTPUT_MOUNT + "/" + MODEL_FILE));
+    env.add(env(CANDIDATE_MODEL, OUTPUT_MOUNT + "/" + run.candidateDir() + MODEL_FILE));
     env.add(env(VALIDATION_METRIC, validation.getMetric()));
     if (validation.getMinValue() != null) {
       env.add(env(VALIDATION_MIN_VALUE, String.valueOf(validation.getMinValue())));

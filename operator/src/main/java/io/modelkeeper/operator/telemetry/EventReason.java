@@ -38,6 +38,8 @@ public enum EventReason {
   CANDIDATE_PROMOTED("CandidatePromoted", false),
   CANDIDATE_ROLLED_BACK("CandidateRolledBack", true),
   CANDIDATE_SUPERSEDED("CandidateSuperseded", false),
+  NEW_BEST_TRIAL("NewBestTrial", false),
+  BEST_TRIAL("BestTrial", false),
   RETRAINING_STALLED(Conditions.REASON_CONSECUTIVE_FAILURES, true),
   HTTP_ROUTE_OF_ANOTHER_OWNER(Conditions.REASON_HTTP_ROUTE_OF_ANOTHER_OWNER, true);
 

@@ -8,16 +8,19 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.modelkeeper.api.v1alpha1.ModelRetraining;
 import io.modelkeeper.api.v1alpha1.RunPhase;
+import io.modelkeeper.api.v1alpha1.TrialState;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The retraining loop's own Prometheus metrics: runs started by trigger and ended by result, their
- * duration, the rows they trained on, triggers held by each guard, and the consecutive failures of
- * each ModelRetraining (the series the failed-runs alert watches).
+ * duration, the rows they trained on, triggers held by each guard, the consecutive failures of each
+ * ModelRetraining (the series the failed-runs alert watches), and the trials of tuning runs by
+ * state with each ModelRetraining's best objective.
  */
 @ApplicationScoped
 public class RetrainingMetrics {
@@ -28,11 +31,14 @@ public class RetrainingMetrics {
   static final String DURATION = "modelkeeper.retraining.run.duration";
   static final String ROWS = "modelkeeper.retraining.rows";
   static final String FAILURES = "modelkeeper.retraining.consecutive.failures";
+  static final String TRIALS = "modelkeeper.retraining.trials";
+  static final String BEST = "modelkeeper.retraining.tuning.best.objective";
 
   private final MeterRegistry registry;
   private final Timer duration;
   private final DistributionSummary rows;
   private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+  private final Map<String, AtomicReference<Double>> best = new ConcurrentHashMap<>();
 
   public RetrainingMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -56,6 +62,41 @@ public class RetrainingMetrics {
         runs(phase);
       }
     }
+    for (TrialState state : TrialState.values()) {
+      trials(state);
+    }
+  }
+
+  /** A trial of a tuning run started. */
+  public void trialStarted() {
+    trials(TrialState.Running).increment();
+  }
+
+  /** A trial ended: Succeeded, StoppedEarly or Failed. */
+  public void trialEnded(TrialState state) {
+    trials(state).increment();
+  }
+
+  /** The objective of the best trial of the ModelRetraining's last tuning run. */
+  public void bestObjective(ModelRetraining retraining, double value) {
+    String key = retraining.getMetadata().getNamespace() + "/" + retraining.getMetadata().getName();
+    best.computeIfAbsent(
+            key,
+            k -> {
+              AtomicReference<Double> holder = new AtomicReference<>(value);
+              Gauge.builder(BEST, holder, AtomicReference::get)
+                  .description(
+                      "Objective of the best trial of the last tuning run of a ModelRetraining")
+                  .tags(
+                      Tags.of(
+                          "namespace",
+                          retraining.getMetadata().getNamespace(),
+                          "retraining",
+                          retraining.getMetadata().getName()))
+                  .register(registry);
+              return holder;
+            })
+        .set(value);
   }
 
   /** A run left Pending, started by {@code trigger}. */
@@ -111,6 +152,14 @@ public class RetrainingMetrics {
               return holder;
             })
         .set(count);
+  }
+
+  /** Trials by state: Running counts starts, the others ends. */
+  private Counter trials(TrialState state) {
+    return Counter.builder(TRIALS)
+        .description("Trials of tuning runs: started (Running) and ended, by state")
+        .tag("state", state.name())
+        .register(registry);
   }
 
   private Counter runs(RunPhase phase) {

@@ -9,6 +9,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.modelkeeper.api.v1alpha1.Conditions;
+import io.modelkeeper.api.v1alpha1.ObjectiveSpec;
+import io.modelkeeper.api.v1alpha1.ParameterType;
+import io.modelkeeper.api.v1alpha1.TuningParameter;
+import io.modelkeeper.api.v1alpha1.TuningSpec;
 import io.modelkeeper.operator.testing.CrdInMockServer;
 import io.modelkeeper.operator.testing.TestCluster;
 import io.modelkeeper.operator.testing.TestModels;
@@ -63,6 +67,7 @@ class RbacTest {
     try (KubernetesClient testClient = TestCluster.testClient(operatorClient)) {
       playLifeCycle(new TestCluster(testClient));
       playRetraining(testClient);
+      playTuning(testClient);
     }
 
     Set<Permission> used = new TreeSet<>();
@@ -83,6 +88,7 @@ class RbacTest {
             new Permission("modelkeeper.io", "modeldeployments/status", "patch"),
             new Permission("", "events", "create"),
             new Permission("batch", "jobs", "create"),
+            new Permission("batch", "jobs", "delete"),
             new Permission("", "pods/log", "get"),
             new Permission("modelkeeper.io", "retrainingruns/status", "update"),
             new Permission("modelkeeper.io", "retrainingruns", "delete"),
@@ -171,6 +177,40 @@ class RbacTest {
         .ignoreExceptions()
         .until(() -> jobs.retrainingNamed("fraud").getStatus().getCandidate() != null);
     await().atMost(WAIT).until(() -> jobs.runNamed("fraud-a") == null);
+  }
+
+  /**
+   * A tuning run whose first trial fails past maxFailedTrials: its other trial's Job is deleted.
+   */
+  private static void playTuning(KubernetesClient client) {
+    TestRetrainings jobs = new TestRetrainings(client);
+    client.resource(TestModels.model("tuned", "1")).create();
+    client
+        .resource(
+            TestRetrainings.retraining(
+                "tuned",
+                "tuned",
+                spec -> {
+                  TuningSpec tuning = new TuningSpec();
+                  tuning.setTrials(2);
+                  tuning.setParallelTrials(2);
+                  tuning.setMaxFailedTrials(0);
+                  ObjectiveSpec objective = new ObjectiveSpec();
+                  objective.setMetric("val_loss");
+                  tuning.setObjective(objective);
+                  TuningParameter rate = new TuningParameter();
+                  rate.setName("learning_rate");
+                  rate.setType(ParameterType.UNIFORM);
+                  rate.setMin(0.01);
+                  rate.setMax(0.1);
+                  tuning.setParameters(List.of(rate));
+                  spec.setTuning(tuning);
+                }))
+        .create();
+    client.resource(TestRetrainings.run("tuned-now", "tuned")).create();
+    await().atMost(WAIT).until(() -> jobs.job("tuned-now-trial-2") != null);
+    jobs.fail("tuned-now-trial-1", "BackoffLimitExceeded", "out of memory");
+    await().atMost(WAIT).until(() -> jobs.job("tuned-now-trial-2") == null);
   }
 
   /** Maps a REST call to the RBAC permission it needs. */

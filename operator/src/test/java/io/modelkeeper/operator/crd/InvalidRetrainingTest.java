@@ -46,6 +46,19 @@ class InvalidRetrainingTest {
                           activeDeadline: 1h
                           hyperparameters: {learning_rate: "0.05"}
                           template: {spec: {template: {spec: {containers: [{name: trainer, image: t}]}}}}
+                        tuning:
+                          algorithm: tpe
+                          trials: 12
+                          parallelTrials: 3
+                          maxFailedTrials: 2
+                          seed: 42
+                          objective: {metric: val_loss, direction: minimize}
+                          parameters:
+                            - {name: learning_rate, type: logUniform, min: 0.0001, max: 0.1}
+                            - {name: epochs, type: integer, min: 5, max: 60}
+                            - {name: l2, type: uniform, min: 0, max: 0.01}
+                            - {name: hidden_units, type: categorical, values: ["16", "32,16"]}
+                          earlyStopping: {medianStop: {minTrials: 3, startStep: 5}}
                         validation: {metric: accuracy, minValue: 0.8, minImprovement: 0.0}
                         rollout: manual
                         historyLimit: 10
@@ -53,6 +66,15 @@ class InvalidRetrainingTest {
         .isEmpty();
     assertThat(RUN.validate(run("fraud-r3", "retrainingRef: {name: fraud}\ntrigger: Manual")))
         .isEmpty();
+  }
+
+  @Test
+  void theTuningExampleOfTheDocsIsValid() throws java.io.IOException {
+    String page = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "tuning.md"));
+    int start = page.indexOf("```yaml\n") + "```yaml\n".length();
+    String example = page.substring(start, page.indexOf("```", start));
+    assertThat(example).contains("kind: ModelRetraining", "tuning:");
+    assertThat(RETRAINING.validate(example)).isEmpty();
   }
 
   static Stream<Arguments> invalid() {
@@ -76,8 +98,47 @@ class InvalidRetrainingTest {
             REQUIRED + "dataset: {claimName: d, holdoutFraction: 1.0}",
             "holdoutFraction"),
         Arguments.of("mode", REQUIRED + "training: {mode: partial}", "$.spec.training.mode"),
-        Arguments.of("rollout", REQUIRED + "rollout: sometimes", "$.spec.rollout"));
+        Arguments.of("rollout", REQUIRED + "rollout: sometimes", "$.spec.rollout"),
+        Arguments.of(
+            "more parallel trials than trials",
+            REQUIRED + TUNING + "  trials: 2\n  parallelTrials: 3\n",
+            "tuning.parallelTrials: at most tuning.trials"),
+        Arguments.of("too many trials", REQUIRED + TUNING + "  trials: 101\n", "trials"),
+        Arguments.of("unknown algorithm", REQUIRED + TUNING + "  algorithm: bayes\n", "algorithm"),
+        Arguments.of(
+            "min above max",
+            REQUIRED + TUNING_WITH + "{name: lr, type: uniform, min: 1.0, max: 0.5}]",
+            "tuning.parameters[].min, max"),
+        Arguments.of(
+            "log of zero",
+            REQUIRED + TUNING_WITH + "{name: lr, type: logUniform, min: 0.0, max: 0.5}]",
+            "a logUniform parameter needs min above 0"),
+        Arguments.of(
+            "no categories",
+            REQUIRED + TUNING_WITH + "{name: units, type: categorical}]",
+            "a categorical parameter needs at least one value"),
+        Arguments.of(
+            "a name twice",
+            REQUIRED
+                + TUNING_WITH
+                + "{name: lr, type: uniform, min: 0, max: 1}, {name: lr, type: uniform, min: 0,"
+                + " max: 1}]",
+            "each parameter is named once"),
+        Arguments.of(
+            "a name no variable takes",
+            REQUIRED + TUNING_WITH + "{name: learning-rate, type: uniform, min: 0, max: 1}]",
+            "name"));
   }
+
+  private static final String TUNING =
+      """
+      tuning:
+        objective: {metric: val_loss}
+        parameters: [{name: lr, type: uniform, min: 0.001, max: 0.1}]
+      """;
+
+  private static final String TUNING_WITH =
+      "tuning:\n  objective: {metric: val_loss}\n  parameters: [";
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalid")

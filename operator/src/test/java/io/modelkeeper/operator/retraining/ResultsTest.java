@@ -26,6 +26,33 @@ class ResultsTest {
   }
 
   @Test
+  void aCurveIsOneMetricByStepTheLastLineOfAStepWinning() {
+    String log =
+        String.join(
+            "\n",
+            "modelkeeper.metric {\"step\":1,\"name\":\"val_loss\",\"value\":0.9}",
+            "modelkeeper.metric {\"step\":1,\"name\":\"train_loss\",\"value\":0.1}",
+            "modelkeeper.metric {\"step\":2,\"name\":\"val_loss\",\"value\":0.5}",
+            "modelkeeper.metric {\"step\":2,\"name\":\"val_loss\",\"value\":0.45}",
+            "modelkeeper.metric {\"step\":2.5,\"name\":\"val_loss\",\"value\":0.3}",
+            "modelkeeper.metric {\"step\":-1,\"name\":\"val_loss\",\"value\":0.3}",
+            "modelkeeper.metric {\"name\":\"val_loss\",\"value\":0.3}",
+            "modelkeeper.metric {\"step\":3,\"name\":\"val_loss\",\"value\":\"NaN\"}");
+    assertThat(MetricLines.curve(log, "val_loss"))
+        .containsExactly(java.util.Map.entry(1, 0.9), java.util.Map.entry(2, 0.45));
+    assertThat(MetricLines.curve(null, "val_loss")).isEmpty();
+  }
+
+  @Test
+  void aSummaryNamesItsFinalMetrics() {
+    String summary = "{\"sha256\":\"x\",\"metrics\":{\"val_loss\":0.31,\"note\":\"x\"}}";
+    assertThat(Summaries.metric(summary, "val_loss")).hasValue(0.31);
+    assertThat(Summaries.metric(summary, "note")).isEmpty();
+    assertThat(Summaries.metric(summary, "val_accuracy")).isEmpty();
+    assertThat(Summaries.metric("Traceback", "val_loss")).isEmpty();
+  }
+
+  @Test
   void aFloodOfMetricNamesIsCut() {
     StringBuilder log = new StringBuilder();
     for (int i = 0; i < 100; i++) {

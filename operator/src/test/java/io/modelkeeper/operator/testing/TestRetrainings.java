@@ -105,6 +105,36 @@ public final class TestRetrainings {
     condition(jobName, "Failed", reason, "Job has reached the specified backoff limit");
   }
 
+  /** A running pod of the Job named {@code podName}, whose log the test serves. */
+  public void running(String jobName, String podName) {
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(podName)
+            .withNamespace(TestModels.NAMESPACE)
+            .withLabels(Map.of(RunNames.JOB, jobName))
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("trainer")
+            .withImage("trainer")
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Running")
+            .withContainerStatuses(
+                new ContainerStatusBuilder()
+                    .withName("trainer")
+                    .withNewState()
+                    .withNewRunning()
+                    .endRunning()
+                    .endState()
+                    .build())
+            .endStatus()
+            .build();
+    client.resource(pod).create();
+  }
+
   /** A pod of the Job, as the Job controller labels it and the kubelet reports it once it ended. */
   public void pod(String jobName, int index, String phase, int exitCode, String message) {
     Pod pod =
