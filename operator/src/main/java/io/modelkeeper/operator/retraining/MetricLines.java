@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The per-step metric lines of a training pod's log ({@code modelkeeper.metric {"step":3,
@@ -29,58 +30,58 @@ public final class MetricLines {
    */
   public static SortedMap<Integer, Double> curve(String log, String name) {
     SortedMap<Integer, Double> curve = new TreeMap<>();
-    if (log == null) {
-      return curve;
-    }
-    for (String line : log.split("\n")) {
-      int start = line.indexOf(PREFIX);
-      if (start < 0) {
-        continue;
-      }
-      try {
-        JsonNode metric = JSON.readTree(line.substring(start + PREFIX.length()));
-        JsonNode step = metric.path("step");
-        JsonNode value = metric.path("value");
-        if (name.equals(metric.path("name").asText(""))
-            && step.canConvertToInt()
-            && step.isIntegralNumber()
-            && step.asInt() >= 0
-            && value.isNumber()
-            && Double.isFinite(value.asDouble())) {
-          curve.put(step.asInt(), value.asDouble());
-        }
-      } catch (java.io.IOException e) {
-        // Not a metric line after all.
-      }
-    }
+    forEach(
+        log,
+        metric -> {
+          JsonNode step = metric.path("step");
+          JsonNode value = metric.path("value");
+          if (name.equals(metric.path("name").asText(""))
+              && step.canConvertToInt()
+              && step.isIntegralNumber()
+              && step.asInt() >= 0
+              && value.isNumber()
+              && Double.isFinite(value.asDouble())) {
+            curve.put(step.asInt(), value.asDouble());
+          }
+        });
     return curve;
   }
 
   /** Last value of each metric in {@code log}, in order of first appearance. */
   public static Map<String, Double> lastValues(String log) {
     Map<String, Double> values = new LinkedHashMap<>();
+    forEach(
+        log,
+        metric -> {
+          String name = metric.path("name").asText("");
+          JsonNode value = metric.path("value");
+          if (name.isEmpty() || name.length() > 64 || !value.isNumber()) {
+            return;
+          }
+          if (values.containsKey(name) || values.size() < MAX_METRICS) {
+            values.put(name, value.asDouble());
+          }
+        });
+    return values;
+  }
+
+  /** Each metric line of {@code log} that parses, in order. */
+  private static void forEach(String log, Consumer<JsonNode> action) {
     if (log == null) {
-      return values;
+      return;
     }
     for (String line : log.split("\n")) {
       int start = line.indexOf(PREFIX);
       if (start < 0) {
         continue;
       }
+      JsonNode metric;
       try {
-        JsonNode metric = JSON.readTree(line.substring(start + PREFIX.length()));
-        String name = metric.path("name").asText("");
-        JsonNode value = metric.path("value");
-        if (name.isEmpty() || name.length() > 64 || !value.isNumber()) {
-          continue;
-        }
-        if (values.containsKey(name) || values.size() < MAX_METRICS) {
-          values.put(name, value.asDouble());
-        }
+        metric = JSON.readTree(line.substring(start + PREFIX.length()));
       } catch (java.io.IOException e) {
-        // Not a metric line after all.
+        continue; // Not a metric line after all.
       }
+      action.accept(metric);
     }
-    return values;
   }
 }

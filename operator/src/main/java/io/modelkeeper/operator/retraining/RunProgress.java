@@ -1,10 +1,8 @@
 package io.modelkeeper.operator.retraining;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.modelkeeper.api.v1alpha1.Blessing;
 import io.modelkeeper.api.v1alpha1.ModelRef;
 import io.modelkeeper.api.v1alpha1.RetrainingRunStatus;
@@ -15,7 +13,6 @@ import io.modelkeeper.api.v1alpha1.RunPhase;
 import io.modelkeeper.api.v1alpha1.TrialStatus;
 import io.modelkeeper.operator.config.OperatorConfig;
 import io.modelkeeper.operator.telemetry.RetrainingMetrics;
-import java.net.HttpURLConnection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,10 +100,7 @@ public final class RunProgress {
       return first == Step.FAILED ? first : Step.STARTED;
     }
     jobs.setTraining(job.getMetadata().getName());
-    if (run.retraining().getSpec().getTraining().getParallelism() > 1) {
-      create(TrainingJobs.workers(run, job));
-    }
-    create(job);
+    CreateIfAbsent.trainingJob(client, run, job);
     status.setPhase(RunPhase.Training);
     status.setMessage("training in Job " + job.getMetadata().getName());
     return Step.STARTED;
@@ -146,7 +140,7 @@ public final class RunProgress {
     Job job = job(run, name);
     if (job == null) {
       // Made before a restart and not seen yet, or lost: making it again is safe by its name.
-      create(TrainingJobs.training(run, config));
+      CreateIfAbsent.trainingJob(client, run, TrainingJobs.training(run, config));
       return Step.NONE;
     }
     List<Pod> pods = pods(run, name);
@@ -193,7 +187,7 @@ public final class RunProgress {
     candidate.setSha256(summary.sha256());
     status.setCandidate(candidate);
     Job evaluation = TrainingJobs.evaluation(run, config);
-    create(evaluation);
+    CreateIfAbsent.object(client, evaluation);
     status.getJobs().setEvaluation(evaluation.getMetadata().getName());
     status.setPhase(RunPhase.Evaluating);
     status.setMessage(
@@ -208,7 +202,7 @@ public final class RunProgress {
     String name = RunNames.evaluationJob(run.runName());
     Job job = job(run, name);
     if (job == null) {
-      create(TrainingJobs.evaluation(run, config));
+      CreateIfAbsent.object(client, TrainingJobs.evaluation(run, config));
       return Step.NONE;
     }
     JobOutcome outcome = JobOutcome.of(job);
@@ -308,16 +302,5 @@ public final class RunProgress {
   private List<Pod> pods(RunContext run, String job) {
     return new ArrayList<>(
         client.pods().inNamespace(run.namespace()).withLabel(RunNames.JOB, job).list().getItems());
-  }
-
-  /** Creates an object; one that exists already is the one a previous look made. */
-  private void create(HasMetadata object) {
-    try {
-      client.resource(object).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-        throw e;
-      }
-    }
   }
 }

@@ -2,7 +2,6 @@ package io.modelkeeper.operator.retraining;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.modelkeeper.api.v1alpha1.BestTrial;
 import io.modelkeeper.api.v1alpha1.RetrainingRunStatus;
 import io.modelkeeper.api.v1alpha1.TrialState;
@@ -13,7 +12,6 @@ import io.modelkeeper.operator.telemetry.RetrainingMetrics;
 import io.modelkeeper.operator.tuning.Assignment;
 import io.modelkeeper.operator.tuning.Direction;
 import io.modelkeeper.operator.tuning.SearchStrategies;
-import java.net.HttpURLConnection;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -79,7 +77,8 @@ public final class Trials {
       Job job = jobs.get(trial.getIndex());
       if (job == null) {
         // Made before a restart and not seen yet, or lost: making it again is safe by its name.
-        create(run, TrialJobs.trial(run, config, trial.getIndex(), trial.getParameters()));
+        CreateIfAbsent.trainingJob(
+            client, run, TrialJobs.trial(run, config, trial.getIndex(), trial.getParameters()));
       } else {
         progress.observe(run, tuning, direction, trial, job, trials);
       }
@@ -190,7 +189,9 @@ public final class Trials {
     int index = trials.stream().mapToInt(TrialStatus::getIndex).max().orElse(0);
     for (Assignment assignment : next) {
       index++;
-      Job made = create(run, TrialJobs.trial(run, config, index, assignment.values()));
+      Job made =
+          CreateIfAbsent.trainingJob(
+              client, run, TrialJobs.trial(run, config, index, assignment.values()));
       Map<String, String> parameters =
           TrialJobs.parameters(made).orElse(new LinkedHashMap<>(assignment.values()));
       trials.add(running(index, parameters, made.getMetadata().getName()));
@@ -235,37 +236,5 @@ public final class Trials {
     trial.setJob(job);
     trial.setMessage("training in Job " + job);
     return trial;
-  }
-
-  /**
-   * Creates a trial's Job (and the headless Service of an Indexed one); a Job that exists already
-   * is the one a previous look made, and is returned as it is.
-   */
-  private Job create(RunContext run, Job job) {
-    if (run.retraining().getSpec().getTraining().getParallelism() > 1) {
-      try {
-        client.resource(TrainingJobs.workers(run, job)).create();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-          throw e;
-        }
-      }
-    }
-    try {
-      return client.resource(job).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-        throw e;
-      }
-      Job existing =
-          client
-              .batch()
-              .v1()
-              .jobs()
-              .inNamespace(job.getMetadata().getNamespace())
-              .withName(job.getMetadata().getName())
-              .get();
-      return existing == null ? job : existing;
-    }
   }
 }
