@@ -24,6 +24,15 @@ public final class ServerMetrics {
   /** Overall drift (the largest PSI over features and prediction), a gauge. */
   public static final String DRIFT_SCORE = "modelkeeper.drift.score";
 
+  /**
+   * Live feature importance: the mean absolute attribution of one input feature over the sampled
+   * live requests explained in the quality window, a gauge labelled by {@link #FEATURE}.
+   */
+  public static final String FEATURE_IMPORTANCE = "modelkeeper.feature.importance";
+
+  /** Label of {@link #FEATURE_IMPORTANCE} (and of the per-feature drift series): the feature. */
+  public static final String FEATURE = "feature";
+
   /** Label of {@link #REQUESTS}: the request's outcome. */
   public static final String OUTCOME = "outcome";
 

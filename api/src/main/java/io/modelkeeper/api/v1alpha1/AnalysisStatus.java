@@ -2,6 +2,7 @@ package io.modelkeeper.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
 
 /** The last judgement of a canary, with the figures of both arms it was based on. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -14,6 +15,10 @@ public class AnalysisStatus {
   @JsonPropertyDescription(
       "Figures of the canary: requests and errors since it started, latency over the last interval, quality over its window.")
   private MetricsStatus canary;
+
+  @JsonPropertyDescription(
+      "How the live importance of features differs between the stable version and the canary, largest change first (at most five features): shown, not a gate.")
+  private List<ImportanceChange> importanceChanges;
 
   @JsonPropertyDescription("Last decision: Advance, Promote, RollBack or Wait.")
   private String decision;
@@ -47,6 +52,14 @@ public class AnalysisStatus {
 
   public void setCanary(MetricsStatus canary) {
     this.canary = canary;
+  }
+
+  public List<ImportanceChange> getImportanceChanges() {
+    return importanceChanges;
+  }
+
+  public void setImportanceChanges(List<ImportanceChange> importanceChanges) {
+    this.importanceChanges = importanceChanges;
   }
 
   public String getDecision() {

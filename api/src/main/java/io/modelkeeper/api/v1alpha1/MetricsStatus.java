@@ -2,6 +2,7 @@ package io.modelkeeper.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
 
 /**
  * Serving and quality figures of one version; absent figures were not measured (no labels yet, a
@@ -65,8 +66,20 @@ public class MetricsStatus {
   @JsonPropertyDescription("Overall input drift score (population stability index).")
   private Double drift;
 
+  @JsonPropertyDescription(
+      "The features that drive the version's predictions most on live traffic, most important first (at most five): mean absolute Shapley attribution over the sampled live requests in the quality window. Absent when the model server does not explain live traffic.")
+  private List<FeatureImportance> topFeatures;
+
   @JsonPropertyDescription("When these figures were read (RFC 3339).")
   private String observedAt;
+
+  public List<FeatureImportance> getTopFeatures() {
+    return topFeatures;
+  }
+
+  public void setTopFeatures(List<FeatureImportance> topFeatures) {
+    this.topFeatures = topFeatures;
+  }
 
   public Long getRequests() {
     return requests;

@@ -8,7 +8,7 @@ import java.util.TreeMap;
 /**
  * Adds up the interval deltas of an arm's pods into one {@link ArmMetrics}. Window figures are
  * weighted by each pod's labelled predictions (see {@link WindowQuality#pooled}); drift is the
- * highest pod's.
+ * highest pod's; a feature's live importance is the mean over the pods that export it.
  */
 public final class ArmAggregate {
 
@@ -47,7 +47,15 @@ public final class ArmAggregate {
     double correct = 0;
     double drift = Double.NaN;
     List<WindowQuality.PodFigures> quality = new ArrayList<>();
+    Map<String, double[]> importance = new TreeMap<>();
     for (PodSnapshot pod : gauges) {
+      pod.importance()
+          .forEach(
+              (feature, value) -> {
+                double[] sumAndCount = importance.computeIfAbsent(feature, f -> new double[2]);
+                sumAndCount[0] += value;
+                sumAndCount[1]++;
+              });
       if (pod.labelled() > 0) {
         // Counted with or without accuracy: a regression window has none but is a sample all the
         // same.
@@ -72,6 +80,13 @@ public final class ArmAggregate {
         drift,
         deltas.size(),
         missed,
-        WindowQuality.pooled(quality));
+        WindowQuality.pooled(quality),
+        means(importance));
+  }
+
+  private static Map<String, Double> means(Map<String, double[]> sums) {
+    Map<String, Double> means = new TreeMap<>();
+    sums.forEach((feature, sumAndCount) -> means.put(feature, sumAndCount[0] / sumAndCount[1]));
+    return means;
   }
 }

@@ -22,6 +22,7 @@ public final class ArmFigures {
       figure.writeTo(status, finite(metrics.quality().get(figure)));
     }
     status.setDrift(finite(metrics.drift()));
+    status.setTopFeatures(LiveImportance.top(metrics.importance()));
     status.setObservedAt(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
     return status;
   }

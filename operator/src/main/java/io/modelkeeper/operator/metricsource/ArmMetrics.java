@@ -1,5 +1,7 @@
 package io.modelkeeper.operator.metricsource;
 
+import java.util.Map;
+
 /**
  * What one arm (all pods of one model version) did over an analysis interval. Counts are deltas
  * over the interval; latency comes from the interval's histogram deltas; quality figures are the
@@ -17,6 +19,8 @@ package io.modelkeeper.operator.metricsource;
  * @param podsMissed pods whose figures could not be read (a missing sample, not zero errors)
  * @param quality the window's other figures (precision, recall, F1, AUC-ROC, MAE...), pooled over
  *     the pods
+ * @param importance live importance by feature, the mean over the pods that export it; empty when
+ *     none does
  */
 public record ArmMetrics(
     long requests,
@@ -28,7 +32,38 @@ public record ArmMetrics(
     double drift,
     int podsRead,
     int podsMissed,
-    WindowQuality quality) {
+    WindowQuality quality,
+    Map<String, Double> importance) {
+
+  public ArmMetrics {
+    importance = importance == null ? Map.of() : Map.copyOf(importance);
+  }
+
+  /** Figures without live importance. */
+  public ArmMetrics(
+      long requests,
+      long errors,
+      double latencyP50Seconds,
+      double latencyP99Seconds,
+      long labelled,
+      double accuracy,
+      double drift,
+      int podsRead,
+      int podsMissed,
+      WindowQuality quality) {
+    this(
+        requests,
+        errors,
+        latencyP50Seconds,
+        latencyP99Seconds,
+        labelled,
+        accuracy,
+        drift,
+        podsRead,
+        podsMissed,
+        quality,
+        Map.of());
+  }
 
   /** Nothing read. */
   public static final ArmMetrics NONE =

@@ -15,6 +15,7 @@ import java.util.TreeMap;
  * @param accuracy the pod's window accuracy, NaN when not exported or undefined
  * @param drift the pod's overall drift score, NaN when not exported
  * @param quality the pod's other window figures (precision, recall, F1, AUC-ROC, MAE...)
+ * @param importance the pod's live importance by feature, empty when not exported
  */
 public record PodSnapshot(
     double requests,
@@ -23,7 +24,20 @@ public record PodSnapshot(
     double labelled,
     double accuracy,
     double drift,
-    WindowQuality quality) {
+    WindowQuality quality,
+    Map<String, Double> importance) {
+
+  /** A pod's figures without live importance. */
+  public PodSnapshot(
+      double requests,
+      double errors,
+      TreeMap<Double, Double> latencyBuckets,
+      double labelled,
+      double accuracy,
+      double drift,
+      WindowQuality quality) {
+    this(requests, errors, latencyBuckets, labelled, accuracy, drift, quality, Map.of());
+  }
 
   /** Picks the operator's series out of one scrape. */
   public static PodSnapshot of(List<PrometheusText.Sample> samples) {
@@ -34,6 +48,7 @@ public record PodSnapshot(
     double drift = Double.NaN;
     Map<QualityFigure, Double> window = new EnumMap<>(QualityFigure.class);
     TreeMap<Double, Double> buckets = new TreeMap<>();
+    Map<String, Double> importance = new TreeMap<>();
     for (PrometheusText.Sample sample : samples) {
       QualityFigure figure = QualityFigure.bySeries(sample.name());
       if (figure != null) {
@@ -61,10 +76,22 @@ public record PodSnapshot(
         labelled = sample.value();
       } else if (name.equals(ServerMetricNames.DRIFT_SCORE)) {
         drift = sample.value();
+      } else if (name.equals(ServerMetricNames.FEATURE_IMPORTANCE)) {
+        String feature = sample.labels().get(ServerMetricNames.FEATURE);
+        if (feature != null && Double.isFinite(sample.value())) {
+          importance.put(feature, sample.value());
+        }
       }
     }
     return new PodSnapshot(
-        requests, errors, buckets, labelled, accuracy, drift, new WindowQuality(window));
+        requests,
+        errors,
+        buckets,
+        labelled,
+        accuracy,
+        drift,
+        new WindowQuality(window),
+        importance);
   }
 
   /**
@@ -90,7 +117,8 @@ public record PodSnapshot(
         labelled,
         accuracy,
         drift,
-        quality);
+        quality,
+        importance);
   }
 
   private static double total(TreeMap<Double, Double> buckets) {

@@ -12,6 +12,7 @@ import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
 import io.modelkeeper.api.v1alpha1.RolloutResult;
 import io.modelkeeper.operator.metricsource.ArmFigures;
 import io.modelkeeper.operator.metricsource.ArmMetrics;
+import io.modelkeeper.operator.metricsource.LiveImportance;
 import io.modelkeeper.operator.observe.ObservedWorkloads;
 import io.modelkeeper.operator.observe.WorkloadProblem;
 import io.modelkeeper.operator.rollout.RolloutPlan.Workload;
@@ -250,6 +251,8 @@ public final class CanaryRollout {
     AnalysisStatus next = new AnalysisStatus();
     next.setStable(figures(stable, now));
     next.setCanary(figures(canaryArm, now));
+    next.setImportanceChanges(
+        LiveImportance.changes(stable.interval().importance(), canaryArm.interval().importance()));
     next.setStableStepRequests(stable.stepRequests());
     next.setCanaryStepRequests(canaryArm.stepRequests());
     canary.setAnalysis(next);

@@ -100,6 +100,40 @@ class CanaryRolloutTest {
   }
 
   @Test
+  void theAnalysisShowsHowLiveImportanceMovedWithoutJudgingOnIt() {
+    figures.put("1", withImportance(STABLE, Map.of("amount", 0.30, "age", 0.10)));
+    figures.put("2", withImportance(GOOD, Map.of("amount", 0.05, "age", 0.12, "hour", 0.20)));
+    newVersion("2");
+    cluster = TestWorkloads.of(md).deployment("1", 2, 2).deployment("2", 1, 1);
+    reconcile(T0);
+    reconcile(T0.plusSeconds(61));
+
+    assertThat(decision()).as("importance is shown, not a gate").isEqualTo(Decision.Advance);
+    var analysis = md.getStatus().getCanary().getAnalysis();
+    assertThat(analysis.getImportanceChanges())
+        .extracting(change -> change.getFeature())
+        .containsExactly("amount", "hour", "age");
+    assertThat(analysis.getImportanceChanges().get(0).getStable()).isEqualTo(0.30);
+    assertThat(analysis.getImportanceChanges().get(0).getCanary()).isEqualTo(0.05);
+    assertThat(analysis.getCanary().getTopFeatures().get(0).getFeature()).isEqualTo("hour");
+  }
+
+  private static ArmMetrics withImportance(ArmMetrics figures, Map<String, Double> importance) {
+    return new ArmMetrics(
+        figures.requests(),
+        figures.errors(),
+        figures.latencyP50Seconds(),
+        figures.latencyP99Seconds(),
+        figures.labelled(),
+        figures.accuracy(),
+        figures.drift(),
+        figures.podsRead(),
+        figures.podsMissed(),
+        figures.quality(),
+        importance);
+  }
+
+  @Test
   void failingCanaryIsRolledBackWithStableAtFullSizeAndNotRetried() {
     figures.put("2", BAD);
     newVersion("2");
