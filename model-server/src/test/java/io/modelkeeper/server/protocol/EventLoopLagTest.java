@@ -1,6 +1,5 @@
 package io.modelkeeper.server.protocol;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.Vertx;
@@ -36,7 +35,7 @@ class EventLoopLagTest {
         .atMost(Duration.ofSeconds(5))
         .pollInterval(Duration.ofMillis(1))
         .until(() -> lag.nanos() >= 40_000_000L);
+    // The await is the assertion: it fails unless the lag falls back within 5 s.
     await().atMost(Duration.ofSeconds(5)).until(() -> lag.nanos() < 20_000_000L);
-    assertThat(lag.nanos()).isLessThan(20_000_000L);
   }
 }
