@@ -48,6 +48,18 @@ public class MonitoringSpec extends KnownFields {
       "Service-level objectives of the serving version; one that stays crossed for slo.for sets the Degraded condition.")
   private SloSpec slo;
 
+  @JsonPropertyDescription(
+      "Explanations by the model servers: the share of live requests explained for live importance, and the names of the input's features.")
+  private ExplanationsSpec explanations;
+
+  public ExplanationsSpec getExplanations() {
+    return explanations;
+  }
+
+  public void setExplanations(ExplanationsSpec explanations) {
+    this.explanations = explanations;
+  }
+
   public ModelTask getTask() {
     return task;
   }

@@ -30,7 +30,8 @@ public final class SpecValidator {
           SpecValidator::stepsIncreasing,
           SpecValidator::routerSettings,
           SpecValidator::gpuBudgetFitsOnePod,
-          SpecValidator::fetchSizes);
+          SpecValidator::fetchSizes,
+          SpecValidator::explanations);
 
   private SpecValidator() {}
 
@@ -114,6 +115,36 @@ public final class SpecValidator {
       return Optional.of(
           "spec.model.credentialsSecret: a pvc:// model is mounted, not fetched, so it takes no"
               + " credentials; leave credentialsSecret out");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> explanations(ModelDeploymentSpec spec) {
+    var explanations = spec.getMonitoring() == null ? null : spec.getMonitoring().getExplanations();
+    if (explanations == null) {
+      return Optional.empty();
+    }
+    Double rate = explanations.getLiveRate();
+    if (rate != null && !(rate >= 0 && rate <= 1)) {
+      return Optional.of(
+          "spec.monitoring.explanations.liveRate "
+              + rate
+              + " must be from 0 to 1, for example 0.01");
+    }
+    List<String> names = explanations.getFeatureNames();
+    if (names != null) {
+      for (int i = 0; i < names.size(); i++) {
+        String name = names.get(i);
+        if (name == null
+            || name.isEmpty()
+            || name.length() > io.modelkeeper.api.v1alpha1.ExplanationsSpec.MAX_NAME_LENGTH
+            || name.contains(",")) {
+          return Optional.of(
+              "spec.monitoring.explanations.featureNames["
+                  + i
+                  + "] must be 1-128 characters without a comma");
+        }
+      }
     }
     return Optional.empty();
   }

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.modelkeeper.api.v1alpha1.ExplanationsSpec;
 import io.modelkeeper.api.v1alpha1.FetchSpec;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.MonitoringSpec;
@@ -254,6 +255,18 @@ public final class ModelServerDeployment {
       env.add(env("MODELKEEPER_TASK", monitoring.getTask().value()));
     }
     env.add(env("MODELKEEPER_QUALITY_WINDOW", String.valueOf(monitoring.getWindow())));
+    ExplanationsSpec explanations = monitoring.getExplanations();
+    if (explanations != null && explanations.getLiveRate() != null) {
+      env.add(env("MODELKEEPER_EXPLAIN_LIVE_RATE", String.valueOf(explanations.getLiveRate())));
+    }
+    if (explanations != null
+        && explanations.getFeatureNames() != null
+        && !explanations.getFeatureNames().isEmpty()) {
+      env.add(
+          env(
+              "MODELKEEPER_EXPLAIN_FEATURE_NAMES",
+              String.join(",", explanations.getFeatureNames())));
+    }
     env.add(env("QUARKUS_HTTP_HOST", "0.0.0.0"));
     env.add(env("QUARKUS_HTTP_PORT", String.valueOf(HTTP_PORT)));
     env.add(env("QUARKUS_SHUTDOWN_TIMEOUT", DRAIN_SECONDS + "s"));

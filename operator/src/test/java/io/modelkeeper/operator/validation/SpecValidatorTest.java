@@ -85,6 +85,30 @@ class SpecValidatorTest {
   }
 
   @Test
+  void explanationSettingsTheApiServerDidNotCheckAreRefusedNamingTheField() {
+    assertThat(
+            check(
+                spec -> {
+                  var explanations = new io.modelkeeper.api.v1alpha1.ExplanationsSpec();
+                  explanations.setLiveRate(1.5);
+                  spec.getMonitoring().setExplanations(explanations);
+                }))
+        .singleElement()
+        .asString()
+        .contains("spec.monitoring.explanations.liveRate 1.5");
+    assertThat(
+            check(
+                spec -> {
+                  var explanations = new io.modelkeeper.api.v1alpha1.ExplanationsSpec();
+                  explanations.setFeatureNames(List.of("amount", "age,years"));
+                  spec.getMonitoring().setExplanations(explanations);
+                }))
+        .singleElement()
+        .asString()
+        .contains("spec.monitoring.explanations.featureNames[1]");
+  }
+
+  @Test
   void aNameThatCannotNameAServiceIsRefusedNamingTheField() {
     var md = TestModels.model("fraud", "1");
     md.getMetadata().setName("fraud.v2");

@@ -397,6 +397,22 @@ class ModelServerDeploymentTest {
   }
 
   @Test
+  void explanationSettingsReachTheServerOnlyWhenSet() {
+    ModelDeployment md = TestModels.model("fraud", "7");
+    assertThat(env(server(desired(md))))
+        .doesNotContainKeys("MODELKEEPER_EXPLAIN_LIVE_RATE", "MODELKEEPER_EXPLAIN_FEATURE_NAMES");
+
+    var explanations = new io.modelkeeper.api.v1alpha1.ExplanationsSpec();
+    explanations.setLiveRate(0.25);
+    explanations.setFeatureNames(List.of("amount", "age", "hour"));
+    md.getSpec().getMonitoring().setExplanations(explanations);
+
+    assertThat(env(server(desired(md))))
+        .containsEntry("MODELKEEPER_EXPLAIN_LIVE_RATE", "0.25")
+        .containsEntry("MODELKEEPER_EXPLAIN_FEATURE_NAMES", "amount,age,hour");
+  }
+
+  @Test
   void serviceSpansEveryVersionOnPort80() {
     var service = ModelService.desired(TestModels.model("fraud", "7"));
     assertThat(service.getMetadata().getName()).isEqualTo("fraud");
