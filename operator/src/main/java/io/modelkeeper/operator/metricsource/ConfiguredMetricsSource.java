@@ -59,8 +59,9 @@ public class ConfiguredMetricsSource implements MetricsSource {
                     () ->
                         new IllegalStateException(
                             "spec.monitoring.provider is prometheus but neither spec.monitoring.prometheusUrl nor the"
-                                + " operator setting modelkeeper.prometheus-url names a Prometheus,"
-                                + " for example http://prometheus.monitoring:9090"));
+                                + " operator setting modelkeeper.prometheus-url (the chart's"
+                                + " prometheus.url) names a Prometheus, for example"
+                                + " http://prometheus.monitoring:9090"));
     return prometheus
         .computeIfAbsent(
             url,

@@ -28,6 +28,8 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -70,6 +72,9 @@ public class PrometheusMetricsSource implements MetricsSource {
   private final PrometheusCredentials credentials;
   private final Clock clock;
   private final Duration minRange;
+
+  /** Why the last read failed, so a lasting failure is logged once, not at every read. */
+  private final AtomicReference<String> failure = new AtomicReference<>();
 
   /**
    * @param minRange the shortest window a rate is taken over, and the age beyond which a gauge's
@@ -148,6 +153,9 @@ public class PrometheusMetricsSource implements MetricsSource {
         }
         quality = new WindowQuality(figures);
       }
+      if (failure.getAndSet(null) != null) {
+        LOG.infof("Prometheus %s answers again", withoutUserInfo(baseUrl));
+      }
       return new ArmMetrics(
           Math.round(requests * seconds),
           Math.round(Double.isNaN(errors) ? 0 : errors * seconds),
@@ -160,9 +168,17 @@ public class PrometheusMetricsSource implements MetricsSource {
           0,
           quality);
     } catch (IOException e) {
-      LOG.debugf(
-          "Prometheus query for %s version %s failed: %s",
-          md.getMetadata().getName(), version, e.getMessage());
+      String reason = e.getMessage();
+      if (Objects.equals(failure.getAndSet(reason), reason)) {
+        LOG.debugf(
+            "Prometheus query for %s version %s failed: %s",
+            md.getMetadata().getName(), version, reason);
+      } else {
+        LOG.warnf(
+            "Prometheus %s cannot be read (%s version %s): %s; its reads count as missed until it"
+                + " answers",
+            withoutUserInfo(baseUrl), md.getMetadata().getName(), version, reason);
+      }
       return new ArmMetrics(0, 0, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN, 0, 1);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -264,6 +280,11 @@ public class PrometheusMetricsSource implements MetricsSource {
           return Double.NaN;
         }
     }
+  }
+
+  /** The URL as it may be logged: a user and password written into it are left out. */
+  static String withoutUserInfo(String url) {
+    return url.replaceFirst("(?<=://)[^/@]*@", "");
   }
 
   private static String escape(String text) {

@@ -182,6 +182,14 @@ class PrometheusMetricsSourceTest {
   }
 
   @Test
+  void aUrlIsLoggedWithoutTheUserAndPasswordWrittenIntoIt() {
+    assertThat(PrometheusMetricsSource.withoutUserInfo("https://ops:hunter2@prom.example:9090/x"))
+        .isEqualTo("https://prom.example:9090/x");
+    assertThat(PrometheusMetricsSource.withoutUserInfo("http://prom:9090"))
+        .isEqualTo("http://prom:9090");
+  }
+
+  @Test
   void readsInfinitiesAsPrometheusWritesThem() {
     assertThat(PrometheusMetricsSource.number("+Inf")).isEqualTo(Double.POSITIVE_INFINITY);
     assertThat(PrometheusMetricsSource.number("-Inf")).isEqualTo(Double.NEGATIVE_INFINITY);
