@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modelkeeper.operator.config.OperatorConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.common.MapBackedConfigSource;
@@ -55,6 +56,30 @@ class PrometheusAccessTest {
     assertThat(access.credentials().authorization())
         .contains("Basic bW9kZWxrZWVwZXI6czNjcmV0LThlMmY=");
     assertThat(access.credentials().toString()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void theChartsEnvironmentVariablesReachTheSettings() throws IOException {
+    Path token = Files.writeString(dir.resolve("token"), "tok-41d0");
+    SmallRyeConfig config =
+        new SmallRyeConfigBuilder()
+            .withMapping(OperatorConfig.class)
+            .withConverter(Duration.class, 200, new DurationConverter())
+            .withSources(
+                new EnvConfigSource(
+                    Map.of(
+                        "MODELKEEPER_PROMETHEUS_URL", "https://prometheus.monitoring:9090",
+                        "MODELKEEPER_PROMETHEUS_MIN_RANGE", "2m",
+                        "MODELKEEPER_PROMETHEUS_BEARER_TOKEN_FILE", token.toString(),
+                        "MODELKEEPER_PROMETHEUS_INSECURE_SKIP_VERIFY", "true"),
+                    300))
+            .build();
+    OperatorConfig settings = config.getConfigMapping(OperatorConfig.class);
+    assertThat(settings.prometheusUrl()).contains("https://prometheus.monitoring:9090");
+    assertThat(settings.prometheusMinRange()).hasMinutes(2);
+    assertThat(settings.prometheusInsecureSkipVerify()).isTrue();
+    assertThat(PrometheusAccess.from(settings).credentials().authorization())
+        .contains("Bearer tok-41d0");
   }
 
   @Test
