@@ -98,6 +98,17 @@ class HelmChartTest {
             "network policy",
             Chart.values("networkPolicy.enabled", true, "networkPolicy.namespaces", List.of("ml"))),
         Arguments.of(
+            "Prometheus with a token from a Secret and a CA bundle",
+            Chart.values(
+                "prometheus.url",
+                "https://prometheus.monitoring:9090",
+                "prometheus.auth.secretName",
+                "prometheus-token",
+                "prometheus.auth.bearerTokenKey",
+                "token",
+                "prometheus.tls.caConfigMap",
+                "monitoring-ca")),
+        Arguments.of(
             "dashboard",
             Chart.values(
                 "grafanaDashboard.enabled", true, "grafanaDashboard.namespace", "monitoring")));

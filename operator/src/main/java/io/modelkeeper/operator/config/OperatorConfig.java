@@ -3,6 +3,7 @@ package io.modelkeeper.operator.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -43,6 +44,37 @@ public interface OperatorConfig {
    */
   @WithName("prometheus-allowed-urls")
   Optional<List<String>> prometheusAllowedUrls();
+
+  /**
+   * Shortest window the prometheus provider takes a rate over, and the age beyond which a gauge's
+   * last sample no longer counts: at least two, better four, of Prometheus's scrape intervals.
+   */
+  @WithName("prometheus-min-range")
+  @WithDefault("60s")
+  Duration prometheusMinRange();
+
+  /** File (a mounted Secret's key) whose content is sent to Prometheus as a bearer token. */
+  @WithName("prometheus-bearer-token-file")
+  Optional<Path> prometheusBearerTokenFile();
+
+  /** User name of basic authentication to Prometheus; the password comes from a file. */
+  @WithName("prometheus-username")
+  Optional<String> prometheusUsername();
+
+  /** File (a mounted Secret's key) holding the basic-authentication password. */
+  @WithName("prometheus-password-file")
+  Optional<Path> prometheusPasswordFile();
+
+  /** PEM bundle of the authorities that sign Prometheus's HTTPS certificate (a private CA). */
+  @WithName("prometheus-ca-file")
+  Optional<Path> prometheusCaFile();
+
+  /**
+   * Accept any certificate and host name from Prometheus over HTTPS (encrypted, not authenticated).
+   */
+  @WithName("prometheus-insecure-skip-verify")
+  @WithDefault("false")
+  boolean prometheusInsecureSkipVerify();
 
   /** Leader election, for operators run with more than one replica. */
   @WithName("leader-election")

@@ -4,12 +4,13 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.modelkeeper.api.v1alpha1.MetricsProvider;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.operator.config.OperatorConfig;
+import io.modelkeeper.operator.metricsource.prometheus.PrometheusAccess;
 import io.modelkeeper.operator.metricsource.prometheus.PrometheusMetricsSource;
 import io.modelkeeper.operator.metricsource.prometheus.PrometheusUrls;
 import io.modelkeeper.operator.workload.ModelVersion;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,17 +23,20 @@ public class ConfiguredMetricsSource implements MetricsSource {
 
   private final PodMetricsSource pods;
   private final OperatorConfig config;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private final Clock clock;
   private final Map<String, PrometheusMetricsSource> prometheus = new ConcurrentHashMap<>();
 
   private final PrometheusUrls urls;
 
+  /** Built on first use, so an operator without Prometheus never reads its settings' files. */
+  private volatile PrometheusAccess access;
+
   public ConfiguredMetricsSource(
-      PodMetricsSource pods, OperatorConfig config, PrometheusUrls urls) {
+      PodMetricsSource pods, OperatorConfig config, PrometheusUrls urls, Clock clock) {
     this.pods = pods;
     this.config = config;
     this.urls = urls;
+    this.clock = clock;
   }
 
   @Override
@@ -55,10 +59,24 @@ public class ConfiguredMetricsSource implements MetricsSource {
                     () ->
                         new IllegalStateException(
                             "spec.monitoring.provider is prometheus but neither spec.monitoring.prometheusUrl nor the"
-                                + " operator setting modelkeeper.prometheus-url names a Prometheus,"
-                                + " for example http://prometheus.monitoring:9090"));
+                                + " operator setting modelkeeper.prometheus-url (the chart's"
+                                + " prometheus.url) names a Prometheus, for example"
+                                + " http://prometheus.monitoring:9090"));
     return prometheus
-        .computeIfAbsent(url, u -> new PrometheusMetricsSource(http, u))
+        .computeIfAbsent(
+            url,
+            u ->
+                new PrometheusMetricsSource(
+                    access().http(), u, access().credentials(), clock, config.prometheusMinRange()))
         .read(md, model, versionPods, interval);
+  }
+
+  private PrometheusAccess access() {
+    PrometheusAccess built = access;
+    if (built == null) {
+      built = PrometheusAccess.from(config);
+      access = built;
+    }
+    return built;
   }
 }

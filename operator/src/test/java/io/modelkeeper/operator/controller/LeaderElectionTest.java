@@ -67,6 +67,36 @@ class LeaderElectionTest {
       }
 
       @Override
+      public java.time.Duration prometheusMinRange() {
+        return defaults.prometheusMinRange();
+      }
+
+      @Override
+      public Optional<java.nio.file.Path> prometheusBearerTokenFile() {
+        return defaults.prometheusBearerTokenFile();
+      }
+
+      @Override
+      public Optional<String> prometheusUsername() {
+        return defaults.prometheusUsername();
+      }
+
+      @Override
+      public Optional<java.nio.file.Path> prometheusPasswordFile() {
+        return defaults.prometheusPasswordFile();
+      }
+
+      @Override
+      public Optional<java.nio.file.Path> prometheusCaFile() {
+        return defaults.prometheusCaFile();
+      }
+
+      @Override
+      public boolean prometheusInsecureSkipVerify() {
+        return defaults.prometheusInsecureSkipVerify();
+      }
+
+      @Override
       public LeaderElectionSettings leaderElection() {
         return new LeaderElectionSettings() {
           @Override

@@ -107,6 +107,36 @@ public final class TestModels {
       }
 
       @Override
+      public java.time.Duration prometheusMinRange() {
+        return java.time.Duration.ofSeconds(60);
+      }
+
+      @Override
+      public java.util.Optional<java.nio.file.Path> prometheusBearerTokenFile() {
+        return java.util.Optional.empty();
+      }
+
+      @Override
+      public java.util.Optional<String> prometheusUsername() {
+        return java.util.Optional.empty();
+      }
+
+      @Override
+      public java.util.Optional<java.nio.file.Path> prometheusPasswordFile() {
+        return java.util.Optional.empty();
+      }
+
+      @Override
+      public java.util.Optional<java.nio.file.Path> prometheusCaFile() {
+        return java.util.Optional.empty();
+      }
+
+      @Override
+      public boolean prometheusInsecureSkipVerify() {
+        return false;
+      }
+
+      @Override
       public LeaderElectionSettings leaderElection() {
         return new LeaderElectionSettings() {
           @Override

@@ -15,16 +15,21 @@ import io.modelkeeper.operator.workload.ModelVersion;
 import io.modelkeeper.operator.workload.WorkloadLabels;
 import io.modelkeeper.operator.workload.WorkloadNames;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,6 +37,22 @@ import org.jboss.logging.Logger;
  * servers, by PromQL over the interval. Series are matched by their model, version and revision
  * labels (so two files under one version string stay apart), and by namespace when the scrape
  * configuration adds that label.
+ *
+ * <p>What a real Prometheus does that a pod scrape does not, and how the figures allow for it:
+ *
+ * <ul>
+ *   <li>Every query of one read is evaluated at the same instant (the operator's clock), so the
+ *       error count and the request count it is divided by describe the same window.
+ *   <li>{@code rate} needs two samples in its window: an interval shorter than two scrapes would
+ *       have no figure at all. Counters are read as a rate over at least {@code minRange} (a few
+ *       scrape intervals), times the interval; a restarted container's counter reset is counted
+ *       from zero by {@code rate}, not as a negative increase.
+ *   <li>A gauge of a pod that is gone stays visible for the five minutes of Prometheus's look-back
+ *       when no staleness marker was written (Prometheus restarted, a federated or remote-read
+ *       source). Gauges are counted only when sampled within {@code minRange}.
+ *   <li>A series that does not exist answers an empty vector, not an error: no request series at
+ *       all means the version's pods are not scraped (yet), a missed read, never zero requests.
+ * </ul>
  */
 public class PrometheusMetricsSource implements MetricsSource {
 
@@ -48,10 +69,28 @@ public class PrometheusMetricsSource implements MetricsSource {
 
   private final HttpClient http;
   private final String baseUrl;
+  private final PrometheusCredentials credentials;
+  private final Clock clock;
+  private final Duration minRange;
 
-  public PrometheusMetricsSource(HttpClient http, String baseUrl) {
+  /** Why the last read failed, so a lasting failure is logged once, not at every read. */
+  private final AtomicReference<String> failure = new AtomicReference<>();
+
+  /**
+   * @param minRange the shortest window a rate is taken over, and the age beyond which a gauge's
+   *     last sample no longer counts: a few of Prometheus's scrape intervals
+   */
+  public PrometheusMetricsSource(
+      HttpClient http,
+      String baseUrl,
+      PrometheusCredentials credentials,
+      Clock clock,
+      Duration minRange) {
     this.http = http;
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    this.credentials = credentials;
+    this.clock = clock;
+    this.minRange = minRange;
   }
 
   @Override
@@ -67,22 +106,25 @@ public class PrometheusMetricsSource implements MetricsSource {
             + escape(md.getMetadata().getNamespace())
             + "|\""
             + revisionMatcher(model, pods);
-    String range = "[" + Math.max(1, interval.toSeconds()) + "s]";
+    long seconds = Math.max(1, interval.toSeconds());
+    String range = "[" + Math.max(seconds, minRange.toSeconds()) + "s]";
+    Instant at = clock.instant();
     try {
       double requests =
-          query("sum(increase(" + ServerMetricNames.REQUESTS + "{" + selector + "}" + range + "))");
+          query("sum(rate(" + ServerMetricNames.REQUESTS + "{" + selector + "}" + range + "))", at);
       if (Double.isNaN(requests)) {
         return new ArmMetrics(0, 0, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN, 0, 1);
       }
       double errors =
           query(
-              "sum(increase("
+              "sum(rate("
                   + ServerMetricNames.REQUESTS
                   + "{"
                   + selector
                   + ",outcome!=\"success\"}"
                   + range
-                  + "))");
+                  + "))",
+              at);
       String buckets =
           "sum by (le) (rate("
               + ServerMetricNames.DURATION_BUCKET
@@ -91,26 +133,32 @@ public class PrometheusMetricsSource implements MetricsSource {
               + "}"
               + range
               + "))";
-      double p50 = query("histogram_quantile(0.5, " + buckets + ")");
-      double p99 = query("histogram_quantile(0.99, " + buckets + ")");
+      double p50 = query("histogram_quantile(0.5, " + buckets + ")", at);
+      double p99 = query("histogram_quantile(0.99, " + buckets + ")", at);
       double labelled =
-          query("sum(" + ServerMetricNames.WINDOW_PREDICTIONS + "{" + selector + "})");
-      double drift = query("max(" + ServerMetricNames.DRIFT_SCORE + "{" + selector + "})");
+          query(
+              "sum(" + fresh(ServerMetricNames.WINDOW_PREDICTIONS + "{" + selector + "}") + ")",
+              at);
+      double drift =
+          query("max(" + fresh(ServerMetricNames.DRIFT_SCORE + "{" + selector + "}") + ")", at);
       double accuracy = Double.NaN;
       WindowQuality quality = WindowQuality.NONE;
       if (labelled > 0) {
-        accuracy = weightedMean(ServerMetricNames.ACCURACY, 1, selector);
+        accuracy = weightedMean(ServerMetricNames.ACCURACY, 1, selector, at);
         Map<QualityFigure, Double> figures = new EnumMap<>(QualityFigure.class);
         for (QualityFigure figure : QualityFigure.values()) {
           double value =
-              weightedMean(figure.series(), figure.pooledThroughSquares() ? 2 : 1, selector);
+              weightedMean(figure.series(), figure.pooledThroughSquares() ? 2 : 1, selector, at);
           figures.put(figure, figure.pooledThroughSquares() ? Math.sqrt(value) : value);
         }
         quality = new WindowQuality(figures);
       }
+      if (failure.getAndSet(null) != null) {
+        LOG.infof("Prometheus %s answers again", withoutUserInfo(baseUrl));
+      }
       return new ArmMetrics(
-          Math.round(requests),
-          Math.round(Double.isNaN(errors) ? 0 : errors),
+          Math.round(requests * seconds),
+          Math.round(Double.isNaN(errors) ? 0 : errors * seconds),
           p50,
           p99,
           Double.isNaN(labelled) ? 0 : Math.round(labelled),
@@ -120,9 +168,17 @@ public class PrometheusMetricsSource implements MetricsSource {
           0,
           quality);
     } catch (IOException e) {
-      LOG.debugf(
-          "Prometheus query for %s version %s failed: %s",
-          md.getMetadata().getName(), version, e.getMessage());
+      String reason = e.getMessage();
+      if (Objects.equals(failure.getAndSet(reason), reason)) {
+        LOG.debugf(
+            "Prometheus query for %s version %s failed: %s",
+            md.getMetadata().getName(), version, reason);
+      } else {
+        LOG.warnf(
+            "Prometheus %s cannot be read (%s version %s): %s; its reads count as missed until it"
+                + " answers",
+            withoutUserInfo(baseUrl), md.getMetadata().getName(), version, reason);
+      }
       return new ArmMetrics(0, 0, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN, 0, 1);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -135,12 +191,24 @@ public class PrometheusMetricsSource implements MetricsSource {
    * labelled predictions as {@link WindowQuality#pooled} does. Pods whose figure is NaN (undefined)
    * are left out of both sums ({@code > -Inf} drops NaN), and so are class-labelled series.
    */
-  private double weightedMean(String name, int power, String selector)
+  private double weightedMean(String name, int power, String selector, Instant at)
       throws IOException, InterruptedException {
     String defined =
-        "(" + name + "{" + selector + ",class=\"\"} > -Inf)" + (power == 1 ? "" : "^" + power);
-    String window = ServerMetricNames.WINDOW_PREDICTIONS + "{" + selector + "}";
-    return query("sum(" + defined + " * " + window + ") / sum(" + window + " and " + defined + ")");
+        "("
+            + fresh(name + "{" + selector + ",class=\"\"}")
+            + " > -Inf)"
+            + (power == 1 ? "" : "^" + power);
+    String window = fresh(ServerMetricNames.WINDOW_PREDICTIONS + "{" + selector + "}");
+    return query(
+        "sum(" + defined + " * " + window + ") / sum(" + window + " and " + defined + ")", at);
+  }
+
+  /**
+   * The series of {@code gauge} sampled within {@code minRange} of the evaluation time; older ones
+   * belong to pods that are gone. ({@code and} matches label sets without the metric name.)
+   */
+  private String fresh(String gauge) {
+    return "(" + gauge + " and timestamp(" + gauge + ") > time() - " + minRange.toSeconds() + ")";
   }
 
   /**
@@ -158,23 +226,31 @@ public class PrometheusMetricsSource implements MetricsSource {
     return ",revision=\"" + (earlierRelease ? "" : escape(model.revision())) + "\"";
   }
 
-  /** The single value of an instant query; NaN when the result is empty. */
-  double query(String promql) throws IOException, InterruptedException {
+  /** The single value of an instant query evaluated {@code at}; NaN when the result is empty. */
+  double query(String promql, Instant at) throws IOException, InterruptedException {
     URI uri =
         URI.create(
-            baseUrl + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+            baseUrl
+                + "/api/v1/query?query="
+                + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+                + "&time="
+                + BigDecimal.valueOf(at.toEpochMilli(), 3).toPlainString());
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET();
+    credentials.authorization().ifPresent(value -> request.header("Authorization", value));
     HttpResponse<String> response;
     try {
-      response =
-          BoundedRead.send(
-                  http,
-                  HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
-                  MAX_BYTES,
-                  DEADLINE)
-              .get();
+      response = BoundedRead.send(http, request.build(), MAX_BYTES, DEADLINE).get();
     } catch (java.util.concurrent.ExecutionException
         | java.util.concurrent.CancellationException e) {
       throw new IOException("Prometheus query did not complete: " + e.getMessage(), e);
+    }
+    if (response.statusCode() == 401 || response.statusCode() == 403) {
+      throw new IOException(
+          "Prometheus answered "
+              + response.statusCode()
+              + ": it refused the operator's credentials ("
+              + credentials
+              + ")");
     }
     if (response.statusCode() != 200) {
       throw new IOException("Prometheus answered " + response.statusCode() + " to " + promql);
@@ -187,12 +263,28 @@ public class PrometheusMetricsSource implements MetricsSource {
     if (!result.isArray() || result.isEmpty()) {
       return Double.NaN;
     }
-    String value = result.get(0).path("value").path(1).asText("NaN");
-    try {
-      return Double.parseDouble(value);
-    } catch (NumberFormatException e) {
-      return Double.NaN;
+    return number(result.get(0).path("value").path(1).asText("NaN"));
+  }
+
+  /** A sample value as Prometheus writes it: a decimal, NaN, +Inf or -Inf. */
+  static double number(String value) {
+    switch (value) {
+      case "+Inf":
+        return Double.POSITIVE_INFINITY;
+      case "-Inf":
+        return Double.NEGATIVE_INFINITY;
+      default:
+        try {
+          return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+          return Double.NaN;
+        }
     }
+  }
+
+  /** The URL as it may be logged: a user and password written into it are left out. */
+  static String withoutUserInfo(String url) {
+    return url.replaceFirst("(?<=://)[^/@]*@", "");
   }
 
   private static String escape(String text) {

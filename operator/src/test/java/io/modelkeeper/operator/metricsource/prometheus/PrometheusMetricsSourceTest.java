@@ -1,6 +1,7 @@
 package io.modelkeeper.operator.metricsource.prometheus;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.sun.net.httpserver.HttpServer;
@@ -17,12 +18,18 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The PromQL the prometheus provider sends and how it reads the answers, against a small fake
@@ -35,8 +42,16 @@ class PrometheusMetricsSourceTest {
   private static final String REVISION = TWO.revision();
 
   private HttpServer server;
+  private static final Instant NOW = Instant.parse("2026-03-01T12:00:00.250Z");
+
   private final List<String> queries = new CopyOnWriteArrayList<>();
+  private final List<String> times = new CopyOnWriteArrayList<>();
   private volatile boolean failing;
+
+  /** The bearer token the fake requires; null: none. */
+  private volatile String requiredToken;
+
+  private final List<String> authorizations = new CopyOnWriteArrayList<>();
   private final ModelDeployment md = TestModels.model("fraud", "2");
 
   @BeforeEach
@@ -45,11 +60,19 @@ class PrometheusMetricsSourceTest {
     server.createContext(
         "/api/v1/query",
         exchange -> {
+          String raw = exchange.getRequestURI().getRawQuery();
           String query =
               URLDecoder.decode(
-                  exchange.getRequestURI().getRawQuery().substring("query=".length()),
-                  StandardCharsets.UTF_8);
+                  raw.substring("query=".length(), raw.indexOf("&time=")), StandardCharsets.UTF_8);
           queries.add(query);
+          times.add(raw.substring(raw.indexOf("&time=") + "&time=".length()));
+          String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+          authorizations.add(String.valueOf(authorization));
+          if (requiredToken != null && !("Bearer " + requiredToken).equals(authorization)) {
+            exchange.sendResponseHeaders(401, -1);
+            exchange.close();
+            return;
+          }
           String body = failing ? "{\"status\":\"error\",\"error\":\"bad_data\"}" : answer(query);
           byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
           exchange.sendResponseHeaders(failing ? 400 : 200, bytes.length);
@@ -71,16 +94,16 @@ class PrometheusMetricsSourceTest {
     } else if (query.startsWith("histogram_quantile(0.5")) {
       value = "0.02";
     } else if (query.contains("outcome!=\"success\"")) {
-      value = "12";
-    } else if (query.startsWith("sum(increase(modelkeeper_requests_total")) {
-      value = "600.4";
-    } else if (query.startsWith("sum((modelkeeper_quality_accuracy{")) {
+      value = "0.4";
+    } else if (query.startsWith("sum(rate(modelkeeper_requests_total")) {
+      value = "20.01";
+    } else if (query.startsWith("sum(((modelkeeper_quality_accuracy{")) {
       value = "0.91";
-    } else if (query.startsWith("sum((modelkeeper_quality_f1{")) {
+    } else if (query.startsWith("sum(((modelkeeper_quality_f1{")) {
       value = "0.83";
-    } else if (query.startsWith("sum((modelkeeper_quality_rmse{")) {
+    } else if (query.startsWith("sum(((modelkeeper_quality_rmse{")) {
       value = "0.04";
-    } else if (query.startsWith("sum(modelkeeper_quality_window_predictions")) {
+    } else if (query.startsWith("sum((modelkeeper_quality_window_predictions")) {
       value = "1000";
     } else {
       return "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}";
@@ -92,8 +115,16 @@ class PrometheusMetricsSourceTest {
   }
 
   private PrometheusMetricsSource source() {
+    return source(PrometheusCredentials.NONE);
+  }
+
+  private PrometheusMetricsSource source(PrometheusCredentials credentials) {
     return new PrometheusMetricsSource(
-        HttpClient.newHttpClient(), "http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        HttpClient.newHttpClient(),
+        "http://127.0.0.1:" + server.getAddress().getPort() + "/",
+        credentials,
+        Clock.fixed(NOW, ZoneOffset.UTC),
+        Duration.ofSeconds(60));
   }
 
   @Test
@@ -113,24 +144,100 @@ class PrometheusMetricsSourceTest {
     assertThat(metrics.quality().get(QualityFigure.AUC_ROC)).as("no series: not measured").isNaN();
     String selector =
         "model=\"fraud\",version=\"2\",namespace=~\"ml|\",revision=\"" + REVISION + "\"";
+    String window =
+        "(modelkeeper_quality_window_predictions{"
+            + selector
+            + "} and timestamp(modelkeeper_quality_window_predictions{"
+            + selector
+            + "}) > time() - 60)";
+    String f1 =
+        "(modelkeeper_quality_f1{"
+            + selector
+            + ",class=\"\"} and timestamp(modelkeeper_quality_f1{"
+            + selector
+            + ",class=\"\"}) > time() - 60)";
     assertThat(queries)
         .contains(
-            "sum((modelkeeper_quality_f1{"
-                + selector
-                + ",class=\"\"} > -Inf)"
-                + " * modelkeeper_quality_window_predictions{"
-                + selector
-                + "})"
-                + " / sum(modelkeeper_quality_window_predictions{"
-                + selector
-                + "}"
-                + " and (modelkeeper_quality_f1{"
-                + selector
-                + ",class=\"\"} > -Inf))");
+            "sum(("
+                + f1
+                + " > -Inf) * "
+                + window
+                + ") / sum("
+                + window
+                + " and ("
+                + f1
+                + " > -Inf))");
     assertThat(metrics.measured()).isTrue();
     assertThat(queries)
+        .as("a 30s interval is read as a rate over the 60s minimum range, times 30s")
         .first()
-        .isEqualTo("sum(increase(modelkeeper_requests_total{" + selector + "}[30s]))");
+        .isEqualTo("sum(rate(modelkeeper_requests_total{" + selector + "}[60s]))");
+    assertThat(times).as("every query at the operator's instant").containsOnly("1772366400.250");
+  }
+
+  @Test
+  void aLongIntervalIsItsOwnRange() {
+    source().read(md, TWO, List.of(), Duration.ofMinutes(5));
+    assertThat(queries).first().asString().endsWith("[300s]))");
+  }
+
+  @Test
+  void aUrlIsLoggedWithoutTheUserAndPasswordWrittenIntoIt() {
+    assertThat(PrometheusMetricsSource.withoutUserInfo("https://ops:hunter2@prom.example:9090/x"))
+        .isEqualTo("https://prom.example:9090/x");
+    assertThat(PrometheusMetricsSource.withoutUserInfo("http://prom:9090"))
+        .isEqualTo("http://prom:9090");
+  }
+
+  @Test
+  void readsInfinitiesAsPrometheusWritesThem() {
+    assertThat(PrometheusMetricsSource.number("+Inf")).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(PrometheusMetricsSource.number("-Inf")).isEqualTo(Double.NEGATIVE_INFINITY);
+    assertThat(PrometheusMetricsSource.number("NaN")).isNaN();
+    assertThat(PrometheusMetricsSource.number("0.25")).isEqualTo(0.25);
+  }
+
+  @Test
+  void sendsTheBearerTokenOfItsFileAndFollowsARotation(@TempDir Path dir) throws IOException {
+    requiredToken = "token-one-5d1e";
+    Path file = dir.resolve("token");
+    Files.writeString(file, "token-one-5d1e\n");
+    PrometheusMetricsSource source = source(PrometheusCredentials.bearerToken(file));
+
+    assertThat(source.read(md, TWO, List.of(), Duration.ofSeconds(30)).requests()).isEqualTo(600);
+    assertThat(authorizations).isNotEmpty().containsOnly("Bearer token-one-5d1e");
+
+    requiredToken = "token-two-77aa";
+    Files.writeString(file, "token-two-77aa");
+    assertThat(source.read(md, TWO, List.of(), Duration.ofSeconds(30)).requests())
+        .as("the rotated Secret's token, without a restart")
+        .isEqualTo(600);
+  }
+
+  @Test
+  void aRefusedTokenIsAMissedReadWhoseErrorDoesNotPrintIt(@TempDir Path dir) throws IOException {
+    requiredToken = "the-right-one";
+    Path file = dir.resolve("token");
+    Files.writeString(file, "a-wrong-token-3c9b");
+    PrometheusMetricsSource source = source(PrometheusCredentials.bearerToken(file));
+
+    assertThat(source.read(md, TWO, List.of(), Duration.ofSeconds(30)).measured()).isFalse();
+    assertThatThrownBy(() -> source.query("up", NOW))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("401")
+        .hasMessageNotContaining("a-wrong-token-3c9b");
+  }
+
+  @Test
+  void aMissingTokenFileIsNamedNotGuessed(@TempDir Path dir) {
+    Path missing = dir.resolve("no-such-token");
+    PrometheusMetricsSource source = source(PrometheusCredentials.bearerToken(missing));
+    assertThat(source.read(md, TWO, List.of(), Duration.ofSeconds(30)).measured()).isFalse();
+    assertThatThrownBy(() -> source.query("up", NOW))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(missing.toString())
+        .hasMessageContaining("does not exist");
+    assertThat(queries).as("nothing sent without its credentials").isEmpty();
   }
 
   @Test
