@@ -29,6 +29,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
@@ -153,6 +154,7 @@ public class PrometheusMetricsSource implements MetricsSource {
         }
         quality = new WindowQuality(figures);
       }
+      Map<String, Double> importance = importance(selector, at);
       if (failure.getAndSet(null) != null) {
         LOG.infof("Prometheus %s answers again", withoutUserInfo(baseUrl));
       }
@@ -166,7 +168,8 @@ public class PrometheusMetricsSource implements MetricsSource {
           drift,
           1,
           0,
-          quality);
+          quality,
+          importance);
     } catch (IOException e) {
       String reason = e.getMessage();
       if (Objects.equals(failure.getAndSet(reason), reason)) {
@@ -204,6 +207,30 @@ public class PrometheusMetricsSource implements MetricsSource {
   }
 
   /**
+   * Live importance by feature, the mean over the pods that have explained rows (a NaN gauge,
+   * before the first explanation, is left out by {@code > -Inf}); empty when no pod exports it.
+   */
+  private Map<String, Double> importance(String selector, Instant at)
+      throws IOException, InterruptedException {
+    Map<String, Double> importance = new TreeMap<>();
+    for (JsonNode sample :
+        vector(
+            "avg by ("
+                + ServerMetricNames.FEATURE
+                + ") ("
+                + fresh(ServerMetricNames.FEATURE_IMPORTANCE + "{" + selector + "}")
+                + " > -Inf)",
+            at)) {
+      String feature = sample.path("metric").path(ServerMetricNames.FEATURE).asText(null);
+      double value = number(sample.path("value").path(1).asText("NaN"));
+      if (feature != null && Double.isFinite(value)) {
+        importance.put(feature, value);
+      }
+    }
+    return importance;
+  }
+
+  /**
    * The series of {@code gauge} sampled within {@code minRange} of the evaluation time; older ones
    * belong to pods that are gone. ({@code and} matches label sets without the metric name.)
    */
@@ -228,6 +255,15 @@ public class PrometheusMetricsSource implements MetricsSource {
 
   /** The single value of an instant query evaluated {@code at}; NaN when the result is empty. */
   double query(String promql, Instant at) throws IOException, InterruptedException {
+    JsonNode result = vector(promql, at);
+    if (result.isEmpty()) {
+      return Double.NaN;
+    }
+    return number(result.get(0).path("value").path(1).asText("NaN"));
+  }
+
+  /** The samples of an instant query evaluated {@code at}: an array, empty when none. */
+  private JsonNode vector(String promql, Instant at) throws IOException, InterruptedException {
     URI uri =
         URI.create(
             baseUrl
@@ -260,10 +296,7 @@ public class PrometheusMetricsSource implements MetricsSource {
       throw new IOException("Prometheus query failed: " + body.path("error").asText());
     }
     JsonNode result = body.path("data").path("result");
-    if (!result.isArray() || result.isEmpty()) {
-      return Double.NaN;
-    }
-    return number(result.get(0).path("value").path(1).asText("NaN"));
+    return result.isArray() ? result : JSON.createArrayNode();
   }
 
   /** A sample value as Prometheus writes it: a decimal, NaN, +Inf or -Inf. */

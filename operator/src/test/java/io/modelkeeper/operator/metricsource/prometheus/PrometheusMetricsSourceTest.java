@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,6 +106,11 @@ class PrometheusMetricsSourceTest {
       value = "0.04";
     } else if (query.startsWith("sum((modelkeeper_quality_window_predictions")) {
       value = "1000";
+    } else if (query.startsWith("avg by (feature) ((modelkeeper_feature_importance{")) {
+      return "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+          + "{\"metric\":{\"feature\":\"amount\"},\"value\":[1700000000,\"0.31\"]},"
+          + "{\"metric\":{\"feature\":\"age\"},\"value\":[1700000000,\"0.07\"]},"
+          + "{\"metric\":{\"feature\":\"hour\"},\"value\":[1700000000,\"NaN\"]}]}}";
     } else {
       return "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}";
     }
@@ -142,6 +148,9 @@ class PrometheusMetricsSourceTest {
         .as("pooled through squares")
         .isCloseTo(0.2, within(1e-12));
     assertThat(metrics.quality().get(QualityFigure.AUC_ROC)).as("no series: not measured").isNaN();
+    assertThat(metrics.importance())
+        .as("one figure per feature, the mean over pods; NaN is not a figure")
+        .containsOnly(Map.entry("amount", 0.31), Map.entry("age", 0.07));
     String selector =
         "model=\"fraud\",version=\"2\",namespace=~\"ml|\",revision=\"" + REVISION + "\"";
     String window =
