@@ -24,6 +24,15 @@ public final class ServerMetrics {
   /** Overall drift (the largest PSI over features and prediction), a gauge. */
   public static final String DRIFT_SCORE = "modelkeeper.drift.score";
 
+  /**
+   * Live importance: mean |attribution| of one input feature over the live explanations of the
+   * quality window, a gauge labelled by {@link #FEATURE}.
+   */
+  public static final String FEATURE_IMPORTANCE = "modelkeeper.feature.importance";
+
+  /** Label of {@link #FEATURE_IMPORTANCE} (and of the drift gauges): the input feature's name. */
+  public static final String FEATURE = "feature";
+
   /** Label of {@link #REQUESTS}: the request's outcome. */
   public static final String OUTCOME = "outcome";
 
