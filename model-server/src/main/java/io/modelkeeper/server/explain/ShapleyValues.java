@@ -68,9 +68,12 @@ public final class ShapleyValues {
     return RowExplanation.shapley(values[values.length - 1], values[0], phi);
   }
 
-  /** The Shapley weight of a coalition of s features among m: s! (m − s − 1)! / m!. */
+  /**
+   * The Shapley weight of a coalition of s features among m: s! (m − s − 1)! / m!; the full
+   * coalition (s = m) has no feature left to add and weighs nothing.
+   */
   private static double[] exactWeights(int m) {
-    double[] weights = new double[m];
+    double[] weights = new double[m + 1];
     for (int s = 0; s < m; s++) {
       // 1 / (m · C(m−1, s)), built up as a product to stay exact for the sizes enumerated.
       double choose = 1;
