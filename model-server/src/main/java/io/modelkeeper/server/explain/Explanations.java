@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -219,21 +220,26 @@ public class Explanations implements InferenceListener {
                   + " waiting)"));
       return answer;
     }
-    current
-        .executor()
-        .execute(
-            new Task(
-                0,
-                sequence.incrementAndGet(),
-                () -> {
-                  try {
-                    answer.complete(run(job, id, gone));
-                  } catch (Throwable e) {
-                    answer.completeExceptionally(e);
-                  } finally {
-                    current.requests().release();
-                  }
-                }));
+    try {
+      current
+          .executor()
+          .execute(
+              new Task(
+                  0,
+                  sequence.incrementAndGet(),
+                  () -> {
+                    try {
+                      answer.complete(run(job, id, gone));
+                    } catch (Throwable e) {
+                      answer.completeExceptionally(e);
+                    } finally {
+                      current.requests().release();
+                    }
+                  }));
+    } catch (RejectedExecutionException e) {
+      current.requests().release();
+      answer.completeExceptionally(new ExplainException(503, "the server is shutting down"));
+    }
     return answer;
   }
 

@@ -75,7 +75,7 @@ public class ExplainRoutes {
   void register(@Observes Router router) {
     for (String path :
         List.of("/v2/models/:model/explain", "/v2/models/:model/versions/:version/explain")) {
-      router.route(HttpMethod.POST, path).handler(this::start);
+      router.route(HttpMethod.POST, path).handler(this::start).failureHandler(this::unread);
     }
   }
 
@@ -116,6 +116,15 @@ public class ExplainRoutes {
             }
           }
         });
+  }
+
+  private void unread(RoutingContext context) {
+    int status = context.statusCode();
+    if (status >= 400 && status < 500) {
+      Replies.error(context, status, "request could not be read");
+    } else {
+      failed(context, context.failure());
+    }
   }
 
   private void read(

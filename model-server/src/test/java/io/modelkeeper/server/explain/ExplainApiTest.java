@@ -12,6 +12,8 @@ import io.modelkeeper.server.support.Http.Reply;
 import io.modelkeeper.server.support.ServedModelTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -258,6 +260,44 @@ class ExplainApiTest extends ServedModelTest {
     assertThat(reply.json().get("cost").get("model_rows").asLong()).isEqualTo(401);
     assertThat(output.get("coefficients")).hasSize(FEATURES);
     assertThat(output.get("r2").asDouble()).isBetween(0.5, 1.0);
+  }
+
+  @Test
+  @Order(8)
+  void explanationAtTheLimitInFlight_nextGets429WithRetryAfterBeforeItsBodyIsRead()
+      throws Exception {
+    Map<String, Object> background = Map.of("background", rows(new Random(10), 2));
+    try (Socket held = new Socket(url.getHost(), url.getPort())) {
+      // A request whose body never finishes arriving holds the one place for explanations.
+      OutputStream out = held.getOutputStream();
+      out.write(
+          ("POST "
+                  + MODEL
+                  + "/explain HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: 1000\r\n\r\n{\"inputs\":")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                Reply refused = explain(MODEL + "/explain", rows(new Random(11), 1), background);
+                assertThat(refused.status()).as(refused.text()).isEqualTo(429);
+                assertThat(refused.header("Retry-After")).isEqualTo("1");
+                assertThat(refused.json().get("error").asText())
+                    .contains("MODELKEEPER_EXPLAIN_THREADS=1")
+                    .contains("MODELKEEPER_EXPLAIN_QUEUE=0");
+              });
+      Reply inference =
+          http.postJson(
+              MODEL + "/infer", Map.of("inputs", List.of(input(rows(new Random(12), 1)))));
+      assertThat(inference.status()).as("inference is not held up").isEqualTo(200);
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> explain(MODEL + "/explain", rows(new Random(13), 1), background).status() == 200);
   }
 
   @Test

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The example logistic regression as "fraud" version 7 with quality monitoring, every live request
- * explained, and small explanation limits to run into.
+ * explained, and small explanation limits to run into: one explanation in flight at a time.
  */
 public class ExplainProfile implements QuarkusTestProfile {
   static final int MAX_MODEL_ROWS = 50_000;
@@ -22,6 +22,7 @@ public class ExplainProfile implements QuarkusTestProfile {
         "modelkeeper.drift.reference-size", "100",
         "modelkeeper.explain.live.rate", "1",
         "modelkeeper.explain.live.queue", "64",
+        "modelkeeper.explain.queue", "0",
         "modelkeeper.explain.max-model-rows", Integer.toString(MAX_MODEL_ROWS),
         "modelkeeper.explain.max-background-rows", Integer.toString(MAX_BACKGROUND_ROWS));
   }
