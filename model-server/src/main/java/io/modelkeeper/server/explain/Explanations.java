@@ -1,15 +1,10 @@
 package io.modelkeeper.server.explain;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-import io.modelkeeper.contract.ServerMetrics;
 import io.modelkeeper.server.InferenceEvent;
 import io.modelkeeper.server.InferenceListener;
 import io.modelkeeper.server.ModelLoaded;
 import io.modelkeeper.server.ServedModel;
-import io.modelkeeper.server.batching.DynamicBatcher;
 import io.modelkeeper.server.drift.DriftMonitor;
 import io.modelkeeper.server.drift.ReferenceStatistics;
 import io.modelkeeper.server.onnx.Tensor;
@@ -24,59 +19,42 @@ import jakarta.interceptor.Interceptor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.PriorityBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.jboss.logging.Logger;
 
 /**
  * Explanations of the served model: per request ({@code POST …/explain}) and for a sample of live
- * requests (live importance). Both run on a small pool of low-priority threads of their own, never
- * through the batch queue, and each ONNX Runtime call of theirs waits while inference requests are
- * queued: inference waits at most one explanation chunk per explanation thread.
+ * requests (live importance). Both run on the {@link ExplanationPool}, never through the batch
+ * queue: inference waits at most one explanation chunk per explanation thread.
  */
 @ApplicationScoped
 public class Explanations implements InferenceListener {
   private static final Logger LOG = Logger.getLogger(Explanations.class);
-
-  /** Longest an explanation chunk holds back for queued inference before it runs anyway. */
-  private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-
-  /** Features beyond this many get no importance gauge (the quality JSON lists them all). */
-  static final int MAX_GAUGED_FEATURES = 64;
 
   private final ServedModel model;
   private final ExplainConfig config;
   private final QualityMonitor quality;
   private final MeterRegistry registry;
   private final int window;
-  private final AtomicLong liveExplained = new AtomicLong();
-  private final AtomicLong liveDropped = new AtomicLong();
-  private final AtomicLong liveFailed = new AtomicLong();
-  private final AtomicLong sequence = new AtomicLong();
   private volatile Ready ready;
   private volatile String problem = "the model is not loaded yet";
-  private volatile String liveBackground;
   private volatile Background referenceBackground;
   private volatile ReferenceStatistics referenceDrawn;
 
   /** What exists once the model is loaded and can be explained. */
   private record Ready(
+      FeatureSpace space, ExplanationPool pool, LiveRows liveRows, LiveImportance live) {}
+
+  /** One explanation request, checked and costed, ready to run. */
+  private record Job(
       FeatureSpace space,
-      ThreadPoolExecutor executor,
-      Semaphore requests,
-      Semaphore live,
-      LiveRows liveRows,
-      ImportanceWindow importance) {}
+      ExplanationMethod method,
+      Background background,
+      double[][] rows,
+      int samples,
+      long seed) {}
 
   public Explanations(
       ServedModel model,
@@ -96,50 +74,36 @@ public class Explanations implements InferenceListener {
       @Observes @Priority(Interceptor.Priority.APPLICATION + 600) ModelLoaded event) {
     try {
       check();
-      ReferenceStatistics reference = reference();
       FeatureSpace space =
           FeatureSpace.of(
               model.signature(),
               config.featureNames().orElse(List.of()),
-              ReferenceBackground.names(reference, model.signature().inputs().get(0).name()),
+              ReferenceBackground.names(reference(), model.signature().inputs().get(0).name()),
               config.output().orElse(null));
-      int threads = config.threads();
-      AtomicInteger count = new AtomicInteger();
-      ThreadPoolExecutor executor =
-          new ThreadPoolExecutor(
-              threads,
-              threads,
-              0,
-              TimeUnit.MILLISECONDS,
-              new PriorityBlockingQueue<>(),
-              task -> {
-                Thread thread = new Thread(task, "explain-" + count.incrementAndGet());
-                thread.setDaemon(true);
-                thread.setPriority(Thread.MIN_PRIORITY);
-                return thread;
-              });
+      String algorithm =
+          ExplanationMethod.choose("shap", space.features(), config.exactMaxFeatures()).algorithm();
+      LiveImportance live = new LiveImportance(space, config.live().rate(), algorithm, window);
       ready =
           new Ready(
               space,
-              executor,
-              new Semaphore(threads + config.queue()),
-              new Semaphore(config.live().queue()),
+              new ExplanationPool(
+                  config.threads(), config.queue(), config.live().queue(), model::batcher),
               new LiveRows(config.maxBackgroundRows(), space.features()),
-              new ImportanceWindow(space.features(), window));
+              live);
       problem = null;
-      if (config.live().rate() > 0) {
-        registerMetrics(ready);
+      if (live.on()) {
+        live.register(registry);
       }
       LOG.infof(
-          "explanations of model %s version %s: %d features (%s), output %s, %s; live importance"
-              + " %s",
+          "explanations of model %s version %s: %d features (%s), output %s, %d thread(s); live"
+              + " importance %s",
           model.name(),
           model.version(),
           space.features(),
-          space.features() <= config.exactMaxFeatures() ? "exact Shapley values" : "Kernel SHAP",
+          algorithm.equals("exact") ? "exact Shapley values" : "Kernel SHAP",
           space.outputs().get(0).name(),
-          threads + " thread(s)",
-          config.live().rate() > 0 ? "of " + config.live().rate() * 100 + "% of requests" : "off");
+          config.threads(),
+          live.on() ? "of " + config.live().rate() * 100 + "% of requests" : "off");
     } catch (IllegalArgumentException e) {
       problem = "model " + model.name() + " cannot be explained: " + e.getMessage();
       LOG.warnf("%s", problem);
@@ -172,19 +136,8 @@ public class Explanations implements InferenceListener {
   void onStop(@Observes ShutdownEvent event) {
     Ready current = ready;
     if (current != null) {
-      current.executor().shutdownNow();
+      current.pool().shutdown();
     }
-  }
-
-  /** Why requests cannot be explained, or null when they can. */
-  public String problem() {
-    return problem;
-  }
-
-  /** The features and the default explained output, or null before the model is loaded. */
-  public FeatureSpace space() {
-    Ready current = ready;
-    return current == null ? null : current.space();
   }
 
   /**
@@ -197,60 +150,37 @@ public class Explanations implements InferenceListener {
       InferRequest request, Map<String, Tensor> inputs, String id, AtomicBoolean gone) {
     CompletableFuture<Map<String, Object>> answer = new CompletableFuture<>();
     Ready current = ready;
-    if (current == null) {
-      answer.completeExceptionally(new ExplainException(422, problem));
-      return answer;
-    }
-    Job job;
     try {
-      job = plan(current, request, inputs);
-    } catch (ExplainException e) {
-      answer.completeExceptionally(e);
-      return answer;
-    }
-    if (!current.requests().tryAcquire()) {
-      answer.completeExceptionally(
-          new ExplainException(
-              429,
-              "as many explanations are running or waiting as allowed"
-                  + " (MODELKEEPER_EXPLAIN_THREADS="
-                  + config.threads()
-                  + " running, MODELKEEPER_EXPLAIN_QUEUE="
-                  + config.queue()
-                  + " waiting)"));
-      return answer;
-    }
-    try {
-      current
-          .executor()
-          .execute(
-              new Task(
-                  0,
-                  sequence.incrementAndGet(),
+      if (current == null) {
+        throw new ExplainException(422, problem);
+      }
+      Job job = plan(current, request, inputs);
+      boolean taken =
+          current
+              .pool()
+              .request(
                   () -> {
                     try {
-                      answer.complete(run(job, id, gone));
+                      answer.complete(run(current, job, id, gone));
                     } catch (Throwable e) {
                       answer.completeExceptionally(e);
-                    } finally {
-                      current.requests().release();
                     }
-                  }));
-    } catch (RejectedExecutionException e) {
-      current.requests().release();
-      answer.completeExceptionally(new ExplainException(503, "the server is shutting down"));
+                  });
+      if (!taken) {
+        throw new ExplainException(
+            429,
+            "as many explanations are running or waiting as allowed"
+                + " (MODELKEEPER_EXPLAIN_THREADS="
+                + config.threads()
+                + " running, MODELKEEPER_EXPLAIN_QUEUE="
+                + config.queue()
+                + " waiting)");
+      }
+    } catch (ExplainException e) {
+      answer.completeExceptionally(e);
     }
     return answer;
   }
-
-  /** One explanation request, checked and costed, ready to run. */
-  private record Job(
-      FeatureSpace space,
-      ExplanationMethod method,
-      Background background,
-      double[][] rows,
-      int samples,
-      long seed) {}
 
   private Job plan(Ready current, InferRequest request, Map<String, Tensor> inputs)
       throws ExplainException {
@@ -292,41 +222,46 @@ public class Explanations implements InferenceListener {
           "no background to explain against yet: send rows in parameters.background, ship a"
               + " reference.json with samples beside the model, or wait for live requests");
     }
-    Tensor input = inputs.get(space.input());
-    double[][] rows = ModelRows.rowsOf(input, m);
-    long perRow = method.cost(m, background.rows().length, samples);
-    long cost =
-        perRow > Long.MAX_VALUE / Math.max(1, rows.length) ? Long.MAX_VALUE : perRow * rows.length;
-    if (cost > config.maxModelRows()) {
-      throw new ExplainException(
-          413,
-          "this explanation would run "
-              + cost
-              + " model rows ("
-              + rows.length
-              + " row(s) × "
-              + perRow
-              + ": "
-              + costText(method, m, background.rows().length, samples)
-              + "), more than MODELKEEPER_EXPLAIN_MAX_MODEL_ROWS="
-              + config.maxModelRows()
-              + "; send fewer rows, a smaller background or fewer samples");
-    }
+    double[][] rows = ModelRows.rowsOf(inputs.get(space.input()), m);
+    checkCost(method, m, background.rows().length, samples, rows.length);
     long seed = parameters.seed() == null ? ExplainParameters.DEFAULT_SEED : parameters.seed();
     return new Job(space, method, background, rows, samples, seed);
   }
 
-  private static String costText(ExplanationMethod method, int m, int background, int samples) {
-    return switch (method.algorithm()) {
-      case "exact" -> "2^" + m + " coalitions × " + background + " background rows";
-      case "kernel" -> "(" + samples + " coalitions + 2) × " + background + " background rows";
-      default -> samples + " perturbations + the row";
-    };
+  private void checkCost(ExplanationMethod method, int m, int backgroundRows, int samples, int rows)
+      throws ExplainException {
+    long perRow = method.cost(m, backgroundRows, samples);
+    long cost = perRow > Long.MAX_VALUE / Math.max(1, rows) ? Long.MAX_VALUE : perRow * rows;
+    if (cost <= config.maxModelRows()) {
+      return;
+    }
+    String how =
+        switch (method.algorithm()) {
+          case "exact" -> "2^" + m + " coalitions × " + backgroundRows + " background rows";
+          case "kernel" ->
+              "(" + samples + " coalitions + 2) × " + backgroundRows + " background rows";
+          default -> samples + " perturbations + the row";
+        };
+    throw new ExplainException(
+        413,
+        "this explanation would run "
+            + cost
+            + " model rows ("
+            + rows
+            + " row(s) × "
+            + perRow
+            + ": "
+            + how
+            + "), more than MODELKEEPER_EXPLAIN_MAX_MODEL_ROWS="
+            + config.maxModelRows()
+            + "; send fewer rows, a smaller background or fewer samples");
   }
 
-  private Map<String, Object> run(Job job, String id, AtomicBoolean gone) throws Exception {
+  private Map<String, Object> run(Ready current, Job job, String id, AtomicBoolean gone)
+      throws Exception {
     long start = System.nanoTime();
-    ModelRows rows = new ModelRows(model.runner(), job.space(), config.chunkRows(), turn(gone));
+    ModelRows rows =
+        new ModelRows(model.runner(), job.space(), config.chunkRows(), current.pool().turn(gone));
     List<RowExplanation> explained = new ArrayList<>(job.rows().length);
     for (double[] row : job.rows()) {
       explained.add(
@@ -346,23 +281,6 @@ public class Explanations implements InferenceListener {
         explained);
   }
 
-  /** Waits while inference requests are queued (at most {@link #MAX_PAUSE_NANOS}). */
-  private ModelRows.Turn turn(AtomicBoolean gone) {
-    return () -> {
-      DynamicBatcher batcher = model.batcher();
-      long deadline = System.nanoTime() + MAX_PAUSE_NANOS;
-      while (batcher != null && batcher.queued() > 0 && System.nanoTime() < deadline) {
-        LockSupport.parkNanos(200_000);
-      }
-      if (Thread.interrupted()) {
-        throw new InterruptedException();
-      }
-      if (gone.get()) {
-        throw new CancellationException("the caller hung up");
-      }
-    };
-  }
-
   /**
    * The background when the request gives none: the drift reference's samples if it has them for
    * every feature, else the latest rows of live traffic; null when neither exists yet.
@@ -371,7 +289,7 @@ public class Explanations implements InferenceListener {
     ReferenceStatistics reference = reference();
     if (reference != null) {
       Background drawn = referenceBackground;
-      if (drawn == null || referenceDrawn != reference || drawn.rows().length < rows) {
+      if (referenceDrawn != reference) {
         drawn =
             ReferenceBackground.draw(
                 reference,
@@ -386,10 +304,7 @@ public class Explanations implements InferenceListener {
       }
     }
     double[][] live = current.liveRows().rows();
-    if (live.length == 0) {
-      return null;
-    }
-    return new Background(live, "live").first(rows);
+    return live.length == 0 ? null : new Background(live, "live").first(rows);
   }
 
   private ReferenceStatistics reference() {
@@ -398,8 +313,10 @@ public class Explanations implements InferenceListener {
     return drift == null ? null : drift.reference();
   }
 
-  // Live importance.
-
+  /**
+   * Keeps the request's first row as a possible background row and, for the sampled share, hands it
+   * to the explanation threads; never waits.
+   */
   @Override
   public void inferred(InferenceEvent event) {
     Ready current = ready;
@@ -416,150 +333,47 @@ public class Explanations implements InferenceListener {
       row[j] = ModelRows.valueAt(input, j);
     }
     current.liveRows().add(row);
-    double rate = config.live().rate();
-    if (rate <= 0 || ThreadLocalRandom.current().nextDouble() >= rate) {
-      return;
-    }
-    if (!current.live().tryAcquire()) {
-      liveDropped.incrementAndGet();
-      return;
-    }
-    try {
-      current
-          .executor()
-          .execute(
-              new Task(
-                  1,
-                  sequence.incrementAndGet(),
-                  () -> {
-                    try {
-                      explainLive(current, row);
-                    } finally {
-                      current.live().release();
-                    }
-                  }));
-    } catch (RuntimeException e) {
-      current.live().release();
-      liveDropped.incrementAndGet();
+    LiveImportance live = current.live();
+    if (live.sampled() && !current.pool().live(() -> explainLive(current, row))) {
+      live.dropped();
     }
   }
 
   private void explainLive(Ready current, double[] row) {
-    FeatureSpace space = current.space();
-    int m = space.features();
+    LiveImportance live = current.live();
+    int m = current.space().features();
     try {
       Background background = background(current, config.live().backgroundRows());
-      if (background == null) {
-        liveDropped.incrementAndGet();
-        return;
-      }
       ExplanationMethod method = ExplanationMethod.choose("shap", m, config.exactMaxFeatures());
       int samples = Math.max(config.live().samples(), m + 1);
-      if (method.cost(m, background.rows().length, samples) > config.maxModelRows()) {
-        liveDropped.incrementAndGet();
+      if (background == null
+          || method.cost(m, background.rows().length, samples) > config.maxModelRows()) {
+        live.dropped();
         return;
       }
       ModelRows rows =
-          new ModelRows(model.runner(), space, config.chunkRows(), turn(new AtomicBoolean()));
-      RowExplanation explained =
-          method.explain(
-              rows, row, background.rows(), samples, ThreadLocalRandom.current().nextLong());
-      double[] magnitudes = new double[m];
-      int columns = space.columns();
-      for (double[] attributions : explained.attributions()) {
-        for (int j = 0; j < m; j++) {
-          magnitudes[j] += Math.abs(attributions[j]) / columns;
-        }
-      }
-      current.importance().add(magnitudes);
-      liveBackground = background.source();
-      liveExplained.incrementAndGet();
+          new ModelRows(
+              model.runner(),
+              current.space(),
+              config.chunkRows(),
+              current.pool().turn(new AtomicBoolean()));
+      long seed = ThreadLocalRandom.current().nextLong();
+      live.explained(
+          method.explain(rows, row, background.rows(), samples, seed), background.source());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
-      liveFailed.incrementAndGet();
+      live.failed();
       LOG.debugf(e, "a live explanation failed");
-    }
-  }
-
-  private void registerMetrics(Ready current) {
-    List<String> names = current.space().names();
-    ImportanceWindow importance = current.importance();
-    for (int j = 0; j < Math.min(names.size(), MAX_GAUGED_FEATURES); j++) {
-      int feature = j;
-      Gauge.builder(ServerMetrics.FEATURE_IMPORTANCE, importance, w -> w.means()[feature])
-          .tags(Tags.of(ServerMetrics.FEATURE, names.get(j)))
-          .description(
-              "Mean |attribution| (Shapley value) of one input feature over the live explanations"
-                  + " of the quality window")
-          .strongReference(true)
-          .register(registry);
-    }
-    for (var entry :
-        Map.of("explained", liveExplained, "dropped", liveDropped, "failed", liveFailed)
-            .entrySet()) {
-      FunctionCounter.builder("modelkeeper.live.explanations", entry.getValue(), AtomicLong::get)
-          .tags(Tags.of("result", entry.getKey()))
-          .description("Live requests sampled for importance, by what became of them")
-          .register(registry);
     }
   }
 
   /** The {@code importance} object of {@code GET …/quality}. */
   public Map<String, Object> importance() {
-    Map<String, Object> body = new java.util.LinkedHashMap<>();
     Ready current = ready;
-    boolean on = current != null && config.live().rate() > 0;
-    body.put("enabled", on);
     if (current == null) {
-      body.put("error", problem);
-      return body;
+      return Map.of("enabled", false, "error", problem);
     }
-    if (!on) {
-      return body;
-    }
-    FeatureSpace space = current.space();
-    body.put("rate", config.live().rate());
-    body.put("method", "shap");
-    body.put("algorithm", space.features() <= config.exactMaxFeatures() ? "exact" : "kernel");
-    body.put("output", space.outputs().get(0).name());
-    body.put("background", liveBackground);
-    body.put(
-        "window",
-        Map.of("capacity", current.importance().capacity(), "size", current.importance().size()));
-    body.put("explained_total", liveExplained.get());
-    body.put("dropped_total", liveDropped.get());
-    body.put("failed_total", liveFailed.get());
-    double[] means = current.importance().means();
-    List<Map<String, Object>> features = new ArrayList<>();
-    for (int j = 0; j < means.length; j++) {
-      Map<String, Object> entry = new java.util.LinkedHashMap<>();
-      entry.put("name", space.names().get(j));
-      entry.put("mean_abs_attribution", ExplanationJson.figure(means[j]));
-      features.add(entry);
-    }
-    features.sort(
-        (a, b) -> {
-          Double x = (Double) a.get("mean_abs_attribution");
-          Double y = (Double) b.get("mean_abs_attribution");
-          return Double.compare(y == null ? -1 : y, x == null ? -1 : x);
-        });
-    body.put("features", features);
-    return body;
-  }
-
-  /** A runnable that explanation requests (priority 0) pass live explanations (1) with. */
-  private record Task(int priority, long order, Runnable work)
-      implements Runnable, Comparable<Task> {
-    @Override
-    public void run() {
-      work.run();
-    }
-
-    @Override
-    public int compareTo(Task other) {
-      int byPriority = Integer.compare(priority, other.priority);
-      return byPriority != 0 ? byPriority : Long.compare(order, other.order);
-    }
+    return current.live().json();
   }
 }
