@@ -17,6 +17,14 @@ public interface ExplanationMethod {
   /** Model rows one row's explanation runs. */
   long cost(int features, int backgroundRows, int samples);
 
+  /**
+   * Coalitions or perturbations one row's explanation keeps a value of, per output column, while it
+   * runs.
+   */
+  default long kept(int features, int samples) {
+    return samples + 2L;
+  }
+
   RowExplanation explain(ModelRows model, double[] x, double[][] background, int samples, long seed)
       throws OrtException, InterruptedException;
 
@@ -47,6 +55,11 @@ public interface ExplanationMethod {
     @Override
     public long cost(int features, int backgroundRows, int samples) {
       return ShapleyValues.exactCost(features, backgroundRows);
+    }
+
+    @Override
+    public long kept(int features, int samples) {
+      return 1L << features;
     }
 
     @Override

@@ -33,6 +33,12 @@ import org.jboss.logging.Logger;
 public class Explanations implements InferenceListener {
   private static final Logger LOG = Logger.getLogger(Explanations.class);
 
+  /**
+   * Most values (coalitions or perturbations times output columns) one explanation keeps while it
+   * runs: 32 MiB of doubles.
+   */
+  static final long MAX_KEPT_VALUES = 4L * 1024 * 1024;
+
   private final ServedModel model;
   private final ExplainConfig config;
   private final QualityMonitor quality;
@@ -224,6 +230,20 @@ public class Explanations implements InferenceListener {
     }
     double[][] rows = ModelRows.rowsOf(inputs.get(space.input()), m);
     checkCost(method, m, background.rows().length, samples, rows.length);
+    long kept = method.kept(m, samples) * space.columns();
+    if (kept > MAX_KEPT_VALUES) {
+      throw new ExplainException(
+          413,
+          "this explanation would keep "
+              + kept
+              + " values at once ("
+              + method.kept(m, samples)
+              + " coalitions or perturbations × "
+              + space.columns()
+              + " output columns), more than "
+              + MAX_KEPT_VALUES
+              + "; name fewer outputs in the request's outputs, or ask for fewer samples");
+    }
     long seed = parameters.seed() == null ? ExplainParameters.DEFAULT_SEED : parameters.seed();
     return new Job(space, method, background, rows, samples, seed);
   }
@@ -347,7 +367,8 @@ public class Explanations implements InferenceListener {
       ExplanationMethod method = ExplanationMethod.choose("shap", m, config.exactMaxFeatures());
       int samples = Math.max(config.live().samples(), m + 1);
       if (background == null
-          || method.cost(m, background.rows().length, samples) > config.maxModelRows()) {
+          || method.cost(m, background.rows().length, samples) > config.maxModelRows()
+          || method.kept(m, samples) * current.space().columns() > MAX_KEPT_VALUES) {
         live.dropped();
         return;
       }
