@@ -301,6 +301,33 @@ class ExplainApiTest extends ServedModelTest {
   }
 
   @Test
+  @Order(9)
+  void onceTheDriftReferenceIsCaptured_itIsTheBackground() {
+    Random random = new Random(14);
+    for (int i = 0; i < 120; i++) {
+      http.postJson(MODEL + "/infer", Map.of("inputs", List.of(input(rows(random, 1)))));
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                http.get(MODEL + "/quality")
+                    .json()
+                    .at("/drift/reference")
+                    .asText()
+                    .equals("captured"));
+
+    Reply reply = explain(MODEL + "/explain", rows(random, 1), null);
+
+    assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+    assertThat(reply.json().get("background").get("source").asText()).isEqualTo("reference");
+    assertThat(reply.json().get("background").get("rows").asInt())
+        .isEqualTo(ExplainProfile.MAX_BACKGROUND_ROWS);
+    assertThat(reply.json().get("cost").get("model_rows").asLong())
+        .isEqualTo(256L * ExplainProfile.MAX_BACKGROUND_ROWS);
+  }
+
+  @Test
   @Order(7)
   void liveRequests_areExplainedIntoTheImportanceGaugeAndQualityJson() {
     Random random = new Random(9);
