@@ -25,12 +25,12 @@ public final class ServerMetrics {
   public static final String DRIFT_SCORE = "modelkeeper.drift.score";
 
   /**
-   * Live feature importance: the mean absolute attribution of one input feature over the sampled
-   * live requests explained in the quality window, a gauge labelled by {@link #FEATURE}.
+   * Live importance: mean |attribution| of one input feature over the live explanations of the
+   * quality window, a gauge labelled by {@link #FEATURE}.
    */
   public static final String FEATURE_IMPORTANCE = "modelkeeper.feature.importance";
 
-  /** Label of {@link #FEATURE_IMPORTANCE} (and of the per-feature drift series): the feature. */
+  /** Label of {@link #FEATURE_IMPORTANCE} (and of the drift gauges): the input feature's name. */
   public static final String FEATURE = "feature";
 
   /** Label of {@link #REQUESTS}: the request's outcome. */

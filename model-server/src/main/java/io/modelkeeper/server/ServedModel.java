@@ -244,6 +244,14 @@ public class ServedModel {
     return runner.signature();
   }
 
+  /**
+   * The loaded model's runner, for work that must not go through the batch queue (explanations);
+   * only call when {@link #state()} is ready.
+   */
+  public ModelRunner runner() {
+    return runner;
+  }
+
   public String executionProvider() {
     return runner.executionProvider();
   }

@@ -170,6 +170,11 @@ public final class DynamicBatcher implements AutoCloseable {
     return queue.size() >= maxQueueSize;
   }
 
+  /** Requests waiting in the queue now; explanations hold back while any are. */
+  public int queued() {
+    return queue.size();
+  }
+
   /** Takes a request its caller gave up on out of the queue. */
   public void cancel(CompletableFuture<?> result) {
     if (result.cancel(false)) {

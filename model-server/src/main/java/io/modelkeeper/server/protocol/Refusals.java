@@ -44,6 +44,11 @@ final class Refusals {
    * dropped chunk by chunk as it comes, so the connection stays usable for the caller's next one.
    */
   static void refuseUnread(RoutingContext context, byte[] body) {
+    refuseUnread(context, 503, body);
+  }
+
+  /** As {@link #refuseUnread(RoutingContext, byte[])}, with another status. */
+  static void refuseUnread(RoutingContext context, int status, byte[] body) {
     HttpServerRequest request = context.request();
     if (!request.isEnded()) {
       request.handler(DROP);
@@ -54,7 +59,7 @@ final class Refusals {
     if (!response.ended() && !response.closed()) {
       retryAfter(response)
           .putHeader(CONTENT_TYPE, JSON_TYPE)
-          .setStatusCode(503)
+          .setStatusCode(status)
           .end(Buffer.buffer(body));
     }
   }

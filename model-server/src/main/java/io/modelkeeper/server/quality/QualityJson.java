@@ -13,7 +13,11 @@ final class QualityJson {
   private QualityJson() {}
 
   static Map<String, Object> of(
-      String model, String version, ModelQuality quality, String driftProblem) {
+      String model,
+      String version,
+      ModelQuality quality,
+      String driftProblem,
+      Map<String, Object> importance) {
     QualityReport report = quality.quality();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("model", model);
@@ -51,6 +55,7 @@ final class QualityJson {
     }
     body.put("feedback", feedback);
     body.put("drift", drift(quality.drift(), driftProblem));
+    body.put("importance", importance);
     DatasetWriter capture = quality.capture();
     if (capture != null) {
       body.put(

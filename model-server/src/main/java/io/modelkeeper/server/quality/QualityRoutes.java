@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelkeeper.server.ServedModel;
 import io.modelkeeper.server.ServerConfig;
 import io.modelkeeper.server.access.PrivilegedRouter;
+import io.modelkeeper.server.explain.Explanations;
 import io.modelkeeper.server.pods.PodIdentity;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -40,10 +41,16 @@ public class QualityRoutes {
   private final ServedModel model;
   private final QualityMonitor monitor;
   private final FeedbackForwarding forwarding;
+  private final Explanations explanations;
 
   public QualityRoutes(
-      ServedModel model, QualityMonitor monitor, PodIdentity pod, ServerConfig config) {
+      ServedModel model,
+      QualityMonitor monitor,
+      Explanations explanations,
+      PodIdentity pod,
+      ServerConfig config) {
     this.model = model;
+    this.explanations = explanations;
     this.monitor = monitor;
     this.forwarding = new FeedbackForwarding(pod, config.feedbackForwardTimeout());
   }
@@ -181,7 +188,12 @@ public class QualityRoutes {
       reply(
           context,
           200,
-          QualityJson.of(model.name(), model.version(), quality, monitor.driftProblem()));
+          QualityJson.of(
+              model.name(),
+              model.version(),
+              quality,
+              monitor.driftProblem(),
+              explanations.importance()));
     }
   }
 

@@ -42,6 +42,28 @@ class RemoteModelReferenceTest {
   URL url;
 
   @Test
+  void explanationsNameTheFeaturesAsTheShippedReferenceDoes() {
+    Http http = new Http(url.toString());
+    http.awaitReady();
+    List<Float> row = List.of(0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f);
+
+    Http.Reply reply =
+        http.postJson(
+            "/v2/models/fraud/explain",
+            Map.of(
+                "inputs",
+                List.of(
+                    Map.of(
+                        "name", "input", "datatype", "FP32", "shape", List.of(1, 8), "data", row)),
+                "parameters",
+                Map.of("background", List.of(List.of(0, 0, 0, 0, 0, 0, 0, 0)))));
+
+    assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+    assertThat(reply.json().get("features").toString())
+        .isEqualTo("[\"amount\",\"age\",\"f2\",\"f3\",\"f4\",\"f5\",\"f6\",\"f7\"]");
+  }
+
+  @Test
   void driftRunsAgainstTheShippedReference() {
     Http http = new Http(url.toString());
     await()
