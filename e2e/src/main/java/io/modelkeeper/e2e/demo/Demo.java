@@ -11,7 +11,12 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -249,7 +254,8 @@ public final class Demo {
     timeline.step(
         "continuous training: kubectl apply -f e2e/examples/fraud-retraining.yaml (claims fraud-data"
             + " and fraud-models, a ModelRetraining that retrains on AccuracyBelowSlo, incrementally,"
-            + " with the reference trainer), and quality objectives the demo can see in seconds");
+            + " with the reference trainer), quality objectives the demo can see in seconds, and"
+            + " every request explained for live importance (monitoring.explanations.liveRate 1)");
     kubectl
         .runWithInput(
             cluster.example("fraud-retraining.yaml"), "apply", "--validate=false", "-f", "-")
@@ -258,6 +264,7 @@ public final class Demo {
         .forEach(timeline::detail);
     String patch =
         "{\"spec\":{\"monitoring\":{\"window\":200,\"interval\":\"2s\","
+            + "\"explanations\":{\"liveRate\":1},"
             + "\"slo\":{\"for\":\"6s\",\"minAccuracy\":0.8,\"maxLatencyP99\":null}},"
             + "\"rollout\":{\"steps\":[{\"weight\":50,\"duration\":\"10s\"}],"
             + "\"analysis\":{\"interval\":\"2s\",\"minRequests\":20,\"minLabelled\":50,"
@@ -281,6 +288,7 @@ public final class Demo {
           "the accuracy in kubectl get md to reach 0.85",
           () -> accuracy() >= 0.85 ? "healthy" : null);
       timeline.detail(String.format("accuracy of the serving version 3: %.3f", accuracy()));
+      inputDrift(traffic);
 
       timeline.step(
           "the world changes: from now on every label says the opposite of what the inputs used to"
@@ -399,6 +407,99 @@ public final class Demo {
             && stable.get("version") != null
         ? stable.get("version").toString()
         : null;
+  }
+
+  /**
+   * Live importance before and after input drift: the features that drive the serving version, then
+   * one feature's values move by four standard deviations (what they mean does not), and the demo
+   * shows which features moved in importance. The inputs go back before the next step.
+   */
+  private void inputDrift(LabelledTraffic traffic) {
+    // Without a shipped reference each pod takes its first rows as the reference; drifting before
+    // that would make the drifted rows the reference.
+    waitFor(
+        "the pods to take their drift reference from their first 1,000 rows (status.metrics.drift"
+            + " appears)",
+        () -> Double.isNaN(drift()) ? null : "taken");
+    timeline.step(
+        "live importance: the features that drive version 3's predictions on this traffic"
+            + " (kubectl get md fraud -o jsonpath='{.status.metrics.topFeatures}')");
+    Map<String, Double> before = new LinkedHashMap<>();
+    waitFor(
+        "the top features in status.metrics",
+        () -> {
+          before.putAll(topFeatures());
+          return before.isEmpty() ? null : "listed";
+        });
+    before.forEach(
+        (feature, importance) -> timeline.detail(String.format("%-12s %.4f", feature, importance)));
+
+    timeline.step(
+        "the inputs drift: feature 4 of the clients' rows moves by 4 standard deviations (the"
+            + " labels still follow the same rule)");
+    double driftBefore = drift();
+    double driftAbove = Double.isNaN(driftBefore) ? 0.2 : Math.max(0.2, driftBefore);
+    String leaderBefore = before.keySet().iterator().next();
+    traffic.shiftInput(4, 4.0);
+    Map<String, Double> after = new LinkedHashMap<>();
+    waitFor(
+        "the drift score to rise and another feature to lead the importance",
+        () -> {
+          after.clear();
+          after.putAll(topFeatures());
+          String leader = after.isEmpty() ? null : after.keySet().iterator().next();
+          return drift() > driftAbove && leader != null && !leader.equals(leaderBefore)
+              ? leader
+              : null;
+        });
+    timeline.detail(String.format("drift score %.3f (was %.3f)", drift(), driftBefore));
+    timeline.detail("features that moved in importance (before -> after):");
+    Set<String> features = new LinkedHashSet<>(after.keySet());
+    features.addAll(before.keySet());
+    features.stream()
+        .sorted(
+            Comparator.comparingDouble(
+                (String f) -> -Math.abs(after.getOrDefault(f, 0.0) - before.getOrDefault(f, 0.0))))
+        .forEach(
+            feature ->
+                timeline.detail(
+                    String.format(
+                        "%-12s %s -> %s",
+                        feature, figure(before.get(feature)), figure(after.get(feature)))));
+    traffic.shiftInput(4, 0.0);
+  }
+
+  private static String figure(Double value) {
+    return value == null ? "(not in the top five)" : String.format("%.4f", value);
+  }
+
+  /** The serving version's top features in status, most important first; empty while none. */
+  private Map<String, Double> topFeatures() {
+    GenericKubernetesResource md = modelDeployment();
+    Map<String, Double> top = new LinkedHashMap<>();
+    if (md != null
+        && md.getAdditionalProperties().get("status") instanceof java.util.Map<?, ?> status
+        && status.get("metrics") instanceof java.util.Map<?, ?> metrics
+        && metrics.get("topFeatures") instanceof List<?> listed) {
+      for (Object item : listed) {
+        if (item instanceof java.util.Map<?, ?> entry
+            && entry.get("importance") instanceof Number importance) {
+          top.put(String.valueOf(entry.get("feature")), importance.doubleValue());
+        }
+      }
+    }
+    return top;
+  }
+
+  /** The ModelDeployment's overall drift score, NaN while it has none. */
+  private double drift() {
+    GenericKubernetesResource md = modelDeployment();
+    return md != null
+            && md.getAdditionalProperties().get("status") instanceof java.util.Map<?, ?> status
+            && status.get("metrics") instanceof java.util.Map<?, ?> metrics
+            && metrics.get("drift") instanceof Number drift
+        ? drift.doubleValue()
+        : Double.NaN;
   }
 
   /** The ModelDeployment's accuracy figure, NaN while it has none. */

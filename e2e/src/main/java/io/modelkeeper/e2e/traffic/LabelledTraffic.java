@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * request on a connection of its own (as many clients would, so the Service spreads them over the
  * pods), about {@code 10 × rowsPerRequest} rows a second, from one background thread until closed.
  * The label of each row is what {@link Truth} says the world means by it, with one row in twenty
- * labelled the other way (noise); after {@link #changeTheWorld()} every label says the opposite.
+ * labelled the other way (noise); after {@link #changeTheWorld()} every label says the opposite,
+ * and after {@link #shiftInput} one feature's values come from a distribution moved away from the
+ * one the model was trained on (input drift; the labels still follow the same rule).
  */
 public final class LabelledTraffic implements AutoCloseable {
 
@@ -30,6 +32,8 @@ public final class LabelledTraffic implements AutoCloseable {
   private final Truth truth;
   private final Random random;
   private final AtomicBoolean worldChanged = new AtomicBoolean();
+  private volatile int shiftedFeature = -1;
+  private volatile double shift;
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
@@ -64,6 +68,18 @@ public final class LabelledTraffic implements AutoCloseable {
   /** From now on every label says the opposite of what the inputs used to mean. */
   public void changeTheWorld() {
     worldChanged.set(true);
+  }
+
+  /**
+   * From now on the values of feature {@code feature} are moved by {@code by} standard deviations:
+   * the inputs drift while what they mean does not.
+   */
+  public void shiftInput(int feature, double by) {
+    if (feature < 0 || feature >= features) {
+      throw new IllegalArgumentException("no feature " + feature + " in rows of " + features);
+    }
+    shift = by;
+    shiftedFeature = feature;
   }
 
   /** Requests sent: inference and feedback, each one. */
@@ -134,9 +150,10 @@ public final class LabelledTraffic implements AutoCloseable {
 
   private float[][] rows() {
     float[][] rows = new float[rowsPerRequest][features];
+    int shifted = shiftedFeature;
     for (float[] row : rows) {
       for (int f = 0; f < features; f++) {
-        row[f] = (float) random.nextGaussian();
+        row[f] = (float) (random.nextGaussian() + (f == shifted ? shift : 0));
       }
     }
     return rows;
