@@ -29,18 +29,18 @@ class LocalPrometheusTest {
   @Test
   void podMonitorMirrorHasTheChartsSelectorPortAndPathAndNoOtherRelabelings() throws Exception {
     String monitor = template("podmonitor.yaml");
-    for (Map.Entry<String, String> label : LocalPrometheus.POD_MONITOR_SELECTOR.entrySet()) {
+    for (Map.Entry<String, String> label : ChartMonitors.POD_MONITOR_SELECTOR.entrySet()) {
       assertThat(monitor).contains(label.getKey() + ": " + label.getValue());
     }
     assertThat(monitor)
         .contains("name: {{ include \"modelkeeper.fullname\" . }}-model-servers")
-        .contains("- port: " + LocalPrometheus.PORT_NAME)
+        .contains("- port: " + ChartMonitors.PORT_NAME)
         .contains("path: /metrics")
         .contains("any: true")
         .doesNotContain("relabelings")
         .doesNotContain("podTargetLabels")
         .doesNotContain("honorLabels");
-    String config = LocalPrometheus.config(dir, dir.resolve("pods.json"));
+    String config = ChartMonitors.config(dir, dir.resolve("pods.json"));
     assertThat(config)
         .contains("job_name: podMonitor/modelkeeper-system/modelkeeper-model-servers/0")
         .contains("regex: (modelkeeper-model-server);true")
@@ -54,7 +54,7 @@ class LocalPrometheusTest {
     String helpers = template("_helpers.tpl");
     assertThat(monitor)
         .contains("include \"modelkeeper.selectorLabels\"")
-        .contains("- port: " + LocalPrometheus.PORT_NAME)
+        .contains("- port: " + ChartMonitors.PORT_NAME)
         .contains("path: /q/metrics")
         .contains("honorLabels: true")
         .doesNotContain("relabelings")
@@ -63,13 +63,13 @@ class LocalPrometheusTest {
         .contains("app.kubernetes.io/name: {{ include \"modelkeeper.name\" . }}")
         .contains("app.kubernetes.io/instance: {{ .Release.Name }}")
         .contains("app.kubernetes.io/component: operator");
-    assertThat(LocalPrometheus.SERVICE_MONITOR_SELECTOR)
+    assertThat(ChartMonitors.SERVICE_MONITOR_SELECTOR)
         .containsOnlyKeys(
             "app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component");
     assertThat(template("service.yaml"))
         .contains("name: {{ include \"modelkeeper.fullname\" . }}-metrics")
-        .contains("- name: " + LocalPrometheus.PORT_NAME);
-    String config = LocalPrometheus.config(dir, dir.resolve("pods.json"));
+        .contains("- name: " + ChartMonitors.PORT_NAME);
+    String config = ChartMonitors.config(dir, dir.resolve("pods.json"));
     assertThat(config)
         .contains("job_name: serviceMonitor/modelkeeper-system/modelkeeper/0")
         .contains("honor_labels: true")
@@ -83,7 +83,7 @@ class LocalPrometheusTest {
     Files.writeString(dir.resolve("pods.json"), "[]");
     Files.writeString(dir.resolve("operator.json"), "[]");
     Path file = dir.resolve("prometheus.yml");
-    Files.writeString(file, LocalPrometheus.config(dir, dir.resolve("pods.json")));
+    Files.writeString(file, ChartMonitors.config(dir, dir.resolve("pods.json")));
     Process check =
         new ProcessBuilder(promtool.toString(), "check", "config", file.toString())
             .redirectErrorStream(true)

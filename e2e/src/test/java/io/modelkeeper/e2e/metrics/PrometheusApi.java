@@ -29,6 +29,14 @@ public final class PrometheusApi {
       return error != null;
     }
 
+    /**
+     * True when some series has a number: a NaN (an average over a pod without labels, a quantile
+     * of no requests) is a value Prometheus answers, but no figure a panel can draw.
+     */
+    public boolean hasNumbers() {
+      return series.stream().anyMatch(s -> !Double.isNaN(s.value()));
+    }
+
     /** The single value, or NaN when the answer is empty. */
     public double value() {
       if (series.isEmpty()) {

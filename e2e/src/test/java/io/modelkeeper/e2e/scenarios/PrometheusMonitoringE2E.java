@@ -10,10 +10,10 @@ import io.modelkeeper.e2e.cluster.Kubectl;
 import io.modelkeeper.e2e.cluster.LocalPrometheus;
 import io.modelkeeper.e2e.metrics.AlertThreshold;
 import io.modelkeeper.e2e.metrics.PrometheusApi;
+import io.modelkeeper.e2e.metrics.SeriesAgreement;
 import io.modelkeeper.e2e.traffic.BackgroundTraffic;
 import io.modelkeeper.e2e.traffic.InferenceClient;
 import io.modelkeeper.e2e.traffic.LabelledTraffic;
-import io.modelkeeper.operator.metricsource.PrometheusText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -297,7 +297,7 @@ class PrometheusMonitoringE2E {
                 PrometheusApi.Answer answer = prometheus.query(promql);
                 assertThat(answer.error()).as("error of %s", promql).isNull();
                 seriesPerQuery.put("dashboard: " + promql, answer.series().size());
-                if (answer.series().isEmpty() && !retraining(query)) {
+                if (!answer.hasNumbers() && !retraining(query)) {
                   empty.add(promql);
                 }
               }
@@ -309,7 +309,7 @@ class PrometheusMonitoringE2E {
                 PrometheusApi.Answer measure = prometheus.query(alert.measure());
                 assertThat(measure.error()).as("error of %s", alert.measure()).isNull();
                 seriesPerQuery.put("alert measure: " + alert.measure(), measure.series().size());
-                if (measure.series().isEmpty() && !retraining(expression)) {
+                if (!measure.hasNumbers() && !retraining(expression)) {
                   empty.add(alert.measure());
                 }
               }
@@ -416,13 +416,14 @@ class PrometheusMonitoringE2E {
   /**
    * Every {@code modelkeeper_*} sample of the pod's /metrics is a series in Prometheus with the
    * PodMonitor's target labels and the value the pod gave before and after Prometheus' last scrape
-   * ({@link #disagreements}). Returns the pod's requests counted.
+   * ({@link SeriesAgreement#disagreements}). Returns the pod's requests counted.
    */
   private static double agreesWithThePod(Pod pod) throws InterruptedException {
     String name = pod.getMetadata().getName();
     String url = cluster.podBaseUrl(pod) + "/metrics";
     Pattern all = Pattern.compile("modelkeeper_.+");
-    Map<Map<String, String>, Double> before = samples(url, all, Map.of());
+    Map<Map<String, String>, Double> before =
+        SeriesAgreement.samples(http.get(url).text(), all, Map.of());
     Thread.sleep(LocalPrometheus.SCRAPE_INTERVAL.toMillis() + 500);
     Map<Map<String, String>, Double> scraped = new HashMap<>();
     for (PrometheusApi.Series series :
@@ -437,12 +438,13 @@ class PrometheusMonitoringE2E {
       POD_TARGET_LABELS.forEach(labels::remove);
       scraped.put(labels, series.value());
     }
-    Map<Map<String, String>, Double> after = samples(url, all, Map.of());
+    Map<Map<String, String>, Double> after =
+        SeriesAgreement.samples(http.get(url).text(), all, Map.of());
     assertThat(before).as("modelkeeper_ series of %s", name).isNotEmpty();
     assertThat(scraped.keySet())
         .as("series of pod %s in Prometheus", name)
         .containsExactlyInAnyOrderElementsOf(after.keySet());
-    assertThat(disagreements(before, scraped, after))
+    assertThat(SeriesAgreement.disagreements(before, scraped, after))
         .as("series of pod %s that Prometheus has otherwise", name)
         .isEmpty();
     return after.entrySet().stream()
@@ -453,7 +455,7 @@ class PrometheusMonitoringE2E {
 
   /**
    * The operator's series that the dashboard and the alerts use agree with its /q/metrics as a
-   * pod's do ({@link #disagreements}); its own {@code namespace} label is kept.
+   * pod's do ({@link SeriesAgreement#disagreements}); its own {@code namespace} label is kept.
    */
   private static void operatorSeriesAgree() throws InterruptedException {
     String names =
@@ -462,11 +464,13 @@ class PrometheusMonitoringE2E {
     String url = local.cluster().operator().url() + "/q/metrics";
     // Series without a namespace of their own get the operator's (the Service's) namespace.
     Map<String, String> targetNamespace = Map.of("namespace", "modelkeeper-system");
-    Map<Map<String, String>, Double> before = samples(url, wanted, targetNamespace);
+    Map<Map<String, String>, Double> before =
+        SeriesAgreement.samples(http.get(url).text(), wanted, targetNamespace);
     Thread.sleep(LocalPrometheus.SCRAPE_INTERVAL.toMillis() + 500);
     List<PrometheusApi.Series> series =
         prometheus.query("{__name__=~\"" + names + "\",job=\"" + OPERATOR_JOB + "\"}").series();
-    Map<Map<String, String>, Double> after = samples(url, wanted, targetNamespace);
+    Map<Map<String, String>, Double> after =
+        SeriesAgreement.samples(http.get(url).text(), wanted, targetNamespace);
     assertThat(series).isNotEmpty();
     Map<Map<String, String>, Double> scraped = new HashMap<>();
     for (PrometheusApi.Series one : series) {
@@ -479,7 +483,7 @@ class PrometheusMonitoringE2E {
       scraped.put(key, one.value());
     }
     assertThat(scraped.keySet()).containsExactlyInAnyOrderElementsOf(after.keySet());
-    assertThat(disagreements(before, scraped, after))
+    assertThat(SeriesAgreement.disagreements(before, scraped, after))
         .as("operator series that Prometheus has otherwise")
         .isEmpty();
     assertThat(series)
@@ -492,63 +496,22 @@ class PrometheusMonitoringE2E {
   }
 
   /**
-   * Series whose value in Prometheus is not what the exporter said: Prometheus' last sample was
-   * scraped between the two readings, so a series that did not move must have that value, and one
-   * that moved a value between the two.
-   */
-  private static List<String> disagreements(
-      Map<Map<String, String>, Double> before,
-      Map<Map<String, String>, Double> scraped,
-      Map<Map<String, String>, Double> after) {
-    List<String> disagree = new ArrayList<>();
-    scraped.forEach(
-        (key, value) -> {
-          Double first = before.get(key);
-          Double last = after.get(key);
-          boolean agrees;
-          if (first == null || last == null) {
-            agrees = false;
-          } else if (first.isNaN() || last.isNaN()) {
-            agrees = value.isNaN() || value.equals(first) || value.equals(last);
-          } else {
-            agrees = Math.min(first, last) <= value && value <= Math.max(first, last);
-          }
-          if (!agrees) {
-            disagree.add(key + ": exporter " + first + " then " + last + ", Prometheus " + value);
-          }
-        });
-    return disagree;
-  }
-
-  /** The samples of {@code url} whose name matches, keyed by their labels and name. */
-  private static Map<Map<String, String>, Double> samples(
-      String url, Pattern wanted, Map<String, String> targetLabels) {
-    Map<Map<String, String>, Double> samples = new HashMap<>();
-    for (PrometheusText.Sample sample : PrometheusText.parse(http.get(url).text())) {
-      if (wanted.matcher(sample.name()).matches()) {
-        Map<String, String> key = new TreeMap<>(sample.labels());
-        key.put("__name__", sample.name());
-        targetLabels.forEach(key::putIfAbsent);
-        samples.put(key, sample.value());
-      }
-    }
-    return samples;
-  }
-
-  /**
    * Accuracy over the windows of the pods {@code selector} picks, each weighted by its labelled
-   * predictions, as the operator pools it.
+   * predictions, as the operator pools it; a pod without labels exports NaN, which {@code > -Inf}
+   * leaves out (in a sum it would make the whole NaN).
    */
   private static double pooledAccuracy(String selector) {
     return prometheus
         .query(
-            "sum(modelkeeper_quality_accuracy"
+            "sum((modelkeeper_quality_accuracy"
                 + selector.replace("}", ",class=\"\"}")
-                + " * modelkeeper_quality_window_predictions"
+                + " > -Inf) * modelkeeper_quality_window_predictions"
                 + selector
                 + ") / sum(modelkeeper_quality_window_predictions"
                 + selector
-                + ")")
+                + " and (modelkeeper_quality_accuracy"
+                + selector.replace("}", ",class=\"\"}")
+                + " > -Inf))")
         .value();
   }
 
