@@ -284,6 +284,11 @@ class PrometheusMonitoringE2E {
 
     List<String> dashboard = ExamplesE2E.dashboardQueries();
     List<String> alerts = ExamplesE2E.alertExpressions();
+    Map<String, String> withThresholds = new TreeMap<>();
+    for (String expression : alerts) {
+      AlertThreshold alert = AlertThreshold.of(expression);
+      withThresholds.put(expression, alert.withThreshold(ruleValue(alert.threshold())));
+    }
     Map<String, Integer> seriesPerQuery = new TreeMap<>();
     // Drift needs each pod's reference rows first, the canary's rates a few scrapes: wait for all.
     await()
@@ -303,8 +308,7 @@ class PrometheusMonitoringE2E {
               }
               for (String expression : alerts) {
                 AlertThreshold alert = AlertThreshold.of(expression);
-                PrometheusApi.Answer full =
-                    prometheus.query(alert.withThreshold(ruleValue(alert.threshold())));
+                PrometheusApi.Answer full = prometheus.query(withThresholds.get(expression));
                 assertThat(full.error()).as("error of %s", full.expression()).isNull();
                 PrometheusApi.Answer measure = prometheus.query(alert.measure());
                 assertThat(measure.error()).as("error of %s", alert.measure()).isNull();
@@ -327,20 +331,34 @@ class PrometheusMonitoringE2E {
     // operator's series of the dashboard agree with what they say themselves.
     stopTrafficNow();
     Thread.sleep(2 * LocalPrometheus.SCRAPE_INTERVAL.toMillis() + 500);
-    double podsTotal = 0;
-    for (Pod pod : serverPodObjects()) {
-      podsTotal += agreesWithThePod(pod);
-    }
-    double scrapedTotal =
-        prometheus
-            .query("sum(modelkeeper_requests_total{namespace=\"default\",model=\"" + MD + "\"})")
-            .value();
-    System.out.printf(
-        "requests counted by the pods: %.0f; by Prometheus (last samples summed): %.0f%n",
-        podsTotal, scrapedTotal);
-    assertThat(podsTotal).isPositive();
-    assertThat(scrapedTotal).isEqualTo(podsTotal);
-    operatorSeriesAgree();
+    // A scrape that fails on this busy machine (1 s timeout) leaves a pod's series stale for a
+    // moment: the comparison is tried again rather than failed at once.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              double podsTotal = 0;
+              for (Pod pod : serverPodObjects()) {
+                podsTotal += agreesWithThePod(pod);
+              }
+              double scrapedTotal =
+                  prometheus
+                      .query(
+                          "sum(modelkeeper_requests_total{namespace=\"default\",model=\""
+                              + MD
+                              + "\"})")
+                      .value();
+              System.out.printf(
+                  "requests counted by the pods: %.0f; by Prometheus (last samples summed): %.0f%n",
+                  podsTotal, scrapedTotal);
+              assertThat(podsTotal).isPositive();
+              assertThat(scrapedTotal).isEqualTo(podsTotal);
+            });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(PrometheusMonitoringE2E::operatorSeriesAgree);
   }
 
   @Test
