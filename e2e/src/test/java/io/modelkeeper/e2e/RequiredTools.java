@@ -21,6 +21,22 @@ public final class RequiredTools {
     return require(Kubectl.find(), "kubectl is not installed (apt-get install kubectl)", tier);
   }
 
+  /** The prometheus server binary, or the tier skipped (failed in CI) saying what it needs. */
+  public static Path prometheus(String tier) {
+    return require(
+        onPath("prometheus"),
+        "prometheus is not installed (apt-get install prometheus, the Debian package)",
+        tier);
+  }
+
+  /** promtool (of the same Debian package), or the tier skipped (failed in CI). */
+  public static Path promtool(String tier) {
+    return require(
+        onPath("promtool"),
+        "promtool is not installed (apt-get install prometheus, the Debian package)",
+        tier);
+  }
+
   /**
    * The podman binary, or the tier skipped (failed in CI) saying what it needs. It must be able to
    * run containers: packaging/images/podman-setup.sh installs and configures it.

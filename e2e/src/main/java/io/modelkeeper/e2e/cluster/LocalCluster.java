@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -73,6 +74,15 @@ public final class LocalCluster implements AutoCloseable {
       return stateDir.resolve("pids");
     }
 
+    /** Prometheus' configuration, data, query log and target files. */
+    public Path prometheusDir() {
+      return stateDir.resolve("prometheus");
+    }
+
+    public Path prometheusLog() {
+      return stateDir.resolve("logs/prometheus.log");
+    }
+
     public Path kubectlCache() {
       return stateDir.resolve("kubectl-cache");
     }
@@ -98,6 +108,7 @@ public final class LocalCluster implements AutoCloseable {
   private KubernetesClient client;
   private NodeSimulator node;
   private OperatorProcess operator;
+  private LocalPrometheus prometheus;
 
   private LocalCluster(Layout layout, Duration reconcileInterval) {
     this.layout = layout;
@@ -118,7 +129,26 @@ public final class LocalCluster implements AutoCloseable {
    */
   public static LocalCluster start(
       Layout layout, boolean withOperator, Duration reconcileInterval, Consumer<String> progress) {
+    return start(layout, withOperator, reconcileInterval, false, progress);
+  }
+
+  /**
+   * As {@link #start(Layout, boolean, Duration, Consumer)}, and with {@code withPrometheus} a real
+   * Prometheus ({@link LocalPrometheus}) that scrapes every model-server pod and the operator, the
+   * operator's Prometheus ({@code modelkeeper.prometheus-url}) for ModelDeployments with {@code
+   * spec.monitoring.provider: prometheus}. Without the {@code prometheus} binary it fails at once,
+   * naming the package.
+   */
+  public static LocalCluster start(
+      Layout layout,
+      boolean withOperator,
+      Duration reconcileInterval,
+      boolean withPrometheus,
+      Consumer<String> progress) {
     requireFile(layout.modelServerJar(), "model-server jar");
+    if (withPrometheus) {
+      LocalPrometheus.binary();
+    }
     LocalCluster cluster = new LocalCluster(layout, reconcileInterval);
     try {
       Files.createDirectories(layout.stateDir());
@@ -149,17 +179,25 @@ public final class LocalCluster implements AutoCloseable {
               + cluster.node.podNetwork()
               + ".2, .3, ...; pod files under "
               + layout.stateDir().resolve("pods"));
+      if (withPrometheus) {
+        Path podTargets = layout.prometheusDir().resolve("pods.json");
+        cluster.node.publishScrapeTargets(podTargets);
+        cluster.prometheus =
+            cluster.keep(
+                LocalPrometheus.start(
+                    layout.prometheusDir(), podTargets, layout.prometheusLog(), layout.pidDir()));
+        progress.accept(
+            "prometheus      "
+                + cluster.prometheus.url()
+                + "  (scrapes every "
+                + LocalPrometheus.SCRAPE_INTERVAL.toSeconds()
+                + " s; targets, query log under "
+                + layout.prometheusDir()
+                + ")");
+      }
       if (withOperator) {
         progress.accept("operator        starting " + layout.operatorJar() + " ...");
-        cluster.operator =
-            cluster.keep(
-                OperatorProcess.start(
-                    layout.operatorJar(),
-                    layout.kubeconfig(),
-                    layout.operatorLog(),
-                    layout.pidDir(),
-                    Duration.ofSeconds(90),
-                    reconcileInterval));
+        cluster.operator = cluster.keep(cluster.startOperator());
         progress.accept(
             "operator        ready (pid "
                 + cluster.operator.pid()
@@ -214,6 +252,11 @@ public final class LocalCluster implements AutoCloseable {
     return operator;
   }
 
+  /** The Prometheus of this cluster, or null when it was started without one. */
+  public LocalPrometheus prometheus() {
+    return prometheus;
+  }
+
   /**
    * Stops the operator process and starts a new one from the same jar, as a pod restart would: it
    * knows only what the API server holds.
@@ -240,17 +283,44 @@ public final class LocalCluster implements AutoCloseable {
     } else {
       operator.close();
     }
+    if (prometheus != null) {
+      // The Service's endpoints lose the pod that is gone.
+      prometheus.operatorAt(null);
+    }
     int index = started.indexOf(operator);
-    operator =
+    operator = startOperator();
+    started.set(index, operator);
+    return operator;
+  }
+
+  /**
+   * Starts the operator jar; with Prometheus, pointed at it and announced to it as the chart's
+   * metrics Service's endpoint.
+   */
+  private OperatorProcess startOperator() {
+    // A rate needs two samples in its range, and a gauge older than the range is a gone pod's:
+    // four scrapes of the local Prometheus, where a cluster's default is a minute.
+    Map<String, String> environment =
+        prometheus == null
+            ? Map.of()
+            : Map.of(
+                "MODELKEEPER_PROMETHEUS_URL",
+                prometheus.url(),
+                "MODELKEEPER_PROMETHEUS_MIN_RANGE",
+                LocalPrometheus.SCRAPE_INTERVAL.multipliedBy(4).toSeconds() + "s");
+    OperatorProcess started =
         OperatorProcess.start(
             layout.operatorJar(),
             layout.kubeconfig(),
             layout.operatorLog(),
             layout.pidDir(),
             Duration.ofSeconds(90),
-            reconcileInterval);
-    started.set(index, operator);
-    return operator;
+            reconcileInterval,
+            environment);
+    if (prometheus != null) {
+      prometheus.operatorAt(started.url());
+    }
+    return started;
   }
 
   public Kubectl kubectl() {

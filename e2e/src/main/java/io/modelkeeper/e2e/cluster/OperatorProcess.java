@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,6 +65,21 @@ public final class OperatorProcess implements AutoCloseable {
       Path pidDir,
       Duration timeout,
       Duration reconcileInterval) {
+    return start(jar, kubeconfig, log, pidDir, timeout, reconcileInterval, Map.of());
+  }
+
+  /**
+   * As {@link #start(Path, Path, Path, Path, Duration, Duration)}, with more environment variables
+   * (operator settings such as {@code MODELKEEPER_PROMETHEUS_URL}).
+   */
+  public static OperatorProcess start(
+      Path jar,
+      Path kubeconfig,
+      Path log,
+      Path pidDir,
+      Duration timeout,
+      Duration reconcileInterval,
+      Map<String, String> environment) {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
           "operator jar not found: " + jar + " (build it: ./mvnw -B -DskipTests package)");
@@ -91,6 +107,7 @@ public final class OperatorProcess implements AutoCloseable {
       builder
           .environment()
           .put("MODELKEEPER_RECONCILE_INTERVAL", reconcileInterval.toMillis() + "ms");
+      builder.environment().putAll(environment);
       Process process = builder.start();
       Path pidFile = pidDir.resolve("operator.pid");
       Files.writeString(pidFile, process.pid() + "\n");

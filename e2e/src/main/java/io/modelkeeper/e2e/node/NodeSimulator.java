@@ -30,8 +30,9 @@ import java.util.logging.Logger;
  * PersistentVolumeClaims bound to directories, a kubelet that runs each pod's containers as local
  * processes on the pod's own loopback address, Service addresses and names ({@link
  * ServiceProxies}), hosts files that stand in for the cluster DNS of pod hostnames, and an
- * owner-reference garbage collector. Informers on Deployments, ReplicaSets, Jobs, claims and Pods
- * wake it; each pass reads the API server afresh, so it never acts on a stale cache.
+ * owner-reference garbage collector, and, when asked, the pods' scrape targets for Prometheus.
+ * Informers on Deployments, ReplicaSets, Jobs, claims and Pods wake it; each pass reads the API
+ * server afresh, so it never acts on a stale cache.
  */
 public final class NodeSimulator implements AutoCloseable {
 
@@ -55,6 +56,7 @@ public final class NodeSimulator implements AutoCloseable {
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private final Thread loop;
   private volatile boolean closed;
+  private volatile PodTargets scrapeTargets;
   private Instant lastSweep = Instant.EPOCH;
 
   private record RunningPod(String uid, PodRunner runner, Thread thread, AtomicBoolean freed) {}
@@ -167,6 +169,10 @@ public final class NodeSimulator implements AutoCloseable {
     List<Pod> current = client.pods().inAnyNamespace().list().getItems();
     runPods(current);
     hosts.write(current, client.services().inAnyNamespace().list().getItems(), this::podDir);
+    PodTargets targets = scrapeTargets;
+    if (targets != null) {
+      targets.write(current);
+    }
     services.sync(client.services().inAnyNamespace().list().getItems(), current);
     if (Duration.between(lastSweep, Instant.now()).compareTo(SWEEP) >= 0) {
       lastSweep = Instant.now();
@@ -289,6 +295,17 @@ public final class NodeSimulator implements AutoCloseable {
             "stop-" + key);
     reaper.setDaemon(true);
     reaper.start();
+  }
+
+  /**
+   * From now on keeps {@code file} current with the scrape targets of every pod, in the format of
+   * Prometheus' {@code file_sd_configs} and with the labels its Kubernetes pod discovery gives
+   * ({@link PodTargets}); it is rewritten within a second of a pod's coming, going or change.
+   */
+  public void publishScrapeTargets(Path file) {
+    PodTargets targets = new PodTargets(file);
+    targets.write(client.pods().inAnyNamespace().list().getItems());
+    scrapeTargets = targets;
   }
 
   /** Pods this node runs now, as namespace/name. */

@@ -3,6 +3,7 @@ package io.modelkeeper.e2e.metrics;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -91,7 +92,7 @@ public record PromQlReferences(
     while (identifier.find()) {
       String name = identifier.group();
       boolean call = text.substring(identifier.end()).stripLeading().startsWith("(");
-      if (!call && !KEYWORDS.contains(name)) {
+      if (!call && !KEYWORDS.contains(name.toLowerCase(Locale.ROOT))) {
         metrics.add(name);
       }
     }

@@ -49,6 +49,15 @@ class PromQlReferencesTest {
   }
 
   @Test
+  void infinityAndNotANumberAreKeywordsInAnyCase() {
+    PromQlReferences refs =
+        PromQlReferences.of(
+            "avg by (version) (modelkeeper_quality_accuracy{model=~\"$model\"} > -Inf) or NaN");
+
+    assertThat(refs.metrics()).containsExactly("modelkeeper_quality_accuracy");
+  }
+
+  @Test
   void grafanaLabelValuesQuery() {
     PromQlReferences refs =
         PromQlReferences.of("label_values(modelkeeper_requests_total{model=~\"$model\"}, version)");

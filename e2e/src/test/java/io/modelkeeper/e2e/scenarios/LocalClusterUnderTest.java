@@ -36,12 +36,14 @@ final class LocalClusterUnderTest implements ClusterUnderTest {
     this.cluster = cluster;
   }
 
-  static LocalClusterUnderTest start(Path projectDir, Path stateDir, Duration reconcileInterval) {
+  static LocalClusterUnderTest start(
+      Path projectDir, Path stateDir, Duration reconcileInterval, boolean withPrometheus) {
     return new LocalClusterUnderTest(
         LocalCluster.start(
             new LocalCluster.Layout(projectDir, stateDir),
             true,
             reconcileInterval,
+            withPrometheus,
             line -> System.out.println("[local cluster] " + line)));
   }
 
@@ -100,6 +102,11 @@ final class LocalClusterUnderTest implements ClusterUnderTest {
     StringBuilder text = new StringBuilder("--- operator log (last 80 lines) ---\n");
     text.append(cluster.operator() == null ? "(no operator)" : cluster.operator().tail(80))
         .append('\n');
+    if (cluster.prometheus() != null) {
+      text.append("--- prometheus log (last 30 lines) ---\n")
+          .append(cluster.prometheus().tail(30))
+          .append('\n');
+    }
     Path pods = cluster.layout().stateDir().resolve("pods");
     if (Files.isDirectory(pods)) {
       try (Stream<Path> logs = Files.walk(pods, 2)) {

@@ -34,6 +34,7 @@ final class ScenarioCluster implements BeforeAllCallback, AfterAllCallback, Test
   private final String stateDir;
   private final List<Supplier<String>> descriptions = new ArrayList<>();
   private Duration reconcileInterval = OperatorProcess.LOCAL_RECONCILE_INTERVAL;
+  private boolean withPrometheus;
   private Path project;
   private ClusterUnderTest cluster;
 
@@ -52,6 +53,17 @@ final class ScenarioCluster implements BeforeAllCallback, AfterAllCallback, Test
   /** The local operator's periodic reconcile (a real cluster's operator keeps its own). */
   ScenarioCluster reconcilingEvery(Duration interval) {
     this.reconcileInterval = interval;
+    return this;
+  }
+
+  /**
+   * The local cluster with a real Prometheus that scrapes its pods and operator, the operator's
+   * Prometheus ({@link io.modelkeeper.e2e.cluster.LocalPrometheus}). The class is skipped where the
+   * {@code prometheus} binary is missing (failed where MODELKEEPER_REQUIRE_TOOLS=true), and on a
+   * real cluster, whose Prometheus the scenarios do not reach.
+   */
+  ScenarioCluster withPrometheus() {
+    this.withPrometheus = true;
     return this;
   }
 
@@ -77,10 +89,20 @@ final class ScenarioCluster implements BeforeAllCallback, AfterAllCallback, Test
     project =
         Path.of(System.getProperty("modelkeeper.project.dir", "..")).toAbsolutePath().normalize();
     String kubeconfig = setting(KUBECONFIG_PROPERTY);
+    if (withPrometheus) {
+      Assumptions.assumeTrue(
+          kubeconfig.isBlank(),
+          "these scenarios run on the local cluster's own Prometheus; skipped on the cluster of "
+              + kubeconfig);
+      RequiredTools.prometheus("the Prometheus scenarios");
+    }
     if (kubeconfig.isBlank()) {
       cluster =
           LocalClusterUnderTest.start(
-              project, project.resolve("e2e/target").resolve(stateDir), reconcileInterval);
+              project,
+              project.resolve("e2e/target").resolve(stateDir),
+              reconcileInterval,
+              withPrometheus);
       return;
     }
     String modelBaseUrl = setting(MODEL_BASE_URL_PROPERTY);
