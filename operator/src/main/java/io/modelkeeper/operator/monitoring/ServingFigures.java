@@ -37,7 +37,9 @@ public final class ServingFigures {
     if (spec.monitoring() == null || plan.stable() == null) {
       return null;
     }
-    boolean canary = serving != null && !serving.equals(spec.model());
+    // A canary runs when another file starts beside the serving one; a spec that still names a
+    // rolled-back file runs none, and the serving version is read as usual.
+    boolean canary = serving != null && plan.incoming() != null;
     if (canary) {
       AnalysisStatus checked = plan.rollout() == null ? null : plan.rollout().checked();
       return checked == null ? null : checked.getStable();
