@@ -32,7 +32,7 @@ public final class TuningBenchmark {
   private static final int PARALLEL = Integer.getInteger("bench.tuning.parallel", 1);
   private static final int MIN_TRIALS = Integer.getInteger("bench.tuning.minTrials", 3);
   private static final int START_STEP = Integer.getInteger("bench.tuning.startStep", 4);
-  private static final int TRAINER_SEEDS = Integer.getInteger("bench.tuning.trainer.seeds", 5);
+  private static final int TRAINER_SEEDS = Integer.getInteger("bench.tuning.trainer.seeds", 20);
   private static final int TRAINER_TRIALS = Integer.getInteger("bench.tuning.trainer.trials", 20);
   private static final int TRAINER_PARALLEL =
       Integer.getInteger("bench.tuning.trainer.parallel", 2);
