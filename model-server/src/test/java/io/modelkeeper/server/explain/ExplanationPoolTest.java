@@ -3,12 +3,24 @@ package io.modelkeeper.server.explain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.modelkeeper.server.batching.DynamicBatcher;
+import io.modelkeeper.server.metrics.ServingMetrics;
+import io.modelkeeper.server.models.SampleModels;
+import io.modelkeeper.server.onnx.DataType;
+import io.modelkeeper.server.onnx.ModelRunner;
+import io.modelkeeper.server.onnx.Tensor;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ExplanationPoolTest {
@@ -60,6 +72,58 @@ class ExplanationPoolTest {
 
     assertThatThrownBy(turn::await).isInstanceOf(CancellationException.class);
     pool.shutdown();
+  }
+
+  /**
+   * An explanation's chunk holds back while inference requests are queued, for at most {@link
+   * ExplanationPool#MAX_PAUSE_NANOS}, and not at all once the queue is empty. A first request of
+   * 4,096 rows of the heavy MLP holds the batcher's single run thread for far longer than the
+   * pause, so two requests stay queued throughout it.
+   */
+  @Test
+  void turn_holdsBackWhileInferenceIsQueued_atMostThePause() throws Exception {
+    try (ModelRunner runner =
+            ModelRunner.open(SampleModels.heavyMlp().toOnnx("heavy", Map.of()), false, w -> {});
+        DynamicBatcher batcher =
+            new DynamicBatcher(
+                runner,
+                new ServingMetrics(new SimpleMeterRegistry()),
+                32,
+                Duration.ZERO,
+                1,
+                new AtomicInteger(),
+                false)) {
+      ExplanationPool pool = new ExplanationPool(1, 0, 1, () -> batcher);
+      ModelRows.Turn turn = pool.turn(new AtomicBoolean());
+      String input = runner.signature().inputs().get(0).name();
+      List<CompletableFuture<?>> inference = new ArrayList<>();
+      for (int rows : new int[] {4096, 32, 32}) {
+        Tensor tensor =
+            new Tensor(input, DataType.FP32, new long[] {rows, 512}, new float[rows * 512]);
+        inference.add(batcher.submit(Map.of(input, tensor), rows));
+      }
+
+      long start = System.nanoTime();
+      turn.await();
+      long held = System.nanoTime() - start;
+      int queuedAfter = batcher.queued();
+
+      assertThat(held)
+          .as("held back for the whole pause while requests were queued")
+          .isGreaterThanOrEqualTo(ExplanationPool.MAX_PAUSE_NANOS);
+      assertThat(queuedAfter).as("and then ran anyway: the pause is bounded").isPositive();
+
+      for (CompletableFuture<?> request : inference) {
+        request.get(60, TimeUnit.SECONDS);
+      }
+      assertThat(batcher.queued()).isZero();
+      start = System.nanoTime();
+      turn.await();
+      assertThat(System.nanoTime() - start)
+          .as("nothing queued: no pause")
+          .isLessThan(ExplanationPool.MAX_PAUSE_NANOS);
+      pool.shutdown();
+    }
   }
 
   private static void ran(List<String> order, String name, CountDownLatch done) {
