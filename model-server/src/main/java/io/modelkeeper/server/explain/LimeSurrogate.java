@@ -2,10 +2,7 @@ package io.modelkeeper.server.explain;
 
 import ai.onnxruntime.OrtException;
 import java.util.SplittableRandom;
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.QRDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
-import org.apache.commons.math3.linear.SingularMatrixException;
 
 /**
  * LIME for tabular rows: perturbations drawn feature by feature from a normal distribution with the
@@ -69,17 +66,11 @@ public final class LimeSurrogate {
         }
       }
     }
-    RealMatrix solved;
-    try {
-      solved =
-          new QRDecomposition(new Array2DRowRealMatrix(normal, false))
-              .getSolver()
-              .solve(new Array2DRowRealMatrix(right, false));
-    } catch (SingularMatrixException e) {
-      throw new IllegalArgumentException(
-          samples + " perturbations are too few to fit " + m + " features; ask for more samples",
-          e);
-    }
+    RealMatrix solved =
+        NormalEquations.solve(
+            normal,
+            right,
+            samples + " perturbations are too few to fit " + m + " features; ask for more samples");
     double[][] slopes = new double[columns][m];
     double[][] attributions = new double[columns][m];
     double[] base = new double[columns];

@@ -2,10 +2,7 @@ package io.modelkeeper.server.explain;
 
 import ai.onnxruntime.OrtException;
 import java.util.SplittableRandom;
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.QRDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
-import org.apache.commons.math3.linear.SingularMatrixException;
 
 /**
  * Interventional Shapley values of one row against a background: the value of a coalition S of
@@ -139,17 +136,11 @@ public final class ShapleyValues {
         }
       }
     }
-    RealMatrix solved;
-    try {
-      solved =
-          new QRDecomposition(new Array2DRowRealMatrix(normal, false))
-              .getSolver()
-              .solve(new Array2DRowRealMatrix(right, false));
-    } catch (SingularMatrixException e) {
-      throw new IllegalArgumentException(
-          samples + " coalitions do not tell the " + m + " features apart; ask for more samples",
-          e);
-    }
+    RealMatrix solved =
+        NormalEquations.solve(
+            normal,
+            right,
+            samples + " coalitions do not tell the " + m + " features apart; ask for more samples");
     double[][] phi = new double[columns][m];
     for (int c = 0; c < columns; c++) {
       double sum = 0;
