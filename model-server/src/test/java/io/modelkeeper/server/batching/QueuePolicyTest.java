@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The batch queue's policy: a full queue refuses at once, a request past its deadline is refused
  * when its turn comes, and one whose caller gave up is never computed. One run thread and the heavy
- * MLP keep the queue occupied: a first request of 1,024 rows holds the run thread for a hundred
- * milliseconds or more, far longer than the submissions that follow it take, so what the queue
- * holds while they arrive does not depend on how fast this machine runs the model.
+ * MLP keep the queue occupied: a first request of 1,024 rows holds the run thread for tens of
+ * milliseconds (about 75 here), hundreds of times longer than the submissions that follow it take,
+ * so what the queue holds while they arrive does not depend on how fast the machine runs the model.
  */
 class QueuePolicyTest {
 

@@ -77,8 +77,9 @@ class ExplanationPoolTest {
   /**
    * An explanation's chunk holds back while inference requests are queued, for at most {@link
    * ExplanationPool#MAX_PAUSE_NANOS}, and not at all once the queue is empty. A first request of
-   * 4,096 rows of the heavy MLP holds the batcher's single run thread for far longer than the
-   * pause, so two requests stay queued throughout it.
+   * 16,384 rows of the heavy MLP (sixteen runs of 1,024 rows, about 170 GFLOP, a second or more
+   * here) holds the batcher's single run thread far longer than the pause even on a machine several
+   * times faster, so two requests stay queued throughout it.
    */
   @Test
   void turn_holdsBackWhileInferenceIsQueued_atMostThePause() throws Exception {
@@ -97,7 +98,7 @@ class ExplanationPoolTest {
       ModelRows.Turn turn = pool.turn(new AtomicBoolean());
       String input = runner.signature().inputs().get(0).name();
       List<CompletableFuture<?>> inference = new ArrayList<>();
-      for (int rows : new int[] {4096, 32, 32}) {
+      for (int rows : new int[] {16384, 32, 32}) {
         Tensor tensor =
             new Tensor(input, DataType.FP32, new long[] {rows, 512}, new float[rows * 512]);
         inference.add(batcher.submit(Map.of(input, tensor), rows));
