@@ -157,15 +157,23 @@ class BadObjectsE2E {
     assertThat(writesBefore).as("the operator's Deployment writes so far").isPositive();
     long reconcilesBefore = local.operatorReconciles();
 
-    // Stands for "five minutes of reconciles": with a 2 s periodic reconcile, 45 s are 20 or more
-    // reconciles of a Ready ModelDeployment whose Deployment a real Deployment controller keeps
-    // annotating and whose quantities the API server canonicalised.
-    Thread.sleep(Duration.ofSeconds(45).toMillis());
-
+    // Stands for "five minutes of reconciles": a dozen reconciles (the periodic one comes every
+    // 2 s) of a Ready ModelDeployment whose Deployment a real Deployment controller keeps
+    // annotating and whose quantities the API server canonicalised. Counted, not slept for: a
+    // faster or slower machine reaches the dozen sooner or later.
+    long started = System.nanoTime();
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> local.operatorReconciles() - reconcilesBefore >= 12);
     long reconciled = local.operatorReconciles() - reconcilesBefore;
     System.out.println(
-        "[steady] " + reconciled + " reconciles in 45 s; requests: " + requests.snapshot());
-    assertThat(reconciled).as("reconciles in 45 s").isGreaterThanOrEqualTo(15);
+        "[steady] "
+            + reconciled
+            + " reconciles in "
+            + Duration.ofNanos(System.nanoTime() - started).toSeconds()
+            + " s; requests: "
+            + requests.snapshot());
     assertThat(requests.count(operatorWritesDeployments) - writesBefore)
         .as(
             "Deployment writes (POST, PUT, PATCH) by the operator in %d reconciles; all requests: %s",
