@@ -48,6 +48,9 @@ public final class OperatorProcess implements AutoCloseable {
   /** The periodic reconcile of the local cluster's operator (the chart's default is 60 s). */
   public static final Duration LOCAL_RECONCILE_INTERVAL = Duration.ofSeconds(15);
 
+  /** How often a newLabelledRows trigger reads the pods' counters here (30 s by default). */
+  static final Duration LOCAL_LABELLED_ROWS_INTERVAL = Duration.ofSeconds(5);
+
   /** Starts the operator and waits until its health endpoint says it is ready. */
   public static OperatorProcess start(
       Path jar, Path kubeconfig, Path log, Path pidDir, Duration timeout) {
@@ -107,6 +110,10 @@ public final class OperatorProcess implements AutoCloseable {
       builder
           .environment()
           .put("MODELKEEPER_RECONCILE_INTERVAL", reconcileInterval.toMillis() + "ms");
+      builder
+          .environment()
+          .put(
+              "MODELKEEPER_LABELLED_ROWS_INTERVAL", LOCAL_LABELLED_ROWS_INTERVAL.toMillis() + "ms");
       builder.environment().putAll(environment);
       Process process = builder.start();
       Path pidFile = pidDir.resolve("operator.pid");

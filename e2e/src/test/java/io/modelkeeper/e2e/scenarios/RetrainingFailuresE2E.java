@@ -147,8 +147,8 @@ class RetrainingFailuresE2E {
   @Test
   @Order(2)
   void aSecondTriggerInsideTheCooldownStartsNothingAndSaysSo() {
-    // Rows keep coming: the next look at the counters (every 30 s) finds 300 more since r1
-    // started, inside the one-hour cooldown.
+    // Rows keep coming: the next look at the counters (every 5 s on the local cluster) finds 300
+    // more since r1 started, inside the one-hour cooldown.
     await()
         .atMost(PATIENCE)
         .pollInterval(Duration.ofSeconds(1))

@@ -31,6 +31,15 @@ public interface OperatorConfig {
   Duration reconcileInterval();
 
   /**
+   * How often a ModelRetraining with a newLabelledRows trigger reads the pods' labelled-row
+   * counters. Each read that finds more rows rewrites the ModelRetraining's status, so this bounds
+   * those writes.
+   */
+  @WithName("labelled-rows-interval")
+  @WithDefault("30s")
+  Duration labelledRowsInterval();
+
+  /**
    * Prometheus used by ModelDeployments whose spec.monitoring.provider is prometheus and names no
    * URL.
    */

@@ -70,7 +70,7 @@ public class ModelRetrainingReconciler implements Reconciler<ModelRetraining> {
     this.config = config;
     this.events = events;
     this.metrics = metrics;
-    this.starter = new RunStarter(events, metrics, labelledRows);
+    this.starter = new RunStarter(events, metrics, labelledRows, config.labelledRowsInterval());
     this.clock = clock;
   }
 
@@ -417,6 +417,10 @@ public class ModelRetrainingReconciler implements Reconciler<ModelRetraining> {
   private Duration nextLook(
       ModelRetraining retraining, RunBook book, ModelRetrainingStatus status, Instant now) {
     Duration look = config.reconcileInterval();
+    if (retraining.getSpec().getTriggers().getNewLabelledRows() != null
+        && config.labelledRowsInterval().compareTo(look) < 0) {
+      look = config.labelledRowsInterval();
+    }
     RetrainingRun active = book.active();
     if (active != null) {
       RunPhase phase = book.status(active).getPhase();

@@ -28,14 +28,19 @@ final class RunStarter {
   private final RetrainingMetrics metrics;
   private final LabelledRows labelledRows;
 
-  /** How often the pods' labelled-row counters are read. */
-  static final java.time.Duration ROWS_EVERY = java.time.Duration.ofSeconds(30);
+  /** How often the pods' labelled-row counters are read (modelkeeper.labelled-rows-interval). */
+  private final java.time.Duration rowsEvery;
 
   private final java.util.Map<String, Instant> rowsReadAt =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  RunStarter(EventRecorder events, RetrainingMetrics metrics, LabelledRows labelledRows) {
+  RunStarter(
+      EventRecorder events,
+      RetrainingMetrics metrics,
+      LabelledRows labelledRows,
+      java.time.Duration rowsEvery) {
     this.events = events;
+    this.rowsEvery = rowsEvery;
     this.metrics = metrics;
     this.labelledRows = labelledRows;
   }
@@ -53,9 +58,9 @@ final class RunStarter {
       String key =
           retraining.getMetadata().getNamespace() + "/" + retraining.getMetadata().getName();
       Instant last = rowsReadAt.get(key);
-      // Read at most every ROWS_EVERY: a count that changes with every captured row would
+      // Read at most every rowsEvery: a count that changes with every captured row would
       // otherwise rewrite the status, and so wake this controller, at every look.
-      if (last == null || !now.isBefore(last.plus(ROWS_EVERY))) {
+      if (last == null || !now.isBefore(last.plus(rowsEvery))) {
         OptionalLong rows = labelledRows.count(md);
         status.setLabelledRows(rows.isPresent() ? rows.getAsLong() : null);
         rowsReadAt.put(key, now);

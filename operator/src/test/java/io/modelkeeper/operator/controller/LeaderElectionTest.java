@@ -57,6 +57,11 @@ class LeaderElectionTest {
       }
 
       @Override
+      public Duration labelledRowsInterval() {
+        return defaults.labelledRowsInterval();
+      }
+
+      @Override
       public Optional<String> prometheusUrl() {
         return defaults.prometheusUrl();
       }

@@ -97,6 +97,11 @@ public final class TestModels {
       }
 
       @Override
+      public java.time.Duration labelledRowsInterval() {
+        return java.time.Duration.ofSeconds(30);
+      }
+
+      @Override
       public java.util.Optional<String> prometheusUrl() {
         return java.util.Optional.ofNullable(prometheusUrl);
       }
