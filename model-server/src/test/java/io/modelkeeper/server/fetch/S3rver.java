@@ -41,6 +41,8 @@ final class S3rver implements AutoCloseable {
 
   /** Starts a server keeping its objects in {@code data}, with {@code buckets} made. */
   static S3rver start(Path data, String... buckets) throws IOException, InterruptedException {
+    require("node");
+    require("npm");
     Path script = installed().resolve("node_modules/s3rver/bin/s3rver.js");
     Files.createDirectories(data);
     List<String> command =
