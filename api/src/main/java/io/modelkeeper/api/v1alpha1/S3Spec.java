@@ -24,7 +24,7 @@ public class S3Spec extends KnownFields {
   @Pattern(REGION_PATTERN)
   @Size(max = 64)
   @JsonPropertyDescription(
-      "Region of the bucket, such as eu-central-1. Unset: the region of the pod's environment (AWS_REGION, the instance's metadata), else us-east-1. A bucket in another region fails the fetch with a message naming its region.")
+      "Region of the bucket, such as eu-central-1. Unset: us-east-1 with an endpoint; for AWS S3 the region of the pod's environment (AWS_REGION, the instance's metadata), else us-east-1. A bucket in another region fails the fetch with a message naming its region.")
   private String region;
 
   @JsonPropertyDescription(

@@ -91,7 +91,14 @@ final class S3Store implements AutoCloseable {
    * chain when empty.
    */
   static S3Store open(Settings settings, Optional<S3Credentials> credentials, FetchLimits limits) {
-    Region region = settings.region().map(Region::of).orElseGet(S3Store::regionOfEnvironment);
+    // An S3-compatible store takes any region; asking the environment for one could wait on an
+    // instance-metadata lookup that only AWS answers.
+    Region region =
+        settings
+            .region()
+            .map(Region::of)
+            .orElseGet(
+                () -> settings.endpoint().isPresent() ? FALLBACK_REGION : regionOfEnvironment());
     AwsCredentialsProvider provider =
         credentials
             .<AwsCredentialsProvider>map(S3Credentials::provider)
@@ -141,7 +148,7 @@ final class S3Store implements AutoCloseable {
     try {
       object = client.getObject(GetObjectRequest.builder().bucket(bucket).key(key).build());
     } catch (S3Exception e) {
-      if (e.statusCode() == 404 && !required && !"NoSuchBucket".equals(code(e))) {
+      if (!required && absent(e)) {
         return Optional.empty();
       }
       throw new FetchException(redact(explain(uri, bucket, e)), e);
@@ -157,6 +164,17 @@ final class S3Store implements AutoCloseable {
           uri + " is " + length + " bytes, larger than the limit of " + maxBytes);
     }
     return Optional.of(new Bounded(object, deadline));
+  }
+
+  /**
+   * True when an optional object is taken for missing: S3 answers 404 NoSuchKey, or 403
+   * AccessDenied to a reader that may not list the bucket (IAM's s3:GetObject without
+   * s3:ListBucket), for a key that does not exist. A missing bucket is never taken for that.
+   */
+  static boolean absent(S3Exception e) {
+    String code = code(e);
+    return (e.statusCode() == 404 && !"NoSuchBucket".equals(code))
+        || (e.statusCode() == 403 && "AccessDenied".equals(code));
   }
 
   /** The message of a refusal by the store, naming what to fix. */

@@ -103,6 +103,27 @@ class S3ErrorsTest {
   }
 
   @Test
+  void anS3CompatibleStoreWithoutARegionIsSignedForUsEast1() throws Exception {
+    try (S3Store store = store(false, Map.of(S3Store.ENDPOINT_ENV, "http://minio:9000"))) {
+      assertThat(explain(store, 404, "NoSuchBucket"))
+          .isEqualTo(
+              "bucket 'models' does not exist at http://minio:9000 (NoSuchBucket): check"
+                  + " spec.model.uri and spec.model.s3");
+      assertThat(store.explain(MODEL, "models", refusal(301, "PermanentRedirect", Map.of())))
+          .contains("is not in region us-east-1");
+    }
+  }
+
+  @Test
+  void anOptionalObjectIsTakenForMissingOnNoSuchKeyOrADenialButNeverOnAMissingBucket() {
+    assertThat(S3Store.absent(refusal(404, "NoSuchKey", Map.of()))).isTrue();
+    assertThat(S3Store.absent(refusal(403, "AccessDenied", Map.of()))).isTrue();
+    assertThat(S3Store.absent(refusal(404, "NoSuchBucket", Map.of()))).isFalse();
+    assertThat(S3Store.absent(refusal(403, "InvalidAccessKeyId", Map.of()))).isFalse();
+    assertThat(S3Store.absent(refusal(403, "SignatureDoesNotMatch", Map.of()))).isFalse();
+  }
+
+  @Test
   void withoutASecretADenialNamesThePodsIdentity() throws Exception {
     try (S3Store store = store(false, Map.of(S3Store.REGION_ENV, "us-east-1"))) {
       assertThat(explain(store, 403, "AccessDenied"))
