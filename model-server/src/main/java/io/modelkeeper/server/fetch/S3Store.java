@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -37,6 +38,15 @@ final class S3Store implements AutoCloseable {
 
   static final String REGION_ENV = "MODELKEEPER_S3_REGION";
   static final String PATH_STYLE_ENV = "MODELKEEPER_S3_PATH_STYLE";
+
+  /** Refusals of the key itself rather than of what it may read. */
+  private static final Set<String> KEY_REFUSALS =
+      Set.of(
+          "InvalidAccessKeyId",
+          "SignatureDoesNotMatch",
+          "ExpiredToken",
+          "TokenRefreshRequired",
+          "InvalidToken");
 
   /** What the SDK signs with when neither the spec nor the pod's environment names a region. */
   private static final Region FALLBACK_REGION = Region.US_EAST_1;
@@ -185,6 +195,14 @@ final class S3Store implements AutoCloseable {
         credentials.isPresent()
             ? "the credentials of " + secretField
             : "the pod's identity (no " + secretField + ": the default AWS credentials chain)";
+    if (credentials.isEmpty() && KEY_REFUSALS.contains(code)) {
+      return "the store refused the credentials of the pod's identity ("
+          + code
+          + "; no "
+          + secretField
+          + ": the default AWS credentials chain): check the role or identity of"
+          + " spec.serving.serviceAccountName";
+    }
     return switch (code) {
       case "NoSuchKey" -> "no object " + uri + " (NoSuchKey): check spec.model.uri";
       case "NoSuchBucket" ->

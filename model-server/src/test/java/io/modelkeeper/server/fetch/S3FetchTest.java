@@ -166,6 +166,31 @@ class S3FetchTest {
     assertThat(dir.resolve("models/model.onnx")).doesNotExist();
   }
 
+  /**
+   * Without a Secret the SDK's default chain signs: here its first link, the JVM's system
+   * properties, stands for the pod's identity.
+   */
+  @Test
+  void withoutASecretTheDefaultCredentialsChainSigns() {
+    Map<String, String> env = env("s3://models/fraud/1/model.onnx");
+    env.remove(FetchCommand.CREDENTIALS_DIR);
+    try {
+      System.setProperty("aws.accessKeyId", S3rver.ACCESS_KEY_ID);
+      System.setProperty("aws.secretAccessKey", S3rver.SECRET_ACCESS_KEY);
+      assertThat(fetch(env)).as(err.toString(StandardCharsets.UTF_8)).isZero();
+      assertThat(dir.resolve("models/model.onnx")).hasBinaryContent(MODEL);
+
+      System.setProperty("aws.accessKeyId", "NOT-A-ROLE-KEY");
+      assertThat(fetch(env)).isEqualTo(1);
+      assertThat(lastErrorLine())
+          .contains("the store refused the credentials of the pod's identity (InvalidAccessKeyId")
+          .contains("spec.serving.serviceAccountName");
+    } finally {
+      System.clearProperty("aws.accessKeyId");
+      System.clearProperty("aws.secretAccessKey");
+    }
+  }
+
   @Test
   void aSecretWithoutTheKeysIsRefusedBeforeAnyRequest() throws Exception {
     Files.delete(credentials.resolve(S3Credentials.ACCESS_KEY_ID));
