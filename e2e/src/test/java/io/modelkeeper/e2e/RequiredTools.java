@@ -48,6 +48,15 @@ public final class RequiredTools {
         tier);
   }
 
+  /**
+   * node and npm (Debian's nodejs and npm), which install and run the S3-compatible test store, or
+   * the tier skipped (failed in CI).
+   */
+  public static Path node(String tier) {
+    require(onPath("npm"), "npm is not installed (apt-get install npm)", tier);
+    return require(onPath("node"), "node is not installed (apt-get install nodejs)", tier);
+  }
+
   private static Path require(Path binary, String missing, String tier) {
     if (binary == null) {
       String message = missing + ": " + tier;

@@ -19,7 +19,15 @@ import io.fabric8.generator.annotation.ValidationRule;
     message =
         "model.credentialsSecret: a pvc:// model is mounted, not fetched, so it takes no"
             + " credentials")
+@ValidationRule(
+    value = "!has(self.s3) || !has(self.uri) || self.uri.startsWith('s3://')",
+    message = "model.s3: the S3 settings are for an s3:// model.uri only")
 public class ModelSpec extends KnownFields {
+
+  /** The schemes the fetcher reads, and a claim's path; s3:// names a bucket and a key. */
+  public static final String URI_PATTERN =
+      "^(https?://[^\\s]+|file:///[^\\s]+|pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?/[^\\s]+"
+          + "|s3://[a-z0-9][-a-z0-9.]{1,61}[a-z0-9]/[^\\s]+)$";
 
   @Pattern("^[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$")
   @Size(max = 63)
@@ -35,10 +43,10 @@ public class ModelSpec extends KnownFields {
   private String version;
 
   @Required
-  @Pattern("^(https?://[^\\s]+|file:///[^\\s]+|pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?/[^\\s]+)$")
+  @Pattern(URI_PATTERN)
   @Size(max = 2048)
   @JsonPropertyDescription(
-      "Where the ONNX file is fetched from: https://host/path/model.onnx, http://..., file:///path inside the model-server image, or pvc://<claim>/<path> to mount a PersistentVolumeClaim of this namespace read-only (no '..' segments). Status, Events, logs and conditions print it without userinfo, query string or fragment, so a presigned URL or user:password@ never shows there; it stays readable in this spec and in the fetch container's environment.")
+      "Where the ONNX file is fetched from: https://host/path/model.onnx, http://..., s3://<bucket>/<key> (AWS S3 or an S3-compatible store, see s3), file:///path inside the model-server image, or pvc://<claim>/<path> to mount a PersistentVolumeClaim of this namespace read-only (no '..' segments). Status, Events, logs and conditions print it without userinfo, query string or fragment, so a presigned URL or user:password@ never shows there; it stays readable in this spec and in the fetch container's environment.")
   private String uri;
 
   @Pattern("^[a-fA-F0-9]{64}$")
@@ -62,8 +70,20 @@ public class ModelSpec extends KnownFields {
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
   @Size(max = 253)
   @JsonPropertyDescription(
-      "Optional name of a Secret in this namespace with the credentials for model storage. It is mounted read-only into the fetch-model init container only (never the model server), and the fetcher sends key 'authorization' as the HTTP Authorization header as it is (e.g. 'Bearer <token>'), or keys 'username' and 'password' as basic auth. With credentials no HTTP redirect is followed. Not for pvc:// models.")
+      "Optional name of a Secret in this namespace with the credentials for model storage. It is mounted read-only into the fetch-model init container only (never the model server), and for http(s):// the fetcher sends key 'authorization' as the HTTP Authorization header as it is (e.g. 'Bearer <token>'), or keys 'username' and 'password' as basic auth, and follows no redirect; for s3:// it signs with keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN when present). Unset for s3://: the default AWS credentials chain, that is the pod's identity (serving.serviceAccountName with IRSA, GKE or Azure workload identity). Not for pvc:// models.")
   private String credentialsSecret;
+
+  @JsonPropertyDescription(
+      "Settings of the store an s3:// uri is read from: endpoint, region, path-style addressing. Only with an s3:// uri.")
+  private S3Spec s3;
+
+  public S3Spec getS3() {
+    return s3;
+  }
+
+  public void setS3(S3Spec s3) {
+    this.s3 = s3;
+  }
 
   public String getCredentialsSecret() {
     return credentialsSecret;

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -73,6 +75,20 @@ public class ServingSpec extends KnownFields {
   @JsonPropertyDescription(
       "The fetch-model init container: its memory, and the size of the volume the model is downloaded into.")
   private FetchSpec fetch;
+
+  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @Size(max = 253)
+  @JsonPropertyDescription(
+      "Optional ServiceAccount of this namespace the model pods run as, for the cloud's workload identity (IRSA's role-arn annotation, GKE or Azure workload identity) when an s3:// model has no credentialsSecret. The Kubernetes API token stays unmounted: the identity webhooks project their own token. Unset: the namespace's default ServiceAccount.")
+  private String serviceAccountName;
+
+  public String getServiceAccountName() {
+    return serviceAccountName;
+  }
+
+  public void setServiceAccountName(String serviceAccountName) {
+    this.serviceAccountName = serviceAccountName;
+  }
 
   public FetchSpec getFetch() {
     return fetch;

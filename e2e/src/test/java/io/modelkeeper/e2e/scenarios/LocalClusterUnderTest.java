@@ -126,6 +126,18 @@ final class LocalClusterUnderTest implements ClusterUnderTest {
     return text.toString();
   }
 
+  /** Every log the cluster wrote: the operator's and each container's. */
+  List<Path> logs() throws IOException {
+    List<Path> logs = new java.util.ArrayList<>(List.of(cluster.operator().log()));
+    Path pods = cluster.layout().stateDir().resolve("pods");
+    if (Files.isDirectory(pods)) {
+      try (Stream<Path> files = Files.walk(pods, 2)) {
+        files.filter(p -> p.toString().endsWith(".log")).sorted().forEach(logs::add);
+      }
+    }
+    return logs;
+  }
+
   /** The operator's reconciles so far, from its own {@code /q/metrics}. */
   long operatorReconciles() throws IOException, InterruptedException {
     String metrics =

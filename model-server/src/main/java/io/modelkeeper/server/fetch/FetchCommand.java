@@ -12,7 +12,8 @@ import java.util.function.Function;
 /**
  * The init-container {@code fetch} mode: reads MODELKEEPER_MODEL_URI, MODELKEEPER_MODEL_SHA256,
  * MODELKEEPER_REFERENCE_SHA256, MODELKEEPER_MODEL_DIR, MODELKEEPER_MODEL_CREDENTIALS_DIR ({@link
- * ModelCredentials}) and the download limits ({@link FetchLimits}), fetches the model and exits 0,
+ * ModelCredentials}, or {@link S3Credentials} for s3://), the store settings of s3:// ({@link
+ * S3Store.Settings}) and the download limits ({@link FetchLimits}), fetches the model and exits 0,
  * or prints {@code fetch failed: <reason>} as the last stderr line (and to the termination log) and
  * exits 1.
  */
@@ -37,11 +38,20 @@ public final class FetchCommand {
   public int run(Map<String, String> env, PrintStream out, PrintStream err) {
     String uri = env.get("MODELKEEPER_MODEL_URI");
     Path dir = Path.of(env.getOrDefault("MODELKEEPER_MODEL_DIR", DEFAULT_DIR));
+    S3Store s3 = null;
     try {
-      ModelFetcher fetcher = fetchers.apply(FetchLimits.fromEnv(env));
+      FetchLimits limits = FetchLimits.fromEnv(env);
+      ModelFetcher fetcher = fetchers.apply(limits);
       String credentials = env.get(CREDENTIALS_DIR);
-      if (credentials != null && !credentials.isBlank()) {
-        fetcher = fetcher.withAuthorization(ModelCredentials.authorization(Path.of(credentials)));
+      Optional<Path> credentialsDir =
+          credentials == null || credentials.isBlank()
+              ? Optional.empty()
+              : Optional.of(Path.of(credentials));
+      if (isS3(uri)) {
+        s3 = S3Store.open(env, credentialsDir, limits);
+        fetcher = fetcher.withS3(s3);
+      } else if (credentialsDir.isPresent()) {
+        fetcher = fetcher.withAuthorization(ModelCredentials.authorization(credentialsDir.get()));
       }
       Path model =
           fetcher.fetch(
@@ -53,11 +63,22 @@ public final class FetchCommand {
       return 0;
     } catch (FetchException | RuntimeException e) {
       String line = PrintableUri.redact("fetch failed: " + oneLine(e.getMessage()), uri);
+      if (s3 != null) {
+        line = s3.redact(line);
+      }
       err.println(line);
       err.flush();
       writeTerminationLog(line);
       return 1;
+    } finally {
+      if (s3 != null) {
+        s3.close();
+      }
     }
+  }
+
+  private static boolean isS3(String uri) {
+    return uri != null && uri.trim().regionMatches(true, 0, "s3://", 0, 5);
   }
 
   private void writeTerminationLog(String line) {

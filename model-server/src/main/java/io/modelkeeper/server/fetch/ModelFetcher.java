@@ -32,8 +32,8 @@ import java.util.concurrent.Flow;
 import java.util.regex.Pattern;
 
 /**
- * Copies a model from an http(s):// or file:// URI into a directory as {@code model.onnx}, checking
- * its size, sha256 and that it looks like an ONNX model, and brings along a sibling {@code
+ * Copies a model from an http(s)://, s3:// or file:// URI into a directory as {@code model.onnx},
+ * checking its size, sha256 and that it looks like an ONNX model, and brings along a sibling {@code
  * reference.json} when the source has one (checked against its own sha256 when one is given).
  * Downloads stop at the size limit, when the host stalls, and at the deadline.
  */
@@ -46,6 +46,7 @@ public final class ModelFetcher {
   private final HttpClient http;
   private final FetchLimits limits;
   private final Optional<String> authorization;
+  private S3Store s3;
 
   public ModelFetcher(FetchLimits limits) {
     this(limits, Optional.empty());
@@ -70,6 +71,13 @@ public final class ModelFetcher {
   /** This fetcher's limits with {@code authorization} sent on every HTTP request. */
   public ModelFetcher withAuthorization(String authorization) {
     return new ModelFetcher(limits, Optional.of(authorization));
+  }
+
+  /** This fetcher reading s3:// uris from {@code store}. */
+  ModelFetcher withS3(S3Store store) {
+    ModelFetcher fetcher = new ModelFetcher(limits, authorization);
+    fetcher.s3 = store;
+    return fetcher;
   }
 
   public ModelFetcher() {
@@ -265,11 +273,14 @@ public final class ModelFetcher {
       throw new FetchException("MODELKEEPER_MODEL_URI is not a valid URI: " + uriText, e);
     }
     String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
-    if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals("file")) {
+    if (!scheme.equals("http")
+        && !scheme.equals("https")
+        && !scheme.equals("file")
+        && !scheme.equals("s3")) {
       throw new FetchException(
           "MODELKEEPER_MODEL_URI scheme '"
               + uri.getScheme()
-              + "' is not supported (use http, https or file): "
+              + "' is not supported (use http, https, s3 or file): "
               + uriText);
     }
     return uri;
@@ -283,6 +294,9 @@ public final class ModelFetcher {
       throws FetchException {
     if ("file".equalsIgnoreCase(uri.getScheme())) {
       return openFile(uri, required, maxBytes);
+    }
+    if ("s3".equalsIgnoreCase(uri.getScheme())) {
+      return s3Store().open(uri, required, maxBytes, deadline);
     }
     long left = deadline - System.nanoTime();
     if (left <= 0) {
@@ -352,6 +366,17 @@ public final class ModelFetcher {
               + maxBytes);
     }
     return Optional.of(body);
+  }
+
+  /**
+   * The store s3:// uris are read from: the one given, or else one with the settings of the
+   * environment and the pod's identity.
+   */
+  private synchronized S3Store s3Store() throws FetchException {
+    if (s3 == null) {
+      s3 = S3Store.open(System.getenv(), Optional.empty(), limits);
+    }
+    return s3;
   }
 
   private static Optional<InputStream> openFile(URI uri, boolean required, long maxBytes)

@@ -184,9 +184,10 @@ class FetchCommandTest {
   void missingOrUnsupportedUriFails() {
     assertThat(fetch(null, null)).isEqualTo(1);
     assertThat(lastErrorLine()).isEqualTo("fetch failed: MODELKEEPER_MODEL_URI is not set");
-    assertThat(fetch("s3://bucket/model.onnx", null)).isEqualTo(1);
+    assertThat(fetch("gs://bucket/model.onnx", null)).isEqualTo(1);
     assertThat(lastErrorLine())
-        .startsWith("fetch failed: MODELKEEPER_MODEL_URI scheme 's3' is not supported");
+        .startsWith("fetch failed: MODELKEEPER_MODEL_URI scheme 'gs' is not supported")
+        .contains("(use http, https, s3 or file)");
     assertThat(fetch(base + "/plain/model.onnx", "abc")).isEqualTo(1);
     assertThat(lastErrorLine())
         .startsWith("fetch failed: MODELKEEPER_MODEL_SHA256 must be 64 hex digits");

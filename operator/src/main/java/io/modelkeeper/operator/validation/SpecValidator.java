@@ -4,6 +4,8 @@ import io.modelkeeper.api.v1alpha1.Durations;
 import io.modelkeeper.api.v1alpha1.ExecutionProvider;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentSpec;
+import io.modelkeeper.api.v1alpha1.ModelSpec;
+import io.modelkeeper.api.v1alpha1.S3Spec;
 import io.modelkeeper.api.v1alpha1.SloSpec;
 import io.modelkeeper.api.v1alpha1.StepSpec;
 import io.modelkeeper.operator.routing.Routers;
@@ -23,6 +25,8 @@ public final class SpecValidator {
   private static final List<Function<ModelDeploymentSpec, Optional<String>>> CHECKS =
       List.of(
           SpecValidator::modelUri,
+          SpecValidator::s3Settings,
+          SpecValidator::serviceAccount,
           SpecValidator::sha256,
           SpecValidator::servingNumbers,
           SpecValidator::cudaNeedsGpus,
@@ -99,11 +103,12 @@ public final class SpecValidator {
 
   private static Optional<String> modelUri(ModelDeploymentSpec spec) {
     String uri = spec.getModel().getUri();
-    if (!uri.matches("^(https?://\\S+|file:///\\S+|pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?/\\S+)$")) {
+    if (uri.length() > 2048 || !uri.matches(ModelSpec.URI_PATTERN)) {
       return Optional.of(
           "spec.model.uri '"
               + Redaction.uri(uri)
-              + "' must be http(s)://..., file:///... or pvc://<claim>/<path>");
+              + "' must be http(s)://..., s3://<bucket>/<key>, file:///... or"
+              + " pvc://<claim>/<path>, for example s3://models/fraud/7/model.onnx");
     }
     if (uri.startsWith("pvc://") && (uri.contains("/../") || uri.endsWith("/.."))) {
       return Optional.of(
@@ -115,6 +120,48 @@ public final class SpecValidator {
       return Optional.of(
           "spec.model.credentialsSecret: a pvc:// model is mounted, not fetched, so it takes no"
               + " credentials; leave credentialsSecret out");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> s3Settings(ModelDeploymentSpec spec) {
+    S3Spec s3 = spec.getModel().getS3();
+    if (s3 == null) {
+      return Optional.empty();
+    }
+    if (!spec.getModel().getUri().startsWith("s3://")) {
+      return Optional.of(
+          "spec.model.s3: the S3 settings are for an s3:// spec.model.uri only; leave s3 out");
+    }
+    String endpoint = s3.getEndpoint();
+    if (endpoint != null
+        && (endpoint.length() > 512 || !endpoint.matches(S3Spec.ENDPOINT_PATTERN))) {
+      return Optional.of(
+          "spec.model.s3.endpoint '"
+              + Redaction.uri(endpoint)
+              + "' must be an http(s) URL without userinfo, query or fragment, for example"
+              + " https://minio.storage.svc:9000");
+    }
+    String region = s3.getRegion();
+    if (region != null && (region.length() > 64 || !region.matches(S3Spec.REGION_PATTERN))) {
+      return Optional.of(
+          "spec.model.s3.region '"
+              + region
+              + "' must be a region name of lower-case letters, digits and '-', for example"
+              + " eu-central-1");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> serviceAccount(ModelDeploymentSpec spec) {
+    String name = spec.getServing() == null ? null : spec.getServing().getServiceAccountName();
+    if (name != null
+        && (name.length() > 253 || !name.matches("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"))) {
+      return Optional.of(
+          "spec.serving.serviceAccountName '"
+              + name
+              + "' must be the name of a ServiceAccount (lower-case letters, digits, '-' and '.'),"
+              + " for example fraud-model-reader");
     }
     return Optional.empty();
   }

@@ -50,6 +50,12 @@ public final class ModelServerDeployment {
 
   static final String CREDENTIALS_DIR = "/var/run/modelkeeper/model-credentials";
 
+  /** The fetch container's environment for spec.model.s3, read by the fetcher's S3 store. */
+  static final String S3_ENDPOINT_ENV = "MODELKEEPER_S3_ENDPOINT";
+
+  static final String S3_REGION_ENV = "MODELKEEPER_S3_REGION";
+  static final String S3_PATH_STYLE_ENV = "MODELKEEPER_S3_PATH_STYLE";
+
   /** Readable by the pod's group (fsGroup) only: the fetcher runs as the pod's user, not root. */
   public static final int CREDENTIALS_FILE_MODE = 0440;
 
@@ -135,6 +141,9 @@ public final class ModelServerDeployment {
         .withAnnotations(scrapeAnnotations(access))
         .endMetadata()
         .withNewSpec()
+        // The API token stays unmounted: IRSA and Azure workload identity project their own
+        // token into the pods of serviceAccountName, and GKE's comes from the metadata server.
+        .withServiceAccountName(serving.getServiceAccountName())
         .withAutomountServiceAccountToken(false)
         .withEnableServiceLinks(false)
         .withSecurityContext(
@@ -202,6 +211,16 @@ public final class ModelServerDeployment {
     }
     List<VolumeMount> mounts =
         new ArrayList<>(List.of(mount(volume, dir, false), mount(tmpVolume, "/tmp", false)));
+    ModelStorage storage = model.storage();
+    if (storage.s3Endpoint() != null) {
+      env.add(env(S3_ENDPOINT_ENV, storage.s3Endpoint()));
+    }
+    if (storage.s3Region() != null) {
+      env.add(env(S3_REGION_ENV, storage.s3Region()));
+    }
+    if (storage.s3PathStyle()) {
+      env.add(env(S3_PATH_STYLE_ENV, "true"));
+    }
     if (model.credentialsSecret() != null) {
       env.add(env("MODELKEEPER_MODEL_CREDENTIALS_DIR", CREDENTIALS_DIR));
       mounts.add(mount(CREDENTIALS_VOLUME, CREDENTIALS_DIR, true));

@@ -24,7 +24,7 @@ public record ModelVersion(
     String sha256,
     String referenceSha256,
     String revision,
-    String credentialsSecret,
+    ModelStorage storage,
     String run,
     String retrainedFrom) {
 
@@ -40,6 +40,12 @@ public record ModelVersion(
     sha256 = sha256 == null || sha256.isBlank() ? null : sha256;
     referenceSha256 = referenceSha256 == null || referenceSha256.isBlank() ? null : referenceSha256;
     revision = revision == null ? revisionOf(version, uri, sha256, referenceSha256) : revision;
+    storage = storage == null ? ModelStorage.NONE : storage;
+  }
+
+  /** The Secret with the storage credentials, or null. */
+  public String credentialsSecret() {
+    return storage.credentialsSecret();
   }
 
   /** The file at {@code uri} as written: its revision is computed from it. */
@@ -48,12 +54,12 @@ public record ModelVersion(
   }
 
   /**
-   * The same file fetched with the credentials of Secret {@code credentialsSecret} (a name, not
-   * part of the revision: other credentials for the same file are the same file).
+   * The same file reached through {@code storage} (credentials and store settings are not part of
+   * the revision: the same file under other credentials is the same file).
    */
-  public ModelVersion withCredentials(String secret) {
+  public ModelVersion withStorage(ModelStorage storage) {
     return new ModelVersion(
-        version, uri, sha256, referenceSha256, revision, secret, run, retrainedFrom);
+        version, uri, sha256, referenceSha256, revision, storage, run, retrainedFrom);
   }
 
   /** The version the spec asks for. */
@@ -64,7 +70,7 @@ public record ModelVersion(
         model.getSha256(),
         model.getReferenceSha256(),
         null,
-        model.getCredentialsSecret(),
+        ModelStorage.of(model),
         null,
         null);
   }
@@ -120,14 +126,7 @@ public record ModelVersion(
     }
     ModelVersion found =
         new ModelVersion(
-            version,
-            candidate,
-            sha256,
-            referenceSha256,
-            null,
-            credentialsSecret,
-            run,
-            retrainedFrom);
+            version, candidate, sha256, referenceSha256, null, storage, run, retrainedFrom);
     return found.equals(this) ? Optional.of(found) : Optional.empty();
   }
 
@@ -156,8 +155,8 @@ public record ModelVersion(
         + referenceSha256
         + ", revision="
         + revision
-        + ", credentialsSecret="
-        + credentialsSecret
+        + ", storage="
+        + storage
         + ", run="
         + run
         + ", retrainedFrom="

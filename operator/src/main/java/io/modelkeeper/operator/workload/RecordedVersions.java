@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.modelkeeper.api.v1alpha1.ModelSpec;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -44,7 +46,7 @@ public final class RecordedVersions {
       if (!recorded.revision().equals(revisionLabel(deployment))) {
         continue;
       }
-      ModelVersion withSecret = recorded.withCredentials(credentialsSecretOf(deployment));
+      ModelVersion withSecret = recorded.withStorage(storageOf(deployment));
       List<String> candidates = new ArrayList<>(urisIn(deployment));
       candidates.add(recorded.uri());
       for (String candidate : candidates) {
@@ -55,6 +57,31 @@ public final class RecordedVersions {
       }
     }
     return recorded;
+  }
+
+  /**
+   * How a Deployment's fetch container reaches its model: the Secret it mounts and the store
+   * settings in its environment.
+   */
+  private static ModelStorage storageOf(Deployment deployment) {
+    if (deployment.getSpec() == null
+        || deployment.getSpec().getTemplate() == null
+        || deployment.getSpec().getTemplate().getSpec() == null
+        || deployment.getSpec().getTemplate().getSpec().getInitContainers() == null) {
+      return ModelStorage.withSecret(credentialsSecretOf(deployment));
+    }
+    Map<String, String> env = new HashMap<>();
+    deployment.getSpec().getTemplate().getSpec().getInitContainers().stream()
+        .filter(c -> ModelServerDeployment.FETCH_CONTAINER.equals(c.getName()))
+        .filter(c -> c.getEnv() != null)
+        .flatMap(c -> c.getEnv().stream())
+        .filter(e -> e.getValue() != null)
+        .forEach(e -> env.put(e.getName(), e.getValue()));
+    return new ModelStorage(
+        credentialsSecretOf(deployment),
+        env.get(ModelServerDeployment.S3_ENDPOINT_ENV),
+        env.get(ModelServerDeployment.S3_REGION_ENV),
+        Boolean.parseBoolean(env.get(ModelServerDeployment.S3_PATH_STYLE_ENV)));
   }
 
   /** The Secret a Deployment's fetch container reads the model credentials from, or null. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelkeeper.api.v1alpha1.ExecutionProvider;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentSpec;
+import io.modelkeeper.api.v1alpha1.S3Spec;
 import io.modelkeeper.api.v1alpha1.SloSpec;
 import io.modelkeeper.api.v1alpha1.TrafficRouter;
 import io.modelkeeper.operator.testing.TestModels;
@@ -29,6 +30,56 @@ class SpecValidatorTest {
   void validSpecPasses() {
     assertThat(check(spec -> spec.getRollout().setSteps(List.of(step(10, "2m"), step(50, "5m")))))
         .isEmpty();
+  }
+
+  @Test
+  void s3SettingsAreCheckedNamingTheField() {
+    assertThat(
+            check(
+                spec -> {
+                  spec.getModel().setUri("s3://models/fraud/1/model.onnx");
+                  spec.getModel().setS3(s3("https://minio.example:9000", "eu-central-1"));
+                  spec.getServing().setServiceAccountName("fraud-reader");
+                }))
+        .isEmpty();
+    assertThat(check(spec -> spec.getModel().setS3(s3(null, "eu-central-1"))))
+        .containsExactly(
+            "spec.model.s3: the S3 settings are for an s3:// spec.model.uri only; leave s3 out");
+    assertThat(
+            check(
+                spec -> {
+                  spec.getModel().setUri("s3://models/fraud/1/model.onnx");
+                  spec.getModel().setS3(s3("http://key:secret@minio:9000", null));
+                }))
+        .singleElement()
+        .asString()
+        .startsWith("spec.model.s3.endpoint 'http://***@minio:9000' must be an http(s) URL")
+        .doesNotContain("secret");
+    assertThat(
+            check(
+                spec -> {
+                  spec.getModel().setUri("s3://models/fraud/1/model.onnx");
+                  spec.getModel().setS3(s3(null, "EU Central"));
+                }))
+        .singleElement()
+        .asString()
+        .startsWith("spec.model.s3.region 'EU Central' must be a region name");
+    assertThat(check(spec -> spec.getModel().setUri("s3://x/model.onnx")))
+        .singleElement()
+        .asString()
+        .startsWith(
+            "spec.model.uri 's3://x/model.onnx' must be http(s)://..., s3://<bucket>/<key>");
+    assertThat(check(spec -> spec.getServing().setServiceAccountName("Not_A_Name")))
+        .singleElement()
+        .asString()
+        .startsWith("spec.serving.serviceAccountName 'Not_A_Name' must be the name of a");
+  }
+
+  private static S3Spec s3(String endpoint, String region) {
+    S3Spec s3 = new S3Spec();
+    s3.setEndpoint(endpoint);
+    s3.setRegion(region);
+    return s3;
   }
 
   @Test

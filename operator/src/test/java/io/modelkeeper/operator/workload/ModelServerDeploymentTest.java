@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.modelkeeper.api.v1alpha1.AccessSpec;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelTask;
+import io.modelkeeper.api.v1alpha1.S3Spec;
 import io.modelkeeper.api.v1alpha1.SecretKeyRef;
 import io.modelkeeper.operator.config.OperatorConfig;
 import io.modelkeeper.operator.testing.TestModels;
@@ -163,6 +164,49 @@ class ModelServerDeploymentTest {
     PodSpec without = desired(TestModels.model("fraud", "7")).getSpec().getTemplate().getSpec();
     assertThat(without.getVolumes())
         .noneMatch(v -> ModelServerDeployment.CREDENTIALS_VOLUME.equals(v.getName()));
+  }
+
+  @Test
+  void anS3ModelsStoreSettingsGoToTheFetchContainerOnlyAndThePodsRunAsTheServiceAccount() {
+    ModelDeployment md =
+        TestModels.model(
+            "fraud",
+            "7",
+            spec -> {
+              spec.getModel().setUri("s3://models/fraud/7/model.onnx");
+              spec.getModel().setCredentialsSecret("bucket-keys");
+              S3Spec s3 = new S3Spec();
+              s3.setEndpoint("http://minio.storage.svc:9000");
+              s3.setRegion("eu-central-1");
+              s3.setPathStyle(true);
+              spec.getModel().setS3(s3);
+              spec.getServing().setServiceAccountName("fraud-reader");
+            });
+    PodSpec pod = desired(md).getSpec().getTemplate().getSpec();
+
+    Container fetch = pod.getInitContainers().get(0);
+    assertThat(env(fetch))
+        .containsEntry("MODELKEEPER_MODEL_URI", "s3://models/fraud/7/model.onnx")
+        .containsEntry("MODELKEEPER_S3_ENDPOINT", "http://minio.storage.svc:9000")
+        .containsEntry("MODELKEEPER_S3_REGION", "eu-central-1")
+        .containsEntry("MODELKEEPER_S3_PATH_STYLE", "true")
+        .containsEntry(
+            "MODELKEEPER_MODEL_CREDENTIALS_DIR", "/var/run/modelkeeper/model-credentials");
+    assertThat(pod.getVolumes())
+        .anyMatch(
+            v -> v.getSecret() != null && "bucket-keys".equals(v.getSecret().getSecretName()));
+    for (Container container : pod.getContainers()) {
+      assertThat(env(container))
+          .doesNotContainKeys("MODELKEEPER_S3_ENDPOINT", "MODELKEEPER_S3_REGION");
+      assertThat(container.getVolumeMounts())
+          .noneMatch(m -> ModelServerDeployment.CREDENTIALS_VOLUME.equals(m.getName()));
+    }
+    assertThat(pod.getServiceAccountName()).isEqualTo("fraud-reader");
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+
+    PodSpec plain = desired(TestModels.model("fraud", "7")).getSpec().getTemplate().getSpec();
+    assertThat(plain.getServiceAccountName()).isNull();
+    assertThat(env(plain.getInitContainers().get(0))).doesNotContainKey("MODELKEEPER_S3_ENDPOINT");
   }
 
   @Test

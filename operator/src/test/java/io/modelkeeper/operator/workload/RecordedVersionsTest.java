@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.modelkeeper.api.v1alpha1.ArmStatus;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelSpec;
+import io.modelkeeper.api.v1alpha1.S3Spec;
 import io.modelkeeper.operator.testing.TestModels;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,37 @@ class RecordedVersionsTest {
     assertThat(found.uri()).isEqualTo(SECRET_URI);
     assertThat(found.credentialsSecret()).isEqualTo("store-creds");
     assertThat(found.knowsUri()).isTrue();
+  }
+
+  @Test
+  void anS3FilesStoreSettingsComeBackFromItsDeployment() {
+    ModelDeployment s3 =
+        TestModels.model(
+            "fraud",
+            "7",
+            spec -> {
+              spec.getModel().setUri("s3://models/fraud/7/model.onnx");
+              spec.getModel().setCredentialsSecret("bucket-keys");
+              S3Spec settings = new S3Spec();
+              settings.setEndpoint("http://minio.storage.svc:9000");
+              settings.setRegion("eu-central-1");
+              settings.setPathStyle(true);
+              spec.getModel().setS3(settings);
+            });
+    ModelVersion s3File = ModelVersion.of(s3.getSpec().getModel());
+    Deployment deployment =
+        ModelServerDeployment.desired(s3, s3File, Arm.STABLE, 2, TestModels.config());
+    ModelSpec moved = new ModelSpec();
+    moved.setVersion("8");
+    moved.setUri("s3://other-bucket/fraud/8/model.onnx");
+
+    ModelVersion found =
+        RecordedVersions.recover(
+            ModelVersion.of(s3File.stamp(new ArmStatus())), moved, List.of(deployment));
+
+    assertThat(found.storage())
+        .isEqualTo(
+            new ModelStorage("bucket-keys", "http://minio.storage.svc:9000", "eu-central-1", true));
   }
 
   @Test

@@ -1,0 +1,102 @@
+package io.modelkeeper.server.fetch;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * The access key of an s3:// model, read from the files of its mounted Secret: keys {@code
+ * AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY} and, for temporary credentials, {@code
+ * AWS_SESSION_TOKEN}. What they hold is never printed: {@link #redact} masks it in any message.
+ */
+final class S3Credentials {
+
+  static final String ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
+  static final String SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
+  static final String SESSION_TOKEN = "AWS_SESSION_TOKEN";
+
+  /** A session token is the longest of the three, and well under this. */
+  private static final long MAX_BYTES = 16 * 1024;
+
+  private final AwsCredentials credentials;
+  private final List<String> values;
+
+  private S3Credentials(AwsCredentials credentials, List<String> values) {
+    this.credentials = credentials;
+    this.values = values;
+  }
+
+  /**
+   * The credentials in {@code directory}.
+   *
+   * @throws FetchException naming the missing key, never a value
+   */
+  static S3Credentials read(Path directory) throws FetchException {
+    Optional<String> id = read(directory, ACCESS_KEY_ID);
+    Optional<String> secret = read(directory, SECRET_ACCESS_KEY);
+    Optional<String> token = read(directory, SESSION_TOKEN);
+    if (id.isEmpty() || secret.isEmpty()) {
+      throw new FetchException(
+          "spec.model.credentialsSecret for an s3:// model needs keys '"
+              + ACCESS_KEY_ID
+              + "' and '"
+              + SECRET_ACCESS_KEY
+              + "' (and optionally '"
+              + SESSION_TOKEN
+              + "'); "
+              + (id.isEmpty() ? ACCESS_KEY_ID : SECRET_ACCESS_KEY)
+              + " is missing or empty");
+    }
+    List<String> values = new ArrayList<>(List.of(secret.get(), id.get()));
+    token.ifPresent(values::add);
+    values.sort((a, b) -> b.length() - a.length());
+    AwsCredentials credentials =
+        token.isPresent()
+            ? AwsSessionCredentials.create(id.get(), secret.get(), token.get())
+            : AwsBasicCredentials.create(id.get(), secret.get());
+    return new S3Credentials(credentials, List.copyOf(values));
+  }
+
+  StaticCredentialsProvider provider() {
+    return StaticCredentialsProvider.create(credentials);
+  }
+
+  /** {@code message} with every value of the Secret replaced by {@code ***}. */
+  String redact(String message) {
+    if (message == null) {
+      return null;
+    }
+    String out = message;
+    for (String value : values) {
+      out = out.replace(value, "***");
+    }
+    return out;
+  }
+
+  private static Optional<String> read(Path directory, String key) throws FetchException {
+    Path file = directory.resolve(key);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      if (Files.size(file) > MAX_BYTES) {
+        throw new FetchException(
+            "the model credentials' key '" + key + "' is larger than " + MAX_BYTES + " bytes");
+      }
+      // A trailing newline is how a file written by hand ends; it is not part of the value.
+      String value = Files.readString(file, StandardCharsets.UTF_8).strip();
+      return value.isEmpty() ? Optional.empty() : Optional.of(value);
+    } catch (IOException e) {
+      throw new FetchException(
+          "cannot read the model credentials' key '" + key + "' in " + directory, e);
+    }
+  }
+}
