@@ -77,7 +77,7 @@ async function showList() {
 // One ModelDeployment.
 const charts = {};
 
-function chart(id, data, series) {
+function chart(id, data, series, time = true) {
   const target = document.getElementById(id);
   const points = data.slice(1).reduce((n, ys) => n + ys.filter((y) => y !== null).length, 0);
   target.dataset.points = String(points);
@@ -91,6 +91,7 @@ function chart(id, data, series) {
     {
       width: width,
       height: 180,
+      scales: { x: { time: time } },
       series: [{}].concat(series.map((s) => Object.assign({ spanGaps: true, width: 2, points: { show: true, size: 5 } }, s))),
       axes: [{}, { size: 60 }],
       legend: { live: false },
@@ -201,9 +202,8 @@ function runs(md) {
         const byStep = new Map(t.curveSteps.map((s, k) => [s, t.curveValues[k]]));
         return steps.map((s) => (byStep.has(s) ? byStep.get(s) : null));
       }));
-      chart(chartBox.id, data, withCurves.map((t, k) => ({ label: "trial " + t.index, stroke: TRIAL_COLOURS[k % TRIAL_COLOURS.length] })));
       // The x axis is the training step, not a time.
-      charts[chartBox.id].axes[0].values = (u, ticks) => ticks.map(String);
+      chart(chartBox.id, data, withCurves.map((t, k) => ({ label: "trial " + t.index, stroke: TRIAL_COLOURS[k % TRIAL_COLOURS.length] })), false);
     }
   });
   Array.from(container.children).forEach((child) => { if (!seen.has(child.id)) child.remove(); });
