@@ -24,6 +24,12 @@ function wrap(node) {
 }
 
 function fill(tbody, rows) {
+  if (rows.length === 0) {
+    const none = el("td", "none", "muted");
+    none.colSpan = tbody.parentElement.querySelectorAll("th").length;
+    rows = [el("tr")];
+    rows[0].appendChild(none);
+  }
   tbody.replaceChildren(...rows);
 }
 
@@ -77,7 +83,12 @@ async function showList() {
 // One ModelDeployment.
 const charts = {};
 
-function chart(id, data, series, time = true) {
+// A y range from 0 that does not blow a flat zero line up to 0-100.
+function fromZero(u, min, max) {
+  return [0, max > 0 ? max * 1.1 : 0.01];
+}
+
+function chart(id, data, series, time = true, yRange = null) {
   const target = document.getElementById(id);
   const points = data.slice(1).reduce((n, ys) => n + ys.filter((y) => y !== null).length, 0);
   target.dataset.points = String(points);
@@ -91,7 +102,7 @@ function chart(id, data, series, time = true) {
     {
       width: width,
       height: 180,
-      scales: { x: { time: time } },
+      scales: yRange ? { x: { time: time }, y: { range: yRange } } : { x: { time: time } },
       series: [{}].concat(series.map((s) => Object.assign({ spanGaps: true, width: 2, points: { show: true, size: 5 } }, s))),
       axes: [{}, { size: 60 }],
       legend: { live: false },
@@ -106,9 +117,9 @@ const CANARY = "#ea580c";
 
 function armCharts(series) {
   const at = series.at;
-  chart("chart-weight", [at, series.weight], [{ label: "canary weight", stroke: CANARY }]);
+  chart("chart-weight", [at, series.weight], [{ label: "canary weight", stroke: CANARY }], true, () => [0, 100]);
   chart("chart-errors", [at, series.stableErrorRate, series.canaryErrorRate],
-    [{ label: "stable", stroke: STABLE }, { label: "canary", stroke: CANARY }]);
+    [{ label: "stable", stroke: STABLE }, { label: "canary", stroke: CANARY }], true, fromZero);
   chart("chart-p99", [at, series.stableP99, series.canaryP99],
     [{ label: "stable", stroke: STABLE }, { label: "canary", stroke: CANARY }]);
   chart("chart-accuracy", [at, series.stableAccuracy, series.canaryAccuracy],
@@ -133,10 +144,12 @@ function summary(md) {
   ];
   const dl = el("dl");
   items.forEach(([key, value]) => {
-    dl.appendChild(el("dt", key));
+    const pair = el("div");
+    pair.appendChild(el("dt", key));
     const dd = el("dd");
     dd.appendChild(value instanceof Node ? value : document.createTextNode(value));
-    dl.appendChild(dd);
+    pair.appendChild(dd);
+    dl.appendChild(pair);
   });
   section.replaceChildren(dl);
 }
