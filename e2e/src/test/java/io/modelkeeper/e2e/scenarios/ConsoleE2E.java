@@ -123,6 +123,7 @@ class ConsoleE2E {
               rollout: automatic
             """
                 .formatted(MD, cluster.modelBaseUrl()));
+    double ready = seconds(start);
     HeadlessChromium.Page list = chromium.load(console);
     assertThat(list.console()).as("console messages of the list page").isEmpty();
     assertThat(list.bodyAttribute("data-models")).isEqualTo("1");
@@ -134,11 +135,13 @@ class ConsoleE2E {
     loop.awaitCapturingPods(2);
     await().atMost(PATIENCE).until(() -> traffic.labelledRows() >= 800);
     loop.createRun(RUN, "tune from the console test");
+    double runCreated = seconds(start);
 
     await()
         .atMost(PATIENCE)
         .pollInterval(Duration.ofMillis(500))
         .until(() -> curvePoints(detail()) >= 2);
+    double curves = seconds(start);
     String page = console + "model?namespace=" + loop.namespace() + "&name=" + MD;
     HeadlessChromium.Page training = chromium.load(page);
     assertThat(training.console()).as("console messages of the model page").isEmpty();
@@ -156,6 +159,7 @@ class ConsoleE2E {
         .atMost(PATIENCE)
         .pollInterval(Duration.ofMillis(500))
         .until(() -> canaryChecks(detail()) >= 2);
+    double checks = seconds(start);
     HeadlessChromium.Page canary = chromium.load(page);
     assertThat(canary.console()).as("console messages of the model page").isEmpty();
     for (String chart : List.of("chart-weight", "chart-errors", "chart-p99", "chart-accuracy")) {
@@ -182,9 +186,14 @@ class ConsoleE2E {
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.text()).contains("read-only");
     System.out.printf(
-        "ConsoleE2E: %.1f s from apply to the last page (canary still running at its load: %s);"
+        "ConsoleE2E: %.1f s from apply to the last page (Ready %.1f s, run created %.1f s, trial"
+            + " curves %.1f s, two canary checks %.1f s; canary still running at its load: %s);"
             + " screenshots in %s%n",
-        (System.nanoTime() - start) / 1e9, during, screenshots);
+        seconds(start), ready, runCreated, curves, checks, during, screenshots);
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
   }
 
   private static JsonNode detail() {
