@@ -29,6 +29,12 @@ public final class RequiredTools {
         tier);
   }
 
+  /** Headless Chromium (Debian's chromium package), or the tier skipped (failed in CI). */
+  public static Path chromium(String tier) {
+    return require(
+        onPath("chromium"), "chromium is not installed (apt-get install chromium)", tier);
+  }
+
   /** promtool (of the same Debian package), or the tier skipped (failed in CI). */
   public static Path promtool(String tier) {
     return require(

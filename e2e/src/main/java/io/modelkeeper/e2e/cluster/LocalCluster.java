@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -204,6 +205,7 @@ public final class LocalCluster implements AutoCloseable {
                 + ", log "
                 + layout.operatorLog()
                 + ")");
+        progress.accept("console         " + cluster.operator.url() + "/console/  (read-only)");
       }
       return cluster;
     } catch (IOException e) {
@@ -300,14 +302,15 @@ public final class LocalCluster implements AutoCloseable {
   private OperatorProcess startOperator() {
     // A rate needs two samples in its range, and a gauge older than the range is a gone pod's:
     // four scrapes of the local Prometheus, where a cluster's default is a minute.
-    Map<String, String> environment =
-        prometheus == null
-            ? Map.of()
-            : Map.of(
-                "MODELKEEPER_PROMETHEUS_URL",
-                prometheus.url(),
-                "MODELKEEPER_PROMETHEUS_MIN_RANGE",
-                LocalPrometheus.SCRAPE_INTERVAL.multipliedBy(4).toSeconds() + "s");
+    Map<String, String> environment = new HashMap<>();
+    if (prometheus != null) {
+      environment.put("MODELKEEPER_PROMETHEUS_URL", prometheus.url());
+      environment.put(
+          "MODELKEEPER_PROMETHEUS_MIN_RANGE",
+          LocalPrometheus.SCRAPE_INTERVAL.multipliedBy(4).toSeconds() + "s");
+    }
+    // The web console, read-only, at <operator URL>/console/ (the chart's console.enabled).
+    environment.put("MODELKEEPER_CONSOLE_ENABLED", "true");
     OperatorProcess started =
         OperatorProcess.start(
             layout.operatorJar(),

@@ -89,6 +89,10 @@ public interface OperatorConfig {
   @WithName("leader-election")
   LeaderElectionSettings leaderElection();
 
+  /** The web console at /console on the operator's HTTP port. */
+  @WithName("console")
+  Console console();
+
   /** Settings of the model-server pods. */
   interface ModelServer {
 
@@ -103,6 +107,21 @@ public interface OperatorConfig {
     /** Image of the reference trainer ({@code train}) and evaluator ({@code evaluate}). */
     @WithDefault("ghcr.io/modelkeeper/trainer:0.1.0")
     String image();
+  }
+
+  /** The web console: off unless enabled; read-only unless a token file is given. */
+  interface Console {
+
+    /** Serve the console's pages and JSON at /console. */
+    @WithDefault("false")
+    boolean enabled();
+
+    /**
+     * File (a mounted Secret's key) holding the bearer token that allows the console's actions
+     * (promote, abort, pause, resume, retrain). Without it the console only reads.
+     */
+    @WithName("token-file")
+    Optional<Path> tokenFile();
   }
 
   /** One active operator among several replicas, the others waiting on a Lease. */

@@ -26,6 +26,8 @@ import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
 import io.modelkeeper.api.v1alpha1.ModelRetraining;
 import io.modelkeeper.operator.config.OperatorConfig;
+import io.modelkeeper.operator.console.AnalysisHistory;
+import io.modelkeeper.operator.console.ConsoleCaches;
 import io.modelkeeper.operator.metricsource.MetricsSource;
 import io.modelkeeper.operator.metricsource.prometheus.PrometheusUrls;
 import io.modelkeeper.operator.monitoring.ServingFigures;
@@ -86,6 +88,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   private final RolloutMetrics rolloutMetrics;
   private final Clock clock;
   private final PrometheusUrls prometheusUrls;
+  private final AnalysisHistory analysisHistory;
+  private final ConsoleCaches consoleCaches;
 
   /** How soon a reconcile whose write met a 409 Conflict looks again. */
   private static final Duration CONFLICT_RETRY = Duration.ofSeconds(1);
@@ -98,7 +102,9 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
       MetricsSource armMetrics,
       RolloutMetrics rolloutMetrics,
       Clock clock,
-      PrometheusUrls prometheusUrls) {
+      PrometheusUrls prometheusUrls,
+      AnalysisHistory analysisHistory,
+      ConsoleCaches consoleCaches) {
     this.config = config;
     this.deployments = deployments;
     this.events = events;
@@ -107,11 +113,14 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     this.rolloutMetrics = rolloutMetrics;
     this.clock = clock;
     this.prometheusUrls = prometheusUrls;
+    this.analysisHistory = analysisHistory;
+    this.consoleCaches = consoleCaches;
   }
 
   @Override
   public List<EventSource<?, ModelDeployment>> prepareEventSources(
       EventSourceContext<ModelDeployment> context) {
+    consoleCaches.modelDeployments(context.getPrimaryCache());
     var deploymentSource =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Deployment.class, ModelDeployment.class)
@@ -346,6 +355,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     ModelDeploymentStatus next = StatusAggregator.build(md, findings, now);
     recordTransitions(md, next);
     rolloutMetrics.recordStatus(md, next);
+    analysisHistory.record(md, next);
     // Never wait inside a reconcile: look again later, even if no event arrives; a running
     // canary is looked at again when its next check is due, and a write that met a newer object
     // (409) is made again as soon as the informers have caught up.

@@ -23,6 +23,7 @@ import io.modelkeeper.api.v1alpha1.RetrainingRun;
 import io.modelkeeper.api.v1alpha1.RetrainingRunStatus;
 import io.modelkeeper.api.v1alpha1.RunPhase;
 import io.modelkeeper.operator.config.OperatorConfig;
+import io.modelkeeper.operator.console.ConsoleCaches;
 import io.modelkeeper.operator.telemetry.EventReason;
 import io.modelkeeper.operator.telemetry.EventRecorder;
 import io.modelkeeper.operator.telemetry.RetrainingMetrics;
@@ -61,12 +62,16 @@ public class ModelRetrainingReconciler implements Reconciler<ModelRetraining> {
   private final RunStarter starter;
   private final Clock clock;
 
+  private final ConsoleCaches consoleCaches;
+
   public ModelRetrainingReconciler(
       OperatorConfig config,
       EventRecorder events,
       RetrainingMetrics metrics,
       LabelledRows labelledRows,
-      Clock clock) {
+      Clock clock,
+      ConsoleCaches consoleCaches) {
+    this.consoleCaches = consoleCaches;
     this.config = config;
     this.events = events;
     this.metrics = metrics;
@@ -125,6 +130,8 @@ public class ModelRetrainingReconciler implements Reconciler<ModelRetraining> {
                             .collect(java.util.stream.Collectors.toSet()))
                 .build(),
             context);
+    consoleCaches.modelRetrainings(context.getPrimaryCache());
+    consoleCaches.retrainingRuns(runs);
     return List.of(runs, jobs, models);
   }
 

@@ -1,10 +1,13 @@
 package io.modelkeeper.operator.telemetry;
 
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.api.reconciler.Constants;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.modelkeeper.operator.console.AnalysisHistory;
+import io.modelkeeper.operator.retraining.ModelRetrainingReconciler;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;
@@ -28,10 +31,13 @@ public class OperatorMetrics implements Metrics {
 
   private final MeterRegistry registry;
   private final RolloutMetrics rollouts;
+  private final AnalysisHistory analysisHistory;
   private final Timer duration;
 
-  public OperatorMetrics(MeterRegistry registry, RolloutMetrics rollouts) {
+  public OperatorMetrics(
+      MeterRegistry registry, RolloutMetrics rollouts, AnalysisHistory analysisHistory) {
     this.registry = registry;
+    this.analysisHistory = analysisHistory;
     this.rollouts = rollouts;
     this.duration =
         Timer.builder("modelkeeper.operator.reconcile.duration")
@@ -67,6 +73,10 @@ public class OperatorMetrics implements Metrics {
   @Override
   public void cleanupDone(ResourceID resource, Map<String, Object> metadata) {
     rollouts.forget(resource.getNamespace().orElse(""), resource.getName());
+    // A ModelRetraining's deletion comes here too; it may share its ModelDeployment's name.
+    if (!ModelRetrainingReconciler.NAME.equals(metadata.get(Constants.CONTROLLER_NAME))) {
+      analysisHistory.forget(resource.getNamespace().orElse(""), resource.getName());
+    }
   }
 
   /** Counts an Event recorded on a ModelDeployment. */

@@ -52,6 +52,11 @@ class LeaderElectionTest {
       }
 
       @Override
+      public Console console() {
+        return defaults.console();
+      }
+
+      @Override
       public Duration reconcileInterval() {
         return defaults.reconcileInterval();
       }

@@ -32,6 +32,9 @@ class OperatorEndpointsTest {
   @TestHTTPResource("/q/metrics")
   URI metrics;
 
+  @TestHTTPResource("/console/")
+  URI console;
+
   @Inject KubernetesClient client;
 
   private static HttpResponse<String> get(URI uri) throws Exception {
@@ -44,6 +47,12 @@ class OperatorEndpointsTest {
     HttpResponse<String> response = get(ready);
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("\"status\": \"UP\"");
+  }
+
+  @Test
+  void theConsoleIsOffByDefault() throws Exception {
+    assertThat(get(console).statusCode()).isEqualTo(404);
+    assertThat(get(console.resolve("api/modeldeployments")).statusCode()).isEqualTo(404);
   }
 
   @Test

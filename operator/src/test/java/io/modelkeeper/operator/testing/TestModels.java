@@ -155,6 +155,21 @@ public final class TestModels {
           }
         };
       }
+
+      @Override
+      public Console console() {
+        return new Console() {
+          @Override
+          public boolean enabled() {
+            return false;
+          }
+
+          @Override
+          public java.util.Optional<java.nio.file.Path> tokenFile() {
+            return java.util.Optional.empty();
+          }
+        };
+      }
     };
   }
 
