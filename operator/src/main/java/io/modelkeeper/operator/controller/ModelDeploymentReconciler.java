@@ -73,7 +73,11 @@ import java.util.function.Function;
       @Dependent(name = "service", type = ModelServiceDependent.class),
       @Dependent(name = "pods-service", type = ModelPodsServiceDependent.class)
     })
-@ControllerConfiguration(name = ModelDeploymentReconciler.NAME)
+// Not generation-aware: the promote and abort annotations change no generation and must act at
+// once, not at the next analysis check or reconcile interval.
+@ControllerConfiguration(
+    name = ModelDeploymentReconciler.NAME,
+    generationAwareEventProcessing = false)
 public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
   public static final String NAME = "modeldeployment";
