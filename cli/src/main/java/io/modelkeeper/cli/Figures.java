@@ -25,6 +25,17 @@ final class Figures {
     return number(value) ? String.format(Locale.ROOT, "%.3f", value.asDouble()) : NONE;
   }
 
+  /** Three significant digits, for figures of any size: 0.000123 → "0.000123", 41.2345 → "41.2". */
+  static String significant(JsonNode value) {
+    if (!number(value)) {
+      return NONE;
+    }
+    return new java.math.BigDecimal(value.asDouble())
+        .round(new java.math.MathContext(3))
+        .stripTrailingZeros()
+        .toPlainString();
+  }
+
   /** +0.0123 → "+0.012". */
   static String signed(JsonNode value) {
     return number(value) ? String.format(Locale.ROOT, "%+.3f", value.asDouble()) : NONE;

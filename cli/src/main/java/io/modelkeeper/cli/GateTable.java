@@ -28,7 +28,8 @@ final class GateTable {
     boolean inconclusive = reason.contains("not conclusive");
     List<Gate> gates = new ArrayList<>();
 
-    boolean counted = canary.path("requests").isNumber() && stable.path("requests").isNumber();
+    boolean counted =
+        canary.path("requests").asLong(0) > 0 && stable.path("requests").asLong(0) > 0;
     gates.add(
         new Gate(
             "error rate vs stable",
@@ -90,7 +91,7 @@ final class GateTable {
             Figures.NONE,
             pods,
             "serving",
-            failing && reason.contains("pods are not serving") ? Style.FAILED : Style.OK));
+            podsVerdict(canaryStatus, failing && reason.contains("pods are not serving"))));
     return gates;
   }
 
@@ -105,8 +106,18 @@ final class GateTable {
     return measured ? Style.OK : Style.NO_DATA;
   }
 
+  /** ✖ when a check failed on them, ◌ while not all are ready (nothing failed), else ✔. */
+  private static String podsVerdict(JsonNode canaryStatus, boolean failed) {
+    if (failed) {
+      return Style.FAILED;
+    }
+    return canaryStatus.path("readyReplicas").asInt(0) < canaryStatus.path("replicas").asInt(0)
+        ? Style.PROGRESSING
+        : Style.OK;
+  }
+
   private static String rate(JsonNode arm) {
-    if (!arm.path("requests").isNumber()) {
+    if (arm.path("requests").asLong(0) <= 0) {
       return Figures.NONE;
     }
     return Figures.percent(arm.path("errorRate"))

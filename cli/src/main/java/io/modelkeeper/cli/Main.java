@@ -25,7 +25,10 @@ public final class Main {
       code = run(List.of(args), out, err);
     } catch (CliException e) {
       out.flush();
-      err.println("error: " + e.getMessage());
+      // kubectl's own messages already start with "error: ".
+      String message =
+          e.getMessage().startsWith("error: ") ? e.getMessage().substring(7) : e.getMessage();
+      err.println("error: " + message);
       code = 1;
     }
     out.flush();

@@ -97,7 +97,7 @@ final class TreeView {
     return switch (symbol) {
       case Style.OK -> style.status(symbol, "pass");
       case Style.FAILED -> style.status(symbol, "fail");
-      case Style.PROGRESSING -> style.status(symbol, "inconclusive");
+      case Style.PROGRESSING -> style.status(symbol, "waiting");
       default -> style.grey(symbol + " no figures yet");
     };
   }
@@ -132,7 +132,7 @@ final class TreeView {
         .forEach(
             f ->
                 features.add(
-                    f.path("feature").asText() + " " + Figures.decimals(f.path("importance"))));
+                    f.path("feature").asText() + " " + Figures.significant(f.path("importance"))));
     if (!features.isEmpty()) {
       field(out, "  Importance", String.join("  ", features));
     }

@@ -49,7 +49,7 @@ class TreeViewTest {
         .contains("500 labelled")
         .contains("drift 0.031")
         .contains("p99 12.3ms");
-    assertThat(line(text, "Importance:")).contains("amount 0.412  hour 0.200");
+    assertThat(line(text, "Importance:")).contains("amount 0.412  hour 0.2");
     assertThat(line(text, "Retraining:"))
         .contains("fraud-r2")
         .contains("✔ Promoted")
@@ -79,6 +79,26 @@ class TreeViewTest {
         .contains("✖ CrashLoopBackOff")
         .contains("ready:0/1, restarts:3");
     assertThat(text).doesNotContain("other-1-x");
+  }
+
+  @Test
+  void aCanaryWithoutTrafficOrReadyPodsHasNoFiguresYetRatherThanAPass() {
+    ModelSnapshot snapshot = Fixtures.fraud();
+    ObjectNode canary = (ObjectNode) snapshot.model().path("status").path("canary");
+    canary.put("readyReplicas", 0);
+    ObjectNode analysis = (ObjectNode) canary.path("analysis");
+    analysis.put(
+        "reason", "step 1 of 3 (20%) extended for lack of evidence: canary pods are not ready yet");
+    analysis.put("failedChecks", 0);
+    analysis.putObject("canary").put("requests", 0).put("errors", 0);
+
+    String text = plain.render(snapshot);
+
+    assertThat(line(text, "error rate vs stable"))
+        .contains("· no figures yet")
+        .doesNotContain("(0/0)");
+    assertThat(line(text, "  canary pods  ")).contains("0/1 ready").contains("◌ waiting");
+    assertThat(line(text, "Importance:")).contains("amount 0.412");
   }
 
   @Test
