@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /** {@code kubectl modelkeeper}: parses the command line and runs one command. */
@@ -22,7 +23,7 @@ public final class Main {
     PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
     int code;
     try {
-      code = run(List.of(args), out, err);
+      code = run(List.of(args), System.getenv(), out, err);
     } catch (CliException e) {
       out.flush();
       // kubectl's own messages already start with "error: ".
@@ -35,16 +36,21 @@ public final class Main {
     System.exit(code);
   }
 
-  static int run(List<String> args, PrintStream out, PrintStream err) {
+  /**
+   * Runs one command.
+   *
+   * @param env the environment: KUBECTL (the kubectl to run) and NO_COLOR are read from it
+   */
+  static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
     Options options = Options.parse(args);
     boolean terminal = Boolean.getBoolean("kubectl-modelkeeper.tty");
-    Style style = Style.detect(terminal, System.getenv("NO_COLOR"), options.noColor());
+    Style style = Style.detect(terminal, env.get("NO_COLOR"), options.noColor());
     if (options.command().equals("help")) {
       out.println(Options.USAGE);
       return 0;
     }
     Kubectl kubectl =
-        new Kubectl(Objects.requireNonNullElse(System.getenv("KUBECTL"), "kubectl"), options);
+        new Kubectl(Objects.requireNonNullElse(env.get("KUBECTL"), "kubectl"), options);
     Clock clock = Clock.systemUTC();
     ManualActions.Output lines =
         new ManualActions.Output() {
