@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -188,9 +187,5 @@ final class ManualActions {
         + " (revision "
         + arm.path("revision").asText("?")
         + ")";
-  }
-
-  static List<String> verbs() {
-    return List.of("promote", "abort", "pause", "resume");
   }
 }

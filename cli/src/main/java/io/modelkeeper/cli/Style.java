@@ -92,8 +92,8 @@ final class Style {
 
   /** Visible width of a painted string: what the terminal shows, without escape codes. */
   static int width(String text) {
-    return text.replaceAll("\u001b\\[[0-9;]*m", "")
-        .codePointCount(0, text.replaceAll("\u001b\\[[0-9;]*m", "").length());
+    String visible = text.replaceAll("\u001b\\[[0-9;]*m", "");
+    return visible.codePointCount(0, visible.length());
   }
 
   /** {@code text} padded with spaces to {@code width} visible columns. */
