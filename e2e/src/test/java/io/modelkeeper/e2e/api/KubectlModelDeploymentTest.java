@@ -65,7 +65,15 @@ class KubectlModelDeploymentTest {
     String table = kubectl.run("get", "md").orThrow();
     assertThat(table)
         .contains(
-            "NAME", "VERSION", "CANARY", "STEP", "WEIGHT", "PHASE", "ACCURACY", "DECISION", "READY",
+            "NAME",
+            "VERSION",
+            "CANARY",
+            "STEP",
+            "WEIGHT",
+            "PHASE",
+            "ACCURACY",
+            "DECISION",
+            "READY",
             "AGE")
         .contains("fraud");
 
