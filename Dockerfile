@@ -42,6 +42,7 @@ COPY api/pom.xml api/
 COPY model-server/pom.xml model-server/
 COPY operator/pom.xml operator/
 COPY trainer/pom.xml trainer/
+COPY cli/pom.xml cli/
 COPY e2e/pom.xml e2e/
 COPY packaging/pom.xml packaging/
 COPY bench/pom.xml bench/

@@ -20,6 +20,14 @@ public class CanaryStatus extends ArmStatus {
   @JsonPropertyDescription("Index of the current rollout step, from 0.")
   private Integer step;
 
+  @JsonPropertyDescription(
+      "The current step for people, as step/steps counted from 1 (for example 2/3); absent without rollout.steps.")
+  private String stepDisplay;
+
+  @JsonPropertyDescription(
+      "True while spec.rollout.paused holds the canary at its step (checks keep running).")
+  private Boolean paused;
+
   @JsonPropertyDescription("When the canary started (RFC 3339).")
   private String startedAt;
 
@@ -83,5 +91,21 @@ public class CanaryStatus extends ArmStatus {
 
   public void setWeightNote(String weightNote) {
     this.weightNote = weightNote;
+  }
+
+  public String getStepDisplay() {
+    return stepDisplay;
+  }
+
+  public void setStepDisplay(String stepDisplay) {
+    this.stepDisplay = stepDisplay;
+  }
+
+  public Boolean getPaused() {
+    return paused;
+  }
+
+  public void setPaused(Boolean paused) {
+    this.paused = paused;
   }
 }

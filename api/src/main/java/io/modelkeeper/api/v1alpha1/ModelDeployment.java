@@ -21,6 +21,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.canary.version",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
+    name = "STEP",
+    jsonPath = ".status.canary.stepDisplay",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
     name = "WEIGHT",
     jsonPath = ".status.canary.weight",
     type = AdditionalPrinterColumn.Type.INTEGER)
@@ -30,24 +34,28 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "ACCURACY",
-    jsonPath = ".status.metrics.accuracy",
-    type = AdditionalPrinterColumn.Type.NUMBER)
-// The rest of the quality picture only with -o wide (priority 1), so the default table stays
-// readable.
+    jsonPath = ".status.display.accuracy",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "DECISION",
+    jsonPath = ".status.lastDecision",
+    type = AdditionalPrinterColumn.Type.STRING)
+// Figures come rounded from status.display (status.metrics keeps full precision). The rest of
+// the quality picture only with -o wide (priority 1), so the default table stays readable.
 @AdditionalPrinterColumn(
     name = "F1",
-    jsonPath = ".status.metrics.f1",
-    type = AdditionalPrinterColumn.Type.NUMBER,
+    jsonPath = ".status.display.f1",
+    type = AdditionalPrinterColumn.Type.STRING,
     priority = 1)
 @AdditionalPrinterColumn(
     name = "AUC",
-    jsonPath = ".status.metrics.auc",
-    type = AdditionalPrinterColumn.Type.NUMBER,
+    jsonPath = ".status.display.auc",
+    type = AdditionalPrinterColumn.Type.STRING,
     priority = 1)
 @AdditionalPrinterColumn(
     name = "RMSE",
-    jsonPath = ".status.metrics.rmse",
-    type = AdditionalPrinterColumn.Type.NUMBER,
+    jsonPath = ".status.display.rmse",
+    type = AdditionalPrinterColumn.Type.STRING,
     priority = 1)
 @AdditionalPrinterColumn(
     name = "LABELLED",
@@ -56,8 +64,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
     priority = 1)
 @AdditionalPrinterColumn(
     name = "DRIFT",
-    jsonPath = ".status.metrics.drift",
-    type = AdditionalPrinterColumn.Type.NUMBER,
+    jsonPath = ".status.display.drift",
+    type = AdditionalPrinterColumn.Type.STRING,
     priority = 1)
 @AdditionalPrinterColumn(
     name = "READY",

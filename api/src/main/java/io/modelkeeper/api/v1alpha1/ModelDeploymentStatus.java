@@ -54,6 +54,14 @@ public class ModelDeploymentStatus {
       "The promote and abort annotations the operator has acted on (or seen while no canary ran); each acts once, and is forgotten when removed.")
   private List<ManualAction> manualActions = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "The last rollout decision in a few words, for kubectl get (for example \"waiting: 120/200 requests\" or \"failed check 1/2: error rate\"); status.canary.analysis keeps the full reason and figures.")
+  private String lastDecision;
+
+  @JsonPropertyDescription(
+      "The stable version's quality and drift figures rounded for people (kubectl get columns); status.metrics keeps them at full precision.")
+  private DisplayFigures display;
+
   @JsonPropertyDescription("Latest serving and quality figures of the stable version.")
   private MetricsStatus metrics;
 
@@ -179,5 +187,21 @@ public class ModelDeploymentStatus {
 
   public void setUnknownFields(List<String> unknownFields) {
     this.unknownFields = unknownFields;
+  }
+
+  public String getLastDecision() {
+    return lastDecision;
+  }
+
+  public void setLastDecision(String lastDecision) {
+    this.lastDecision = lastDecision;
+  }
+
+  public DisplayFigures getDisplay() {
+    return display;
+  }
+
+  public void setDisplay(DisplayFigures display) {
+    this.display = display;
   }
 }

@@ -64,7 +64,17 @@ class KubectlModelDeploymentTest {
 
     String table = kubectl.run("get", "md").orThrow();
     assertThat(table)
-        .contains("NAME", "VERSION", "CANARY", "WEIGHT", "PHASE", "ACCURACY", "READY", "AGE")
+        .contains(
+            "NAME",
+            "VERSION",
+            "CANARY",
+            "STEP",
+            "WEIGHT",
+            "PHASE",
+            "ACCURACY",
+            "DECISION",
+            "READY",
+            "AGE")
         .contains("fraud");
 
     CompletableFuture<Void> operatorStandIn =

@@ -131,7 +131,9 @@ class QualityMonitoringE2E {
         .untilAsserted(
             () -> {
               String table = kubectl.run("get", "md", MD).orThrow();
-              assertThat(table).contains("ACCURACY").containsPattern(MD + "\\s+1\\s+.*\\s0\\.9\\s");
+              assertThat(table)
+                  .contains("ACCURACY")
+                  .containsPattern(MD + "\\s+1\\s+.*\\s0\\.900\\s");
               assertThat(condition("Degraded")).startsWith("False SloMet");
             });
     // The rest of the window's figures, and its sample size, in -o wide and in status.metrics. A

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -75,7 +76,12 @@ import java.util.function.Function;
       @Dependent(name = "service", type = ModelServiceDependent.class),
       @Dependent(name = "pods-service", type = ModelPodsServiceDependent.class)
     })
-@ControllerConfiguration(name = ModelDeploymentReconciler.NAME)
+// Not generation-aware: the promote and abort annotations change no generation and must act at
+// once, not at the next analysis check or reconcile interval. Status writes alone still start none.
+@ControllerConfiguration(
+    name = ModelDeploymentReconciler.NAME,
+    generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = SpecOrMetadataChange.class))
 public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
   public static final String NAME = "modeldeployment";

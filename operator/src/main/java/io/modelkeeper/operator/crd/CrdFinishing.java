@@ -32,9 +32,11 @@ public class CrdFinishing implements CRDPostProcessor {
       List.of(
           "VERSION",
           "CANARY",
+          "STEP",
           "WEIGHT",
           "PHASE",
           "ACCURACY",
+          "DECISION",
           "F1",
           "AUC",
           "RMSE",

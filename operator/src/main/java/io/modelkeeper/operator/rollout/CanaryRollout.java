@@ -108,10 +108,14 @@ public final class CanaryRollout {
       verdict = manual(request.get());
     } else if (!promoting(canary) && due(spec.rollout(), canary, now)) {
       verdict = check(spec, serving, canary, observed, metrics, diagnose, now);
+    } else if (!promoting(canary) && pauseChanged(spec.rollout(), canary)) {
+      // Told at once rather than at the next check, which may be an interval away.
+      notePause(spec.rollout(), canary);
     }
     if (verdict != null) {
       canary = record(canary, verdict, now);
     }
+    canary.setPaused(!promoting(canary) && spec.rollout().paused() ? true : null);
     applyStepWeight(spec.rollout(), canary);
 
     if (verdict != null && verdict.decision() == Decision.RollBack) {
@@ -301,6 +305,31 @@ public final class CanaryRollout {
       canary.setRequestedWeight(100);
     }
     return canary;
+  }
+
+  private static boolean pauseChanged(CheckedSpec.Rollout rollout, CanaryStatus canary) {
+    return rollout.paused() != Boolean.TRUE.equals(canary.getPaused());
+  }
+
+  /**
+   * Records that spec.rollout.paused changed, without a check: the failed-check count and the time
+   * of the last check stay, so the next check comes when it was due.
+   */
+  private static void notePause(CheckedSpec.Rollout rollout, CanaryStatus canary) {
+    AnalysisStatus analysis =
+        canary.getAnalysis() != null ? canary.getAnalysis() : new AnalysisStatus();
+    String step = "step " + (Objects.requireNonNullElse(canary.getStep(), 0) + 1);
+    String next =
+        analysis.getCheckedAt() == null
+            ? "the next check"
+            : "the check due at "
+                + Instant.parse(analysis.getCheckedAt()).plus(rollout.analysisInterval());
+    analysis.setDecision(Decision.Wait.name());
+    analysis.setReason(
+        rollout.paused()
+            ? "paused by spec.rollout.paused at " + step + "; checks keep running"
+            : "resumed at " + step + " (spec.rollout.paused is off); " + next + " may advance it");
+    canary.setAnalysis(analysis);
   }
 
   private static void applyStepWeight(CheckedSpec.Rollout rollout, CanaryStatus canary) {

@@ -9,6 +9,7 @@ import io.modelkeeper.operator.routing.Router;
 import io.modelkeeper.operator.routing.Routers;
 import io.modelkeeper.operator.workload.Arm;
 import io.modelkeeper.operator.workload.ModelVersion;
+import java.util.Objects;
 
 /**
  * Fills in a canary's status from the plan and what runs: pods, realised weight and why it differs.
@@ -26,6 +27,13 @@ final class CanaryReport {
     ModelVersion model = ModelVersion.of(canary);
     int canaryPods = replicas(plan, Arm.CANARY);
     canary.setRevision(model.revision());
+    var steps = md.getSpec().getRollout().getSteps();
+    canary.setStepDisplay(
+        steps == null || steps.isEmpty()
+            ? null
+            : Math.min(Objects.requireNonNullElse(canary.getStep(), 0) + 1, steps.size())
+                + "/"
+                + steps.size());
     canary.setDeployment(observed.deploymentName(md, model));
     canary.setReplicas(canaryPods);
     canary.setReadyReplicas(observed.readyReplicas(model));

@@ -122,6 +122,9 @@ public final class StatusAggregator {
         rollout != null ? rollout.manualActions() : previous.getManualActions());
     status.setMetrics(findings.metrics() != null ? findings.metrics() : previous.getMetrics());
     status.setHistory(history(previous, plan));
+    status.setLastDecision(
+        DecisionSummary.of(status.getCanary(), status.getHistory(), minRequests(md)));
+    status.setDisplay(RoundedFigures.of(status.getMetrics()));
 
     Condition ready = ready(md, plan, wanted, findings);
     Condition progressing =
@@ -151,6 +154,13 @@ public final class StatusAggregator {
       status.setPhase(Phase.RollingBack);
     }
     return status;
+  }
+
+  private static long minRequests(ModelDeployment md) {
+    var rollout = md.getSpec().getRollout();
+    return rollout == null || rollout.getAnalysis() == null
+        ? 0
+        : Objects.requireNonNullElse(rollout.getAnalysis().getMinRequests(), 0);
   }
 
   private static Condition canaryProgress(CanaryStatus canary, RolloutPlan plan) {

@@ -74,9 +74,11 @@ class CrdDescriptionsTest {
         .containsExactly(
             "VERSION",
             "CANARY",
+            "STEP",
             "WEIGHT",
             "PHASE",
             "ACCURACY",
+            "DECISION",
             "F1",
             "AUC",
             "RMSE",
