@@ -3,10 +3,14 @@ package io.modelkeeper.e2e.scenarios;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.modelkeeper.e2e.RequiredTools;
+import io.modelkeeper.e2e.browser.HeadlessChromium;
 import io.modelkeeper.e2e.cluster.Kubectl;
 import io.modelkeeper.e2e.metrics.ScrapedSeries;
 import io.modelkeeper.e2e.traffic.InferenceClient;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -14,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +32,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * trials, 2 at a time, with median stopping; trials with a hopeless learning rate are stopped
  * early; the best trial's model is blessed, canaried and promoted. The search is seeded, so the
  * trials' learning rates are the same at every run of the test.
+ *
+ * <p>The operator's web console is looked at in a real browser (headless Chromium) beside it: the
+ * list page once the model is Ready, the model's page while the trials train and while the best
+ * trial's canary is checked. Its charts must have data points and the browser's console no message
+ * at all; screenshots of each page are saved under {@code e2e/target/console/}.
  */
 class TuningE2E {
 
@@ -42,6 +52,10 @@ class TuningE2E {
   static final AtomicLong labelled = new AtomicLong();
   static Thread traffic;
   static String namespace;
+  static HeadlessChromium chromium;
+  static String console;
+  static Path screenshots;
+  private static final int WIDTH = 1280;
 
   @RegisterExtension
   static final ScenarioCluster scenario =
@@ -58,7 +72,11 @@ class TuningE2E {
 
   @BeforeAll
   static void startCluster() throws Exception {
+    Path browser = RequiredTools.chromium("the web console's browser test");
     cluster = scenario.cluster();
+    console = scenario.local().cluster().operator().url() + "/console/";
+    screenshots = scenario.project().resolve("e2e/target/console");
+    chromium = new HeadlessChromium(browser, scenario.project().resolve("e2e/target/chromium"));
     kubectl = cluster.kubectl();
     original =
         ReferenceModel.load(
@@ -156,6 +174,10 @@ class TuningE2E {
     namespace =
         kubectl.run("get", "md", MD, "-o", "jsonpath={.metadata.namespace}").orThrow().trim();
     String service = cluster.serviceBaseUrl(namespace, MD);
+    HeadlessChromium.Page list = chromium.load(console);
+    assertThat(list.console()).as("console messages of the list page").isEmpty();
+    assertThat(list.bodyAttribute("data-models")).isEqualTo("1");
+    assertThat(list.dom()).contains(">" + MD + "<");
 
     // Labelled rows whose labels say the opposite of what the serving model predicts.
     traffic = new Thread(() -> sendLabelledTraffic(service), "labelled-traffic");
@@ -179,6 +201,8 @@ class TuningE2E {
             "-")
         .orThrow();
 
+    // The console is looked at beside the run, so the run's own observations miss nothing.
+    CompletableFuture<String> viewed = CompletableFuture.supplyAsync(TuningE2E::viewTheConsole);
     Set<String> phases = new LinkedHashSet<>();
     Set<String> trialStates = new LinkedHashSet<>();
     await()
@@ -200,6 +224,7 @@ class TuningE2E {
         .as("%s: %s", phases, field(run, "status", "message"))
         .isEqualTo("Promoted");
     assertThat(phases).contains("Training", "Promoted").doesNotContain("NotBlessed", "Failed");
+    System.out.println("TuningE2E console: " + viewed.get());
 
     List<Map<?, ?>> trials = trials(run);
     assertThat(trials).hasSize(6);
@@ -262,6 +287,95 @@ class TuningE2E {
       }
     }
     assertThat(unmet).as("tuning queries naming series the operator does not export").isEmpty();
+  }
+
+  /**
+   * Loads the model's console page once the trials have curves (while they train) and once the
+   * canary has two checks; asserts the charts have points and the browser logged nothing; saves the
+   * screenshots. Says when each page was loaded.
+   */
+  private static String viewTheConsole() {
+    long start = System.nanoTime();
+    await()
+        .atMost(PATIENCE)
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> curvePoints(consoleDetail()) >= 2);
+    String trainingPhase = String.valueOf(field(run(), "status", "phase"));
+    double curves = seconds(start);
+    String page = console + "model?namespace=" + namespace + "&name=" + MD;
+    HeadlessChromium.Page training = chromium.load(page);
+    assertThat(training.console()).as("console messages of the model page").isEmpty();
+    assertThat(training.bodyAttribute("data-loaded")).isEqualTo("true");
+    assertThat(training.bodyAttribute("data-runs")).isEqualTo("1");
+    assertThat(number(training.attribute("chart-run-0", "data-points")))
+        .as("points of the trials' curves")
+        .isGreaterThanOrEqualTo(2);
+    assertThat(training.dom()).contains("tuned-now");
+    assertThat(chromium.screenshot(page, screenshots.resolve("model-retraining.png"), WIDTH, 1500))
+        .isEmpty();
+
+    await()
+        .atMost(PATIENCE)
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> canaryChecks(consoleDetail()) >= 2);
+    boolean during = consoleDetail().path("canary").isObject();
+    double checks = seconds(start);
+    HeadlessChromium.Page canary = chromium.load(page);
+    assertThat(canary.console()).as("console messages of the model page").isEmpty();
+    for (String chart : List.of("chart-weight", "chart-errors", "chart-p99", "chart-accuracy")) {
+      assertThat(number(canary.attribute(chart, "data-points")))
+          .as("points of %s", chart)
+          .isGreaterThanOrEqualTo(2);
+    }
+    assertThat(chromium.screenshot(page, screenshots.resolve("model-canary.png"), WIDTH, 1500))
+        .isEmpty();
+    assertThat(chromium.screenshot(console, screenshots.resolve("list.png"), WIDTH, 360)).isEmpty();
+
+    // The local cluster's console has no token: it only reads.
+    InferenceClient.Reply refused =
+        new InferenceClient()
+            .post(
+                console + "api/modeldeployments/" + namespace + "/" + MD + "/actions/promote",
+                Map.of());
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.text()).contains("read-only");
+    return String.format(
+        "trial curves after %.1f s (run %s), two canary checks after %.1f s (canary still running:"
+            + " %s); screenshots in %s",
+        curves, trainingPhase, checks, during, screenshots);
+  }
+
+  private static JsonNode consoleDetail() {
+    InferenceClient.Reply reply =
+        new InferenceClient().get(console + "api/modeldeployments/" + namespace + "/" + MD);
+    assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+    return reply.body();
+  }
+
+  private static int curvePoints(JsonNode detail) {
+    int points = 0;
+    for (JsonNode run : detail.path("runs")) {
+      for (JsonNode trial : run.path("trials")) {
+        points += trial.path("curveSteps").size();
+      }
+    }
+    return points;
+  }
+
+  private static int canaryChecks(JsonNode detail) {
+    int checks = 0;
+    for (JsonNode value : detail.path("series").path("canaryErrorRate")) {
+      checks += value.isNull() ? 0 : 1;
+    }
+    return checks;
+  }
+
+  private static int number(String attribute) {
+    return attribute == null ? -1 : Integer.parseInt(attribute);
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
   }
 
   /**
