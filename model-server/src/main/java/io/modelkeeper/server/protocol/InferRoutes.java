@@ -55,6 +55,9 @@ public class InferRoutes {
   /** Bodies up to this size are read on the event loop; larger ones on a worker thread. */
   private static final int READ_ON_EVENT_LOOP_BYTES = 64 * 1024;
 
+  /** Before the application's other routes (0 and up), after the access and drain checks. */
+  private static final int EXACT_ROUTES = -1000;
+
   /** Where a routing context keeps its {@link InferenceCall}. */
   private static final String CALL = "modelkeeper.inference-call";
 
@@ -105,6 +108,18 @@ public class InferRoutes {
   }
 
   void register(@Observes Router router) {
+    // The served model's own paths are matched exactly, ahead of the routes with path parameters:
+    // each of those costs a regular expression match per request that passes it. The parameter
+    // routes stay, to answer another model's or version's name with 404.
+    String served = "/v2/models/" + model.name();
+    for (String path :
+        List.of(served + "/infer", served + "/versions/" + model.version() + "/infer")) {
+      router
+          .route(HttpMethod.POST, path)
+          .order(EXACT_ROUTES)
+          .handler(this::start)
+          .failureHandler(this::failed);
+    }
     for (String path :
         List.of("/v2/models/:model/infer", "/v2/models/:model/versions/:version/infer")) {
       router.route(HttpMethod.POST, path).handler(this::start).failureHandler(this::failed);
