@@ -35,9 +35,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ServingBenchmark {
 
-  private static final Duration WARMUP = Duration.ofSeconds(2);
-  private static final Duration SLICE = Duration.ofSeconds(2);
-  private static final Duration SLICE_WARMUP = Duration.ofMillis(300);
+  /** Every duration times this ({@code -Dbench.serving.scale}, e.g. 0.1 to check that it runs). */
+  private static final double SCALE =
+      Double.parseDouble(System.getProperty("bench.serving.scale", "1"));
+
+  private static final Duration WARMUP = scaled(2000);
+  private static final Duration SLICE = scaled(2000);
+  private static final Duration SLICE_WARMUP = scaled(300);
+  private static final Duration HEAVY_MEASURE = scaled(8000);
+  private static final Duration RAW_MEASURE = scaled(4000);
   private static final int SLICES = 3;
   private static final int[] CLIENTS = {8, 32};
 
@@ -218,7 +224,7 @@ public final class ServingBenchmark {
       Histograms before = Histograms.read(server);
       AllocationProfile recording =
           AllocationProfile.startLight(server.pid(), work.resolve("heavy-" + maxBatch + ".jfr"));
-      LoadDriver.Result result = driver.run(32, Duration.ZERO, Duration.ofSeconds(8), 1, request);
+      LoadDriver.Result result = driver.run(32, Duration.ZERO, HEAVY_MEASURE, 1, request);
       recording.stop();
       Histograms during = Histograms.read(server).minus(before);
       String label =
@@ -267,7 +273,7 @@ public final class ServingBenchmark {
               + " client p50 %.2f / p99 %.2f ms; server arrival-to-answer p50 %.2f / p99 %.2f ms"
               + " (mean %.2f); waiting for the batch to start p50 %.2f / p99 %.2f ms (mean %.2f);"
               + " ONNX Runtime run per batch p50 %.2f / p99 %.2f ms (mean %.2f, %.1f rows);"
-              + " beyond the server's p99 at the client: %.2f ms; %s during the 8 s",
+              + " beyond the server's p99 at the client: %.2f ms; %s while measured",
           label,
           client.p50Millis(),
           client.p99Millis(),
@@ -295,7 +301,7 @@ public final class ServingBenchmark {
     try (OrtSession session = env.createSession(network.toOnnx("raw", Map.of()), options)) {
       AtomicLong runs = new AtomicLong();
       long warmupEnd = System.nanoTime() + WARMUP.toNanos();
-      long end = warmupEnd + Duration.ofSeconds(4).toNanos();
+      long end = warmupEnd + RAW_MEASURE.toNanos();
       List<Thread> workers = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         float[] values = randomRows(new Random(t), batch, network.features());
@@ -324,8 +330,12 @@ public final class ServingBenchmark {
       for (Thread worker : workers) {
         worker.join();
       }
-      return runs.get() * batch / 4.0;
+      return runs.get() * batch / (RAW_MEASURE.toNanos() / 1e9);
     }
+  }
+
+  private static Duration scaled(long millis) {
+    return Duration.ofMillis(Math.max(50, Math.round(millis * SCALE)));
   }
 
   private static float[] randomRows(Random random, int rows, int features) {

@@ -9,12 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Queues inference requests and runs them on a few ONNX Runtime threads. For batchable models it
@@ -50,10 +48,14 @@ public final class DynamicBatcher implements AutoCloseable {
   private final OverloadedException queueFull;
   private final OverloadedException late;
   private final AtomicInteger arriving;
-  private final Semaphore freeRunThreads;
-  private final ExecutorService runThreads;
-  private final Thread dispatcher;
+  private final List<Thread> runThreads = new ArrayList<>();
+
+  /** Held by the one run thread that is forming the next batch; the others run or wait. */
+  private final ReentrantLock collecting = new ReentrantLock();
+
   private volatile boolean closed;
+
+  /** A request taken from the queue that did not fit the last batch; written under collecting. */
   private volatile PendingInference carried;
 
   /**
@@ -121,19 +123,12 @@ public final class DynamicBatcher implements AutoCloseable {
     this.coalesce = this.maxRows > 1 && batchable;
     this.rowsPerRun = Math.max(this.maxRows, MIN_ROWS_PER_RUN);
     this.inline = inlineLoneRequests;
-    this.freeRunThreads = new Semaphore(threads);
-    AtomicInteger count = new AtomicInteger();
-    this.runThreads =
-        Executors.newFixedThreadPool(
-            threads,
-            task -> {
-              Thread thread = new Thread(task, "inference-" + count.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
-    this.dispatcher = new Thread(this::dispatch, "batch-dispatcher");
-    dispatcher.setDaemon(true);
-    dispatcher.start();
+    for (int i = 1; i <= Math.max(1, threads); i++) {
+      Thread thread = new Thread(this::runBatches, "inference-" + i);
+      thread.setDaemon(true);
+      runThreads.add(thread);
+    }
+    runThreads.forEach(Thread::start);
   }
 
   public boolean coalesces() {
@@ -153,7 +148,7 @@ public final class DynamicBatcher implements AutoCloseable {
       pending.result.completeExceptionally(
           new IllegalStateException("the server is shutting down"));
     } else if (inline && queue.isEmpty() && carried == null && arriving.get() == 0) {
-      // Nothing to join and nobody coming: the dispatcher would run it alone right away.
+      // Nothing to join and nobody coming: a run thread would run it alone right away.
       metrics.queued(0);
       runAlone(pending, System.nanoTime());
     } else if (!queue.offer(pending)) {
@@ -197,28 +192,32 @@ public final class DynamicBatcher implements AutoCloseable {
     return true;
   }
 
-  private void dispatch() {
+  /**
+   * What each run thread does: once free, it forms the next batch itself (one thread at a time) and
+   * runs it. A batch is thus only formed when a thread is free to run it, and no thread hands a
+   * batch to another: each hand-off between threads is a wake-up that waits for the scheduler, and
+   * on a busy core that wait is the tail.
+   */
+  private void runBatches() {
     while (!closed) {
+      List<PendingInference> batch;
       try {
-        freeRunThreads.acquire();
-        PendingInference first = carried != null ? carried : queue.take();
-        carried = null;
-        while (!stillWanted(first, System.nanoTime())) {
-          first = queue.take();
+        collecting.lockInterruptibly();
+        try {
+          PendingInference first = carried != null ? carried : queue.take();
+          carried = null;
+          while (!stillWanted(first, System.nanoTime())) {
+            first = queue.take();
+          }
+          batch = collect(first);
+        } finally {
+          collecting.unlock();
         }
-        List<PendingInference> batch = collect(first);
-        runThreads.execute(
-            () -> {
-              try {
-                run(batch);
-              } finally {
-                freeRunThreads.release();
-              }
-            });
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
+      run(batch);
     }
   }
 
@@ -339,8 +338,8 @@ public final class DynamicBatcher implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    dispatcher.interrupt();
-    runThreads.shutdown();
+    // Threads waiting for work stop now; one running a batch finishes it first.
+    runThreads.forEach(Thread::interrupt);
     PendingInference pending;
     while ((pending = queue.poll()) != null) {
       pending.result.completeExceptionally(

@@ -13,6 +13,7 @@ import io.modelkeeper.server.onnx.Tensor;
 import io.modelkeeper.server.pods.PodIdentity;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -281,14 +282,33 @@ public class InferRoutes {
     CompletableFuture<Map<String, Tensor>> pending =
         model.batcher().submit(checked.inputs().tensors(), checked.inputs().rows());
     call.pending(pending);
+    // The answer is written on the request's own event loop. An inference thread that completes a
+    // batch hands each answer there instead of writing it itself: it is free for the next batch at
+    // once, rather than after every caller's response has been serialised in turn (the last
+    // caller of a 32-row batch would wait for the other 31), and the event loops share that work.
+    Context loop = Vertx.currentContext();
     pending.whenComplete(
         (result, failure) -> {
-          if (failure != null) {
-            inferenceFailed(context, id, failure);
+          if (loop == null || Vertx.currentContext() == loop) {
+            respond(context, id, request, checked, result, failure);
           } else {
-            answer(context, id, request, checked.outputs(), checked.inputs().tensors(), result);
+            loop.runOnContext(v -> respond(context, id, request, checked, result, failure));
           }
         });
+  }
+
+  private void respond(
+      RoutingContext context,
+      String id,
+      InferRequest request,
+      RequestCheck.Checked checked,
+      Map<String, Tensor> result,
+      Throwable failure) {
+    if (failure != null) {
+      inferenceFailed(context, id, failure);
+    } else {
+      answer(context, id, request, checked.outputs(), checked.inputs().tensors(), result);
+    }
   }
 
   private void answer(
