@@ -115,10 +115,16 @@ public final class OverloadBenchmark {
         ServerCpu.Sample cpuBefore = ServerCpu.of(arm.server.pid());
         double rowsBefore = arm.server.metricSum("modelkeeper_batch_size");
         double runsBefore = arm.server.metricCount("modelkeeper_batch_size");
+        AllocationProfile recording =
+            AllocationProfile.startLight(
+                arm.server.pid(),
+                work.resolve("overload" + (arm.name.isEmpty() ? "" : "-" + arm.name) + ".jfr"));
         long started = System.nanoTime();
         arm.overload =
             open.run(arm.call, arm.offered, second, Duration.ofSeconds(seconds), CONNECTIONS);
         arm.overloadWallNanos = System.nanoTime() - started;
+        recording.stop();
+        arm.overloadGc = recording.gcPauses();
         arm.overloadCpu = ServerCpu.of(arm.server.pid()).minus(cpuBefore);
         double runs = arm.server.metricCount("modelkeeper_batch_size") - runsBefore;
         arm.meanBatchRows = (arm.server.metricSum("modelkeeper_batch_size") - rowsBefore) / runs;
