@@ -19,9 +19,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * coalesces queued requests, up to {@code maxRows} rows or until the oldest has waited {@code
  * maxDelay}, into one run and splits the outputs back so each caller gets exactly its own rows. A
  * batch is only formed when a run thread is free, so under load batches grow by themselves; and it
- * stops waiting early when no other request is arriving, so light load pays no delay. For a light
- * model (a run shorter than the inline limit) a request that would run alone anyway runs on the
- * caller's thread, sparing two thread hand-offs that cost more than the run itself.
+ * stops waiting early when no other request is arriving, so light load pays no delay. A light model
+ * (a run shorter than the inline limit) is not batched: each request of at most {@code max(maxRows,
+ * 1024)} rows runs on the caller's thread (the event loop), sparing two thread hand-offs that cost
+ * more than the run itself and than what batching would save.
  */
 public final class DynamicBatcher implements AutoCloseable {
 
@@ -147,8 +148,10 @@ public final class DynamicBatcher implements AutoCloseable {
     if (closed) {
       pending.result.completeExceptionally(
           new IllegalStateException("the server is shutting down"));
-    } else if (inline && queue.isEmpty() && carried == null && arriving.get() == 0) {
-      // Nothing to join and nobody coming: a run thread would run it alone right away.
+    } else if (inline && rows <= rowsPerRun && queue.isEmpty() && carried == null) {
+      // A light model's run costs less than the two thread hand-offs (and, on a busy core, the
+      // waits for the scheduler) that batching it would take: it runs here, whoever else is on
+      // the way. Only a request too large to run at once goes to the run threads.
       metrics.queued(0);
       runAlone(pending, System.nanoTime());
     } else if (!queue.offer(pending)) {

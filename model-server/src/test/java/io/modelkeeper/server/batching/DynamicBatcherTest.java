@@ -98,6 +98,33 @@ class DynamicBatcherTest {
   }
 
   @Test
+  void aLightModelRunsOnTheCallersThreadWhileOthersAreArriving_butNotARequestTooLargeForOneRun()
+      throws Exception {
+    AtomicInteger others = new AtomicInteger(5);
+    try (DynamicBatcher inline =
+        new DynamicBatcher(
+            runner,
+            new ServingMetrics(new SimpleMeterRegistry()),
+            32,
+            Duration.ofSeconds(2),
+            1,
+            others,
+            true)) {
+      // Queued, it would wait for the five on their way (up to 2 s): done at once means it ran
+      // here.
+      CompletableFuture<Map<String, Tensor>> one =
+          inline.submit(rows(TestModels.randomRows(new Random(4), 1, 16), 1), 1);
+      assertThat(one).isDone();
+
+      CompletableFuture<Map<String, Tensor>> large =
+          inline.submit(rows(TestModels.randomRows(new Random(5), 1025, 16), 1025), 1025);
+      assertThat(large).as("more rows than one run takes: queued for the run threads").isNotDone();
+      others.set(0);
+      assertThat(large.get(30, TimeUnit.SECONDS).get("probabilities").shape()[0]).isEqualTo(1025);
+    }
+  }
+
+  @Test
   void aRequestOfManyRowsRunsInSlicesAndGetsExactlyItsOwnRowsBack() throws Exception {
     float[] values = TestModels.randomRows(new Random(3), 3000, 16);
     float[] served =
