@@ -43,15 +43,44 @@ import org.jboss.logging.MDC;
 public class InferRoutes {
 
   private static final Logger LOG = Logger.getLogger(InferRoutes.class);
-  private static final ThreadLocal<SecureRandom> RANDOM =
-      ThreadLocal.withInitial(
-          () -> {
-            try {
-              return SecureRandom.getInstance("DRBG");
-            } catch (NoSuchAlgorithmException e) {
-              return new SecureRandom();
-            }
-          });
+  private static final ThreadLocal<RandomBytes> RANDOM = ThreadLocal.withInitial(RandomBytes::new);
+
+  /**
+   * A thread's DRBG, drawn for 64 ids at a time: one call's fixed cost (the generator's state
+   * update) is then shared by all of them, and each id still takes 16 bytes of the generator's
+   * output that nothing else sees.
+   */
+  private static final class RandomBytes {
+    private final SecureRandom random;
+    private final byte[] drawn = new byte[16 * DRAWN_IDS];
+    private int next = drawn.length;
+
+    RandomBytes() {
+      SecureRandom drbg;
+      try {
+        drbg = SecureRandom.getInstance("DRBG");
+      } catch (NoSuchAlgorithmException e) {
+        drbg = new SecureRandom();
+      }
+      random = drbg;
+    }
+
+    /** The next 16 random bytes, as two longs. */
+    long[] next16() {
+      if (next == drawn.length) {
+        random.nextBytes(drawn);
+        next = 0;
+      }
+      ByteBuffer buffer = ByteBuffer.wrap(drawn, next, 16);
+      long[] longs = {buffer.getLong(), buffer.getLong()};
+      // Each id's bytes are used once.
+      java.util.Arrays.fill(drawn, next, next + 16, (byte) 0);
+      next += 16;
+      return longs;
+    }
+  }
+
+  private static final int DRAWN_IDS = 64;
 
   /** Bodies up to this size are read on the event loop; larger ones on a worker thread. */
   private static final int READ_ON_EVENT_LOOP_BYTES = 64 * 1024;
@@ -434,11 +463,9 @@ public class InferRoutes {
    * so ids must not be guessable, and one shared SecureRandom would serialise the event loops.
    */
   static String newId() {
-    byte[] bytes = new byte[16];
-    RANDOM.get().nextBytes(bytes);
-    ByteBuffer buffer = ByteBuffer.wrap(bytes);
-    long high = (buffer.getLong() & ~0xF000L) | 0x4000L;
-    long low = (buffer.getLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    long[] random = RANDOM.get().next16();
+    long high = (random[0] & ~0xF000L) | 0x4000L;
+    long low = (random[1] & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
     return new UUID(high, low).toString();
   }
 
