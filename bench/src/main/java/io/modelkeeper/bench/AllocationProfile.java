@@ -313,9 +313,6 @@ final class AllocationProfile {
     if (name.startsWith("inference-")) {
       return "inference threads";
     }
-    if (name.startsWith("batch-dispatcher")) {
-      return "batch dispatcher";
-    }
     if (name.startsWith("executor-thread") || name.startsWith("vert.x-worker")) {
       return "worker threads";
     }
