@@ -441,6 +441,10 @@ public class InferRoutes {
    * thread), which counts a request that nobody has counted yet as one its caller hung up on.
    */
   private void send(RoutingContext context, Outcome outcome, int status, byte[] body) {
+    send(context, outcome, status, Buffer.buffer(body));
+  }
+
+  private void send(RoutingContext context, Outcome outcome, int status, Buffer body) {
     InferenceCall call = context.get(CALL);
     arrived(call);
     if (call != null && call.count()) {
@@ -454,7 +458,7 @@ public class InferRoutes {
     }
     HttpServerResponse response = context.response();
     if (!response.ended() && !response.closed()) {
-      response.setStatusCode(status).end(Buffer.buffer(body));
+      response.setStatusCode(status).end(body);
     }
   }
 
