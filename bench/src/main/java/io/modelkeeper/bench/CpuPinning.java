@@ -51,6 +51,19 @@ final class CpuPinning {
     return serverCpus != null;
   }
 
+  /** How many CPUs the server may use: those of its list when pinned, else all {@code cores}. */
+  int serverCpuCount(int cores) {
+    if (!pinned()) {
+      return cores;
+    }
+    int count = 0;
+    for (String part : serverCpus.split(",")) {
+      String[] range = part.trim().split("-");
+      count += range.length == 2 ? Integer.parseInt(range[1]) - Integer.parseInt(range[0]) + 1 : 1;
+    }
+    return count;
+  }
+
   /** The command the server is started behind; empty when nothing is pinned. */
   List<String> serverLauncher() {
     return pinned() ? List.of(TASKSET.toString(), "-c", serverCpus) : List.of();

@@ -2,7 +2,6 @@ package io.modelkeeper.bench;
 
 import io.modelkeeper.server.models.SampleModels;
 import io.vertx.core.http.HttpMethod;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,12 +48,8 @@ public final class ExplainBenchmark {
     Path logs = Files.createTempDirectory("modelkeeper-explain-bench");
     Path wide = logs.resolve("mlp-32.onnx");
     Files.write(wide, SampleModels.randomMlp(32L, 32, new int[] {64}, 2).toOnnx("mlp32", Map.of()));
-    System.out.printf(
-        Locale.ROOT,
-        "cores=%d, load average at start: %.2f, server logs in %s%n",
-        Runtime.getRuntime().availableProcessors(),
-        loadAverage(),
-        logs);
+    MachineLoad load = MachineLoad.atStart("explain benchmark");
+    System.out.println("server logs in " + logs);
 
     System.out.println(
         "\n| features | algorithm | model rows per explanation | explanations | p50 ms | p99 ms"
@@ -64,7 +59,8 @@ public final class ExplainBenchmark {
     latency(jar, logs, "32", wide, 32, "kernel", 2050L * BACKGROUND_ROWS);
 
     throughput(jar, logs, logisticRegression);
-    System.out.printf(Locale.ROOT, "%nload average at the end: %.2f%n", loadAverage());
+    System.out.println();
+    load.printEnd();
   }
 
   private static void latency(
@@ -216,9 +212,5 @@ public final class ExplainBenchmark {
 
   private static double median(List<Double> values) {
     return values.stream().sorted().skip(values.size() / 2).findFirst().orElse(Double.NaN);
-  }
-
-  private static double loadAverage() {
-    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 }

@@ -25,6 +25,7 @@ final class OverloadArm implements AutoCloseable {
   long overloadWallNanos;
   ServerCpu.Sample overloadCpu;
   double meanBatchRows;
+  AllocationProfile.GcPauses overloadGc;
 
   OverloadArm(String name, Map<String, String> env) {
     this.name = name;
@@ -127,6 +128,13 @@ final class OverloadArm implements AutoCloseable {
         100 * overloadCpu.other() / 1e9 / wall,
         meanBatchRows,
         server.rssMiB("VmHWM"));
+    if (overloadGc != null) {
+      System.out.printf(
+          Locale.ROOT,
+          "server's collector during the overload (its flight recording): %s; each pause holds up"
+              + " every request in the server and every one arriving meanwhile%n",
+          overloadGc);
+    }
     double bound = 3 * unloaded.p99Millis();
     System.out.printf(
         Locale.ROOT,

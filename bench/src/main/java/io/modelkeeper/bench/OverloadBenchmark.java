@@ -56,24 +56,9 @@ public final class OverloadBenchmark {
     double factor = Double.parseDouble(System.getProperty("bench.overload.factor", "2"));
     int clients = Integer.getInteger("bench.overload.clients", 32);
     boolean heavy = !"mlp".equals(System.getProperty("bench.overload.model", "heavy"));
-    boolean force = Boolean.getBoolean("bench.overload.force");
-    int cores = Runtime.getRuntime().availableProcessors();
-    String startLoad = ServingBenchmark.loadAverage();
-    System.out.printf(
-        "overload benchmark: cores=%d, java=%s, server -Xmx256m, load average at start: %s%n",
-        cores, System.getProperty("java.version"), startLoad);
-    double load1 = Double.parseDouble(startLoad.split(" ")[0]);
-    if (load1 > cores && !force) {
-      System.out.printf(
-          "refusing to report: the load average %.2f at start exceeds the %d cores; run it alone"
-              + " (BENCHMARKS.md, Overload)%n",
-          load1, cores);
-      System.exit(2);
-    }
-    boolean measurement = load1 <= cores;
-    if (!measurement) {
-      System.out.println("FORCED on a busy machine: the figures below are NOT a measurement");
-    }
+    MachineLoad load = MachineLoad.atStart("overload benchmark", "bench.overload.force");
+    int cores = load.cores();
+    boolean measurement = load.measurement();
     CpuPinning pinning = CpuPinning.fromProperties("bench.overload", cores);
     pinning.pinThisProcess();
 
@@ -130,10 +115,16 @@ public final class OverloadBenchmark {
         ServerCpu.Sample cpuBefore = ServerCpu.of(arm.server.pid());
         double rowsBefore = arm.server.metricSum("modelkeeper_batch_size");
         double runsBefore = arm.server.metricCount("modelkeeper_batch_size");
+        AllocationProfile recording =
+            AllocationProfile.startLight(
+                arm.server.pid(),
+                work.resolve("overload" + (arm.name.isEmpty() ? "" : "-" + arm.name) + ".jfr"));
         long started = System.nanoTime();
         arm.overload =
             open.run(arm.call, arm.offered, second, Duration.ofSeconds(seconds), CONNECTIONS);
         arm.overloadWallNanos = System.nanoTime() - started;
+        recording.stop();
+        arm.overloadGc = recording.gcPauses();
         arm.overloadCpu = ServerCpu.of(arm.server.pid()).minus(cpuBefore);
         double runs = arm.server.metricCount("modelkeeper_batch_size") - runsBefore;
         arm.meanBatchRows = (arm.server.metricSum("modelkeeper_batch_size") - rowsBefore) / runs;
@@ -149,7 +140,7 @@ public final class OverloadBenchmark {
         arm.close();
       }
     }
-    System.out.println("load average at end: " + ServingBenchmark.loadAverage());
+    load.printEnd();
   }
 
   /**

@@ -82,9 +82,8 @@ public final class QualityBenchmark {
             "model.onnx");
     Map<String, String> base =
         Map.of("MODELKEEPER_MODEL_NAME", "lr", "MODELKEEPER_MODEL_URI", model.toUri().toString());
-    System.out.printf(
-        "cores=%d, load average at start: %.1f, monitored arm: %s%n",
-        Runtime.getRuntime().availableProcessors(), loadAverage(), onSettings);
+    MachineLoad load = MachineLoad.atStart("quality benchmark");
+    System.out.println("monitored arm: " + onSettings);
     Map<String, String> onEnv = new LinkedHashMap<>(base);
     onEnv.putAll(onSettings);
     Path logs = Files.createTempDirectory("modelkeeper-quality-bench");
@@ -126,6 +125,7 @@ public final class QualityBenchmark {
     }
     report(off, on);
     inProcessCost();
+    load.printEnd();
   }
 
   private static Arm start(String name, Path jar, Map<String, String> env, Path logs)
@@ -150,9 +150,8 @@ public final class QualityBenchmark {
 
   private static void report(Arm off, Arm on) {
     System.out.printf(
-        "%n%d clients, %d alternating slices of %d s per arm (after 1 s warm-up "
-            + "each), load average at the end: %.1f%n",
-        CLIENTS, SLICES, SLICE.toSeconds(), loadAverage());
+        "%n%d clients, %d alternating slices of %d s per arm (after 1 s warm-up " + "each)%n",
+        CLIENTS, SLICES, SLICE.toSeconds());
     System.out.println(
         "| monitoring | requests/s | median p50 ms | median p99 ms "
             + "| server CPU µs/request | request threads | GC | JIT | other | GC pauses ms/s "
@@ -281,9 +280,5 @@ public final class QualityBenchmark {
 
   private static double median(List<Double> values) {
     return values.stream().sorted().skip(values.size() / 2).findFirst().orElse(Double.NaN);
-  }
-
-  private static double loadAverage() {
-    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 }

@@ -7,8 +7,8 @@ import java.util.stream.Stream;
 
 /**
  * CPU time of a server process from /proc, split by what its threads do: serving requests (event
- * loops, batcher, inference threads), garbage collection, JIT compilation, the rest. The split
- * tells whether a change costs CPU on the request path or in the collector.
+ * loops, inference threads), garbage collection, JIT compilation, the rest. The split tells whether
+ * a change costs CPU on the request path or in the collector.
  */
 final class ServerCpu {
 
@@ -56,9 +56,7 @@ final class ServerCpu {
   }
 
   private static int kind(String thread) {
-    if (thread.startsWith("vert.x-eventloo")
-        || thread.startsWith("inference-")
-        || thread.startsWith("batch-dispatch")) {
+    if (thread.startsWith("vert.x-eventloo") || thread.startsWith("inference-")) {
       return 0;
     }
     if (thread.startsWith("GC Thread") || thread.startsWith("G1 ")) {

@@ -21,21 +21,36 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Measures, in one run and side by side: (a) raw in-process ONNX Runtime on the shipped MLP, (b)
- * the HTTP floor (GET /v2/health/live), (c) JSON infer, (d) binary infer at batch 64, (e) a heavier
- * MLP with batching on and off at 32 clients; prints a Markdown table and the ratios. Argument: the
- * packaged server jar.
+ * Measures, in one run and side by side: (a) raw in-process ONNX Runtime on the shipped MLP and on
+ * the heavy MLP, (b) the HTTP floor (GET /v2/health/live), (c) JSON infer, (d) binary infer at
+ * batch 64, (e) the heavy MLP with batching on and off at 32 clients, with where a batched
+ * request's time goes (the server's queue, run and request histograms, its GC pauses), (f) binary
+ * batch 64 on the heavy MLP; prints a Markdown table and the ratios. Argument: the packaged server
+ * jar.
+ *
+ * <p>Refuses to report when the machine is busy ({@link MachineLoad}). The server runs on its own
+ * core and this JVM (the load driver) on another ({@link CpuPinning}; {@code
+ * -Dbench.serving.server-cpus=0 -Dbench.serving.driver-cpus=1} are the defaults, {@code none}
+ * shares all cores), and the raw in-process figures use as many threads as the server has CPUs.
  */
 public final class ServingBenchmark {
 
-  private static final Duration WARMUP = Duration.ofSeconds(2);
-  private static final Duration SLICE = Duration.ofSeconds(2);
-  private static final Duration SLICE_WARMUP = Duration.ofMillis(300);
+  /** Every duration times this ({@code -Dbench.serving.scale}, e.g. 0.1 to check that it runs). */
+  private static final double SCALE =
+      Double.parseDouble(System.getProperty("bench.serving.scale", "1"));
+
+  private static final Duration WARMUP = scaled(2000);
+  private static final Duration SLICE = scaled(2000);
+  private static final Duration SLICE_WARMUP = scaled(300);
+  private static final Duration HEAVY_MEASURE = scaled(8000);
+  private static final Duration RAW_MEASURE = scaled(4000);
   private static final int SLICES = 3;
   private static final int[] CLIENTS = {8, 32};
 
   private final List<String> rows = new ArrayList<>();
+  private final List<String> evidence = new ArrayList<>();
   private double peakRss;
+  private CpuPinning pinning;
 
   public static void main(String[] args) throws Exception {
     new ServingBenchmark().run(Path.of(args[0]));
@@ -45,30 +60,41 @@ public final class ServingBenchmark {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " not found: package model-server first");
     }
+    MachineLoad load = MachineLoad.atStart("serving benchmark");
+    int cores = load.cores();
+    pinning = CpuPinning.fromProperties("bench.serving", cores);
+    pinning.pinThisProcess();
+    int serverCpus = pinning.serverCpuCount(cores);
     Path work = Files.createTempDirectory("modelkeeper-bench");
     DenseNetwork mlp = SampleModels.mlp();
     DenseNetwork heavy = SampleModels.heavyMlp();
     Path mlpFile = Files.write(work.resolve("mlp.onnx"), mlp.toOnnx("mlp", Map.of()));
     Path heavyFile = Files.write(work.resolve("heavy.onnx"), heavy.toOnnx("heavy_mlp", Map.of()));
-    int cores = Runtime.getRuntime().availableProcessors();
     System.out.printf(
-        "cores=%d, java=%s, server -Xmx256m, load average at start: %s%n",
-        cores, System.getProperty("java.version"), loadAverage());
+        "server -Xmx256m on CPUs %s, load driver on CPUs %s; raw in-process runs use %d thread(s),"
+            + " as many as the server has CPUs%n",
+        pinning.pinned() ? pinning.serverCpus : "all (shared)",
+        CpuPinning.allowedCpus(ProcessHandle.current().pid()),
+        serverCpus);
 
-    double raw1 = rawRowsPerSecond(mlp, 1, cores);
-    double raw64 = rawRowsPerSecond(mlp, 64, cores);
-    row("(a) raw ONNX Runtime, batch 1", cores + " threads", raw1, raw1, Double.NaN, Double.NaN);
+    double raw1 = rawRowsPerSecond(mlp, 1, serverCpus);
+    double raw64 = rawRowsPerSecond(mlp, 64, serverCpus);
+    double rawHeavy64 = rawRowsPerSecond(heavy, 64, serverCpus);
+    String threads = serverCpus + " thread" + (serverCpus == 1 ? "" : "s");
+    row("(a) raw ONNX Runtime, batch 1", threads, raw1, raw1, Double.NaN, Double.NaN);
+    row("(a) raw ONNX Runtime, batch 64", threads, raw64 / 64, raw64, Double.NaN, Double.NaN);
     row(
-        "(a) raw ONNX Runtime, batch 64",
-        cores + " threads",
-        raw64 / 64,
-        raw64,
+        "(a) raw ONNX Runtime, heavy MLP, batch 64",
+        threads,
+        rawHeavy64 / 64,
+        rawHeavy64,
         Double.NaN,
         Double.NaN);
 
     try (LoadDriver driver = new LoadDriver()) {
-      measure(jar, work, mlp, mlpFile, heavy, heavyFile, raw64, driver);
+      measure(jar, work, mlp, mlpFile, heavy, heavyFile, rawHeavy64, driver);
     }
+    load.printEnd();
   }
 
   private void measure(
@@ -78,7 +104,7 @@ public final class ServingBenchmark {
       Path mlpFile,
       DenseNetwork heavy,
       Path heavyFile,
-      double raw64,
+      double rawHeavy64,
       LoadDriver driver)
       throws Exception {
     Map<String, String> mlpEnv =
@@ -86,8 +112,8 @@ public final class ServingBenchmark {
             "MODELKEEPER_MODEL_NAME", "mlp", "MODELKEEPER_MODEL_URI", mlpFile.toUri().toString());
     double[] floor = new double[CLIENTS.length];
     double[] json = new double[CLIENTS.length];
-    double[] binary = new double[CLIENTS.length];
-    try (ServerProcess server = ServerProcess.start(jar, work.resolve("mlp.log"), mlpEnv);
+    try (ServerProcess server =
+            ServerProcess.start(jar, work.resolve("mlp.log"), mlpEnv, pinning.serverLauncher());
         RssSampler sampler = new RssSampler(server)) {
       LoadDriver.Call live =
           new LoadDriver.Call(HttpMethod.GET, server.base + "/v2/health/live", Map.of(), null);
@@ -113,7 +139,6 @@ public final class ServingBenchmark {
         row("(d) infer, binary, 64 rows", clients + " clients", d);
         floor[i] = b.requestsPerSecond();
         json[i] = c.requestsPerSecond();
-        binary[i] = d.rowsPerSecond();
       }
       peakRss = Math.max(peakRss, Math.max(sampler.peak(), server.rssMiB("VmHWM")));
     }
@@ -133,13 +158,12 @@ public final class ServingBenchmark {
           CLIENTS[i],
           100 * json[i] / floor[i]);
     }
-    for (int i = 0; i < CLIENTS.length; i++) {
-      System.out.printf(
-          Locale.ROOT,
-          "- binary batch-64 rows/s / raw in-process batch-64 rows/s at %d clients: %.0f%% (target >= 50%%)%n",
-          CLIENTS[i],
-          100 * binary[i] / raw64);
-    }
+    System.out.printf(
+        Locale.ROOT,
+        "- heavy MLP, binary batch-64 rows/s over HTTP / raw in-process batch-64 rows/s of the same"
+            + " model at %d clients: %.0f%% (target >= 50%%)%n",
+        HEAVY_BATCH_CLIENTS,
+        100 * batchedOn.batch64RowsPerSecond / rawHeavy64);
     System.out.printf(
         Locale.ROOT,
         "- heavy MLP, batching on / off at 32 clients: %.2fx (target >= 2x)%n",
@@ -152,15 +176,22 @@ public final class ServingBenchmark {
         batchedOn.batchMillis,
         batchedOn.meanBatch,
         bound);
+    evidence.forEach(System.out::println);
     System.out.printf(
         Locale.ROOT,
         "- server peak RSS under load with -Xmx256m: %.0f MiB (target <= 400 MB)%n",
         peakRss);
-    System.out.println("- load average at end: " + loadAverage());
   }
 
-  /** Heavy-model throughput at 32 clients, and the server's own mean batch run time and size. */
-  private record Result(LoadDriver.Result load, double batchMillis, double meanBatch) {}
+  /** Clients sending 64-row binary requests to the heavy MLP: enough to keep one core busy. */
+  private static final int HEAVY_BATCH_CLIENTS = 8;
+
+  /**
+   * Heavy-model throughput at 32 clients, the server's own mean batch run time and size, and (with
+   * batching on) the rows/s of 64-row binary requests.
+   */
+  private record Result(
+      LoadDriver.Result load, double batchMillis, double meanBatch, double batch64RowsPerSecond) {}
 
   private Result heavyRun(
       Path jar, Path work, Path model, DenseNetwork heavy, String maxBatch, LoadDriver driver)
@@ -175,20 +206,89 @@ public final class ServingBenchmark {
             maxBatch,
             "MODELKEEPER_MAX_QUEUE_DELAY",
             "2ms");
-    try (ServerProcess server =
-            ServerProcess.start(jar, work.resolve("heavy-" + maxBatch + ".log"), env);
+    boolean batching = !maxBatch.equals("1");
+    Path log = work.resolve("heavy-" + maxBatch + ".log");
+    try (ServerProcess server = ServerProcess.start(jar, log, env, pinning.serverLauncher());
         RssSampler sampler = new RssSampler(server)) {
-      LoadDriver.Call request = binaryRequest(server.base + "/v2/models/heavy/infer", heavy, 1, 3);
-      LoadDriver.Result result = driver.run(32, WARMUP, Duration.ofSeconds(8), 1, request);
+      String url = server.base + "/v2/models/heavy/infer";
+      double batch64 = Double.NaN;
+      if (batching) {
+        LoadDriver.Call rows64 = binaryRequest(url, heavy, 64, 4);
+        LoadDriver.Result result =
+            driver.run(HEAVY_BATCH_CLIENTS, WARMUP, SLICE.multipliedBy(SLICES), 64, rows64);
+        row("(f) heavy MLP, binary, 64 rows", HEAVY_BATCH_CLIENTS + " clients", result);
+        batch64 = result.rowsPerSecond();
+      }
+      LoadDriver.Call request = binaryRequest(url, heavy, 1, 3);
+      driver.run(32, Duration.ZERO, WARMUP, 1, request);
+      Histograms before = Histograms.read(server);
+      AllocationProfile recording =
+          AllocationProfile.startLight(server.pid(), work.resolve("heavy-" + maxBatch + ".jfr"));
+      LoadDriver.Result result = driver.run(32, Duration.ZERO, HEAVY_MEASURE, 1, request);
+      recording.stop();
+      Histograms during = Histograms.read(server).minus(before);
       String label =
-          "(e) heavy MLP, binary, 1 row, batching "
-              + (maxBatch.equals("1") ? "off" : "on (32 rows, 2 ms)");
+          "(e) heavy MLP, binary, 1 row, batching " + (batching ? "on (32 rows, 2 ms)" : "off");
       row(label, "32 clients", result);
+      evidence.add(during.evidence(label, result, recording.gcPauses()));
       peakRss = Math.max(peakRss, Math.max(sampler.peak(), server.rssMiB("VmHWM")));
-      return new Result(
-          result,
-          1000 * server.metricMean("modelkeeper_inference_duration_seconds"),
-          server.metricMean("modelkeeper_batch_size"));
+      return new Result(result, during.run.meanMillis(), during.meanRows(), batch64);
+    }
+  }
+
+  /** The server's latency histograms, to tell queueing, running and the rest apart. */
+  private record Histograms(
+      ServerHistogram request, ServerHistogram queue, ServerHistogram run, ServerHistogram rows) {
+
+    static Histograms read(ServerProcess server) throws Exception {
+      return new Histograms(
+          ServerHistogram.read(server, "modelkeeper_request_duration_seconds"),
+          ServerHistogram.read(server, "modelkeeper_queue_duration_seconds"),
+          ServerHistogram.read(server, "modelkeeper_inference_duration_seconds"),
+          ServerHistogram.read(server, "modelkeeper_batch_size"));
+    }
+
+    Histograms minus(Histograms earlier) {
+      return new Histograms(
+          request.minus(earlier.request),
+          queue.minus(earlier.queue),
+          run.minus(earlier.run),
+          rows.minus(earlier.rows));
+    }
+
+    double meanRows() {
+      return rows.meanMillis() / 1000;
+    }
+
+    /**
+     * Where the time of the measured requests went: in the server's handler (arrival to answer), of
+     * which waiting for a batch to start and the batch's run, and outside it (the client's latency
+     * beyond the server's: the event loop's backlog before the handler, the network and the client
+     * itself); and the collector's pauses over the same seconds.
+     */
+    String evidence(String label, LoadDriver.Result client, AllocationProfile.GcPauses gc) {
+      return String.format(
+          Locale.ROOT,
+          "- %s, where the time went (server histograms, interpolated within buckets):"
+              + " client p50 %.2f / p99 %.2f ms; server arrival-to-answer p50 %.2f / p99 %.2f ms"
+              + " (mean %.2f); waiting for the batch to start p50 %.2f / p99 %.2f ms (mean %.2f);"
+              + " ONNX Runtime run per batch p50 %.2f / p99 %.2f ms (mean %.2f, %.1f rows);"
+              + " beyond the server's p99 at the client: %.2f ms; %s while measured",
+          label,
+          client.p50Millis(),
+          client.p99Millis(),
+          request.quantileMillis(0.5),
+          request.quantileMillis(0.99),
+          request.meanMillis(),
+          queue.quantileMillis(0.5),
+          queue.quantileMillis(0.99),
+          queue.meanMillis(),
+          run.quantileMillis(0.5),
+          run.quantileMillis(0.99),
+          run.meanMillis(),
+          meanRows(),
+          client.p99Millis() - request.quantileMillis(0.99),
+          gc);
     }
   }
 
@@ -201,7 +301,7 @@ public final class ServingBenchmark {
     try (OrtSession session = env.createSession(network.toOnnx("raw", Map.of()), options)) {
       AtomicLong runs = new AtomicLong();
       long warmupEnd = System.nanoTime() + WARMUP.toNanos();
-      long end = warmupEnd + Duration.ofSeconds(4).toNanos();
+      long end = warmupEnd + RAW_MEASURE.toNanos();
       List<Thread> workers = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         float[] values = randomRows(new Random(t), batch, network.features());
@@ -230,17 +330,12 @@ public final class ServingBenchmark {
       for (Thread worker : workers) {
         worker.join();
       }
-      return runs.get() * batch / 4.0;
+      return runs.get() * batch / (RAW_MEASURE.toNanos() / 1e9);
     }
   }
 
-  /** Other work on the machine skews every figure; the run prints how busy it was. */
-  static String loadAverage() {
-    try {
-      return Files.readString(Path.of("/proc/loadavg")).trim();
-    } catch (java.io.IOException e) {
-      return "unknown";
-    }
+  private static Duration scaled(long millis) {
+    return Duration.ofMillis(Math.max(50, Math.round(millis * SCALE)));
   }
 
   private static float[] randomRows(Random random, int rows, int features) {

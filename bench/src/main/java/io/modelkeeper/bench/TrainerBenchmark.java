@@ -76,14 +76,14 @@ public final class TrainerBenchmark {
       throw new IllegalStateException(jar + " is missing: package the trainer module first");
     }
     Path work = Files.createTempDirectory("trainer-bench");
+    MachineLoad load = MachineLoad.atStart("trainer benchmark");
     System.out.printf(
         Locale.ROOT,
-        "trainer benchmark: %,d rows of %d features, %d epochs, -Xmx%s, load average %s%n",
+        "trainer benchmark: %,d rows of %d features, %d epochs, -Xmx%s%n",
         ROWS,
         FEATURES,
         EPOCHS,
-        HEAP,
-        loadAverage());
+        HEAP);
     double[] before = weights(FEATURES, 1);
     // Positives become more common and one feature matters less: the old model is wrong, but near.
     double[] after = before.clone();
@@ -154,7 +154,7 @@ public final class TrainerBenchmark {
               .reduce((a, b) -> a + " " + b)
               .orElse(""));
     }
-    System.out.println("load average at the end: " + loadAverage());
+    load.printEnd();
     deleteTree(work);
   }
 
@@ -289,14 +289,6 @@ public final class TrainerBenchmark {
       // the process ended between two samples
     }
     return 0;
-  }
-
-  private static String loadAverage() {
-    try {
-      return Files.readString(Path.of("/proc/loadavg")).trim();
-    } catch (IOException e) {
-      return "unknown";
-    }
   }
 
   private static void deleteTree(Path root) throws IOException {

@@ -98,7 +98,9 @@ public class ServedModel {
           (System.nanoTime() - start) / 1_000_000,
           batcher.coalesces() ? "up to " + config.maxBatchSize() + " rows" : "off",
           singleRun / 1000,
-          inline ? "lone requests run on the event loop" : "all requests run on inference threads",
+          inline
+              ? "requests run on the event loop, not batched"
+              : "all requests run on inference threads",
           threads,
           admission());
     } catch (FetchException | IllegalArgumentException e) {

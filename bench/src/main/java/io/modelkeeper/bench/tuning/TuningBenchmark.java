@@ -1,12 +1,12 @@
 package io.modelkeeper.bench.tuning;
 
+import io.modelkeeper.bench.MachineLoad;
 import io.modelkeeper.operator.tuning.MedianStop;
 import io.modelkeeper.operator.tuning.Parameter;
 import io.modelkeeper.operator.tuning.SearchSpace;
 import io.modelkeeper.operator.tuning.SearchStrategies;
 import io.modelkeeper.operator.tuning.SearchStrategy;
 import io.modelkeeper.operator.tuning.Tpe;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,12 +47,13 @@ public final class TuningBenchmark {
   private TuningBenchmark() {}
 
   public static void main(String[] args) throws Exception {
+    MachineLoad load = MachineLoad.atStart("tuning benchmark");
     System.out.printf(
         Locale.ROOT,
         "tuning benchmark: test functions %d trials x %d seeds (%d at a time, curves of %d steps),"
             + " trainer %d trials x %d seeds (%d at a time, %,d rows); TPE: %d start-up trials,"
             + " gamma min(ceil(0.1 n), 25), %d candidates; median stopping: minTrials %d,"
-            + " startStep %d (trainer %d); load average %s%n",
+            + " startStep %d (trainer %d)%n",
         TRIALS,
         SEEDS,
         PARALLEL,
@@ -65,8 +66,7 @@ public final class TuningBenchmark {
         Tpe.DEFAULT_CANDIDATES,
         MIN_TRIALS,
         START_STEP,
-        TRAINER_START_STEP,
-        loadAverage());
+        TRAINER_START_STEP);
     List<Row> search = new ArrayList<>();
     List<StopRow> stopping = new ArrayList<>();
     MedianStop stop = new MedianStop(MIN_TRIALS, START_STEP);
@@ -110,7 +110,7 @@ public final class TuningBenchmark {
       System.out.println(jar + " is missing: package the trainer module for its part");
     }
     print(search, stopping);
-    System.out.println("load average at the end: " + loadAverage());
+    load.printEnd();
   }
 
   /** The reference trainer's parameters tuned on its fixed problem. */
@@ -241,13 +241,5 @@ public final class TuningBenchmark {
   /** The {@code p}th percentile, interpolated between order statistics (R's type 7). */
   static double quantile(double[] values, double p) {
     return new Percentile().withEstimationType(Percentile.EstimationType.R_7).evaluate(values, p);
-  }
-
-  private static String loadAverage() {
-    try {
-      return Files.readString(Path.of("/proc/loadavg")).trim();
-    } catch (IOException e) {
-      return "unknown";
-    }
   }
 }

@@ -9,21 +9,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Queues inference requests and runs them on a few ONNX Runtime threads. For batchable models it
  * coalesces queued requests, up to {@code maxRows} rows or until the oldest has waited {@code
  * maxDelay}, into one run and splits the outputs back so each caller gets exactly its own rows. A
  * batch is only formed when a run thread is free, so under load batches grow by themselves; and it
- * stops waiting early when no other request is arriving, so light load pays no delay. For a light
- * model (a run shorter than the inline limit) a request that would run alone anyway runs on the
- * caller's thread, sparing two thread hand-offs that cost more than the run itself.
+ * stops waiting early when no other request is arriving, so light load pays no delay. A light model
+ * (a run shorter than the inline limit) is not batched: each request of at most {@code max(maxRows,
+ * 1024)} rows runs on the caller's thread (the event loop), sparing two thread hand-offs that cost
+ * more than the run itself and than what batching would save.
  */
 public final class DynamicBatcher implements AutoCloseable {
 
@@ -50,10 +49,14 @@ public final class DynamicBatcher implements AutoCloseable {
   private final OverloadedException queueFull;
   private final OverloadedException late;
   private final AtomicInteger arriving;
-  private final Semaphore freeRunThreads;
-  private final ExecutorService runThreads;
-  private final Thread dispatcher;
+  private final List<Thread> runThreads = new ArrayList<>();
+
+  /** Held by the one run thread that is forming the next batch; the others run or wait. */
+  private final ReentrantLock collecting = new ReentrantLock();
+
   private volatile boolean closed;
+
+  /** A request taken from the queue that did not fit the last batch; written under collecting. */
   private volatile PendingInference carried;
 
   /**
@@ -121,19 +124,12 @@ public final class DynamicBatcher implements AutoCloseable {
     this.coalesce = this.maxRows > 1 && batchable;
     this.rowsPerRun = Math.max(this.maxRows, MIN_ROWS_PER_RUN);
     this.inline = inlineLoneRequests;
-    this.freeRunThreads = new Semaphore(threads);
-    AtomicInteger count = new AtomicInteger();
-    this.runThreads =
-        Executors.newFixedThreadPool(
-            threads,
-            task -> {
-              Thread thread = new Thread(task, "inference-" + count.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
-    this.dispatcher = new Thread(this::dispatch, "batch-dispatcher");
-    dispatcher.setDaemon(true);
-    dispatcher.start();
+    for (int i = 1; i <= Math.max(1, threads); i++) {
+      Thread thread = new Thread(this::runBatches, "inference-" + i);
+      thread.setDaemon(true);
+      runThreads.add(thread);
+    }
+    runThreads.forEach(Thread::start);
   }
 
   public boolean coalesces() {
@@ -152,8 +148,10 @@ public final class DynamicBatcher implements AutoCloseable {
     if (closed) {
       pending.result.completeExceptionally(
           new IllegalStateException("the server is shutting down"));
-    } else if (inline && queue.isEmpty() && carried == null && arriving.get() == 0) {
-      // Nothing to join and nobody coming: the dispatcher would run it alone right away.
+    } else if (inline && rows <= rowsPerRun && queue.isEmpty() && carried == null) {
+      // A light model's run costs less than the two thread hand-offs (and, on a busy core, the
+      // waits for the scheduler) that batching it would take: it runs here, whoever else is on
+      // the way. Only a request too large to run at once goes to the run threads.
       metrics.queued(0);
       runAlone(pending, System.nanoTime());
     } else if (!queue.offer(pending)) {
@@ -197,28 +195,32 @@ public final class DynamicBatcher implements AutoCloseable {
     return true;
   }
 
-  private void dispatch() {
+  /**
+   * What each run thread does: once free, it forms the next batch itself (one thread at a time) and
+   * runs it. A batch is thus only formed when a thread is free to run it, and no thread hands a
+   * batch to another: each hand-off between threads is a wake-up that waits for the scheduler, and
+   * on a busy core that wait is the tail.
+   */
+  private void runBatches() {
     while (!closed) {
+      List<PendingInference> batch;
       try {
-        freeRunThreads.acquire();
-        PendingInference first = carried != null ? carried : queue.take();
-        carried = null;
-        while (!stillWanted(first, System.nanoTime())) {
-          first = queue.take();
+        collecting.lockInterruptibly();
+        try {
+          PendingInference first = carried != null ? carried : queue.take();
+          carried = null;
+          while (!stillWanted(first, System.nanoTime())) {
+            first = queue.take();
+          }
+          batch = collect(first);
+        } finally {
+          collecting.unlock();
         }
-        List<PendingInference> batch = collect(first);
-        runThreads.execute(
-            () -> {
-              try {
-                run(batch);
-              } finally {
-                freeRunThreads.release();
-              }
-            });
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
+      run(batch);
     }
   }
 
@@ -339,8 +341,8 @@ public final class DynamicBatcher implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    dispatcher.interrupt();
-    runThreads.shutdown();
+    // Threads waiting for work stop now; one running a batch finishes it first.
+    runThreads.forEach(Thread::interrupt);
     PendingInference pending;
     while ((pending = queue.poll()) != null) {
       pending.result.completeExceptionally(

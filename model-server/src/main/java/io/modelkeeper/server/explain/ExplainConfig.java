@@ -54,6 +54,13 @@ public interface ExplainConfig {
     @WithDefault("0.01")
     double rate();
 
+    /**
+     * Most of one core live explanations take on average: after each, the next waits until the
+     * share is kept (sampled requests meanwhile are dropped and counted); 1 or more does not wait.
+     */
+    @WithDefault("0.1")
+    double cpu();
+
     /** Live explanations waiting for a thread; more are dropped (and counted). */
     @WithDefault("8")
     int queue();

@@ -49,6 +49,9 @@ public class Explanations implements InferenceListener {
   private volatile Background referenceBackground;
   private volatile ReferenceStatistics referenceDrawn;
 
+  /** Live importance rests after each explanation, to keep to MODELKEEPER_EXPLAIN_LIVE_CPU. */
+  private volatile LiveBudget liveBudget;
+
   /** What exists once the model is loaded and can be explained. */
   private record Ready(
       FeatureSpace space, ExplanationPool pool, LiveRows liveRows, LiveImportance live) {}
@@ -89,6 +92,7 @@ public class Explanations implements InferenceListener {
       String algorithm =
           ExplanationMethod.choose("shap", space.features(), config.exactMaxFeatures()).algorithm();
       LiveImportance live = new LiveImportance(space, config.live().rate(), algorithm, window);
+      liveBudget = new LiveBudget(config.live().cpu(), System.nanoTime());
       ready =
           new Ready(
               space,
@@ -109,7 +113,13 @@ public class Explanations implements InferenceListener {
           algorithm.equals("exact") ? "exact Shapley values" : "Kernel SHAP",
           space.outputs().get(0).name(),
           config.threads(),
-          live.on() ? "of " + config.live().rate() * 100 + "% of requests" : "off");
+          live.on()
+              ? "of "
+                  + config.live().rate() * 100
+                  + "% of requests, at most "
+                  + config.live().cpu() * 100
+                  + "% of one core"
+              : "off");
     } catch (IllegalArgumentException e) {
       problem = "model " + model.name() + " cannot be explained: " + e.getMessage();
       LOG.warnf("%s", problem);
@@ -354,14 +364,24 @@ public class Explanations implements InferenceListener {
     }
     current.liveRows().add(row);
     LiveImportance live = current.live();
-    if (live.sampled() && !current.pool().live(() -> explainLive(current, row))) {
+    if (live.sampled() && (resting() || !current.pool().live(() -> explainLive(current, row)))) {
       live.dropped();
     }
   }
 
+  /** Whether live importance is resting after its last explanation, to keep to its CPU share. */
+  private boolean resting() {
+    return liveBudget.resting(System.nanoTime());
+  }
+
   private void explainLive(Ready current, double[] row) {
     LiveImportance live = current.live();
+    if (resting()) {
+      live.dropped();
+      return;
+    }
     int m = current.space().features();
+    long start = System.nanoTime();
     try {
       Background background = background(current, config.live().backgroundRows());
       ExplanationMethod method = ExplanationMethod.choose("shap", m, config.exactMaxFeatures());
@@ -386,6 +406,8 @@ public class Explanations implements InferenceListener {
     } catch (Exception e) {
       live.failed();
       LOG.debugf(e, "a live explanation failed");
+    } finally {
+      liveBudget.spent(start, System.nanoTime());
     }
   }
 

@@ -13,12 +13,22 @@ public record ModelSignature(List<TensorSpec> inputs, List<TensorSpec> outputs, 
         && outputs.stream().allMatch(TensorSpec::firstDimensionDynamic);
   }
 
+  // Looked up for every request: plain loops, no stream pipeline each time.
   public Optional<TensorSpec> input(String name) {
-    return inputs.stream().filter(spec -> spec.name().equals(name)).findFirst();
+    return find(inputs, name);
   }
 
   public Optional<TensorSpec> output(String name) {
-    return outputs.stream().filter(spec -> spec.name().equals(name)).findFirst();
+    return find(outputs, name);
+  }
+
+  private static Optional<TensorSpec> find(List<TensorSpec> specs, String name) {
+    for (TensorSpec spec : specs) {
+      if (spec.name().equals(name)) {
+        return Optional.of(spec);
+      }
+    }
+    return Optional.empty();
   }
 
   public String inputNames() {

@@ -99,6 +99,45 @@ public record Tensor(String name, DataType type, long[] shape, Object data) {
     };
   }
 
+  /** The bytes the elements take in ONNX Runtime's native layout. */
+  public long byteSize() {
+    return (long) elementCount() * type.byteSize();
+  }
+
+  /**
+   * As {@link #toOnnx(OrtEnvironment)}, with the elements copied into {@code direct} (a direct
+   * buffer of {@link #byteSize()} bytes, which the tensor uses in place): no native memory is
+   * allocated per call. The buffer must not be reused before the tensor is closed.
+   */
+  public OnnxTensor toOnnx(OrtEnvironment env, ByteBuffer direct) throws OrtException {
+    ByteBuffer bytes = direct.order(ByteOrder.nativeOrder());
+    return switch (type) {
+      case FP32 -> {
+        FloatBuffer values = bytes.asFloatBuffer().put((float[]) data);
+        yield OnnxTensor.createTensor(env, values.rewind(), shape);
+      }
+      case FP64 -> {
+        DoubleBuffer values = bytes.asDoubleBuffer().put((double[]) data);
+        yield OnnxTensor.createTensor(env, values.rewind(), shape);
+      }
+      case INT32 -> {
+        IntBuffer values = bytes.asIntBuffer().put((int[]) data);
+        yield OnnxTensor.createTensor(env, values.rewind(), shape);
+      }
+      case INT64 -> {
+        LongBuffer values = bytes.asLongBuffer().put((long[]) data);
+        yield OnnxTensor.createTensor(env, values.rewind(), shape);
+      }
+      case BOOL -> {
+        boolean[] values = (boolean[]) data;
+        for (int i = 0; i < values.length; i++) {
+          bytes.put(i, (byte) (values[i] ? 1 : 0));
+        }
+        yield OnnxTensor.createTensor(env, bytes, shape, type.onnxType());
+      }
+    };
+  }
+
   public static Tensor fromOnnx(String name, OnnxTensor tensor) {
     TensorInfo info = tensor.getInfo();
     DataType type =

@@ -61,6 +61,12 @@ final class BodyReceiver {
     if (declared > maxBytes) {
       receiver.refuse(413, tooLarge(maxBytes));
     }
+    if (request.isEnded()) {
+      // The whole body is here: no timer to set (and none left to fire, holding the request, long
+      // after it was answered).
+      receiver.end();
+      return;
+    }
     long timer =
         timeoutMillis <= 0
             ? -1
@@ -81,11 +87,7 @@ final class BodyReceiver {
           }
           receiver.end();
         });
-    if (request.isEnded()) {
-      receiver.end();
-    } else {
-      request.resume();
-    }
+    request.resume();
   }
 
   private static long declaredLength(HttpServerRequest request) {

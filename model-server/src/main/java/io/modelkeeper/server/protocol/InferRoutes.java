@@ -13,6 +13,7 @@ import io.modelkeeper.server.onnx.Tensor;
 import io.modelkeeper.server.pods.PodIdentity;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -42,18 +43,50 @@ import org.jboss.logging.MDC;
 public class InferRoutes {
 
   private static final Logger LOG = Logger.getLogger(InferRoutes.class);
-  private static final ThreadLocal<SecureRandom> RANDOM =
-      ThreadLocal.withInitial(
-          () -> {
-            try {
-              return SecureRandom.getInstance("DRBG");
-            } catch (NoSuchAlgorithmException e) {
-              return new SecureRandom();
-            }
-          });
+  private static final ThreadLocal<RandomBytes> RANDOM = ThreadLocal.withInitial(RandomBytes::new);
+
+  /**
+   * A thread's DRBG, drawn for 64 ids at a time: one call's fixed cost (the generator's state
+   * update) is then shared by all of them, and each id still takes 16 bytes of the generator's
+   * output that nothing else sees.
+   */
+  private static final class RandomBytes {
+    private final SecureRandom random;
+    private final byte[] drawn = new byte[16 * DRAWN_IDS];
+    private int next = drawn.length;
+
+    RandomBytes() {
+      SecureRandom drbg;
+      try {
+        drbg = SecureRandom.getInstance("DRBG");
+      } catch (NoSuchAlgorithmException e) {
+        drbg = new SecureRandom();
+      }
+      random = drbg;
+    }
+
+    /** The next 16 random bytes, as two longs. */
+    long[] next16() {
+      if (next == drawn.length) {
+        random.nextBytes(drawn);
+        next = 0;
+      }
+      ByteBuffer buffer = ByteBuffer.wrap(drawn, next, 16);
+      long[] longs = {buffer.getLong(), buffer.getLong()};
+      // Each id's bytes are used once.
+      java.util.Arrays.fill(drawn, next, next + 16, (byte) 0);
+      next += 16;
+      return longs;
+    }
+  }
+
+  private static final int DRAWN_IDS = 64;
 
   /** Bodies up to this size are read on the event loop; larger ones on a worker thread. */
   private static final int READ_ON_EVENT_LOOP_BYTES = 64 * 1024;
+
+  /** Before the application's other routes (0 and up), after the access and drain checks. */
+  private static final int EXACT_ROUTES = -1000;
 
   /** Where a routing context keeps its {@link InferenceCall}. */
   private static final String CALL = "modelkeeper.inference-call";
@@ -105,6 +138,18 @@ public class InferRoutes {
   }
 
   void register(@Observes Router router) {
+    // The served model's own paths are matched exactly, ahead of the routes with path parameters:
+    // each of those costs a regular expression match per request that passes it. The parameter
+    // routes stay, to answer another model's or version's name with 404.
+    String served = "/v2/models/" + model.name();
+    for (String path :
+        List.of(served + "/infer", served + "/versions/" + model.version() + "/infer")) {
+      router
+          .route(HttpMethod.POST, path)
+          .order(EXACT_ROUTES)
+          .handler(this::start)
+          .failureHandler(this::failed);
+    }
     for (String path :
         List.of("/v2/models/:model/infer", "/v2/models/:model/versions/:version/infer")) {
       router.route(HttpMethod.POST, path).handler(this::start).failureHandler(this::failed);
@@ -266,14 +311,33 @@ public class InferRoutes {
     CompletableFuture<Map<String, Tensor>> pending =
         model.batcher().submit(checked.inputs().tensors(), checked.inputs().rows());
     call.pending(pending);
+    // The answer is written on the request's own event loop. An inference thread that completes a
+    // batch hands each answer there instead of writing it itself: it is free for the next batch at
+    // once, rather than after every caller's response has been serialised in turn (the last
+    // caller of a 32-row batch would wait for the other 31), and the event loops share that work.
+    Context loop = Vertx.currentContext();
     pending.whenComplete(
         (result, failure) -> {
-          if (failure != null) {
-            inferenceFailed(context, id, failure);
+          if (loop == null || Vertx.currentContext() == loop) {
+            respond(context, id, request, checked, result, failure);
           } else {
-            answer(context, id, request, checked.outputs(), checked.inputs().tensors(), result);
+            loop.runOnContext(v -> respond(context, id, request, checked, result, failure));
           }
         });
+  }
+
+  private void respond(
+      RoutingContext context,
+      String id,
+      InferRequest request,
+      RequestCheck.Checked checked,
+      Map<String, Tensor> result,
+      Throwable failure) {
+    if (failure != null) {
+      inferenceFailed(context, id, failure);
+    } else {
+      answer(context, id, request, checked.outputs(), checked.inputs().tensors(), result);
+    }
   }
 
   private void answer(
@@ -377,6 +441,10 @@ public class InferRoutes {
    * thread), which counts a request that nobody has counted yet as one its caller hung up on.
    */
   private void send(RoutingContext context, Outcome outcome, int status, byte[] body) {
+    send(context, outcome, status, Buffer.buffer(body));
+  }
+
+  private void send(RoutingContext context, Outcome outcome, int status, Buffer body) {
     InferenceCall call = context.get(CALL);
     arrived(call);
     if (call != null && call.count()) {
@@ -390,7 +458,7 @@ public class InferRoutes {
     }
     HttpServerResponse response = context.response();
     if (!response.ended() && !response.closed()) {
-      response.setStatusCode(status).end(Buffer.buffer(body));
+      response.setStatusCode(status).end(body);
     }
   }
 
@@ -399,11 +467,9 @@ public class InferRoutes {
    * so ids must not be guessable, and one shared SecureRandom would serialise the event loops.
    */
   static String newId() {
-    byte[] bytes = new byte[16];
-    RANDOM.get().nextBytes(bytes);
-    ByteBuffer buffer = ByteBuffer.wrap(bytes);
-    long high = (buffer.getLong() & ~0xF000L) | 0x4000L;
-    long low = (buffer.getLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    long[] random = RANDOM.get().next16();
+    long high = (random[0] & ~0xF000L) | 0x4000L;
+    long low = (random[1] & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
     return new UUID(high, low).toString();
   }
 

@@ -47,7 +47,9 @@ final class RequestCheck {
   Checked check(RoutingContext context, byte[] bytes, int length, Admission.Held held)
       throws Refused {
     try {
-      String mismatch = ModelAddress.mismatch(context, model);
+      // Only the routes with path parameters can name another model; the exact ones name this one.
+      String mismatch =
+          context.pathParam("model") == null ? null : ModelAddress.mismatch(context, model);
       if (mismatch != null) {
         throw new BadRequestException(404, mismatch);
       }

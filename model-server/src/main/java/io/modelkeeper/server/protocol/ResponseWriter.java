@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelkeeper.server.onnx.ModelSignature;
 import io.modelkeeper.server.onnx.Tensor;
 import io.modelkeeper.server.onnx.TensorSpec;
-import java.io.ByteArrayOutputStream;
+import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -23,7 +24,29 @@ public final class ResponseWriter {
   private ResponseWriter() {}
 
   /** A response body; {@code headerLength} is set when binary data follows the JSON header. */
-  public record Body(byte[] bytes, Integer headerLength) {}
+  public record Body(Buffer bytes, Integer headerLength) {}
+
+  /**
+   * Jackson writes the JSON straight into the response's buffer: no array in between to grow, copy
+   * out and copy again into the buffer.
+   */
+  private static final class BufferOutput extends OutputStream {
+    private final Buffer buffer;
+
+    BufferOutput(Buffer buffer) {
+      this.buffer = buffer;
+    }
+
+    @Override
+    public void write(int b) {
+      buffer.appendByte((byte) b);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) {
+      buffer.appendBytes(bytes, offset, length);
+    }
+  }
 
   /**
    * The outputs to send, in the order asked for (all outputs in graph order if none were named).
@@ -58,8 +81,8 @@ public final class ResponseWriter {
       List<InferRequest.RequestedOutput> selected,
       Map<String, Tensor> outputs) {
     List<Tensor> binary = new ArrayList<>();
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator json = FACTORY.createGenerator(out)) {
+    Buffer out = Buffer.buffer(256);
+    try (JsonGenerator json = FACTORY.createGenerator(new BufferOutput(out))) {
       json.writeStartObject();
       json.writeStringField("model_name", model);
       json.writeStringField("model_version", version);
@@ -84,19 +107,19 @@ public final class ResponseWriter {
       throw new UncheckedIOException(e);
     }
     if (binary.isEmpty()) {
-      return new Body(out.toByteArray(), null);
+      return new Body(out, null);
     }
-    int headerLength = out.size();
+    int headerLength = out.length();
     int dataLength = 0;
     for (Tensor tensor : binary) {
       dataLength += tensor.elementCount() * tensor.type().byteSize();
     }
-    ByteBuffer body = ByteBuffer.allocate(headerLength + dataLength);
-    body.put(out.toByteArray());
+    ByteBuffer data = ByteBuffer.allocate(dataLength);
     for (Tensor tensor : binary) {
-      tensor.writeLittleEndian(body);
+      tensor.writeLittleEndian(data);
     }
-    return new Body(body.array(), headerLength);
+    out.appendBytes(data.array());
+    return new Body(out, headerLength);
   }
 
   private static void writeOutput(JsonGenerator json, Tensor tensor, boolean asBinary)

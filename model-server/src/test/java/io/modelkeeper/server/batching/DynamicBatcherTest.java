@@ -98,6 +98,40 @@ class DynamicBatcherTest {
   }
 
   @Test
+  void aLightModelRunsOnTheCallersThreadWhileOthersAreArriving() throws Exception {
+    AtomicInteger others = new AtomicInteger(5);
+    try (DynamicBatcher inline =
+        new DynamicBatcher(
+            runner,
+            new ServingMetrics(new SimpleMeterRegistry()),
+            32,
+            Duration.ofSeconds(2),
+            1,
+            others,
+            true)) {
+      // Queued, it would wait for the five on their way (up to 2 s): done at once means it ran
+      // here.
+      CompletableFuture<Map<String, Tensor>> one =
+          inline.submit(rows(TestModels.randomRows(new Random(4), 1, 16), 1), 1);
+      assertThat(one).isDone();
+
+      // More rows than one run takes: handed to the run threads (which start on it at once, a
+      // full batch), and answered all the same.
+      float[] values = TestModels.randomRows(new Random(5), 1025, 16);
+      float[] served =
+          (float[])
+              inline
+                  .submit(rows(values, 1025), 1025)
+                  .get(30, TimeUnit.SECONDS)
+                  .get("probabilities")
+                  .data();
+      assertThat(served)
+          .containsExactly(
+              ForwardPass.rows(MLP, values, 1025), org.assertj.core.data.Offset.offset(1e-5f));
+    }
+  }
+
+  @Test
   void aRequestOfManyRowsRunsInSlicesAndGetsExactlyItsOwnRowsBack() throws Exception {
     float[] values = TestModels.randomRows(new Random(3), 3000, 16);
     float[] served =

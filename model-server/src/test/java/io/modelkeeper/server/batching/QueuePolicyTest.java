@@ -96,7 +96,7 @@ class QueuePolicyTest {
         futures.stream()
             .filter(f -> f.isCompletedExceptionally() && failure(f) instanceof OverloadedException)
             .count();
-    // One running, one taken by the dispatcher at most, two waiting: the rest refused at once.
+    // One running, at most one more taken from the queue, two waiting: the rest refused at once.
     assertThat(refused).isGreaterThanOrEqualTo(8);
     assertThat(failure(futures.get(11))).hasMessageContaining("MODELKEEPER_MAX_QUEUE_SIZE");
     for (CompletableFuture<Map<String, Tensor>> future : futures) {
