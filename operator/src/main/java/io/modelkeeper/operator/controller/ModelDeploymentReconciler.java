@@ -33,6 +33,7 @@ import io.modelkeeper.operator.observe.DeploymentChange;
 import io.modelkeeper.operator.observe.ObservedWorkloads;
 import io.modelkeeper.operator.observe.PodDiagnosis;
 import io.modelkeeper.operator.observe.PodEvents;
+import io.modelkeeper.operator.observe.WithoutManagedFields;
 import io.modelkeeper.operator.observe.WorkloadProblem;
 import io.modelkeeper.operator.retraining.RetrainedModel;
 import io.modelkeeper.operator.rollout.CanaryRollout;
@@ -118,6 +119,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             InformerEventSourceConfiguration.from(Deployment.class, ModelDeployment.class)
                 .withName("deployments")
                 .withLabelSelector(WorkloadLabels.MANAGED_SELECTOR)
+                .withItemStore(new WithoutManagedFields<>())
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelDeployment.class))
                 .withOnAddFilter(metrics::childEvent)
                 // Status churn that changes no readiness is no reason to reconcile.
@@ -133,6 +135,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             InformerEventSourceConfiguration.from(Pod.class, ModelDeployment.class)
                 .withName("pods")
                 .withLabelSelector(WorkloadLabels.MANAGED_SELECTOR)
+                .withItemStore(new WithoutManagedFields<>())
                 .withSecondaryToPrimaryMapper(
                     (Pod pod) -> {
                       String owner = pod.getMetadata().getLabels().get(WorkloadLabels.DEPLOYMENT);
@@ -150,6 +153,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(ModelRetraining.class, ModelDeployment.class)
                 .withName("retrainings")
+                .withItemStore(new WithoutManagedFields<>())
                 .withSecondaryToPrimaryMapper(
                     (ModelRetraining retraining) ->
                         retraining.getSpec() == null
