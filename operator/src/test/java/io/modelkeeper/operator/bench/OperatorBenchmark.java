@@ -56,7 +56,7 @@ class OperatorBenchmark {
           .map(Integer::valueOf)
           .toList();
   private static final String HEAP = System.getProperty("modelkeeper.bench.xmx", "256m");
-  private static final long DEADLINE_SECONDS = Long.getLong("modelkeeper.bench.deadline", 900);
+  private static final long DEADLINE_SECONDS = Long.getLong("modelkeeper.bench.deadline", 1800);
   private static final int WRITERS = Integer.getInteger("modelkeeper.bench.writers", 1);
   private static final boolean FORCE = Boolean.getBoolean("modelkeeper.bench.force");
   private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
@@ -140,6 +140,7 @@ class OperatorBenchmark {
       waitForHealth(httpPort);
 
       List<Step> steps = new ArrayList<>();
+      String stopped = null;
       long start = System.nanoTime();
       int created = 0;
       for (int target : STEPS) {
@@ -160,8 +161,20 @@ class OperatorBenchmark {
         created = target;
         long createdAt = System.nanoTime();
         while (readyNames.size() < target
+            && operator.isAlive()
             && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS)) {
           Thread.sleep(100);
+        }
+        if (!operator.isAlive()) {
+          stopped =
+              "The operator exited (code "
+                  + operator.exitValue()
+                  + ") before "
+                  + target
+                  + " were Ready: out of heap at -Xmx"
+                  + HEAP
+                  + "? See target/operator-benchmark.log";
+          break;
         }
         long readyAt = System.nanoTime();
         Map<String, Double> metrics = metrics(get("http://127.0.0.1:" + httpPort + "/q/metrics"));
@@ -184,13 +197,17 @@ class OperatorBenchmark {
           break;
         }
       }
+      if (stopped != null) {
+        report(steps, -1, -1, cores, loadAtStart, busy, stopped);
+        return;
+      }
       Files.writeString(
           Path.of("target", "operator-benchmark-metrics.txt"),
           get("http://127.0.0.1:" + httpPort + "/q/metrics"));
       int deployments =
           client.apps().deployments().inNamespace(TestModels.NAMESPACE).list().getItems().size();
       int services = client.services().inNamespace(TestModels.NAMESPACE).list().getItems().size();
-      report(steps, deployments, services, cores, loadAtStart, busy);
+      report(steps, deployments, services, cores, loadAtStart, busy, null);
     } finally {
       if (operator != null) {
         operator.destroy();
@@ -202,7 +219,13 @@ class OperatorBenchmark {
   }
 
   private static void report(
-      List<Step> steps, int deployments, int services, int cores, String loadAtStart, boolean busy)
+      List<Step> steps,
+      int deployments,
+      int services,
+      int cores,
+      String loadAtStart,
+      boolean busy,
+      String stopped)
       throws IOException {
     List<String> out = new ArrayList<>();
     out.add(
@@ -264,6 +287,14 @@ class OperatorBenchmark {
               (b.liveHeapBytes() + heapSlope * (10_000 - b.count())) / 1e6,
               (b.rssKb() * 1024.0 + rssSlope * (10_000 - b.count())) / (1024 * 1024)));
     }
+    if (stopped != null) {
+      out.add(stopped);
+    }
+    if (steps.isEmpty()) {
+      out.forEach(System.out::println);
+      Files.write(REPORT, out);
+      return;
+    }
     Step first = steps.get(0);
     Step last = steps.get(steps.size() - 1);
     if (last != first) {
@@ -287,7 +318,9 @@ class OperatorBenchmark {
     last.metrics().entrySet().stream()
         .filter(e -> e.getKey().startsWith(TRIGGERS + "{") || e.getKey().startsWith(CHILDREN + "{"))
         .forEach(e -> out.add(String.format("  %s %,d", e.getKey(), e.getValue().longValue())));
-    out.add("Deployments: " + deployments + ", Services: " + services);
+    if (deployments >= 0) {
+      out.add("Deployments: " + deployments + ", Services: " + services);
+    }
     out.add(
         "Heap histograms: target/operator-benchmark-histogram-<count>.txt; metrics:"
             + " target/operator-benchmark-metrics.txt");
@@ -429,7 +462,8 @@ class OperatorBenchmark {
 
   private static Process startOperator(int apiPort, int httpPort) throws IOException {
     ProcessBuilder builder =
-        new ProcessBuilder("java", "-Xmx" + HEAP, "-jar", JAR.toString())
+        new ProcessBuilder(
+                "java", "-Xmx" + HEAP, "-XX:+ExitOnOutOfMemoryError", "-jar", JAR.toString())
             .redirectErrorStream(true)
             .redirectOutput(Path.of("target", "operator-benchmark.log").toFile());
     builder.environment().put("KUBERNETES_MASTER", "http://127.0.0.1:" + apiPort);
