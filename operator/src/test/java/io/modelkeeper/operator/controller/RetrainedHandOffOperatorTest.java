@@ -114,7 +114,7 @@ class RetrainedHandOffOperatorTest {
             () ->
                 assertThat(cluster().model("loop").getStatus().getCanary())
                     .isNotNull()
-                    .satisfies(canary -> assertThat(canary.getVersion()).isEqualTo("2")));
+                    .satisfies(started -> assertThat(started.getVersion()).isEqualTo("2")));
   }
 
   @Test
