@@ -32,9 +32,11 @@ import io.modelkeeper.operator.console.ConsoleCaches;
 import io.modelkeeper.operator.metricsource.MetricsSource;
 import io.modelkeeper.operator.metricsource.prometheus.PrometheusUrls;
 import io.modelkeeper.operator.monitoring.ServingFigures;
+import io.modelkeeper.operator.observe.DeploymentChange;
 import io.modelkeeper.operator.observe.ObservedWorkloads;
 import io.modelkeeper.operator.observe.PodDiagnosis;
 import io.modelkeeper.operator.observe.PodEvents;
+import io.modelkeeper.operator.observe.WithoutManagedFields;
 import io.modelkeeper.operator.observe.WorkloadProblem;
 import io.modelkeeper.operator.retraining.RetrainedModel;
 import io.modelkeeper.operator.rollout.CanaryRollout;
@@ -132,7 +134,14 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             InformerEventSourceConfiguration.from(Deployment.class, ModelDeployment.class)
                 .withName("deployments")
                 .withLabelSelector(WorkloadLabels.MANAGED_SELECTOR)
+                .withItemStore(new WithoutManagedFields<>())
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelDeployment.class))
+                .withOnAddFilter(metrics::childEvent)
+                // Status churn that changes no readiness is no reason to reconcile.
+                .withOnUpdateFilter(
+                    (before, after) ->
+                        DeploymentChange.matters(before, after) && metrics.childEvent(after))
+                .withOnDeleteFilter((deployment, unknown) -> metrics.childEvent(deployment))
                 .build(),
             context);
     // Pods belong to ReplicaSets, not to the ModelDeployment, so they are found by label.
@@ -141,6 +150,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             InformerEventSourceConfiguration.from(Pod.class, ModelDeployment.class)
                 .withName("pods")
                 .withLabelSelector(WorkloadLabels.MANAGED_SELECTOR)
+                .withItemStore(new WithoutManagedFields<>())
                 .withSecondaryToPrimaryMapper(
                     (Pod pod) -> {
                       String owner = pod.getMetadata().getLabels().get(WorkloadLabels.DEPLOYMENT);
@@ -148,6 +158,9 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                           ? Set.of()
                           : Set.of(new ResourceID(owner, pod.getMetadata().getNamespace()));
                     })
+                .withOnAddFilter(metrics::childEvent)
+                .withOnUpdateFilter((before, after) -> metrics.childEvent(after))
+                .withOnDeleteFilter((pod, unknown) -> metrics.childEvent(pod))
                 .build(),
             context);
     // A ModelRetraining names the ModelDeployment it retrains: its candidate is served from here.
@@ -155,6 +168,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(ModelRetraining.class, ModelDeployment.class)
                 .withName("retrainings")
+                .withItemStore(new WithoutManagedFields<>())
                 .withSecondaryToPrimaryMapper(
                     (ModelRetraining retraining) ->
                         retraining.getSpec() == null
@@ -378,8 +392,13 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
       return fallback;
     }
     if (spec.monitoring() != null && status.getStable() != null) {
-      // The serving version's figures are read when due, even if nothing else happens.
+      // The serving version's figures are read when due, even if nothing else happens. Still due
+      // after this reconcile means its read found no pod to read: another read in a second would
+      // find none either, and a pod that becomes ready is an event of its own.
       Duration due = ServingFigures.due(spec.monitoring(), status, now);
+      if (due.isZero()) {
+        due = spec.monitoring().interval();
+      }
       Duration monitoring = due.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : due;
       fallback = monitoring.compareTo(fallback) < 0 ? monitoring : fallback;
     }

@@ -24,6 +24,7 @@ import io.modelkeeper.api.v1alpha1.RetrainingRunStatus;
 import io.modelkeeper.api.v1alpha1.RunPhase;
 import io.modelkeeper.operator.config.OperatorConfig;
 import io.modelkeeper.operator.console.ConsoleCaches;
+import io.modelkeeper.operator.observe.MetadataOnly;
 import io.modelkeeper.operator.telemetry.EventReason;
 import io.modelkeeper.operator.telemetry.EventRecorder;
 import io.modelkeeper.operator.telemetry.RetrainingMetrics;
@@ -110,10 +111,13 @@ public class ModelRetrainingReconciler implements Reconciler<ModelRetraining> {
                 .build(),
             context);
     // A ModelDeployment's events (Degraded, a canary's outcome) wake the retrainings naming it.
+    // Only the events are used (a reconcile reads the ModelDeployment itself): this cache keeps
+    // names, not a second copy of every ModelDeployment's spec and status.
     var models =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(ModelDeployment.class, ModelRetraining.class)
                 .withName("modeldeployments")
+                .withItemStore(new MetadataOnly<>())
                 .withSecondaryToPrimaryMapper(
                     (ModelDeployment md) ->
                         context

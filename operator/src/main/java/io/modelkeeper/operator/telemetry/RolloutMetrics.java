@@ -6,19 +6,15 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
-import io.modelkeeper.api.v1alpha1.AnalysisStatus;
 import io.modelkeeper.api.v1alpha1.Conditions;
 import io.modelkeeper.api.v1alpha1.HistoryEntry;
-import io.modelkeeper.api.v1alpha1.MetricsStatus;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
 import io.modelkeeper.api.v1alpha1.RolloutResult;
 import io.modelkeeper.operator.rollout.RolloutState;
 import io.modelkeeper.operator.rollout.analysis.Decision;
 import io.modelkeeper.operator.status.StatusAggregator;
-import io.modelkeeper.operator.workload.Arm;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,12 +22,14 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The rollout series at /q/metrics, so users can graph why a rollout did what it did: every
- * analysis decision, each arm's figures at the last check, the canary's weight, rollout outcomes
- * and the Degraded condition. The Helm chart's alerts and dashboard use these names.
+ * analysis decision, the canary's weight, rollout outcomes and the Degraded condition. The Helm
+ * chart's alerts and dashboard use these names, and only these are kept per ModelDeployment: each
+ * series costs memory for every ModelDeployment, and each arm's figures at the last check are in
+ * the ModelDeployment's status (status.canary.analysis) already.
  *
  * <p>A ModelDeployment's series exist from its first reconcile (counters at 0, figures NaN), so
  * dashboards and alerts find them before any canary, and an alert on a counter's increase sees its
- * first count; they go when it is deleted.
+ * first count; they go when it is deleted. That is nine series per ModelDeployment.
  */
 @ApplicationScoped
 public class RolloutMetrics {
@@ -39,25 +37,8 @@ public class RolloutMetrics {
   static final String DECISIONS = "modelkeeper.analysis.decisions";
   static final String ROLLOUTS = "modelkeeper.rollouts";
   static final String CANARY_WEIGHT = "modelkeeper.canary.weight";
-  static final String ARM_REQUESTS = "modelkeeper.arm.requests";
-  static final String ARM_ERROR_RATE = "modelkeeper.arm.error.rate";
-  static final String ARM_P50 = "modelkeeper.arm.latency.p50.seconds";
-  static final String ARM_P99 = "modelkeeper.arm.latency.p99.seconds";
-  static final String ARM_ACCURACY = "modelkeeper.arm.accuracy";
   static final String DEGRADED = "modelkeeper.modeldeployment.degraded";
-  private static final List<String> ARM_FIGURES =
-      List.of(ARM_REQUESTS, ARM_ERROR_RATE, ARM_P50, ARM_P99, ARM_ACCURACY);
-  private static final Set<String> NAMES =
-      Set.of(
-          DECISIONS,
-          ROLLOUTS,
-          CANARY_WEIGHT,
-          ARM_REQUESTS,
-          ARM_ERROR_RATE,
-          ARM_P50,
-          ARM_P99,
-          ARM_ACCURACY,
-          DEGRADED);
+  private static final Set<String> NAMES = Set.of(DECISIONS, ROLLOUTS, CANARY_WEIGHT, DEGRADED);
 
   private final MeterRegistry registry;
   private final Map<String, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
@@ -74,7 +55,7 @@ public class RolloutMetrics {
 
   /**
    * Registers a ModelDeployment's series the first time it is seen: every decision and rollout
-   * result counted at 0, the canary weight at 0, each arm's figures NaN until a check sets them.
+   * result counted at 0, the canary weight at 0.
    */
   public void register(ModelDeployment md) {
     if (!known.add(key(md.getMetadata().getNamespace(), md.getMetadata().getName()))) {
@@ -88,11 +69,6 @@ public class RolloutMetrics {
       registry.counter(ROLLOUTS, model.and("result", result.name()));
     }
     gauge(CANARY_WEIGHT, model, 0.0);
-    for (Arm arm : Arm.values()) {
-      for (String name : ARM_FIGURES) {
-        gauge(name, model.and("arm", arm.label()), Double.NaN);
-      }
-    }
   }
 
   /** Removes every series of a deleted ModelDeployment. */
@@ -109,7 +85,7 @@ public class RolloutMetrics {
     }
   }
 
-  /** Counts this reconcile's decision and outcomes and sets the per-arm figures it rested on. */
+  /** Counts this reconcile's decision and outcomes. */
   public void recordRollout(ModelDeployment md, RolloutState rollout) {
     if (rollout == null) {
       return;
@@ -122,11 +98,6 @@ public class RolloutMetrics {
     }
     for (HistoryEntry outcome : rollout.outcomes()) {
       registry.counter(ROLLOUTS, model.and("result", outcome.getResult().name())).increment();
-    }
-    AnalysisStatus checked = rollout.checked();
-    if (checked != null) {
-      arm(model.and("arm", Arm.STABLE.label()), checked.getStable());
-      arm(model.and("arm", Arm.CANARY.label()), checked.getCanary());
     }
   }
 
@@ -151,17 +122,6 @@ public class RolloutMetrics {
     set(DEGRADED, model.and("reason", reason), "True".equals(degraded.getStatus()) ? 1.0 : 0.0);
   }
 
-  private void arm(Tags tags, MetricsStatus figures) {
-    if (figures == null) {
-      return;
-    }
-    set(ARM_REQUESTS, tags, figures.getRequests() == null ? Double.NaN : figures.getRequests());
-    set(ARM_ERROR_RATE, tags, orNaN(figures.getErrorRate()));
-    set(ARM_P50, tags, orNaN(figures.getLatencyP50Seconds()));
-    set(ARM_P99, tags, orNaN(figures.getLatencyP99Seconds()));
-    set(ARM_ACCURACY, tags, orNaN(figures.getAccuracy()));
-  }
-
   private void set(String name, Tags tags, double value) {
     holder(name, tags).set(value);
   }
@@ -184,10 +144,6 @@ public class RolloutMetrics {
 
   private static String key(String namespace, String name) {
     return namespace + "/" + name;
-  }
-
-  private static double orNaN(Double value) {
-    return value == null ? Double.NaN : value;
   }
 
   private static Tags model(ModelDeployment md) {

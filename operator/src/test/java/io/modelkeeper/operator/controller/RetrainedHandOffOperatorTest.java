@@ -107,7 +107,14 @@ class RetrainedHandOffOperatorTest {
     await()
         .atMost(WAIT)
         .until(() -> cluster().deployment(TestModels.deploymentName("loop", "2")).get() != null);
-    assertThat(cluster().model("loop").getStatus().getCanary().getVersion()).isEqualTo("2");
+    // The reconcile that creates the Deployment writes the status after it.
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(cluster().model("loop").getStatus().getCanary())
+                    .isNotNull()
+                    .satisfies(started -> assertThat(started.getVersion()).isEqualTo("2")));
   }
 
   @Test

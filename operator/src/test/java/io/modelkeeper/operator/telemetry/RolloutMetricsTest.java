@@ -49,16 +49,30 @@ class RolloutMetricsTest {
                 .gauge()
                 .value())
         .isZero();
-    for (String arm : List.of("stable", "canary")) {
-      assertThat(
-              registry
-                  .get(RolloutMetrics.ARM_ERROR_RATE)
-                  .tag("modeldeployment", "fraud")
-                  .tag("arm", arm)
-                  .gauge()
-                  .value())
-          .isNaN();
-    }
+  }
+
+  @Test
+  void aModelDeploymentHasOnlyTheSeriesTheDashboardAndAlertsUse() {
+    metrics.register(fraud);
+    ModelDeploymentStatus status = new ModelDeploymentStatus();
+    status.setConditions(
+        List.of(
+            new io.fabric8.kubernetes.api.model.ConditionBuilder()
+                .withType(io.modelkeeper.api.v1alpha1.Conditions.DEGRADED)
+                .withStatus("False")
+                .withReason("Healthy")
+                .build()));
+    metrics.recordStatus(fraud, status);
+
+    // Four decisions, three rollout results, the canary weight and the Degraded condition.
+    assertThat(registry.getMeters())
+        .extracting(meter -> meter.getId().getName())
+        .containsOnly(
+            RolloutMetrics.DECISIONS,
+            RolloutMetrics.ROLLOUTS,
+            RolloutMetrics.CANARY_WEIGHT,
+            RolloutMetrics.DEGRADED)
+        .hasSize(9);
   }
 
   @Test
