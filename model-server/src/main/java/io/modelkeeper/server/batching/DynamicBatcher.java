@@ -20,9 +20,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * maxDelay}, into one run and splits the outputs back so each caller gets exactly its own rows. A
  * batch is only formed when a run thread is free, so under load batches grow by themselves; and it
  * stops waiting early when no other request is arriving, so light load pays no delay. A light model
- * (a run shorter than the inline limit) is not batched: each request of at most {@code max(maxRows,
- * 1024)} rows runs on the caller's thread (the event loop), sparing two thread hand-offs that cost
- * more than the run itself and than what batching would save.
+ * (a run shorter than the inline limit) is not batched: each request of at most {@link
+ * #INLINE_MAX_ROWS} rows runs on the caller's thread (the event loop), sparing two thread hand-offs
+ * that cost more than the run itself and than what batching would save. Larger requests still go to
+ * the run threads, so no request holds an event loop (and the health probes behind it) for longer
+ * than a small run.
  */
 public final class DynamicBatcher implements AutoCloseable {
 
@@ -37,6 +39,10 @@ public final class DynamicBatcher implements AutoCloseable {
   private final int rowsPerRun;
 
   private static final int MIN_ROWS_PER_RUN = 1024;
+
+  /** Most rows a light model's request may have to run on the event loop. */
+  public static final int INLINE_MAX_ROWS = 64;
+
   private final boolean inline;
   private static final long POLL_SLICE_NANOS = 200_000;
 
@@ -148,10 +154,11 @@ public final class DynamicBatcher implements AutoCloseable {
     if (closed) {
       pending.result.completeExceptionally(
           new IllegalStateException("the server is shutting down"));
-    } else if (inline && rows <= rowsPerRun && queue.isEmpty() && carried == null) {
+    } else if (inline && rows <= INLINE_MAX_ROWS && queue.isEmpty() && carried == null) {
       // A light model's run costs less than the two thread hand-offs (and, on a busy core, the
       // waits for the scheduler) that batching it would take: it runs here, whoever else is on
-      // the way. Only a request too large to run at once goes to the run threads.
+      // the way. A larger request goes to the run threads: an event loop is held for a small run
+      // at most.
       metrics.queued(0);
       runAlone(pending, System.nanoTime());
     } else if (!queue.offer(pending)) {

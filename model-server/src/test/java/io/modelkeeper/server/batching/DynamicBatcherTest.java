@@ -114,8 +114,16 @@ class DynamicBatcherTest {
       CompletableFuture<Map<String, Tensor>> one =
           inline.submit(rows(TestModels.randomRows(new Random(4), 1, 16), 1), 1);
       assertThat(one).isDone();
+      CompletableFuture<Map<String, Tensor>> largest =
+          inline.submit(
+              rows(
+                  TestModels.randomRows(new Random(6), DynamicBatcher.INLINE_MAX_ROWS, 16),
+                  DynamicBatcher.INLINE_MAX_ROWS),
+              DynamicBatcher.INLINE_MAX_ROWS);
+      assertThat(largest).as("the largest request that runs on the caller's thread").isDone();
 
-      // More rows than one run takes: handed to the run threads (which start on it at once, a
+      // More rows than may run on an event loop: handed to the run threads (which start on it at
+      // once, a
       // full batch), and answered all the same.
       float[] values = TestModels.randomRows(new Random(5), 1025, 16);
       float[] served =
