@@ -30,10 +30,10 @@ public final class ModelCredentials {
    * @throws FetchException naming the directory and the key, never the value
    */
   public static String authorization(Path directory) throws FetchException {
-    Optional<String> header = read(directory, AUTHORIZATION);
+    Optional<String> header = key(directory, AUTHORIZATION);
     if (header.isEmpty()) {
-      Optional<String> user = read(directory, USERNAME);
-      Optional<String> password = read(directory, PASSWORD);
+      Optional<String> user = key(directory, USERNAME);
+      Optional<String> password = key(directory, PASSWORD);
       if (user.isEmpty() || password.isEmpty()) {
         throw new FetchException(
             "the model credentials in "
@@ -66,7 +66,11 @@ public final class ModelCredentials {
     return value;
   }
 
-  private static Optional<String> read(Path directory, String key) throws FetchException {
+  /**
+   * One key of the mounted Secret, stripped of a trailing newline; empty when the key is absent or
+   * blank. Bounded: a key larger than 16 KiB is refused.
+   */
+  static Optional<String> key(Path directory, String key) throws FetchException {
     Path file = directory.resolve(key);
     if (!Files.isRegularFile(file)) {
       return Optional.empty();

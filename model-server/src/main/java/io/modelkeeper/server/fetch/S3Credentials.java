@@ -1,8 +1,5 @@
 package io.modelkeeper.server.fetch;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +21,8 @@ final class S3Credentials {
   static final String SESSION_TOKEN = "AWS_SESSION_TOKEN";
 
   /** A session token is the longest of the three, and well under this. */
-  private static final long MAX_BYTES = 16 * 1024;
-
   private final AwsCredentials credentials;
+
   private final List<String> values;
 
   private S3Credentials(AwsCredentials credentials, List<String> values) {
@@ -40,9 +36,9 @@ final class S3Credentials {
    * @throws FetchException naming the missing key, never a value
    */
   static S3Credentials read(Path directory) throws FetchException {
-    Optional<String> id = read(directory, ACCESS_KEY_ID);
-    Optional<String> secret = read(directory, SECRET_ACCESS_KEY);
-    Optional<String> token = read(directory, SESSION_TOKEN);
+    Optional<String> id = ModelCredentials.key(directory, ACCESS_KEY_ID);
+    Optional<String> secret = ModelCredentials.key(directory, SECRET_ACCESS_KEY);
+    Optional<String> token = ModelCredentials.key(directory, SESSION_TOKEN);
     if (id.isEmpty() || secret.isEmpty()) {
       throw new FetchException(
           "spec.model.credentialsSecret for an s3:// model needs keys '"
@@ -79,24 +75,5 @@ final class S3Credentials {
       out = out.replace(value, "***");
     }
     return out;
-  }
-
-  private static Optional<String> read(Path directory, String key) throws FetchException {
-    Path file = directory.resolve(key);
-    if (!Files.isRegularFile(file)) {
-      return Optional.empty();
-    }
-    try {
-      if (Files.size(file) > MAX_BYTES) {
-        throw new FetchException(
-            "the model credentials' key '" + key + "' is larger than " + MAX_BYTES + " bytes");
-      }
-      // A trailing newline is how a file written by hand ends; it is not part of the value.
-      String value = Files.readString(file, StandardCharsets.UTF_8).strip();
-      return value.isEmpty() ? Optional.empty() : Optional.of(value);
-    } catch (IOException e) {
-      throw new FetchException(
-          "cannot read the model credentials' key '" + key + "' in " + directory, e);
-    }
   }
 }
