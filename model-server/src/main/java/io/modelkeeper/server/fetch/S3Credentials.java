@@ -40,12 +40,18 @@ final class S3Credentials {
    * @throws FetchException naming the missing key, never a value
    */
   static S3Credentials read(Path directory) throws FetchException {
-    Optional<String> id = read(directory, ACCESS_KEY_ID);
-    Optional<String> secret = read(directory, SECRET_ACCESS_KEY);
-    Optional<String> token = read(directory, SESSION_TOKEN);
+    return read(directory, S3Store.MODEL_FIELD);
+  }
+
+  /** The credentials in {@code directory}, the Secret of the spec field {@code field}. */
+  static S3Credentials read(Path directory, String field) throws FetchException {
+    Optional<String> id = readKey(directory, ACCESS_KEY_ID);
+    Optional<String> secret = readKey(directory, SECRET_ACCESS_KEY);
+    Optional<String> token = readKey(directory, SESSION_TOKEN);
     if (id.isEmpty() || secret.isEmpty()) {
       throw new FetchException(
-          "spec.model.credentialsSecret for an s3:// model needs keys '"
+          field
+              + ".credentialsSecret for s3:// needs keys '"
               + ACCESS_KEY_ID
               + "' and '"
               + SECRET_ACCESS_KEY
@@ -81,7 +87,7 @@ final class S3Credentials {
     return out;
   }
 
-  private static Optional<String> read(Path directory, String key) throws FetchException {
+  private static Optional<String> readKey(Path directory, String key) throws FetchException {
     Path file = directory.resolve(key);
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
