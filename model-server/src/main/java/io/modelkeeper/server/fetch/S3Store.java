@@ -22,6 +22,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -153,6 +154,9 @@ final class S3Store implements AutoCloseable {
             .region(region)
             .credentialsProvider(provider)
             .forcePathStyle(settings.pathStyle())
+            // An upload's body goes as it is, not aws-chunked, which not every S3-compatible
+            // store decodes (s3rver stores the chunk framing as part of the object).
+            .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
             // The file's sha256 is checked anyway, and many S3-compatible stores do not speak
             // the newer flexible checksums.
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
