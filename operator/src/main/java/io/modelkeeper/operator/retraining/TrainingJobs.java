@@ -45,7 +45,6 @@ import io.modelkeeper.api.v1alpha1.Durations;
 import io.modelkeeper.api.v1alpha1.ModelRetrainingSpec;
 import io.modelkeeper.api.v1alpha1.MonitoringSpec;
 import io.modelkeeper.api.v1alpha1.OutputSpec;
-import io.modelkeeper.api.v1alpha1.RunCandidate;
 import io.modelkeeper.api.v1alpha1.ValidationSpec;
 import io.modelkeeper.contract.TrainingContract;
 import io.modelkeeper.operator.config.OperatorConfig;
@@ -189,8 +188,13 @@ public final class TrainingJobs {
         .build();
   }
 
-  /** The evaluation Job of the run: always the reference evaluator. */
-  public static Job evaluation(RunContext run, OperatorConfig config) {
+  /**
+   * The evaluation Job of the run: always the reference evaluator.
+   *
+   * @param candidateSha256 the candidate's sha256 from the trainer's summary, checked when the
+   *     candidate is fetched from spec.output.uri; null when not known
+   */
+  public static Job evaluation(RunContext run, String candidateSha256, OperatorConfig config) {
     Job job =
         merge(
             run,
@@ -201,7 +205,7 @@ public final class TrainingJobs {
             config);
     job.getSpec().setBackoffLimit(0);
     if (run.outputInBucket()) {
-      fetchCandidate(run, job.getSpec().getTemplate().getSpec(), config);
+      fetchCandidate(run, candidateSha256, job.getSpec().getTemplate().getSpec(), config);
     }
     List<EnvVar> env = evaluationEnv(run);
     forEachContainer(job.getSpec().getTemplate().getSpec(), c -> withEnv(c, env));
@@ -212,14 +216,11 @@ public final class TrainingJobs {
    * With spec.output.uri, an init container fetches the candidate (its sha256 checked against the
    * trainer's summary) with spec.output's settings and Secret, mounted into it alone.
    */
-  private static void fetchCandidate(RunContext run, PodSpec pod, OperatorConfig config) {
+  private static void fetchCandidate(
+      RunContext run, String candidateSha256, PodSpec pod, OperatorConfig config) {
     ModelStorage storage = ModelStorage.of(run.retraining().getSpec().getOutput());
-    RunCandidate known =
-        run.run().getStatus() == null ? null : run.run().getStatus().getCandidate();
     ModelVersion candidate =
-        new ModelVersion(
-                run.runName(), run.candidateUri(), known == null ? null : known.getSha256())
-            .withStorage(storage);
+        new ModelVersion(run.runName(), run.candidateUri(), candidateSha256).withStorage(storage);
     List<Volume> volumes = pod.getVolumes();
     volumes.add(
         new VolumeBuilder().withName(CANDIDATE_VOLUME).withNewEmptyDir().endEmptyDir().build());

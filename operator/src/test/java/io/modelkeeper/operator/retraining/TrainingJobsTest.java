@@ -230,14 +230,7 @@ class TrainingJobsTest {
   void theEvaluatorReadsTheCandidateFetchedFromTheBucketWithItsChecksum() {
     RunContext run =
         run(inBucket(retraining()), servedFrom("pvc://fraud-models/fraud-r2/model.onnx"));
-    io.modelkeeper.api.v1alpha1.RunCandidate candidate =
-        new io.modelkeeper.api.v1alpha1.RunCandidate();
-    candidate.setUri(run.candidateUri());
-    candidate.setSha256("9f".repeat(32));
-    run.run().setStatus(new io.modelkeeper.api.v1alpha1.RetrainingRunStatus());
-    run.run().getStatus().setCandidate(candidate);
-
-    Job job = TrainingJobs.evaluation(run, TestModels.config());
+    Job job = TrainingJobs.evaluation(run, "9f".repeat(32), TestModels.config());
     var pod = job.getSpec().getTemplate().getSpec();
     Container evaluator = pod.getContainers().get(0);
     Container fetch =
