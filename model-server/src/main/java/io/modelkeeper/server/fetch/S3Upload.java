@@ -4,6 +4,7 @@ import io.modelkeeper.contract.TrainingContract;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,14 @@ public final class S3Upload {
   public static final String CREDENTIALS_DIR = TrainingContract.OUTPUT_CREDENTIALS_DIR;
 
   static final String FIELD = S3Store.OUTPUT_FIELD;
+
+  /**
+   * The fetcher's default connect and read timeouts (no size cap or deadline applies to an upload);
+   * built here because the trainer runs without the server's configuration library.
+   */
+  private static final FetchLimits LIMITS =
+      new FetchLimits(
+          Long.MAX_VALUE, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMinutes(30));
 
   private S3Upload() {}
 
@@ -59,8 +68,7 @@ public final class S3Upload {
             : Optional.of(S3Credentials.read(Path.of(credentials.trim()), FIELD));
     List<URI> written = new ArrayList<>();
     try (S3Store store =
-        S3Store.open(
-            S3Store.Settings.fromEnv(env, FIELD), secret, FetchLimits.fromEnv(env), FIELD)) {
+        S3Store.open(S3Store.Settings.fromEnv(env, FIELD), secret, LIMITS, FIELD)) {
       for (String name : files) {
         Path file = dir.resolve(name);
         if (!Files.isRegularFile(file)) {
