@@ -91,9 +91,6 @@ public final class TrainingJobs {
   public static final String OUTPUT_MOUNT = "/var/lib/modelkeeper/output";
   public static final String BASE_MOUNT = "/var/lib/modelkeeper/base";
 
-  /** Tells the fetcher which spec field's store it reads (its messages name that field). */
-  static final String S3_FIELD_ENV = "MODELKEEPER_S3_FIELD";
-
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private TrainingJobs() {}
@@ -243,7 +240,7 @@ public final class TrainingJobs {
             OUTPUT_CREDENTIALS_VOLUME);
     // Its messages name spec.output's fields rather than spec.model's.
     List<EnvVar> fetchEnv = new ArrayList<>(fetch.getEnv());
-    fetchEnv.add(env(S3_FIELD_ENV, "spec.output"));
+    fetchEnv.add(env(ModelServerDeployment.S3_FIELD_ENV, "spec.output"));
     fetch.setEnv(fetchEnv);
     List<Container> init =
         new ArrayList<>(Objects.requireNonNullElse(pod.getInitContainers(), List.of()));

@@ -53,6 +53,9 @@ public final class ModelServerDeployment {
   /** The fetch container's environment for spec.model.s3, read by the fetcher's S3 store. */
   public static final String S3_ENDPOINT_ENV = "MODELKEEPER_S3_ENDPOINT";
 
+  /** Which spec field's store the fetcher reads, so that its messages name it. */
+  public static final String S3_FIELD_ENV = "MODELKEEPER_S3_FIELD";
+
   public static final String S3_REGION_ENV = "MODELKEEPER_S3_REGION";
   public static final String S3_PATH_STYLE_ENV = "MODELKEEPER_S3_PATH_STYLE";
 
@@ -173,8 +176,15 @@ public final class ModelServerDeployment {
   }
 
   private static Container fetchContainer(String image, ModelVersion model, FetchSpec fetch) {
-    return fetchContainer(
-        FETCH_CONTAINER, image, model, MODEL_VOLUME, MODEL_DIR, TMP_VOLUME, fetch);
+    Container container =
+        fetchContainer(FETCH_CONTAINER, image, model, MODEL_VOLUME, MODEL_DIR, TMP_VOLUME, fetch);
+    if (model.run() != null && model.uri().startsWith("s3://")) {
+      // A retrained file in a bucket is read from the ModelRetraining's spec.output store.
+      List<EnvVar> env = new ArrayList<>(container.getEnv());
+      env.add(env(S3_FIELD_ENV, "spec.output"));
+      container.setEnv(env);
+    }
+    return container;
   }
 
   /**
