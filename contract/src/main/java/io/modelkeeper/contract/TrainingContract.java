@@ -23,6 +23,15 @@ public final class TrainingContract {
   public static final String OUTPUT_DIR = "MODELKEEPER_OUTPUT_DIR";
 
   /**
+   * With spec.output.uri, the s3:// prefix of the run's (or trial's) own results, ending with '/':
+   * the trainer container uploads the files of {@link #OUTPUT_DIR} there. Unset with a claim.
+   */
+  public static final String OUTPUT_URI = "MODELKEEPER_OUTPUT_URI";
+
+  /** Where spec.output.credentialsSecret is mounted into the trainer container, when it is set. */
+  public static final String OUTPUT_CREDENTIALS_DIR = "MODELKEEPER_OUTPUT_CREDENTIALS_DIR";
+
+  /**
    * {@code binary-classification}, {@code multiclass-classification} or {@code regression}, the
    * names of the ModelDeployment's {@code spec.quality.task}.
    */

@@ -23,6 +23,11 @@ public final class Environment {
     this.values = Map.copyOf(values);
   }
 
+  /** Every variable, as given. */
+  public Map<String, String> values() {
+    return values;
+  }
+
   public Optional<String> get(String name) {
     String value = values.get(name);
     return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());

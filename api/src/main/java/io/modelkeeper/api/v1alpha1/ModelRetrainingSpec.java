@@ -21,7 +21,8 @@ public class ModelRetrainingSpec extends KnownFields {
   private DatasetSpec dataset;
 
   @Required
-  @JsonPropertyDescription("The claim runs write their model files to.")
+  @JsonPropertyDescription(
+      "Where runs write their model files: a claim (claimName) or an s3:// prefix (uri).")
   private OutputSpec output;
 
   @JsonPropertyDescription(

@@ -36,12 +36,18 @@ final class S3Credentials {
    * @throws FetchException naming the missing key, never a value
    */
   static S3Credentials read(Path directory) throws FetchException {
+    return read(directory, S3Store.MODEL_FIELD);
+  }
+
+  /** The credentials in {@code directory}, the Secret of the spec field {@code field}. */
+  static S3Credentials read(Path directory, String field) throws FetchException {
     Optional<String> id = ModelCredentials.key(directory, ACCESS_KEY_ID);
     Optional<String> secret = ModelCredentials.key(directory, SECRET_ACCESS_KEY);
     Optional<String> token = ModelCredentials.key(directory, SESSION_TOKEN);
     if (id.isEmpty() || secret.isEmpty()) {
       throw new FetchException(
-          "spec.model.credentialsSecret for an s3:// model needs keys '"
+          field
+              + ".credentialsSecret for s3:// needs keys '"
               + ACCESS_KEY_ID
               + "' and '"
               + SECRET_ACCESS_KEY

@@ -16,13 +16,16 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -48,6 +51,17 @@ final class S3Store implements AutoCloseable {
           "TokenRefreshRequired",
           "InvalidToken");
 
+  /** The spec field whose store a fetch container reads. */
+  static final String MODEL_FIELD = "spec.model";
+
+  /** A ModelRetraining's output store. */
+  static final String OUTPUT_FIELD = "spec.output";
+
+  /**
+   * Names the spec field of the store: {@link #MODEL_FIELD} unless it says {@link #OUTPUT_FIELD}.
+   */
+  static final String FIELD_ENV = "MODELKEEPER_S3_FIELD";
+
   /** What the SDK signs with when neither the spec nor the pod's environment names a region. */
   private static final Region FALLBACK_REGION = Region.US_EAST_1;
 
@@ -55,6 +69,11 @@ final class S3Store implements AutoCloseable {
   record Settings(Optional<URI> endpoint, Optional<String> region, boolean pathStyle) {
 
     static Settings fromEnv(Map<String, String> env) throws FetchException {
+      return fromEnv(env, MODEL_FIELD);
+    }
+
+    /** The settings of the spec field {@code field} (spec.model, spec.output). */
+    static Settings fromEnv(Map<String, String> env, String field) throws FetchException {
       Optional<URI> endpoint = Optional.empty();
       String endpointText = blankToNull(env.get(ENDPOINT_ENV));
       if (endpointText != null) {
@@ -70,7 +89,8 @@ final class S3Store implements AutoCloseable {
           endpoint = Optional.of(uri);
         } catch (IllegalArgumentException e) {
           throw new FetchException(
-              "spec.model.s3.endpoint must be an http(s) URL such as https://minio.example:9000,"
+              field
+                  + ".s3.endpoint must be an http(s) URL such as https://minio.example:9000,"
                   + " without credentials or query ("
                   + ENDPOINT_ENV
                   + ")");
@@ -87,13 +107,19 @@ final class S3Store implements AutoCloseable {
   private final Settings settings;
   private final Region region;
   private final Optional<S3Credentials> credentials;
+  private final String field;
 
   private S3Store(
-      S3Client client, Settings settings, Region region, Optional<S3Credentials> credentials) {
+      S3Client client,
+      Settings settings,
+      Region region,
+      Optional<S3Credentials> credentials,
+      String field) {
     this.client = client;
     this.settings = settings;
     this.region = region;
     this.credentials = credentials;
+    this.field = field;
   }
 
   /**
@@ -101,6 +127,12 @@ final class S3Store implements AutoCloseable {
    * chain when empty.
    */
   static S3Store open(Settings settings, Optional<S3Credentials> credentials, FetchLimits limits) {
+    return open(settings, credentials, limits, MODEL_FIELD);
+  }
+
+  /** A store client whose messages name the spec field {@code field} (spec.model, spec.output). */
+  static S3Store open(
+      Settings settings, Optional<S3Credentials> credentials, FetchLimits limits, String field) {
     // An S3-compatible store takes any region; asking the environment for one could wait on an
     // instance-metadata lookup that only AWS answers.
     Region region =
@@ -122,22 +154,28 @@ final class S3Store implements AutoCloseable {
             .region(region)
             .credentialsProvider(provider)
             .forcePathStyle(settings.pathStyle())
+            // An upload's body goes as it is, not aws-chunked, which not every S3-compatible
+            // store decodes (s3rver stores the chunk framing as part of the object).
+            .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
             // The file's sha256 is checked anyway, and many S3-compatible stores do not speak
             // the newer flexible checksums.
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
     settings.endpoint().ifPresent(builder::endpointOverride);
-    return new S3Store(builder.build(), settings, region, credentials);
+    return new S3Store(builder.build(), settings, region, credentials, field);
   }
 
   /** Reads the credentials of a mounted Secret directory for an s3:// uri. */
   static S3Store open(Map<String, String> env, Optional<Path> credentialsDir, FetchLimits limits)
       throws FetchException {
+    // A retraining run's candidate is read from the store of spec.output, whose fields the
+    // messages then name.
+    String field = OUTPUT_FIELD.equals(env.get(FIELD_ENV)) ? OUTPUT_FIELD : MODEL_FIELD;
     Optional<S3Credentials> credentials =
         credentialsDir.isPresent()
-            ? Optional.of(S3Credentials.read(credentialsDir.get()))
+            ? Optional.of(S3Credentials.read(credentialsDir.get(), field))
             : Optional.empty();
-    return open(Settings.fromEnv(env), credentials, limits);
+    return open(Settings.fromEnv(env, field), credentials, limits, field);
   }
 
   /**
@@ -177,6 +215,29 @@ final class S3Store implements AutoCloseable {
   }
 
   /**
+   * Writes {@code file} as the object an s3:// uri names, replacing one already there.
+   *
+   * @throws FetchException naming the spec field to look at, never a credential
+   */
+  void put(URI uri, Path file) throws FetchException {
+    String bucket = uri.getHost();
+    String key = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+    if (bucket == null || key.isEmpty()) {
+      throw new FetchException(field + ".uri '" + uri + "' must be s3://<bucket>/<prefix>/");
+    }
+    try {
+      client.putObject(
+          PutObjectRequest.builder().bucket(bucket).key(key).build(), RequestBody.fromFile(file));
+    } catch (S3Exception e) {
+      throw new FetchException(redact(explain(uri, bucket, e, "write", "s3:PutObject")), e);
+    } catch (SdkClientException e) {
+      throw new FetchException(redact(unreachable(e)), e);
+    } catch (SdkException e) {
+      throw new FetchException(redact("cannot write " + uri + ": " + e.getMessage()), e);
+    }
+  }
+
+  /**
    * True when an optional object is taken for missing: S3 answers 404 NoSuchKey, or 403
    * AccessDenied to a reader that may not list the bucket (IAM's s3:GetObject without
    * s3:ListBucket), for a key that does not exist. A missing bucket is never taken for that.
@@ -189,8 +250,13 @@ final class S3Store implements AutoCloseable {
 
   /** The message of a refusal by the store, naming what to fix. */
   String explain(URI uri, String bucket, S3Exception e) {
+    return explain(uri, bucket, e, "read", "s3:GetObject");
+  }
+
+  /** The message of a refusal of {@code verb} ("read", "write"), which {@code action} allows. */
+  String explain(URI uri, String bucket, S3Exception e, String verb, String action) {
     String code = code(e);
-    String secretField = "spec.model.credentialsSecret";
+    String secretField = field + ".credentialsSecret";
     String who =
         credentials.isPresent()
             ? "the credentials of " + secretField
@@ -201,16 +267,22 @@ final class S3Store implements AutoCloseable {
           + "; no "
           + secretField
           + ": the default AWS credentials chain): check the role or identity of"
-          + " spec.serving.serviceAccountName";
+          + (MODEL_FIELD.equals(field)
+              ? " spec.serving.serviceAccountName"
+              : " the pod's serviceAccountName");
     }
     return switch (code) {
-      case "NoSuchKey" -> "no object " + uri + " (NoSuchKey): check spec.model.uri";
+      case "NoSuchKey" -> "no object " + uri + " (NoSuchKey): check " + field + ".uri";
       case "NoSuchBucket" ->
           "bucket '"
               + bucket
               + "' does not exist at "
               + where()
-              + " (NoSuchBucket): check spec.model.uri and spec.model.s3";
+              + " (NoSuchBucket): check "
+              + field
+              + ".uri and "
+              + field
+              + ".s3";
       case "AccessDenied", "AllAccessDisabled", "AccountProblem" ->
           "access to "
               + uri
@@ -218,12 +290,16 @@ final class S3Store implements AutoCloseable {
               + code
               + "): "
               + who
-              + " may not read it; grant s3:GetObject on the object";
+              + " may not "
+              + verb
+              + " it; grant "
+              + action
+              + " on the object";
       case "InvalidAccessKeyId" ->
           "the store does not know the access key (InvalidAccessKeyId): check AWS_ACCESS_KEY_ID"
               + " in "
               + secretField
-              + (settings.endpoint().isPresent() ? " and spec.model.s3.endpoint" : "");
+              + (settings.endpoint().isPresent() ? " and " + field + ".s3.endpoint" : "");
       case "SignatureDoesNotMatch" ->
           "the store refused the request's signature (SignatureDoesNotMatch): check"
               + " AWS_SECRET_ACCESS_KEY in "
@@ -249,10 +325,12 @@ final class S3Store implements AutoCloseable {
               + codeSuffix(code)
               + "): "
               + who
-              + " may not read it";
+              + " may not "
+              + verb
+              + " it";
         }
         if (e.statusCode() == 404) {
-          yield "no object " + uri + " (HTTP 404" + codeSuffix(code) + "): check spec.model.uri";
+          yield "no object " + uri + " (HTTP 404" + codeSuffix(code) + "): check " + field + ".uri";
         }
         yield "the store refused " + uri + " (HTTP " + e.statusCode() + codeSuffix(code) + ")";
       }
@@ -270,21 +348,29 @@ final class S3Store implements AutoCloseable {
         + region.id()
         + " ("
         + code
-        + "): set spec.model.s3.region"
+        + "): set "
+        + field
+        + ".s3.region"
         + actual.map(r -> " to " + r).orElse(" to the bucket's region");
   }
 
   private String unreachable(SdkClientException e) {
     String message = String.valueOf(e.getMessage());
     if (message.contains("Unable to load credentials")) {
-      return "no credentials for s3: set spec.model.credentialsSecret, or give the pods an identity"
-          + " (spec.serving.serviceAccountName with IRSA or workload identity)";
+      return "no credentials for s3: set "
+          + field
+          + ".credentialsSecret, or give the pods an identity"
+          + (MODEL_FIELD.equals(field)
+              ? " (spec.serving.serviceAccountName with IRSA or workload identity)"
+              : " (the pod's serviceAccountName with IRSA or workload identity)");
     }
     return "cannot reach the store at "
         + where()
         + ": "
         + message
-        + " (check spec.model.s3.endpoint)";
+        + " (check "
+        + field
+        + ".s3.endpoint)";
   }
 
   private String where() {

@@ -4,6 +4,7 @@ import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
 import io.modelkeeper.api.v1alpha1.ModelRetraining;
 import io.modelkeeper.api.v1alpha1.RetrainingCandidate;
+import io.modelkeeper.operator.workload.ModelStorage;
 import io.modelkeeper.operator.workload.ModelVersion;
 import java.util.Collection;
 import java.util.Comparator;
@@ -66,6 +67,10 @@ public final class RetrainedModel {
               candidate.getSha256(),
               candidate.getRun(),
               specModel);
+      if (candidate.getUri().startsWith("s3://") && retraining.getSpec().getOutput() != null) {
+        // Read from spec.output's store, with its Secret or the pods' identity.
+        retrained = retrained.withStorage(ModelStorage.of(retraining.getSpec().getOutput()));
+      }
       if (rolledBack == null || !rolledBack.revision().equals(retrained.revision())) {
         return retrained;
       }

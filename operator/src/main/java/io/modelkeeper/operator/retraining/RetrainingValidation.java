@@ -5,6 +5,7 @@ import io.modelkeeper.api.v1alpha1.Durations;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelRetraining;
 import io.modelkeeper.api.v1alpha1.ModelRetrainingSpec;
+import io.modelkeeper.api.v1alpha1.OutputSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,7 @@ public final class RetrainingValidation {
                 + " characters, for example \"0.05\"");
       }
     }
+    problems.addAll(outputProblems(spec.getOutput()));
     problems.addAll(TuningSpace.problems(spec.getTuning()));
     duration(problems, "spec.dataset.maxAge", spec.getDataset().getMaxAge());
     duration(problems, "spec.guards.cooldown", spec.getGuards().getCooldown());
@@ -71,6 +73,32 @@ public final class RetrainingValidation {
       return new Result(schedule, null, null);
     }
     return new Result(null, Conditions.REASON_INVALID_SPEC, String.join("; ", problems));
+  }
+
+  /** Exactly one of a claim and an s3:// prefix; the store's settings only with the latter. */
+  static List<String> outputProblems(OutputSpec output) {
+    List<String> problems = new ArrayList<>();
+    if (output == null) {
+      return List.of("spec.output: set claimName or uri, for example {claimName: fraud-models}");
+    }
+    boolean claim = output.getClaimName() != null && !output.getClaimName().isBlank();
+    boolean uri = output.getUri() != null;
+    if (claim == uri) {
+      problems.add(
+          "spec.output: set exactly one of claimName and uri, for example {claimName:"
+              + " fraud-models} or {uri: s3://models/fraud/}");
+    }
+    if (uri && !output.getUri().matches(OutputSpec.URI_PATTERN)) {
+      problems.add(
+          "spec.output.uri '"
+              + output.getUri()
+              + "' must be an s3:// prefix ending with '/', for example s3://models/fraud/");
+    }
+    if (!uri && (output.getS3() != null || output.getCredentialsSecret() != null)) {
+      problems.add(
+          "spec.output.s3 and spec.output.credentialsSecret are for an s3:// spec.output.uri only");
+    }
+    return problems;
   }
 
   private static void duration(List<String> problems, String field, String text) {

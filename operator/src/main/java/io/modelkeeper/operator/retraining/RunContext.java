@@ -2,7 +2,9 @@ package io.modelkeeper.operator.retraining;
 
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelRetraining;
+import io.modelkeeper.api.v1alpha1.OutputSpec;
 import io.modelkeeper.api.v1alpha1.RetrainingRun;
+import io.modelkeeper.contract.TrainingContract;
 import io.modelkeeper.operator.workload.ModelVersion;
 
 /**
@@ -50,12 +52,24 @@ public record RunContext(
 
   /** The candidate's uri: where the run's training pod writes model.onnx. */
   public String candidateUri() {
-    return "pvc://"
-        + retraining.getSpec().getOutput().getClaimName()
-        + "/"
-        + runName()
-        + "/"
-        + candidateDir()
-        + io.modelkeeper.contract.TrainingContract.MODEL_FILE;
+    return outputRoot() + runName() + "/" + candidateDir() + TrainingContract.MODEL_FILE;
+  }
+
+  /** True when the runs write to an s3:// prefix (spec.output.uri) rather than a claim. */
+  public boolean outputInBucket() {
+    return retraining.getSpec().getOutput().getUri() != null;
+  }
+
+  /**
+   * Where a directory {@code dir} of the run's output lives in the store: {@code
+   * s3://bucket/prefix/<dir>/}.
+   */
+  public String outputUri(String dir) {
+    return outputRoot() + dir + "/";
+  }
+
+  private String outputRoot() {
+    OutputSpec output = retraining.getSpec().getOutput();
+    return output.getUri() != null ? output.getUri() : "pvc://" + output.getClaimName() + "/";
   }
 }

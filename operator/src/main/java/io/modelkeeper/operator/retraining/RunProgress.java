@@ -186,7 +186,7 @@ public final class RunProgress {
     candidate.setUri(run.candidateUri());
     candidate.setSha256(summary.sha256());
     status.setCandidate(candidate);
-    Job evaluation = TrainingJobs.evaluation(run, config);
+    Job evaluation = TrainingJobs.evaluation(run, candidate.getSha256(), config);
     CreateIfAbsent.object(client, evaluation);
     status.getJobs().setEvaluation(evaluation.getMetadata().getName());
     status.setPhase(RunPhase.Evaluating);
@@ -202,7 +202,12 @@ public final class RunProgress {
     String name = RunNames.evaluationJob(run.runName());
     Job job = job(run, name);
     if (job == null) {
-      CreateIfAbsent.object(client, TrainingJobs.evaluation(run, config));
+      CreateIfAbsent.object(
+          client,
+          TrainingJobs.evaluation(
+              run,
+              status.getCandidate() == null ? null : status.getCandidate().getSha256(),
+              config));
       return Step.NONE;
     }
     JobOutcome outcome = JobOutcome.of(job);

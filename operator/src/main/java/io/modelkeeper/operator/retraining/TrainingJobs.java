@@ -8,6 +8,7 @@ import static io.modelkeeper.contract.TrainingContract.HYPERPARAMETERS;
 import static io.modelkeeper.contract.TrainingContract.MAX_ROW_AGE;
 import static io.modelkeeper.contract.TrainingContract.MODEL_FILE;
 import static io.modelkeeper.contract.TrainingContract.OUTPUT_DIR;
+import static io.modelkeeper.contract.TrainingContract.OUTPUT_URI;
 import static io.modelkeeper.contract.TrainingContract.PARAM_PREFIX;
 import static io.modelkeeper.contract.TrainingContract.RUN;
 import static io.modelkeeper.contract.TrainingContract.SEED;
@@ -43,10 +44,14 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelkeeper.api.v1alpha1.Durations;
 import io.modelkeeper.api.v1alpha1.ModelRetrainingSpec;
 import io.modelkeeper.api.v1alpha1.MonitoringSpec;
+import io.modelkeeper.api.v1alpha1.OutputSpec;
 import io.modelkeeper.api.v1alpha1.ValidationSpec;
+import io.modelkeeper.contract.TrainingContract;
 import io.modelkeeper.operator.config.OperatorConfig;
 import io.modelkeeper.operator.workload.ModelServerDeployment;
 import io.modelkeeper.operator.workload.ModelSource;
+import io.modelkeeper.operator.workload.ModelStorage;
+import io.modelkeeper.operator.workload.ModelVersion;
 import io.modelkeeper.operator.workload.Ownership;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,6 +75,14 @@ public final class TrainingJobs {
   public static final String TRAINER_CONTAINER = "trainer";
 
   public static final String FETCH_CONTAINER = "modelkeeper-fetch-base-model";
+
+  /** With spec.output.uri: fetches the candidate from the store into the evaluation pod. */
+  public static final String FETCH_CANDIDATE_CONTAINER = "modelkeeper-fetch-candidate";
+
+  static final String OUTPUT_CREDENTIALS_VOLUME = "modelkeeper-output-credentials";
+  static final String OUTPUT_CREDENTIALS_DIR = "/var/run/modelkeeper/" + OUTPUT_CREDENTIALS_VOLUME;
+  static final String CANDIDATE_VOLUME = "modelkeeper-candidate";
+  public static final String CANDIDATE_MOUNT = "/var/lib/modelkeeper/candidate";
   static final String DATASET_VOLUME = "modelkeeper-dataset";
   static final String OUTPUT_VOLUME = "modelkeeper-output";
   static final String BASE_VOLUME = "modelkeeper-base-model";
@@ -121,12 +134,64 @@ public final class TrainingJobs {
       jobSpec.getTemplate().getSpec().setSubdomain(job.getMetadata().getName());
     }
     List<EnvVar> env = trainingEnv(run, trial, parameters);
-    forEachContainer(jobSpec.getTemplate().getSpec(), c -> withEnv(c, env));
+    PodSpec pod = jobSpec.getTemplate().getSpec();
+    forEachContainer(pod, c -> withEnv(c, env));
+    if (run.outputInBucket()) {
+      uploadFrom(run, pod, outputDir);
+    }
     return job;
   }
 
-  /** The evaluation Job of the run: always the reference evaluator. */
-  public static Job evaluation(RunContext run, OperatorConfig config) {
+  /**
+   * With spec.output.uri, the container that talks to the store (the one named {@code trainer}, or
+   * the first) uploads the results: it alone gets the prefix, the store settings and the Secret of
+   * spec.output.
+   */
+  private static void uploadFrom(RunContext run, PodSpec pod, String outputDir) {
+    OutputSpec output = run.retraining().getSpec().getOutput();
+    ModelStorage storage = ModelStorage.of(output);
+    List<EnvVar> env = new ArrayList<>();
+    env.add(env(OUTPUT_URI, run.outputUri(outputDir)));
+    if (storage.s3Endpoint() != null) {
+      env.add(env(ModelServerDeployment.S3_ENDPOINT_ENV, storage.s3Endpoint()));
+    }
+    if (storage.s3Region() != null) {
+      env.add(env(ModelServerDeployment.S3_REGION_ENV, storage.s3Region()));
+    }
+    if (storage.s3PathStyle()) {
+      env.add(env(ModelServerDeployment.S3_PATH_STYLE_ENV, "true"));
+    }
+    Container uploader =
+        pod.getContainers().stream()
+            .filter(c -> TRAINER_CONTAINER.equals(c.getName()))
+            .findFirst()
+            .orElse(pod.getContainers().get(0));
+    if (storage.credentialsSecret() != null) {
+      env.add(env(TrainingContract.OUTPUT_CREDENTIALS_DIR, OUTPUT_CREDENTIALS_DIR));
+      pod.getVolumes().add(outputCredentials(storage));
+      withMounts(
+          uploader, List.of(mount(OUTPUT_CREDENTIALS_VOLUME, OUTPUT_CREDENTIALS_DIR, null, true)));
+    }
+    withEnv(uploader, env);
+  }
+
+  private static Volume outputCredentials(ModelStorage storage) {
+    return new VolumeBuilder()
+        .withName(OUTPUT_CREDENTIALS_VOLUME)
+        .withNewSecret()
+        .withSecretName(storage.credentialsSecret())
+        .withDefaultMode(ModelServerDeployment.CREDENTIALS_FILE_MODE)
+        .endSecret()
+        .build();
+  }
+
+  /**
+   * The evaluation Job of the run: always the reference evaluator.
+   *
+   * @param candidateSha256 the candidate's sha256 from the trainer's summary, checked when the
+   *     candidate is fetched from spec.output.uri; null when not known
+   */
+  public static Job evaluation(RunContext run, String candidateSha256, OperatorConfig config) {
     Job job =
         merge(
             run,
@@ -136,9 +201,53 @@ public final class TrainingJobs {
             run.runName(),
             config);
     job.getSpec().setBackoffLimit(0);
+    if (run.outputInBucket()) {
+      fetchCandidate(run, candidateSha256, job.getSpec().getTemplate().getSpec(), config);
+    }
     List<EnvVar> env = evaluationEnv(run);
     forEachContainer(job.getSpec().getTemplate().getSpec(), c -> withEnv(c, env));
     return job;
+  }
+
+  /**
+   * With spec.output.uri, an init container fetches the candidate (its sha256 checked against the
+   * trainer's summary) with spec.output's settings and Secret, mounted into it alone.
+   */
+  private static void fetchCandidate(
+      RunContext run, String candidateSha256, PodSpec pod, OperatorConfig config) {
+    ModelStorage storage = ModelStorage.of(run.retraining().getSpec().getOutput());
+    ModelVersion candidate =
+        new ModelVersion(run.runName(), run.candidateUri(), candidateSha256).withStorage(storage);
+    List<Volume> volumes = pod.getVolumes();
+    volumes.add(
+        new VolumeBuilder().withName(CANDIDATE_VOLUME).withNewEmptyDir().endEmptyDir().build());
+    if (volumes.stream().noneMatch(v -> TMP_VOLUME.equals(v.getName()))) {
+      volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
+    }
+    if (storage.credentialsSecret() != null) {
+      volumes.add(outputCredentials(storage));
+    }
+    Container fetch =
+        ModelServerDeployment.fetchContainer(
+            FETCH_CANDIDATE_CONTAINER,
+            Objects.requireNonNullElse(
+                run.md().getSpec().getServing().getImage(), config.modelServer().image()),
+            candidate,
+            CANDIDATE_VOLUME,
+            CANDIDATE_MOUNT,
+            TMP_VOLUME,
+            run.md().getSpec().getServing().getFetch(),
+            OUTPUT_CREDENTIALS_VOLUME);
+    // Its messages name spec.output's fields rather than spec.model's.
+    List<EnvVar> fetchEnv = new ArrayList<>(fetch.getEnv());
+    fetchEnv.add(env(ModelServerDeployment.S3_FIELD_ENV, "spec.output"));
+    fetch.setEnv(fetchEnv);
+    List<Container> init =
+        new ArrayList<>(Objects.requireNonNullElse(pod.getInitContainers(), List.of()));
+    init.add(fetch);
+    pod.setInitContainers(init);
+    withMounts(
+        pod.getContainers().get(0), List.of(mount(CANDIDATE_VOLUME, CANDIDATE_MOUNT, null, true)));
   }
 
   /** The headless Service through which the workers of an Indexed training Job find each other. */
@@ -217,13 +326,21 @@ public final class TrainingJobs {
             .withNewPersistentVolumeClaim(spec.getDataset().getClaimName(), true)
             .build());
     volumes.add(
-        new VolumeBuilder()
-            .withName(OUTPUT_VOLUME)
-            .withNewPersistentVolumeClaim(spec.getOutput().getClaimName(), false)
-            .build());
+        spec.getOutput().getUri() != null
+            // Written here, then uploaded to spec.output.uri by the trainer.
+            ? new VolumeBuilder().withName(OUTPUT_VOLUME).withNewEmptyDir().endEmptyDir().build()
+            : new VolumeBuilder()
+                .withName(OUTPUT_VOLUME)
+                .withNewPersistentVolumeClaim(spec.getOutput().getClaimName(), false)
+                .build());
     List<VolumeMount> mounts = new ArrayList<>();
     mounts.add(mount(DATASET_VOLUME, DATASET_MOUNT, null, true));
-    mounts.add(mount(OUTPUT_VOLUME, OUTPUT_MOUNT, outputDir, false));
+    mounts.add(
+        mount(
+            OUTPUT_VOLUME,
+            OUTPUT_MOUNT,
+            spec.getOutput().getUri() != null ? null : outputDir,
+            false));
     ModelSource base = ModelSource.of(run.serving().uri());
     if (base.needsFetch()) {
       volumes.add(
@@ -308,7 +425,12 @@ public final class TrainingJobs {
   private static List<EnvVar> evaluationEnv(RunContext run) {
     ValidationSpec validation = run.retraining().getSpec().getValidation();
     List<EnvVar> env = commonEnv(run);
-    env.add(env(CANDIDATE_MODEL, OUTPUT_MOUNT + "/" + run.candidateDir() + MODEL_FILE));
+    env.add(
+        env(
+            CANDIDATE_MODEL,
+            run.outputInBucket()
+                ? CANDIDATE_MOUNT + "/" + MODEL_FILE
+                : OUTPUT_MOUNT + "/" + run.candidateDir() + MODEL_FILE));
     env.add(env(VALIDATION_METRIC, validation.getMetric()));
     if (validation.getMinValue() != null) {
       env.add(env(VALIDATION_MIN_VALUE, String.valueOf(validation.getMinValue())));

@@ -51,10 +51,13 @@ public final class ModelServerDeployment {
   static final String CREDENTIALS_DIR = "/var/run/modelkeeper/model-credentials";
 
   /** The fetch container's environment for spec.model.s3, read by the fetcher's S3 store. */
-  static final String S3_ENDPOINT_ENV = "MODELKEEPER_S3_ENDPOINT";
+  public static final String S3_ENDPOINT_ENV = "MODELKEEPER_S3_ENDPOINT";
 
-  static final String S3_REGION_ENV = "MODELKEEPER_S3_REGION";
-  static final String S3_PATH_STYLE_ENV = "MODELKEEPER_S3_PATH_STYLE";
+  /** Which spec field's store the fetcher reads, so that its messages name it. */
+  public static final String S3_FIELD_ENV = "MODELKEEPER_S3_FIELD";
+
+  public static final String S3_REGION_ENV = "MODELKEEPER_S3_REGION";
+  public static final String S3_PATH_STYLE_ENV = "MODELKEEPER_S3_PATH_STYLE";
 
   /** Readable by the pod's group (fsGroup) only: the fetcher runs as the pod's user, not root. */
   public static final int CREDENTIALS_FILE_MODE = 0440;
@@ -173,8 +176,15 @@ public final class ModelServerDeployment {
   }
 
   private static Container fetchContainer(String image, ModelVersion model, FetchSpec fetch) {
-    return fetchContainer(
-        FETCH_CONTAINER, image, model, MODEL_VOLUME, MODEL_DIR, TMP_VOLUME, fetch);
+    Container container =
+        fetchContainer(FETCH_CONTAINER, image, model, MODEL_VOLUME, MODEL_DIR, TMP_VOLUME, fetch);
+    if (model.run() != null && model.uri().startsWith("s3://")) {
+      // A retrained file in a bucket is read from the ModelRetraining's spec.output store.
+      List<EnvVar> env = new ArrayList<>(container.getEnv());
+      env.add(env(S3_FIELD_ENV, "spec.output"));
+      container.setEnv(env);
+    }
+    return container;
   }
 
   /**
@@ -190,6 +200,22 @@ public final class ModelServerDeployment {
       String dir,
       String tmpVolume,
       FetchSpec fetch) {
+    return fetchContainer(name, image, model, volume, dir, tmpVolume, fetch, CREDENTIALS_VOLUME);
+  }
+
+  /**
+   * The same, the credentials Secret (when the model has one) being the pod's volume {@code
+   * credentialsVolume}, mounted at /var/run/modelkeeper/{@code credentialsVolume}.
+   */
+  public static Container fetchContainer(
+      String name,
+      String image,
+      ModelVersion model,
+      String volume,
+      String dir,
+      String tmpVolume,
+      FetchSpec fetch,
+      String credentialsVolume) {
     List<EnvVar> env = new ArrayList<>();
     env.add(env("MODELKEEPER_MODEL_URI", model.uri()));
     if (model.sha256() != null) {
@@ -222,8 +248,9 @@ public final class ModelServerDeployment {
       env.add(env(S3_PATH_STYLE_ENV, "true"));
     }
     if (model.credentialsSecret() != null) {
-      env.add(env("MODELKEEPER_MODEL_CREDENTIALS_DIR", CREDENTIALS_DIR));
-      mounts.add(mount(CREDENTIALS_VOLUME, CREDENTIALS_DIR, true));
+      String credentialsDir = "/var/run/modelkeeper/" + credentialsVolume;
+      env.add(env("MODELKEEPER_MODEL_CREDENTIALS_DIR", credentialsDir));
+      mounts.add(mount(credentialsVolume, credentialsDir, true));
     }
     return new ContainerBuilder()
         .withName(name)

@@ -1,6 +1,7 @@
 package io.modelkeeper.operator.workload;
 
 import io.modelkeeper.api.v1alpha1.ModelSpec;
+import io.modelkeeper.api.v1alpha1.OutputSpec;
 import io.modelkeeper.api.v1alpha1.S3Spec;
 
 /**
@@ -26,9 +27,17 @@ public record ModelStorage(
 
   /** What spec.model says. */
   public static ModelStorage of(ModelSpec model) {
-    S3Spec s3 = model.getS3();
+    return of(model.getCredentialsSecret(), model.getS3());
+  }
+
+  /** What a ModelRetraining's spec.output says: how its s3:// candidates are reached. */
+  public static ModelStorage of(OutputSpec output) {
+    return of(output.getCredentialsSecret(), output.getS3());
+  }
+
+  private static ModelStorage of(String credentialsSecret, S3Spec s3) {
     return new ModelStorage(
-        model.getCredentialsSecret(),
+        credentialsSecret,
         s3 == null ? null : s3.getEndpoint(),
         s3 == null ? null : s3.getRegion(),
         s3 != null && Boolean.TRUE.equals(s3.getPathStyle()));

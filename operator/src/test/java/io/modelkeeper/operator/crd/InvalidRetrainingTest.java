@@ -97,6 +97,25 @@ class InvalidRetrainingTest {
             "hold out everything",
             REQUIRED + "dataset: {claimName: d, holdoutFraction: 1.0}",
             "holdoutFraction"),
+        Arguments.of(
+            "an output with both a claim and a bucket",
+            "modelDeploymentRef: {name: fraud}\ndataset: {claimName: d}\n"
+                + "output: {claimName: m, uri: 's3://models/fraud/'}",
+            "set exactly one of output.claimName and output.uri"),
+        Arguments.of(
+            "an output with neither",
+            "modelDeploymentRef: {name: fraud}\ndataset: {claimName: d}\noutput: {}",
+            "set exactly one of output.claimName and output.uri"),
+        Arguments.of(
+            "an output uri that is not an s3 prefix",
+            "modelDeploymentRef: {name: fraud}\ndataset: {claimName: d}\n"
+                + "output: {uri: 'https://models.example.com/fraud/'}",
+            "$.spec.output.uri: does not match"),
+        Arguments.of(
+            "an output Secret for a claim",
+            "modelDeploymentRef: {name: fraud}\ndataset: {claimName: d}\n"
+                + "output: {claimName: m, credentialsSecret: keys}",
+            "output.s3 and output.credentialsSecret are for an s3:// output.uri only"),
         Arguments.of("mode", REQUIRED + "training: {mode: partial}", "$.spec.training.mode"),
         Arguments.of("rollout", REQUIRED + "rollout: sometimes", "$.spec.rollout"),
         Arguments.of(
@@ -145,6 +164,23 @@ class InvalidRetrainingTest {
   void refused(String what, String spec, String message) {
     assertThat(RETRAINING.validate(retraining("fraud", spec)))
         .anySatisfy(m -> assertThat(m).contains(message));
+  }
+
+  @Test
+  void anOutputInABucketIsValid() {
+    assertThat(
+            RETRAINING.validate(
+                retraining(
+                    "fraud",
+                    """
+                    modelDeploymentRef: {name: fraud}
+                    dataset: {claimName: fraud-data}
+                    output:
+                      uri: s3://models/fraud/retrained/
+                      credentialsSecret: retrained-writer
+                      s3: {endpoint: "https://minio.storage.svc:9000", pathStyle: true}
+                    """)))
+        .isEmpty();
   }
 
   @Test

@@ -33,6 +33,33 @@ class RetrainedModelTest {
   }
 
   @Test
+  void aCandidateInABucketIsReadWithTheOutputsStoreAndSecret() {
+    RetrainingCandidate candidate = candidate(true);
+    candidate.setUri("s3://models/fraud/retrained/fraud-r3/model.onnx");
+    ModelRetraining retraining = retraining(candidate);
+    io.modelkeeper.api.v1alpha1.OutputSpec output = new io.modelkeeper.api.v1alpha1.OutputSpec();
+    output.setUri("s3://models/fraud/retrained/");
+    output.setCredentialsSecret("output-keys");
+    io.modelkeeper.api.v1alpha1.S3Spec s3 = new io.modelkeeper.api.v1alpha1.S3Spec();
+    s3.setEndpoint("http://minio.storage:9000");
+    s3.setRegion("garage");
+    s3.setPathStyle(true);
+    output.setS3(s3);
+    retraining.getSpec().setOutput(output);
+
+    ModelVersion chosen = RetrainedModel.choose(SPEC, retraining, null);
+
+    assertThat(chosen.uri()).isEqualTo("s3://models/fraud/retrained/fraud-r3/model.onnx");
+    assertThat(chosen.storage())
+        .isEqualTo(
+            new io.modelkeeper.operator.workload.ModelStorage(
+                "output-keys", "http://minio.storage:9000", "garage", true));
+    assertThat(chosen.revision())
+        .as("the store settings are not part of the file's revision")
+        .isEqualTo(RetrainedModel.choose(SPEC, retraining(candidate), null).revision());
+  }
+
+  @Test
   void withoutRetrainingOrCandidateTheSpecModelIsServed() {
     assertThat(RetrainedModel.choose(SPEC, null, null)).isEqualTo(SPEC);
     assertThat(RetrainedModel.choose(SPEC, retraining(null), null)).isEqualTo(SPEC);

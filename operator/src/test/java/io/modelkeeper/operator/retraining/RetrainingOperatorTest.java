@@ -298,6 +298,89 @@ class RetrainingOperatorTest {
         .isEqualTo(1600L);
   }
 
+  @Test
+  void aRunWritingToABucketUploadsFromTheTrainerAndIsEvaluatedAndOfferedFromThere() {
+    setUp(
+        "bucket",
+        spec -> {
+          io.modelkeeper.api.v1alpha1.OutputSpec output =
+              new io.modelkeeper.api.v1alpha1.OutputSpec();
+          output.setUri("s3://models/bucket/retrained/");
+          output.setCredentialsSecret("output-keys");
+          io.modelkeeper.api.v1alpha1.S3Spec s3 = new io.modelkeeper.api.v1alpha1.S3Spec();
+          s3.setEndpoint("http://minio.storage:9000");
+          s3.setPathStyle(true);
+          output.setS3(s3);
+          spec.setOutput(output);
+        });
+    create(TestRetrainings.run("bucket-now", "bucket"));
+
+    Job training = awaitJob("bucket-now-train");
+    PodSpec pod = training.getSpec().getTemplate().getSpec();
+    Container trainer = pod.getContainers().get(0);
+    assertThat(env(trainer))
+        .containsEntry(TrainingContract.OUTPUT_URI, "s3://models/bucket/retrained/bucket-now/")
+        .containsEntry(
+            TrainingContract.OUTPUT_CREDENTIALS_DIR,
+            "/var/run/modelkeeper/modelkeeper-output-credentials")
+        .containsEntry("MODELKEEPER_S3_ENDPOINT", "http://minio.storage:9000");
+    assertThat(pod.getInitContainers())
+        .allSatisfy(
+            c ->
+                assertThat(c.getVolumeMounts())
+                    .noneMatch(m -> m.getName().equals("modelkeeper-output-credentials")));
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getName().equals("modelkeeper-output"))
+        .singleElement()
+        .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+
+    jobs().succeed("bucket-now-train", TestRetrainings.TRAINED);
+    Job evaluation = awaitJob("bucket-now-eval");
+    PodSpec evalPod = evaluation.getSpec().getTemplate().getSpec();
+    Container fetch =
+        evalPod.getInitContainers().stream()
+            .filter(c -> c.getName().equals(TrainingJobs.FETCH_CANDIDATE_CONTAINER))
+            .findFirst()
+            .orElseThrow();
+    assertThat(env(fetch))
+        .containsEntry(
+            "MODELKEEPER_MODEL_URI", "s3://models/bucket/retrained/bucket-now/model.onnx")
+        .containsEntry("MODELKEEPER_MODEL_SHA256", "ab".repeat(32));
+    assertThat(env(evalPod.getContainers().get(0)))
+        .containsEntry(
+            TrainingContract.CANDIDATE_MODEL, "/var/lib/modelkeeper/candidate/model.onnx")
+        .doesNotContainKey(TrainingContract.OUTPUT_CREDENTIALS_DIR);
+
+    jobs().succeed("bucket-now-eval", BLESSED);
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(jobs().retrainingNamed("bucket").getStatus().getCandidate().getUri())
+                    .isEqualTo("s3://models/bucket/retrained/bucket-now/model.onnx"));
+  }
+
+  @Test
+  void anOutputWithBothAClaimAndAUriIsRefusedNamingTheField() {
+    setUp("both", spec -> spec.getOutput().setUri("s3://models/both/"));
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              var ready =
+                  jobs().retrainingNamed("both").getStatus().getConditions().stream()
+                      .filter(c -> c.getType().equals(io.modelkeeper.api.v1alpha1.Conditions.READY))
+                      .findFirst()
+                      .orElseThrow();
+              assertThat(ready.getReason())
+                  .isEqualTo(io.modelkeeper.api.v1alpha1.Conditions.REASON_INVALID_SPEC);
+              assertThat(ready.getMessage())
+                  .contains("spec.output: set exactly one of claimName and uri");
+            });
+  }
+
   private void setUp(
       String name, Consumer<io.modelkeeper.api.v1alpha1.ModelRetrainingSpec> change) {
     create(TestModels.model(name, "1"));

@@ -48,6 +48,36 @@ class ModelServerDeploymentTest {
   }
 
   @Test
+  void aRetrainedFileInABucketIsFetchedWithTheOutputsSecretAndNamesSpecOutput() {
+    ModelDeployment md = TestModels.model("fraud", "7", spec -> {});
+    ModelVersion retrained =
+        ModelVersion.retrained(
+                "7-r3",
+                "s3://models/fraud/retrained/fraud-r3/model.onnx",
+                "ab".repeat(32),
+                "fraud-r3",
+                ModelVersion.of(md.getSpec().getModel()))
+            .withStorage(new ModelStorage("output-keys", "http://minio:9000", null, true));
+    PodSpec pod =
+        ModelServerDeployment.desired(md, retrained, Arm.STABLE, 1, TestModels.config())
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+
+    assertThat(env(pod.getInitContainers().get(0)))
+        .containsEntry("MODELKEEPER_MODEL_URI", "s3://models/fraud/retrained/fraud-r3/model.onnx")
+        .containsEntry("MODELKEEPER_S3_ENDPOINT", "http://minio:9000")
+        .containsEntry("MODELKEEPER_S3_FIELD", "spec.output");
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getSecret() != null)
+        .singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("output-keys"));
+    assertThat(env(desired(md).getSpec().getTemplate().getSpec().getInitContainers().get(0)))
+        .as("a file spec.model names keeps naming spec.model")
+        .doesNotContainKey("MODELKEEPER_S3_FIELD");
+  }
+
+  @Test
   void theServerKnowsItsPodIpAndWhereToLookUpItsModelsOtherPods() {
     ModelDeployment md = TestModels.model("fraud", "7", spec -> {});
     md.getMetadata().setNamespace("risk");

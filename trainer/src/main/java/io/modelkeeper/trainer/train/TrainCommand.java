@@ -3,6 +3,8 @@ package io.modelkeeper.trainer.train;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelkeeper.contract.TrainingContract;
 import io.modelkeeper.server.drift.ReferenceStatistics;
+import io.modelkeeper.server.fetch.FetchException;
+import io.modelkeeper.server.fetch.S3Upload;
 import io.modelkeeper.server.models.DenseNetwork;
 import io.modelkeeper.server.models.SampleModelWriter;
 import io.modelkeeper.server.quality.Task;
@@ -20,6 +22,7 @@ import io.modelkeeper.trainer.model.ModelShape;
 import io.modelkeeper.trainer.model.Network;
 import io.modelkeeper.trainer.model.Scaling;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -108,6 +111,7 @@ public final class TrainCommand {
     results.write(
         TrainingContract.REFERENCE_FILE, reference.toJson().getBytes(StandardCharsets.UTF_8));
     results.writeJson(TrainingContract.METRICS_FILE, Results.figures(metrics));
+    upload(env, settings.outputDir(), err);
 
     String summary =
         summary(
@@ -129,6 +133,32 @@ public final class TrainCommand {
         start.network(),
         scaling,
         shape);
+  }
+
+  /**
+   * With spec.output.uri, writes the results to the run's s3:// prefix: the model last, so an
+   * object model.onnx means the others are there too.
+   */
+  private static void upload(Environment env, Path dir, PrintStream err) {
+    try {
+      Optional<URI> target = S3Upload.target(env.values());
+      if (target.isEmpty()) {
+        return;
+      }
+      List<URI> written =
+          S3Upload.upload(
+              env.values(),
+              target.get(),
+              dir,
+              List.of(
+                  TrainingContract.REFERENCE_FILE,
+                  TrainingContract.METRICS_FILE,
+                  TrainingContract.MODEL_SHA256_FILE,
+                  TrainingContract.MODEL_FILE));
+      written.forEach(uri -> err.println("uploaded " + uri));
+    } catch (FetchException e) {
+      throw new TrainerException("upload to spec.output.uri failed: " + e.getMessage());
+    }
   }
 
   /** The metrics printed after an epoch, in this order. */
