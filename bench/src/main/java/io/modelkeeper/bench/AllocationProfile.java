@@ -3,6 +3,7 @@ package io.modelkeeper.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -76,11 +77,18 @@ final class AllocationProfile {
 
   /** The GC pauses of the (stopped) recording. */
   GcPauses gcPauses() throws IOException {
+    return gcPauses(Instant.MIN, Instant.MAX);
+  }
+
+  /** The GC pauses of the (stopped) recording that started within [from, to). */
+  GcPauses gcPauses(Instant from, Instant to) throws IOException {
     long count = 0;
     long total = 0;
     long longest = 0;
     for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
-      if (event.getEventType().getName().equals("jdk.GarbageCollection")) {
+      if (event.getEventType().getName().equals("jdk.GarbageCollection")
+          && !event.getStartTime().isBefore(from)
+          && event.getStartTime().isBefore(to)) {
         long pause = event.getDuration("sumOfPauses").toNanos();
         count++;
         total += pause;

@@ -2,6 +2,7 @@ package io.modelkeeper.bench;
 
 import io.modelkeeper.server.models.DenseNetwork;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +13,10 @@ final class OverloadArm implements AutoCloseable {
 
   final String name;
   final Map<String, String> env;
+
+  /** The packaged server this arm runs. */
+  final Path jar;
+
   ServerProcess server;
   LoadDriver.Call call;
 
@@ -23,17 +28,23 @@ final class OverloadArm implements AutoCloseable {
   double offered;
   OpenLoopDriver.Result overload;
   long overloadWallNanos;
+
+  /** When the overload phase began and ended, to pick its GC pauses out of the recording. */
+  Instant overloadFrom;
+
+  Instant overloadTo;
+
   ServerCpu.Sample overloadCpu;
   double meanBatchRows;
   AllocationProfile.GcPauses overloadGc;
 
-  OverloadArm(String name, Map<String, String> env) {
+  OverloadArm(String name, Map<String, String> env, Path jar) {
     this.name = name;
     this.env = env;
+    this.jar = jar;
   }
 
-  void start(Path jar, Path work, CpuPinning pinning, boolean heavy, DenseNetwork network)
-      throws Exception {
+  void start(Path work, CpuPinning pinning, boolean heavy, DenseNetwork network) throws Exception {
     String log = "server" + (name.isEmpty() ? "" : "-" + name) + ".log";
     server = ServerProcess.start(jar, work.resolve(log), env, pinning.serverLauncher());
     String url = server.base + "/v2/models/model/infer";

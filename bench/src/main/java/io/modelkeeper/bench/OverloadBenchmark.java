@@ -5,6 +5,7 @@ import io.modelkeeper.server.models.SampleModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,9 +28,11 @@ import java.util.Map;
  * (closed-loop callers for the capacity, 32), {@code bench.overload.model} ({@code mlp} for the
  * shipped MLP with JSON requests), {@code bench.overload.env} (server settings, K=V,K=V), {@code
  * bench.overload.b} (settings of a second server, over those of the first, measured in the same run
- * phase by phase: an A/B comparison), {@code bench.overload.server-cpus} and {@code
- * bench.overload.driver-cpus} (taskset CPU lists, 0 and 1; {@code none} shares all cores), {@code
- * bench.overload.force} (run on a busy machine anyway, marking the figures as no measurement).
+ * phase by phase: an A/B comparison), {@code bench.overload.b-jar} (the second server's jar, such
+ * as an earlier commit's build: an A/B of two versions in one run), {@code
+ * bench.overload.server-cpus} and {@code bench.overload.driver-cpus} (taskset CPU lists, 0 and 1;
+ * {@code none} shares all cores), {@code bench.overload.force} (run on a busy machine anyway,
+ * marking the figures as no measurement).
  */
 public final class OverloadBenchmark {
 
@@ -74,12 +77,17 @@ public final class OverloadBenchmark {
     base.putAll(settings(System.getProperty("bench.overload.env", DEFAULT_ENV)));
     List<OverloadArm> arms = new ArrayList<>();
     String other = System.getProperty("bench.overload.b", "");
-    boolean ab = !other.isBlank();
-    arms.add(new OverloadArm(ab ? "A" : "", base));
+    String otherJar = System.getProperty("bench.overload.b-jar", "");
+    boolean ab = !other.isBlank() || !otherJar.isBlank();
+    arms.add(new OverloadArm(ab ? "A" : "", base, jar));
     if (ab) {
       Map<String, String> b = new LinkedHashMap<>(base);
       b.putAll(settings(other));
-      arms.add(new OverloadArm("B", b));
+      Path bJar = otherJar.isBlank() ? jar : Path.of(otherJar);
+      if (!Files.isRegularFile(bJar)) {
+        throw new IllegalStateException(bJar + " not found (bench.overload.b-jar)");
+      }
+      arms.add(new OverloadArm("B", b, bJar));
     }
 
     Duration phase = Duration.ofSeconds(Math.max(2, seconds / 2));
@@ -87,13 +95,24 @@ public final class OverloadBenchmark {
     try (LoadDriver closed = new LoadDriver();
         OpenLoopDriver open = new OpenLoopDriver()) {
       for (OverloadArm arm : arms) {
-        arm.start(jar, work, pinning, heavy, network);
+        arm.start(work, pinning, heavy, network);
         System.out.printf(
-            "server%s: settings %s; CPUs: server %s, driver %s%n",
+            "server%s: %s, settings %s; CPUs: server %s, driver %s%n",
             arm.name.isEmpty() ? "" : " " + arm.name,
+            arm.jar,
             arm.env,
             CpuPinning.allowedCpus(arm.server.pid()),
             CpuPinning.allowedCpus(ProcessHandle.current().pid()));
+      }
+      // The GC recording starts before the warm-up: starting it later makes the server's JIT
+      // compile the recorder's code during the measured phase (half a core on one pinned core).
+      Map<OverloadArm, AllocationProfile> recordings = new LinkedHashMap<>();
+      for (OverloadArm arm : arms) {
+        recordings.put(
+            arm,
+            AllocationProfile.startLight(
+                arm.server.pid(),
+                work.resolve("overload" + (arm.name.isEmpty() ? "" : "-" + arm.name) + ".jfr")));
       }
       // Each phase runs for every server before the next phase, so that they see the same machine.
       for (OverloadArm arm : arms) {
@@ -115,19 +134,20 @@ public final class OverloadBenchmark {
         ServerCpu.Sample cpuBefore = ServerCpu.of(arm.server.pid());
         double rowsBefore = arm.server.metricSum("modelkeeper_batch_size");
         double runsBefore = arm.server.metricCount("modelkeeper_batch_size");
-        AllocationProfile recording =
-            AllocationProfile.startLight(
-                arm.server.pid(),
-                work.resolve("overload" + (arm.name.isEmpty() ? "" : "-" + arm.name) + ".jfr"));
+        arm.overloadFrom = Instant.now();
         long started = System.nanoTime();
         arm.overload =
             open.run(arm.call, arm.offered, second, Duration.ofSeconds(seconds), CONNECTIONS);
         arm.overloadWallNanos = System.nanoTime() - started;
-        recording.stop();
-        arm.overloadGc = recording.gcPauses();
+        arm.overloadTo = Instant.now();
         arm.overloadCpu = ServerCpu.of(arm.server.pid()).minus(cpuBefore);
         double runs = arm.server.metricCount("modelkeeper_batch_size") - runsBefore;
         arm.meanBatchRows = (arm.server.metricSum("modelkeeper_batch_size") - rowsBefore) / runs;
+      }
+      for (OverloadArm arm : arms) {
+        AllocationProfile recording = recordings.get(arm);
+        recording.stop();
+        arm.overloadGc = recording.gcPauses(arm.overloadFrom, arm.overloadTo);
       }
       for (OverloadArm arm : arms) {
         arm.report(clients, measurement);
