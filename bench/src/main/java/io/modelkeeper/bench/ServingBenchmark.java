@@ -52,6 +52,9 @@ public final class ServingBenchmark {
   private double peakRss;
   private CpuPinning pinning;
 
+  /** CPUs the server may use; the raw in-process runs use as many threads. */
+  private int serverCpus;
+
   public static void main(String[] args) throws Exception {
     new ServingBenchmark().run(Path.of(args[0]));
   }
@@ -64,7 +67,7 @@ public final class ServingBenchmark {
     int cores = load.cores();
     pinning = CpuPinning.fromProperties("bench.serving", cores);
     pinning.pinThisProcess();
-    int serverCpus = pinning.serverCpuCount(cores);
+    serverCpus = pinning.serverCpuCount(cores);
     Path work = Files.createTempDirectory("modelkeeper-bench");
     DenseNetwork mlp = SampleModels.mlp();
     DenseNetwork heavy = SampleModels.heavyMlp();
@@ -92,7 +95,7 @@ public final class ServingBenchmark {
         Double.NaN);
 
     try (LoadDriver driver = new LoadDriver()) {
-      measure(jar, work, mlp, mlpFile, heavy, heavyFile, rawHeavy64, driver);
+      measure(jar, work, mlp, mlpFile, heavy, heavyFile, raw1 / serverCpus, rawHeavy64, driver);
     }
     load.printEnd();
   }
@@ -104,6 +107,7 @@ public final class ServingBenchmark {
       Path mlpFile,
       DenseNetwork heavy,
       Path heavyFile,
+      double raw1PerThread,
       double rawHeavy64,
       LoadDriver driver)
       throws Exception {
@@ -157,6 +161,19 @@ public final class ServingBenchmark {
           "- JSON infer / HTTP floor at %d clients: %.0f%% (target >= 80%%)%n",
           CLIENTS[i],
           100 * json[i] / floor[i]);
+      // With the server's cores saturated at the floor, a request's CPU time is cores / rate.
+      // 80% of the floor leaves 0.25 of the floor's time per request for everything an infer
+      // request adds to a bodiless GET; the ONNX Runtime run alone needs 1 / raw1PerThread.
+      double floorMicros = 1e6 * serverCpus / floor[i];
+      System.out.printf(
+          Locale.ROOT,
+          "  at %d clients the floor costs %.2f us of server CPU per request; 80%% of it leaves"
+              + " %.2f us for what infer adds (body, JSON, the run, the answer); one raw ONNX"
+              + " Runtime run of one row alone takes %.2f us%n",
+          CLIENTS[i],
+          floorMicros,
+          floorMicros / 4,
+          1e6 / raw1PerThread);
     }
     System.out.printf(
         Locale.ROOT,
