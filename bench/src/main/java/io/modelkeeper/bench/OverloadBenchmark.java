@@ -72,8 +72,6 @@ public final class OverloadBenchmark {
     Map<String, String> base = new LinkedHashMap<>();
     base.put("MODELKEEPER_MODEL_NAME", "model");
     base.put("MODELKEEPER_MODEL_URI", model.toUri().toString());
-    // As the image runs it.
-    base.put("MALLOC_ARENA_MAX", "2");
     base.putAll(settings(System.getProperty("bench.overload.env", DEFAULT_ENV)));
     List<OverloadArm> arms = new ArrayList<>();
     String other = System.getProperty("bench.overload.b", "");

@@ -47,6 +47,8 @@ final class ServerProcess implements AutoCloseable {
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     // As the image runs it: ONNX Runtime 1.29's telemetry can crash the JVM at its first session.
     builder.environment().put("ORT_DISABLE_TELEMETRY", "1");
+    // As the image runs it: two malloc arenas, not eight per core for the server's many threads.
+    builder.environment().put("MALLOC_ARENA_MAX", "2");
     builder.environment().putAll(env);
     builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
     builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
