@@ -319,6 +319,14 @@ class ConsoleOperatorTest {
     cluster.markReady(TestModels.deploymentName(name, "1"), 1);
     metrics.set(name, "1", FakeMetricsSource.serving(1000, 10, 0.05));
     metrics.set(name, "2", FakeMetricsSource.serving(400, 4, 0.07));
+    // Version 1 must serve first: a new version of a model that serves nothing yet replaces it.
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(cluster.model(name).getStatus().getStable().getVersion())
+                    .isEqualTo("1"));
     cluster.editModel(
         name,
         md -> {
