@@ -163,10 +163,27 @@ function features(md) {
   }));
   fill(document.querySelector("#changes tbody"),
     md.importanceChanges.map((c) => row([c.feature, fixed(c.stable, 4), fixed(c.canary, 4)])));
+  driftTable(md);
   fill(document.querySelector("#conditions tbody"),
     md.conditions.map((c) => row([c.type, c.status, c.reason || "", c.message || ""])));
   fill(document.querySelector("#rollouts tbody"),
     md.rollouts.slice().reverse().map((h) => row([h.version, h.result, h.at, h.reason || ""])));
+}
+
+// A PSI cell, marked when above spec.monitoring.slo.maxDrift.
+function psiCell(value, above) {
+  return el("span", fixed(value, 3), above ? "above" : null);
+}
+
+function driftTable(md) {
+  const withCanary = Boolean(md.canary);
+  document.getElementById("drift-canary").hidden = !withCanary;
+  fill(document.querySelector("#drift tbody"), md.drift.map((d) => row([d.feature, psiCell(d.stable, d.stableAbove)]
+    .concat(withCanary ? [psiCell(d.canary, d.canaryAbove)] : []))));
+  document.getElementById("drift-threshold").textContent = md.driftThreshold === null || md.driftThreshold === undefined
+    ? "No spec.monitoring.slo.maxDrift set."
+    : "Marked: above spec.monitoring.slo.maxDrift " + md.driftThreshold + ".";
+  document.body.dataset.driftRows = String(md.drift.length);
 }
 
 const TRIAL_COLOURS = ["#2563eb", "#ea580c", "#16a34a", "#dc2626", "#7c3aed", "#0891b2", "#ca8a04", "#db2777"];

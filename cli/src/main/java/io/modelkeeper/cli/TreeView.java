@@ -59,7 +59,7 @@ final class TreeView {
                   : ""));
       analysis(out, spec, canary);
     }
-    quality(out, status.path("metrics"));
+    quality(out, spec, status);
     retraining(out, snapshot);
     out.add("");
     tree(out, snapshot, status, phase, paused);
@@ -102,7 +102,8 @@ final class TreeView {
     };
   }
 
-  private void quality(List<String> out, JsonNode metrics) {
+  private void quality(List<String> out, JsonNode spec, JsonNode status) {
+    JsonNode metrics = status.path("metrics");
     if (metrics.isMissingNode()) {
       return;
     }
@@ -136,9 +137,48 @@ final class TreeView {
     if (!features.isEmpty()) {
       field(out, "  Importance", String.join("  ", features));
     }
+    drift(out, spec, status);
     if (metrics.has("observedAt")) {
       field(out, "  Observed", Figures.time(metrics.path("observedAt").asText(), today));
     }
+  }
+
+  /**
+   * The most drifted features of the serving version and of the canary, a PSI above
+   * spec.monitoring.slo.maxDrift marked with the warning symbol.
+   */
+  private void drift(List<String> out, JsonNode spec, JsonNode status) {
+    JsonNode maxDrift = spec.path("monitoring").path("slo").path("maxDrift");
+    String serving = driftedFeatures(status.path("metrics"), maxDrift);
+    if (serving != null) {
+      field(out, "  Drift", serving);
+    }
+    String canary =
+        driftedFeatures(status.path("canary").path("analysis").path("canary"), maxDrift);
+    if (canary != null) {
+      field(out, "  Canary drift", canary);
+    }
+  }
+
+  private String driftedFeatures(JsonNode metrics, JsonNode maxDrift) {
+    List<String> features = new ArrayList<>();
+    boolean anyAbove = false;
+    for (JsonNode f : metrics.path("driftedFeatures")) {
+      String text = f.path("feature").asText() + " " + Figures.decimals(f.path("psi"));
+      boolean above =
+          Figures.number(maxDrift)
+              && Figures.number(f.path("psi"))
+              && f.path("psi").asDouble() > maxDrift.asDouble();
+      anyAbove |= above;
+      features.add(above ? style.yellow(text + " " + Style.WARNING) : text);
+    }
+    if (features.isEmpty()) {
+      return null;
+    }
+    return String.join("  ", features)
+        + (anyAbove
+            ? style.grey("  (" + Style.WARNING + " above maxDrift " + maxDrift.asText() + ")")
+            : "");
   }
 
   private void retraining(List<String> out, ModelSnapshot snapshot) {

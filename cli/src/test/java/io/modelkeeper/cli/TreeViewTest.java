@@ -61,6 +61,29 @@ class TreeViewTest {
   }
 
   @Test
+  void listsTheMostDriftedFeaturesOfEachArmUnderTheDriftFigure_markingThoseAboveMaxDrift() {
+    ModelSnapshot snapshot = Fixtures.fraud();
+
+    String text = plain.render(snapshot);
+
+    assertThat(text).containsSubsequence("Quality:", "drift 0.031", "  Drift:", "  Canary drift:");
+    assertThat(line(text, "  Drift:"))
+        .contains("amount 0.031  hour 0.012")
+        .as("nothing above maxDrift, nothing marked")
+        .doesNotContain(Style.WARNING);
+    assertThat(line(text, "  Canary drift:"))
+        .contains("amount 0.310 " + Style.WARNING + "  hour 0.050")
+        .contains("(" + Style.WARNING + " above maxDrift 0.2)");
+
+    ObjectNode model = (ObjectNode) snapshot.model();
+    ((ObjectNode) model.path("status")).remove("canary");
+    ((ObjectNode) model.path("spec")).remove("monitoring");
+    String serving = plain.render(snapshot);
+    assertThat(line(serving, "  Drift:")).endsWith("amount 0.031  hour 0.012");
+    assertThat(serving).doesNotContain("Canary drift");
+  }
+
+  @Test
   void drawsTheTreeOfVersionsWithTheirPods() {
     String text = plain.render(Fixtures.fraud());
 

@@ -25,6 +25,12 @@ public final class ServerMetrics {
   public static final String DRIFT_SCORE = "modelkeeper.drift.score";
 
   /**
+   * Drift of one input feature: its population stability index over the recent window against the
+   * reference, a gauge labelled by {@link #FEATURE}.
+   */
+  public static final String DRIFT_PSI = "modelkeeper.drift.psi";
+
+  /**
    * Live importance: mean |attribution| of one input feature over the live explanations of the
    * quality window, a gauge labelled by {@link #FEATURE}.
    */

@@ -70,6 +70,10 @@ public class MetricsStatus {
       "The features that drive the version's predictions most on live traffic, most important first (at most five): mean absolute Shapley attribution over the sampled live requests in the quality window. Absent when the model server does not explain live traffic.")
   private List<FeatureImportance> topFeatures;
 
+  @JsonPropertyDescription(
+      "The input features that drifted most from the drift reference, most drifted first (at most five): each feature's population stability index, the highest over the version's pods. Absent when the model server has no drift reference yet.")
+  private List<FeatureDrift> driftedFeatures;
+
   @JsonPropertyDescription("When these figures were read (RFC 3339).")
   private String observedAt;
 
@@ -79,6 +83,14 @@ public class MetricsStatus {
 
   public void setTopFeatures(List<FeatureImportance> topFeatures) {
     this.topFeatures = topFeatures;
+  }
+
+  public List<FeatureDrift> getDriftedFeatures() {
+    return driftedFeatures;
+  }
+
+  public void setDriftedFeatures(List<FeatureDrift> driftedFeatures) {
+    this.driftedFeatures = driftedFeatures;
   }
 
   public Long getRequests() {

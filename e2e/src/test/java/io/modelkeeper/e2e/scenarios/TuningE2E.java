@@ -327,6 +327,10 @@ class TuningE2E {
           .as("points of %s", chart)
           .isGreaterThanOrEqualTo(2);
     }
+    // The serving pods took thousands of rows: their captured reference and drift window are full.
+    assertThat(number(canary.bodyAttribute("data-drift-rows")))
+        .as("rows of the drift per feature table")
+        .isGreaterThanOrEqualTo(1);
     assertThat(chromium.screenshot(page, screenshots.resolve("model-canary.png"), WIDTH, 1500))
         .isEmpty();
     assertThat(chromium.screenshot(console, screenshots.resolve("list.png"), WIDTH, 360)).isEmpty();

@@ -174,9 +174,9 @@ public class QualityMetrics {
     Tags reference = Tags.of("reference", drift.source());
     for (int f = 0; f < drift.columns().size(); f++) {
       int index = f;
-      Tags tags = reference.and("feature", drift.columns().get(f).name());
+      Tags tags = reference.and(ServerMetrics.FEATURE, drift.columns().get(f).name());
       driftGauge(
-          "modelkeeper.drift.psi",
+          ServerMetrics.DRIFT_PSI,
           tags,
           quality,
           r -> r.features().get(index).psi(),

@@ -80,6 +80,9 @@ final class ConsoleJson {
       }
       last(status.getHistory()).forEach(h -> rollouts.add(rollout(h)));
     }
+    Double threshold = DriftTable.threshold(md);
+    putNumber(body, "driftThreshold", threshold);
+    body.set("drift", DriftTable.rows(status, threshold));
     Set<String> retrainingNames =
         retrainings
             .filter(
@@ -324,7 +327,7 @@ final class ConsoleJson {
         : map.entrySet().stream().sorted(Map.Entry.comparingByKey()).limit(MAX_ENTRIES);
   }
 
-  private static void putNumber(ObjectNode node, String field, Number value) {
+  static void putNumber(ObjectNode node, String field, Number value) {
     if (value == null || (value instanceof Double d && !Double.isFinite(d))) {
       node.putNull(field);
     } else if (value instanceof Double d) {

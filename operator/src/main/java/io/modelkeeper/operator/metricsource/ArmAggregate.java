@@ -8,7 +8,8 @@ import java.util.TreeMap;
 /**
  * Adds up the interval deltas of an arm's pods into one {@link ArmMetrics}. Window figures are
  * weighted by each pod's labelled predictions (see {@link WindowQuality#pooled}); drift is the
- * highest pod's; a feature's live importance is the mean over the pods that export it.
+ * highest pod's, and so is each feature's PSI (the arm drifted as far as its most drifted pod); a
+ * feature's live importance is the mean over the pods that export it.
  */
 public final class ArmAggregate {
 
@@ -48,7 +49,9 @@ public final class ArmAggregate {
     double drift = Double.NaN;
     List<WindowQuality.PodFigures> quality = new ArrayList<>();
     Map<String, double[]> importance = new TreeMap<>();
+    Map<String, Double> featureDrift = new TreeMap<>();
     for (PodSnapshot pod : gauges) {
+      pod.featureDrift().forEach((feature, psi) -> featureDrift.merge(feature, psi, Math::max));
       pod.importance()
           .forEach(
               (feature, value) -> {
@@ -81,7 +84,8 @@ public final class ArmAggregate {
         deltas.size(),
         missed,
         WindowQuality.pooled(quality),
-        means(importance));
+        means(importance),
+        featureDrift);
   }
 
   private static Map<String, Double> means(Map<String, double[]> sums) {

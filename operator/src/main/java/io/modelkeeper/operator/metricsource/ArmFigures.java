@@ -23,6 +23,7 @@ public final class ArmFigures {
     }
     status.setDrift(finite(metrics.drift()));
     status.setTopFeatures(LiveImportance.top(metrics.importance()));
+    status.setDriftedFeatures(DriftedFeatures.top(metrics.featureDrift()));
     status.setObservedAt(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
     return status;
   }

@@ -21,6 +21,8 @@ import java.util.Map;
  *     the pods
  * @param importance live importance by feature, the mean over the pods that export it; empty when
  *     none does
+ * @param featureDrift PSI by input feature, the highest over the pods that export it; empty when
+ *     none does
  */
 public record ArmMetrics(
     long requests,
@@ -33,10 +35,40 @@ public record ArmMetrics(
     int podsRead,
     int podsMissed,
     WindowQuality quality,
-    Map<String, Double> importance) {
+    Map<String, Double> importance,
+    Map<String, Double> featureDrift) {
 
   public ArmMetrics {
     importance = importance == null ? Map.of() : Map.copyOf(importance);
+    featureDrift = featureDrift == null ? Map.of() : Map.copyOf(featureDrift);
+  }
+
+  /** Figures without drift per feature. */
+  public ArmMetrics(
+      long requests,
+      long errors,
+      double latencyP50Seconds,
+      double latencyP99Seconds,
+      long labelled,
+      double accuracy,
+      double drift,
+      int podsRead,
+      int podsMissed,
+      WindowQuality quality,
+      Map<String, Double> importance) {
+    this(
+        requests,
+        errors,
+        latencyP50Seconds,
+        latencyP99Seconds,
+        labelled,
+        accuracy,
+        drift,
+        podsRead,
+        podsMissed,
+        quality,
+        importance,
+        Map.of());
   }
 
   /** Figures without live importance. */

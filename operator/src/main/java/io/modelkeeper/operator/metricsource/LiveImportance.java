@@ -30,7 +30,9 @@ public final class LiveImportance {
                 .reversed()
                 .thenComparing(Map.Entry.comparingByKey()))
         .limit(LISTED)
-        .map(entry -> new FeatureImportance(entry.getKey(), entry.getValue()))
+        .map(
+            entry ->
+                new FeatureImportance(FeatureNames.forStatus(entry.getKey()), entry.getValue()))
         .toList();
   }
 
@@ -46,7 +48,9 @@ public final class LiveImportance {
     }
     List<ImportanceChange> changes = new ArrayList<>();
     for (String feature : union(stable, canary)) {
-      changes.add(new ImportanceChange(feature, stable.get(feature), canary.get(feature)));
+      changes.add(
+          new ImportanceChange(
+              FeatureNames.forStatus(feature), stable.get(feature), canary.get(feature)));
     }
     changes.sort(
         Comparator.comparingDouble(LiveImportance::difference)

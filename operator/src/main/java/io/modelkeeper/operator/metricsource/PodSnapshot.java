@@ -16,6 +16,7 @@ import java.util.TreeMap;
  * @param drift the pod's overall drift score, NaN when not exported
  * @param quality the pod's other window figures (precision, recall, F1, AUC-ROC, MAE...)
  * @param importance the pod's live importance by feature, empty when not exported
+ * @param featureDrift the pod's PSI by input feature, empty when not exported
  */
 public record PodSnapshot(
     double requests,
@@ -25,7 +26,22 @@ public record PodSnapshot(
     double accuracy,
     double drift,
     WindowQuality quality,
-    Map<String, Double> importance) {
+    Map<String, Double> importance,
+    Map<String, Double> featureDrift) {
+
+  /** A pod's figures without drift per feature. */
+  public PodSnapshot(
+      double requests,
+      double errors,
+      TreeMap<Double, Double> latencyBuckets,
+      double labelled,
+      double accuracy,
+      double drift,
+      WindowQuality quality,
+      Map<String, Double> importance) {
+    this(
+        requests, errors, latencyBuckets, labelled, accuracy, drift, quality, importance, Map.of());
+  }
 
   /** A pod's figures without live importance. */
   public PodSnapshot(
@@ -49,6 +65,7 @@ public record PodSnapshot(
     Map<QualityFigure, Double> window = new EnumMap<>(QualityFigure.class);
     TreeMap<Double, Double> buckets = new TreeMap<>();
     Map<String, Double> importance = new TreeMap<>();
+    Map<String, Double> featureDrift = new TreeMap<>();
     for (PrometheusText.Sample sample : samples) {
       QualityFigure figure = QualityFigure.bySeries(sample.name());
       if (figure != null) {
@@ -81,6 +98,12 @@ public record PodSnapshot(
         if (feature != null && Double.isFinite(sample.value())) {
           importance.put(feature, sample.value());
         }
+      } else if (name.equals(ServerMetricNames.DRIFT_PSI)) {
+        // NaN until the window has rows: not a figure.
+        String feature = sample.labels().get(ServerMetricNames.FEATURE);
+        if (feature != null && Double.isFinite(sample.value())) {
+          featureDrift.merge(feature, sample.value(), Math::max);
+        }
       }
     }
     return new PodSnapshot(
@@ -91,7 +114,8 @@ public record PodSnapshot(
         accuracy,
         drift,
         new WindowQuality(window),
-        importance);
+        importance,
+        featureDrift);
   }
 
   /**
@@ -118,7 +142,8 @@ public record PodSnapshot(
         accuracy,
         drift,
         quality,
-        importance);
+        importance,
+        featureDrift);
   }
 
   private static double total(TreeMap<Double, Double> buckets) {

@@ -13,6 +13,7 @@ public final class ServerMetricNames {
   public static final String ACCURACY = quality(ServerMetrics.ACCURACY);
   public static final String WINDOW_PREDICTIONS = ServerMetrics.gauge(ServerMetrics.QUALITY_WINDOW);
   public static final String DRIFT_SCORE = ServerMetrics.gauge(ServerMetrics.DRIFT_SCORE);
+  public static final String DRIFT_PSI = ServerMetrics.gauge(ServerMetrics.DRIFT_PSI);
   public static final String FEATURE_IMPORTANCE =
       ServerMetrics.gauge(ServerMetrics.FEATURE_IMPORTANCE);
   public static final String FEATURE = ServerMetrics.FEATURE;

@@ -4,12 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.modelkeeper.api.v1alpha1.AnalysisStatus;
+import io.modelkeeper.api.v1alpha1.CanaryStatus;
+import io.modelkeeper.api.v1alpha1.FeatureDrift;
+import io.modelkeeper.api.v1alpha1.MetricsStatus;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentSpec;
+import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
 import io.modelkeeper.api.v1alpha1.ModelRetraining;
+import io.modelkeeper.api.v1alpha1.MonitoringSpec;
 import io.modelkeeper.api.v1alpha1.RetrainingRun;
 import io.modelkeeper.api.v1alpha1.RetrainingRunStatus;
 import io.modelkeeper.api.v1alpha1.RunPhase;
+import io.modelkeeper.api.v1alpha1.SloSpec;
 import io.modelkeeper.api.v1alpha1.TrialState;
 import io.modelkeeper.api.v1alpha1.TrialStatus;
 import io.modelkeeper.operator.testing.TestRetrainings;
@@ -79,6 +86,58 @@ class ConsoleJsonTest {
     assertThat(series.path("canaryErrorRate").get(1).asDouble()).isEqualTo(0.03);
     assertThat(series.path("weight")).extracting(JsonNode::asInt).containsExactly(0, 20);
     assertThat(series.path("drift").get(0).isNull()).as("no drift figure").isTrue();
+  }
+
+  @Test
+  void driftPerFeatureSetsBothArmsSideBySideAndMarksWhatIsAboveMaxDrift() {
+    ModelDeployment md = model("fraud");
+    SloSpec slo = new SloSpec();
+    slo.setMaxDrift(0.2);
+    MonitoringSpec monitoring = new MonitoringSpec();
+    monitoring.setSlo(slo);
+    md.getSpec().setMonitoring(monitoring);
+    ModelDeploymentStatus status = new ModelDeploymentStatus();
+    status.setMetrics(drifted(new FeatureDrift("stale", 0.9)));
+    AnalysisStatus analysis = new AnalysisStatus();
+    analysis.setStable(drifted(new FeatureDrift("amount", 0.25), new FeatureDrift("age", 0.05)));
+    analysis.setCanary(drifted(new FeatureDrift("hour", 0.3), new FeatureDrift("amount", 0.1)));
+    CanaryStatus canary = new CanaryStatus();
+    canary.setVersion("2");
+    canary.setAnalysis(analysis);
+    status.setCanary(canary);
+    md.setStatus(status);
+
+    JsonNode detail = ConsoleJson.detail(md, List.of(), Stream.of(), Stream.of());
+
+    assertThat(detail.path("driftThreshold").asDouble()).isEqualTo(0.2);
+    JsonNode rows = detail.path("drift");
+    assertThat(rows)
+        .as("the stable arm of the same check, not status.metrics of an earlier read")
+        .extracting(r -> r.path("feature").asText())
+        .containsExactly("amount", "age", "hour");
+    assertThat(rows.get(0).path("stable").asDouble()).isEqualTo(0.25);
+    assertThat(rows.get(0).path("canary").asDouble()).isEqualTo(0.1);
+    assertThat(rows.get(0).path("stableAbove").asBoolean()).isTrue();
+    assertThat(rows.get(0).path("canaryAbove").asBoolean()).isFalse();
+    assertThat(rows.get(2).path("stable").isNull()).as("not listed for stable").isTrue();
+    assertThat(rows.get(2).path("canaryAbove").asBoolean()).isTrue();
+
+    md.getStatus().setCanary(null);
+    md.getSpec().setMonitoring(null);
+    JsonNode serving = ConsoleJson.detail(md, List.of(), Stream.of(), Stream.of());
+    assertThat(serving.path("drift"))
+        .extracting(r -> r.path("feature").asText())
+        .containsExactly("stale");
+    assertThat(serving.path("drift").get(0).path("stableAbove").asBoolean())
+        .as("no threshold, nothing marked")
+        .isFalse();
+    assertThat(serving.path("driftThreshold").isNull()).isTrue();
+  }
+
+  private static MetricsStatus drifted(FeatureDrift... features) {
+    MetricsStatus metrics = new MetricsStatus();
+    metrics.setDriftedFeatures(List.of(features));
+    return metrics;
   }
 
   @Test

@@ -7,11 +7,16 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelkeeper.api.v1alpha1.ModelRetraining;
+import io.modelkeeper.api.v1alpha1.RetrainingRun;
+import io.modelkeeper.api.v1alpha1.RolloutResult;
+import io.modelkeeper.api.v1alpha1.RunTrigger;
 import io.modelkeeper.operator.rollout.ManualControl;
 import io.modelkeeper.operator.testing.CrdInMockServer;
 import io.modelkeeper.operator.testing.FakeMetricsSource;
 import io.modelkeeper.operator.testing.TestCluster;
 import io.modelkeeper.operator.testing.TestModels;
+import io.modelkeeper.operator.testing.TestRetrainings;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -181,6 +186,168 @@ class ConsoleOperatorTest {
     assertThat(post("api/modeldeployments/ml/charted/actions/retrain", TOKEN).statusCode())
         .as("no ModelRetraining names it")
         .isEqualTo(409);
+  }
+
+  @Test
+  void abortAnnotatesTheReasonAndTheOperatorRollsTheCanaryBack() throws Exception {
+    TestCluster cluster = startCanary("aborted");
+
+    HttpResponse<String> aborted =
+        post("api/modeldeployments/ml/aborted/actions/abort?reason=too%20much%20drift", TOKEN);
+
+    assertThat(aborted.statusCode()).as(aborted.body()).isEqualTo(200);
+    assertThat(cluster.model("aborted").getMetadata().getAnnotations())
+        .containsEntry(ManualControl.ABORT, "too much drift");
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              var status = cluster.model("aborted").getStatus();
+              assertThat(status.getCanary()).isNull();
+              assertThat(status.getHistory())
+                  .last()
+                  .satisfies(
+                      h -> {
+                        assertThat(h.getVersion()).isEqualTo("2");
+                        assertThat(h.getResult()).isEqualTo(RolloutResult.RolledBack);
+                        assertThat(h.getReason())
+                            .contains(ManualControl.ABORT)
+                            .contains("too much drift");
+                      });
+            });
+  }
+
+  @Test
+  void resumeClearsPausedAndTheOperatorLetsTheCanaryGoOn() throws Exception {
+    TestCluster cluster = startCanary("resumed");
+    assertThat(post("api/modeldeployments/ml/resumed/actions/pause", TOKEN).statusCode())
+        .isEqualTo(200);
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(cluster.model("resumed").getStatus().getCanary().getPaused()).isTrue());
+
+    HttpResponse<String> resumed = post("api/modeldeployments/ml/resumed/actions/resume", TOKEN);
+
+    assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(200);
+    assertThat(resumed.body()).contains("spec.rollout.paused=false").contains("GitOps");
+    assertThat(cluster.model("resumed").getSpec().getRollout().getPaused()).isFalse();
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              var canary = cluster.model("resumed").getStatus().getCanary();
+              assertThat(canary.getVersion()).isEqualTo("2");
+              assertThat(canary.getPaused()).as("no longer held").isNull();
+            });
+  }
+
+  @Test
+  void retrainCreatesAManualRunOfTheRetrainingThatNamesTheModelAndTheOperatorStartsIt()
+      throws Exception {
+    TestCluster cluster = new TestCluster(client);
+    cluster.models().resource(TestModels.model("relearn", "1")).create();
+    client
+        .resources(ModelRetraining.class)
+        .inNamespace(TestModels.NAMESPACE)
+        .resource(TestRetrainings.retraining("relearn-loop", "relearn", spec -> {}))
+        .create();
+
+    // The console reads ModelRetrainings from the operator's cache, which sees the new one soon.
+    HttpResponse<String> created =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> post("api/modeldeployments/ml/relearn/actions/retrain?reason=drift", TOKEN),
+                r -> r.statusCode() != 409);
+
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String name =
+        JSON.readTree(created.body())
+            .path("message")
+            .asText()
+            .replace("created RetrainingRun ", "");
+    RetrainingRun run =
+        client
+            .resources(RetrainingRun.class)
+            .inNamespace(TestModels.NAMESPACE)
+            .withName(name)
+            .get();
+    assertThat(run.getMetadata().getName()).startsWith("relearn-loop-console-");
+    assertThat(run.getSpec().getRetrainingRef().getName()).isEqualTo("relearn-loop");
+    assertThat(run.getSpec().getTrigger()).isEqualTo(RunTrigger.Manual);
+    assertThat(run.getSpec().getReason()).isEqualTo("drift");
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .batch()
+                            .v1()
+                            .jobs()
+                            .inNamespace(TestModels.NAMESPACE)
+                            .withName(name + "-train")
+                            .get())
+                    .as("the operator starts the run's training Job")
+                    .isNotNull());
+  }
+
+  /** A ModelDeployment whose version 2 runs as a canary beside version 1, both ready. */
+  private TestCluster startCanary(String name) {
+    TestCluster cluster = new TestCluster(client);
+    cluster
+        .models()
+        .resource(
+            TestModels.model(
+                name,
+                "1",
+                spec -> {
+                  spec.getRollout().setSteps(List.of(step(25, "1h"), step(50, "1h")));
+                  spec.getRollout().getAnalysis().setInterval("1s");
+                  spec.getRollout().getAnalysis().setMinRequests(10);
+                }))
+        .create();
+    await()
+        .atMost(WAIT)
+        .until(() -> cluster.deployment(TestModels.deploymentName(name, "1")).get() != null);
+    cluster.markReady(TestModels.deploymentName(name, "1"), 1);
+    metrics.set(name, "1", FakeMetricsSource.serving(1000, 10, 0.05));
+    metrics.set(name, "2", FakeMetricsSource.serving(400, 4, 0.07));
+    // Version 1 must serve first: a new version of a model that serves nothing yet replaces it.
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(cluster.model(name).getStatus().getStable().getVersion())
+                    .isEqualTo("1"));
+    cluster.editModel(
+        name,
+        md -> {
+          md.getSpec().getModel().setVersion("2");
+          md.getSpec().getModel().setUri("https://models.example.com/" + name + "/2/model.onnx");
+          return md;
+        });
+    await()
+        .atMost(WAIT)
+        .until(() -> cluster.deployment(TestModels.deploymentName(name, "2")).get() != null);
+    cluster.markReady(TestModels.deploymentName(name, "2"), 1);
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              var canary = cluster.model(name).getStatus().getCanary();
+              assertThat(canary.getVersion()).isEqualTo("2");
+              assertThat(canary.getAnalysis().getCheckedAt()).isNotNull();
+            });
+    return cluster;
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.modelkeeper.operator.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -8,6 +9,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.modelkeeper.api.v1alpha1.Conditions;
+import io.modelkeeper.api.v1alpha1.FeatureDrift;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelTask;
 import io.modelkeeper.api.v1alpha1.MonitoringSpec;
@@ -77,7 +79,10 @@ class SloOperatorTest {
     assertThat(model().getStatus().getMetrics().getAuc()).as("not measured stays absent").isNull();
     assertThat(model().getStatus().getSloCrossings()).isNull();
 
-    metrics.set("watched", "1", quality(0.9, 1.5));
+    metrics.set(
+        "watched",
+        "1",
+        withFeatureDrift(quality(0.9, 1.5), Map.of("amount", 1.5, "age", 0.1, "hour", 0.3)));
     await()
         .ignoreExceptions()
         .atMost(WAIT)
@@ -110,6 +115,10 @@ class SloOperatorTest {
                       "drift score 1.5 is above spec.monitoring.slo.maxDrift 0.2, since " + since);
               assertThat(gauge("DriftAboveSlo")).isEqualTo(1.0);
             });
+    assertThat(model().getStatus().getMetrics().getDriftedFeatures())
+        .as("the serving version's most drifted features, most drifted first")
+        .extracting(FeatureDrift::getFeature, FeatureDrift::getPsi)
+        .containsExactly(tuple("amount", 1.5), tuple("hour", 0.3), tuple("age", 0.1));
     assertThat(
             Duration.between(
                 Instant.parse(since), Instant.parse(degraded().getLastTransitionTime())))
@@ -128,6 +137,9 @@ class SloOperatorTest {
               assertThat(gauge("SloMet")).isZero();
             });
     assertThat(model().getStatus().getSloCrossings()).isNull();
+    assertThat(model().getStatus().getMetrics().getDriftedFeatures())
+        .as("figures of the last read only")
+        .isNull();
     assertThat(gauge("DriftAboveSlo")).as("the old reason's series is gone").isNull();
     List<String> events = events("watched");
     assertThat(events.stream().filter("DriftAboveSlo"::equals))
@@ -197,6 +209,22 @@ class SloOperatorTest {
         new WindowQuality(
             Map.of(
                 QualityFigure.PRECISION, 0.8, QualityFigure.RECALL, 0.9, QualityFigure.F1, 0.85)));
+  }
+
+  private static ArmMetrics withFeatureDrift(ArmMetrics figures, Map<String, Double> psi) {
+    return new ArmMetrics(
+        figures.requests(),
+        figures.errors(),
+        figures.latencyP50Seconds(),
+        figures.latencyP99Seconds(),
+        figures.labelled(),
+        figures.accuracy(),
+        figures.drift(),
+        figures.podsRead(),
+        figures.podsMissed(),
+        figures.quality(),
+        figures.importance(),
+        psi);
   }
 
   private static MonitoringSpec monitoring(String holdFor) {

@@ -2,7 +2,9 @@ package io.modelkeeper.operator.metricsource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.groups.Tuple.tuple;
 
+import io.modelkeeper.api.v1alpha1.FeatureDrift;
 import io.modelkeeper.api.v1alpha1.MetricsStatus;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,6 +67,54 @@ class ServerScrapeTest {
     assertThat(status.getMae()).isNull();
     assertThat(status.getRmse()).isNull();
     assertThat(status.getR2()).isNull();
+  }
+
+  @Test
+  void eachFeaturesPsiIsReadAndTheFiveMostDriftedGoToStatus() {
+    PodSnapshot pod = scrape("binary-classification");
+    assertThat(pod.featureDrift())
+        .as("modelkeeper_drift_psi only: not the KS series, nor the prediction's PSI")
+        .hasSize(8)
+        .containsEntry("input[6]", 0.36790288645859903)
+        .containsEntry("input[0]", 0.10596166361265476);
+
+    MetricsStatus status = status(pod);
+    assertThat(status.getDriftedFeatures())
+        .extracting(FeatureDrift::getFeature, FeatureDrift::getPsi)
+        .containsExactly(
+            tuple("input[6]", 0.36790288645859903),
+            tuple("input[7]", 0.3285652390873961),
+            tuple("input[1]", 0.186201891533947),
+            tuple("input[2]", 0.16334507247361613),
+            tuple("input[5]", 0.12297105280594739));
+    assertThat(status.getDriftedFeatures().get(0).getPsi())
+        .as("the overall score is the most drifted feature's PSI here")
+        .isEqualTo(status.getDrift());
+  }
+
+  @Test
+  void anArmHasDriftedAsFarAsItsMostDriftedPodPerFeature() {
+    PodSnapshot scraped = scrape("binary-classification");
+    Map<String, Double> quieter = new java.util.TreeMap<>(scraped.featureDrift());
+    quieter.put("input[6]", 0.01);
+    quieter.put("input[0]", 0.9);
+    PodSnapshot other =
+        new PodSnapshot(
+            scraped.requests(),
+            scraped.errors(),
+            scraped.latencyBuckets(),
+            scraped.labelled(),
+            scraped.accuracy(),
+            scraped.drift(),
+            scraped.quality(),
+            Map.of(),
+            quieter);
+
+    MetricsStatus status = status(scraped, other, scrape("no-labels-yet"));
+
+    assertThat(status.getDriftedFeatures())
+        .extracting(FeatureDrift::getFeature, FeatureDrift::getPsi)
+        .startsWith(tuple("input[0]", 0.9), tuple("input[6]", 0.36790288645859903));
   }
 
   @Test

@@ -2,8 +2,10 @@ package io.modelkeeper.operator.rollout;
 
 import static io.modelkeeper.operator.testing.TestModels.step;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.modelkeeper.api.v1alpha1.Conditions;
+import io.modelkeeper.api.v1alpha1.FeatureDrift;
 import io.modelkeeper.api.v1alpha1.HistoryEntry;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelDeploymentStatus;
@@ -116,6 +118,41 @@ class CanaryRolloutTest {
     assertThat(analysis.getImportanceChanges().get(0).getStable()).isEqualTo(0.30);
     assertThat(analysis.getImportanceChanges().get(0).getCanary()).isEqualTo(0.05);
     assertThat(analysis.getCanary().getTopFeatures().get(0).getFeature()).isEqualTo("hour");
+  }
+
+  @Test
+  void eachArmOfTheAnalysisListsItsMostDriftedFeaturesWithoutJudgingOnThem() {
+    figures.put("1", withDrift(STABLE, Map.of("amount", 0.02, "age", 0.01)));
+    figures.put("2", withDrift(GOOD, Map.of("amount", 0.05, "age", 0.40, "hour", 0.12)));
+    newVersion("2");
+    cluster = TestWorkloads.of(md).deployment("1", 2, 2).deployment("2", 1, 1);
+    reconcile(T0);
+    reconcile(T0.plusSeconds(61));
+
+    assertThat(decision()).as("drift per feature is shown, not a gate").isEqualTo(Decision.Advance);
+    var analysis = md.getStatus().getCanary().getAnalysis();
+    assertThat(analysis.getCanary().getDriftedFeatures())
+        .extracting(FeatureDrift::getFeature, FeatureDrift::getPsi)
+        .containsExactly(tuple("age", 0.40), tuple("hour", 0.12), tuple("amount", 0.05));
+    assertThat(analysis.getStable().getDriftedFeatures())
+        .extracting(FeatureDrift::getFeature)
+        .containsExactly("amount", "age");
+  }
+
+  private static ArmMetrics withDrift(ArmMetrics figures, Map<String, Double> featureDrift) {
+    return new ArmMetrics(
+        figures.requests(),
+        figures.errors(),
+        figures.latencyP50Seconds(),
+        figures.latencyP99Seconds(),
+        figures.labelled(),
+        figures.accuracy(),
+        figures.drift(),
+        figures.podsRead(),
+        figures.podsMissed(),
+        figures.quality(),
+        figures.importance(),
+        featureDrift);
   }
 
   private static ArmMetrics withImportance(ArmMetrics figures, Map<String, Double> importance) {

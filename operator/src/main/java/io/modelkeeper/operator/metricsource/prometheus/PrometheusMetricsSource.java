@@ -154,7 +154,10 @@ public class PrometheusMetricsSource implements MetricsSource {
         }
         quality = new WindowQuality(figures);
       }
-      Map<String, Double> importance = importance(selector, at);
+      Map<String, Double> importance =
+          byFeature("avg", ServerMetricNames.FEATURE_IMPORTANCE, selector, at);
+      Map<String, Double> featureDrift =
+          byFeature("max", ServerMetricNames.DRIFT_PSI, selector, at);
       if (failure.getAndSet(null) != null) {
         LOG.infof("Prometheus %s answers again", withoutUserInfo(baseUrl));
       }
@@ -169,7 +172,8 @@ public class PrometheusMetricsSource implements MetricsSource {
           1,
           0,
           quality,
-          importance);
+          importance,
+          featureDrift);
     } catch (IOException e) {
       String reason = e.getMessage();
       if (Objects.equals(failure.getAndSet(reason), reason)) {
@@ -207,27 +211,31 @@ public class PrometheusMetricsSource implements MetricsSource {
   }
 
   /**
-   * Live importance by feature, the mean over the pods that have explained rows (a NaN gauge,
-   * before the first explanation, is left out by {@code > -Inf}); empty when no pod exports it.
+   * One gauge per feature, aggregated over the pods that export a figure for it: {@code avg} for
+   * live importance (the mean over the pods that explained rows), {@code max} for drift (the arm
+   * drifted as far as its most drifted pod). A NaN gauge (before the first explanation, or before
+   * the drift window has rows) is left out by {@code > -Inf}; empty when no pod exports the gauge.
    */
-  private Map<String, Double> importance(String selector, Instant at)
+  private Map<String, Double> byFeature(
+      String aggregation, String gauge, String selector, Instant at)
       throws IOException, InterruptedException {
-    Map<String, Double> importance = new TreeMap<>();
+    Map<String, Double> figures = new TreeMap<>();
     for (JsonNode sample :
         vector(
-            "avg by ("
+            aggregation
+                + " by ("
                 + ServerMetricNames.FEATURE
                 + ") ("
-                + fresh(ServerMetricNames.FEATURE_IMPORTANCE + "{" + selector + "}")
+                + fresh(gauge + "{" + selector + "}")
                 + " > -Inf)",
             at)) {
       String feature = sample.path("metric").path(ServerMetricNames.FEATURE).asText(null);
       double value = number(sample.path("value").path(1).asText("NaN"));
       if (feature != null && Double.isFinite(value)) {
-        importance.put(feature, value);
+        figures.put(feature, value);
       }
     }
-    return importance;
+    return figures;
   }
 
   /**

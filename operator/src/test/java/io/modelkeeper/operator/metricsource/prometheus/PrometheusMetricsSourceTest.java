@@ -111,6 +111,11 @@ class PrometheusMetricsSourceTest {
           + "{\"metric\":{\"feature\":\"amount\"},\"value\":[1700000000,\"0.31\"]},"
           + "{\"metric\":{\"feature\":\"age\"},\"value\":[1700000000,\"0.07\"]},"
           + "{\"metric\":{\"feature\":\"hour\"},\"value\":[1700000000,\"NaN\"]}]}}";
+    } else if (query.startsWith("max by (feature) ((modelkeeper_drift_psi{")) {
+      return "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+          + "{\"metric\":{\"feature\":\"amount\"},\"value\":[1700000000,\"0.42\"]},"
+          + "{\"metric\":{\"feature\":\"age\"},\"value\":[1700000000,\"+Inf\"]},"
+          + "{\"metric\":{},\"value\":[1700000000,\"0.9\"]}]}}";
     } else {
       return "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}";
     }
@@ -182,6 +187,26 @@ class PrometheusMetricsSourceTest {
         .first()
         .isEqualTo("sum(rate(modelkeeper_requests_total{" + selector + "}[60s]))");
     assertThat(times).as("every query at the operator's instant").containsOnly("1772366400.250");
+  }
+
+  @Test
+  void driftPerFeatureIsTheHighestOverTheArmsFreshSeriesWithNaNLeftOut() {
+    ArmMetrics metrics = source().read(md, TWO, List.of(), Duration.ofSeconds(30));
+
+    assertThat(metrics.featureDrift())
+        .as("one figure per named feature; an infinite PSI is not a figure")
+        .containsOnly(Map.entry("amount", 0.42));
+    String series =
+        "modelkeeper_drift_psi{model=\"fraud\",version=\"2\",namespace=~\"ml|\",revision=\""
+            + REVISION
+            + "\"}";
+    assertThat(queries)
+        .contains(
+            "max by (feature) (("
+                + series
+                + " and timestamp("
+                + series
+                + ") > time() - 60) > -Inf)");
   }
 
   @Test
