@@ -237,16 +237,7 @@ public final class ModelServerDeployment {
     }
     List<VolumeMount> mounts =
         new ArrayList<>(List.of(mount(volume, dir, false), mount(tmpVolume, "/tmp", false)));
-    ModelStorage storage = model.storage();
-    if (storage.s3Endpoint() != null) {
-      env.add(env(S3_ENDPOINT_ENV, storage.s3Endpoint()));
-    }
-    if (storage.s3Region() != null) {
-      env.add(env(S3_REGION_ENV, storage.s3Region()));
-    }
-    if (storage.s3PathStyle()) {
-      env.add(env(S3_PATH_STYLE_ENV, "true"));
-    }
+    env.addAll(storeEnv(model.storage()));
     if (model.credentialsSecret() != null) {
       String credentialsDir = "/var/run/modelkeeper/" + credentialsVolume;
       env.add(env("MODELKEEPER_MODEL_CREDENTIALS_DIR", credentialsDir));
@@ -260,14 +251,33 @@ public final class ModelServerDeployment {
         // The fetcher's last stderr line ("fetch failed: ...") becomes the termination
         // message, which the operator copies into the Ready condition.
         .withTerminationMessagePolicy("FallbackToLogsOnError")
-        .withResources(
-            new ResourceRequirementsBuilder()
-                .addToRequests("cpu", new Quantity("100m"))
-                .addToRequests("memory", new Quantity(fetchMemory(fetch, DEFAULT_FETCH_REQUEST)))
-                .addToLimits("memory", new Quantity(fetchMemory(fetch, DEFAULT_FETCH_LIMIT)))
-                .build())
+        .withResources(fetchResources(fetch))
         .withSecurityContext(restrictedContainer())
         .withVolumeMounts(mounts)
+        .build();
+  }
+
+  /** The store settings of an s3:// source, as the fetcher reads them. */
+  public static List<EnvVar> storeEnv(ModelStorage storage) {
+    List<EnvVar> env = new ArrayList<>();
+    if (storage.s3Endpoint() != null) {
+      env.add(env(S3_ENDPOINT_ENV, storage.s3Endpoint()));
+    }
+    if (storage.s3Region() != null) {
+      env.add(env(S3_REGION_ENV, storage.s3Region()));
+    }
+    if (storage.s3PathStyle()) {
+      env.add(env(S3_PATH_STYLE_ENV, "true"));
+    }
+    return env;
+  }
+
+  /** What a fetch container asks for: spec.serving.fetch.memory, or the defaults. */
+  public static ResourceRequirements fetchResources(FetchSpec fetch) {
+    return new ResourceRequirementsBuilder()
+        .addToRequests("cpu", new Quantity("100m"))
+        .addToRequests("memory", new Quantity(fetchMemory(fetch, DEFAULT_FETCH_REQUEST)))
+        .addToLimits("memory", new Quantity(fetchMemory(fetch, DEFAULT_FETCH_LIMIT)))
         .build();
   }
 
