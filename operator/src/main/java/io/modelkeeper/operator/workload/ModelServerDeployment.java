@@ -361,6 +361,11 @@ public final class ModelServerDeployment {
         // The one container that serves and holds store credentials: it uploads its own finished
         // capture files, as no other container of the pod sees them in time.
         env.add(env(DatasetBucket.URI, capture.uri()));
+        // Rows reach the bucket only in finished files: finish them often enough to train on.
+        env.add(
+            env(
+                "MODELKEEPER_CAPTURE_MAX_FILE_AGE",
+                config.bucketCaptureFileAge().toMillis() + "ms"));
         env.addAll(storeEnv(capture.storage()));
         env.add(env(S3_FIELD_ENV, "spec.dataset"));
         if (capture.storage().credentialsSecret() != null) {

@@ -45,6 +45,7 @@ class DatasetCaptureTest {
     assertThat(env(server))
         .containsEntry("MODELKEEPER_CAPTURE_DIR", "/var/lib/modelkeeper/dataset/fraud")
         .containsEntry(DatasetBucket.URI, "s3://datasets/capture/fraud/")
+        .containsEntry("MODELKEEPER_CAPTURE_MAX_FILE_AGE", "300000ms")
         .containsEntry("MODELKEEPER_S3_ENDPOINT", "http://minio.storage:9000")
         .containsEntry("MODELKEEPER_S3_PATH_STYLE", "true")
         .containsEntry("MODELKEEPER_S3_FIELD", "spec.dataset")
@@ -101,6 +102,7 @@ class DatasetCaptureTest {
     assertThat(env(pod.getContainers().get(0)))
         .containsEntry("MODELKEEPER_CAPTURE_DIR", "/var/lib/modelkeeper/dataset/fraud")
         .doesNotContainKey(DatasetBucket.URI)
+        .doesNotContainKey("MODELKEEPER_CAPTURE_MAX_FILE_AGE")
         .doesNotContainKey("MODELKEEPER_S3_FIELD");
     assertThat(pod.getVolumes())
         .filteredOn(v -> v.getName().equals("dataset"))
