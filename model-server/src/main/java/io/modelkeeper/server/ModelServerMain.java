@@ -1,5 +1,7 @@
 package io.modelkeeper.server;
 
+import io.modelkeeper.contract.DatasetBucket;
+import io.modelkeeper.server.fetch.DatasetFetchCommand;
 import io.modelkeeper.server.fetch.FetchCommand;
 import io.modelkeeper.server.fetch.ModelFetcher;
 import io.modelkeeper.server.models.SampleModelWriter;
@@ -7,10 +9,11 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.nio.file.Path;
 import java.security.Security;
+import java.time.Clock;
 
 /**
- * Entry point of the jar: no argument serves the model; {@code fetch} is the init-container mode;
- * {@code write-samples <dir>} regenerates the sample models.
+ * Entry point of the jar: no argument serves the model; {@code fetch} and {@code fetch-dataset} are
+ * the init-container modes; {@code write-samples <dir>} regenerates the sample models.
  */
 @QuarkusMain
 public final class ModelServerMain {
@@ -21,6 +24,12 @@ public final class ModelServerMain {
     if (args.length > 0 && args[0].equals("fetch")) {
       // Runs without booting the server: the init container only copies a file.
       FetchCommand command = new FetchCommand(ModelFetcher::new, FetchCommand.TERMINATION_LOG);
+      System.exit(command.run(System.getenv(), System.out, System.err));
+    }
+    if (args.length > 0 && args[0].equals(DatasetBucket.FETCH_COMMAND)) {
+      // The dataset of a training or evaluation pod, from spec.dataset.uri.
+      DatasetFetchCommand command =
+          new DatasetFetchCommand(Clock.systemUTC(), FetchCommand.TERMINATION_LOG);
       System.exit(command.run(System.getenv(), System.out, System.err));
     }
     if (args.length > 0 && args[0].equals("write-samples")) {

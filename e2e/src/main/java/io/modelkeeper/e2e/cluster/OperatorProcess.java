@@ -51,6 +51,11 @@ public final class OperatorProcess implements AutoCloseable {
   /** How often a newLabelledRows trigger reads the pods' counters here (30 s by default). */
   static final Duration LOCAL_LABELLED_ROWS_INTERVAL = Duration.ofSeconds(5);
 
+  /**
+   * How long a model pod keeps a capture file open with a dataset in a bucket (5 min by default).
+   */
+  static final Duration LOCAL_BUCKET_CAPTURE_FILE_AGE = Duration.ofSeconds(5);
+
   /** Starts the operator and waits until its health endpoint says it is ready. */
   public static OperatorProcess start(
       Path jar, Path kubeconfig, Path log, Path pidDir, Duration timeout) {
@@ -114,6 +119,11 @@ public final class OperatorProcess implements AutoCloseable {
           .environment()
           .put(
               "MODELKEEPER_LABELLED_ROWS_INTERVAL", LOCAL_LABELLED_ROWS_INTERVAL.toMillis() + "ms");
+      builder
+          .environment()
+          .put(
+              "MODELKEEPER_BUCKET_CAPTURE_FILE_AGE",
+              LOCAL_BUCKET_CAPTURE_FILE_AGE.toMillis() + "ms");
       builder.environment().putAll(environment);
       Process process = builder.start();
       Path pidFile = pidDir.resolve("operator.pid");

@@ -101,6 +101,33 @@ final class LocalS3rver implements AutoCloseable {
     }
   }
 
+  /** The keys under {@code prefix} in {@code bucket}, listed unsigned as s3rver allows. */
+  List<String> list(String bucket, String prefix) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            endpoint
+                                + "/"
+                                + bucket
+                                + "?list-type=2&prefix="
+                                + java.net.URLEncoder.encode(prefix, StandardCharsets.UTF_8)))
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(
+          "s3rver refused to list " + bucket + ": HTTP " + response.statusCode());
+    }
+    List<String> keys = new ArrayList<>();
+    Matcher key = Pattern.compile("<Key>([^<]*)</Key>").matcher(response.body());
+    while (key.find()) {
+      keys.add(key.group(1));
+    }
+    return keys;
+  }
+
   /** The directory s3rver is installed in, installing it with npm the first time. */
   private static Path installed() throws IOException, InterruptedException {
     String configured = System.getenv("MODELKEEPER_S3RVER_DIR");

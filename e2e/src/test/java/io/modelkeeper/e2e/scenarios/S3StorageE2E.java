@@ -22,14 +22,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Models in a bucket on the local cluster: an S3-compatible store (s3rver) holds two objects, a
  * ModelDeployment serves the first with the credentials of a Secret, a canary of the second is
  * promoted under traffic, and a version whose Secret holds an unknown key fails its fetch with a
- * message naming the key while the promoted version keeps serving. The Secret's values appear in no
- * log, status or Event.
+ * message naming the key while the promoted version keeps serving. A second ModelDeployment whose
+ * ModelRetraining keeps its dataset in the bucket captures labelled rows there, and a run trains on
+ * what its init container downloaded. The Secret's values appear in no log, status or Event.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class S3StorageE2E {
 
   private static final String MD = "bucket-model";
   private static final String BUCKET = "models";
+  private static final String DATASETS = "datasets";
+  private static final String DATA_MD = "bucket-data";
   private static final Duration PATIENCE = Duration.ofMinutes(2);
 
   /** s3rver checks the access key, not the signature: any secret signs, and must never show. */
@@ -54,7 +57,8 @@ class S3StorageE2E {
     cluster = scenario.local();
     kubectl = cluster.kubectl();
     md = new ModelDeploymentView(cluster, MD, PATIENCE);
-    store = LocalS3rver.start(scenario.project().resolve("e2e/target/e2e-s3-store"), BUCKET);
+    store =
+        LocalS3rver.start(scenario.project().resolve("e2e/target/e2e-s3-store"), BUCKET, DATASETS);
     Path model = cluster.modelsDir().resolve("logistic-regression/model.onnx");
     store.put(BUCKET, "scoring/1/model.onnx", model);
     store.put(BUCKET, "scoring/2/model.onnx", model);
@@ -220,6 +224,104 @@ class S3StorageE2E {
 
   @Test
   @Order(4)
+  void aRunTrainsOnTheRowsItsPodsCapturedIntoTheBucket() throws Exception {
+    long before = System.nanoTime();
+    RetrainingScenario data = new RetrainingScenario(cluster, DATA_MD);
+    data.applyAndAwaitReady(
+        """
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: %1$s-models}
+        spec:
+          accessModes: [ReadWriteMany]
+          resources: {requests: {storage: 1Gi}}
+        ---
+        apiVersion: modelkeeper.io/v1alpha1
+        kind: ModelDeployment
+        metadata:
+          name: %1$s
+        spec:
+          model:
+            version: "1"
+            uri: %2$s/logistic-regression/model.onnx
+          serving:
+            replicas: 1
+            executionProvider: cpu
+          monitoring:
+            task: binary-classification
+        ---
+        apiVersion: modelkeeper.io/v1alpha1
+        kind: ModelRetraining
+        metadata:
+          name: %1$s
+        spec:
+          modelDeploymentRef: {name: %1$s}
+          dataset:
+            uri: s3://%3$s/capture/
+            credentialsSecret: bucket-keys
+            s3: {endpoint: "%4$s", region: us-east-1, pathStyle: true}
+            maxAge: 1h
+            minRows: 50
+            holdoutFraction: 0.25
+          output: {claimName: %1$s-models}
+          training: {mode: incremental, activeDeadline: 3m}
+          validation: {metric: accuracy, minImprovement: 0.0}
+          rollout: manual
+        """
+            .formatted(DATA_MD, cluster.modelBaseUrl(), DATASETS, store.endpoint()));
+    data.awaitCapturingPods(1);
+    try (var labelled = data.startTraffic(23)) {
+      // The local operator finishes a capture file every 5 s; uploaded, it leaves the pod.
+      await()
+          .atMost(PATIENCE)
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () ->
+                  labelled.labelledRows() >= 200
+                      && store.list(DATASETS, "capture/" + DATA_MD + "/").size() >= 3);
+    }
+    System.out.printf(
+        "S3StorageE2E: capture files in the bucket %d ms after the ModelDeployment was applied%n",
+        (System.nanoTime() - before) / 1_000_000);
+
+    data.createRun(DATA_MD + "-now", "from-the-bucket");
+    var run =
+        await()
+            .atMost(PATIENCE)
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> data.run(DATA_MD + "-now"),
+                r ->
+                    r != null
+                        && (RetrainingScenario.field(r, "status", "rows", "training") != null
+                            || "Failed".equals(RetrainingScenario.field(r, "status", "phase"))));
+    assertThat(RetrainingScenario.field(run, "status", "message"))
+        .as("the run's story")
+        .asString()
+        .doesNotContain("TrainingFailed")
+        .doesNotContain("NotEnoughRows");
+    assertThat(((Number) RetrainingScenario.field(run, "status", "rows", "training")).longValue())
+        .as("rows trained on, all from the bucket")
+        .isGreaterThan(0);
+    String pod =
+        kubectl
+            .run("get", "pods", "-l", "modelkeeper.io/job=" + DATA_MD + "-now-train", "-o", "name")
+            .orThrow()
+            .strip()
+            .lines()
+            .findFirst()
+            .orElseThrow();
+    assertThat(kubectl.run("logs", pod, "-c", "modelkeeper-fetch-dataset").orThrow())
+        .contains("capture files")
+        .contains("of s3://" + DATASETS + "/capture/" + DATA_MD + "/");
+    System.out.printf(
+        "S3StorageE2E: a run trained on the bucket's rows %d ms after the ModelDeployment was"
+            + " applied%n",
+        (System.nanoTime() - before) / 1_000_000);
+  }
+
+  @Test
+  @Order(5)
   void theSecretsValuesAppearInNoLogStatusOrEvent() throws Exception {
     StringBuilder seen = new StringBuilder();
     seen.append(kubectl.run("get", "md", MD, "-o", "yaml").orThrow());

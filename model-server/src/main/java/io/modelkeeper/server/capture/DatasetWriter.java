@@ -59,6 +59,7 @@ public final class DatasetWriter implements AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final Thread thread;
+  private final CaptureUploader uploader;
   private final Object signal = new Object();
   private boolean wakeRequested;
   private volatile boolean closing;
@@ -86,6 +87,23 @@ public final class DatasetWriter implements AutoCloseable {
   public DatasetWriter(
       Path directory, String model, String version, String writer, Limits limits, Clock clock)
       throws IOException {
+    this(directory, model, version, writer, limits, clock, null);
+  }
+
+  /**
+   * Starts the writer, which hands each finished file to {@code uploader} (null: files stay here),
+   * and closes it after the last file.
+   */
+  public DatasetWriter(
+      Path directory,
+      String model,
+      String version,
+      String writer,
+      Limits limits,
+      Clock clock,
+      CaptureUploader uploader)
+      throws IOException {
+    this.uploader = uploader;
     this.directory = directory;
     this.model = model;
     this.version = version;
@@ -143,6 +161,11 @@ public final class DatasetWriter implements AutoCloseable {
     return directory;
   }
 
+  /** Where finished files go from here, or null when they stay. */
+  public CaptureUploader uploader() {
+    return uploader;
+  }
+
   /** Writes what is queued, finishes the current file and stops the writer thread. */
   @Override
   public void close() throws InterruptedException {
@@ -151,6 +174,9 @@ public final class DatasetWriter implements AutoCloseable {
     thread.join(TimeUnit.SECONDS.toMillis(30));
     // A row that raced past the closing check after the last drain is counted, not lost silently.
     dropped.addAndGet(queue.stream().filter(CapturedRow.class::isInstance).count());
+    if (uploader != null) {
+      uploader.close();
+    }
   }
 
   private void wake() {
@@ -289,6 +315,9 @@ public final class DatasetWriter implements AutoCloseable {
       Files.move(part, finished);
     }
     syncDirectory();
+    if (uploader != null) {
+      uploader.finished(finished);
+    }
   }
 
   private void syncDirectory() {

@@ -68,7 +68,7 @@ public final class FetchCommand {
       }
       err.println(line);
       err.flush();
-      writeTerminationLog(line);
+      writeTerminationLog(terminationLog, line);
       return 1;
     } finally {
       if (s3 != null) {
@@ -81,7 +81,8 @@ public final class FetchCommand {
     return uri != null && uri.trim().regionMatches(true, 0, "s3://", 0, 5);
   }
 
-  private void writeTerminationLog(String line) {
+  /** Writes {@code line} as the container's termination message, where the kubelet made one. */
+  static void writeTerminationLog(Path terminationLog, String line) {
     // The kubelet creates the file; outside a pod it is absent and nothing is created.
     if (Files.isRegularFile(terminationLog) && Files.isWritable(terminationLog)) {
       try {
@@ -92,7 +93,7 @@ public final class FetchCommand {
     }
   }
 
-  private static String oneLine(String message) {
+  static String oneLine(String message) {
     return String.valueOf(message).replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
   }
 }

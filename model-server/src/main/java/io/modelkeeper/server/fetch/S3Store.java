@@ -6,6 +6,9 @@ import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,8 +28,11 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Reads s3:// objects from AWS S3 or an S3-compatible store through the AWS SDK, as streams: the
@@ -56,6 +62,9 @@ final class S3Store implements AutoCloseable {
 
   /** A ModelRetraining's output store. */
   static final String OUTPUT_FIELD = "spec.output";
+
+  /** A ModelRetraining's dataset store. */
+  static final String DATASET_FIELD = "spec.dataset";
 
   /**
    * Names the spec field of the store: {@link #MODEL_FIELD} unless it says {@link #OUTPUT_FIELD}.
@@ -170,7 +179,10 @@ final class S3Store implements AutoCloseable {
       throws FetchException {
     // A retraining run's candidate is read from the store of spec.output, whose fields the
     // messages then name.
-    String field = OUTPUT_FIELD.equals(env.get(FIELD_ENV)) ? OUTPUT_FIELD : MODEL_FIELD;
+    String field =
+        OUTPUT_FIELD.equals(env.get(FIELD_ENV)) || DATASET_FIELD.equals(env.get(FIELD_ENV))
+            ? env.get(FIELD_ENV)
+            : MODEL_FIELD;
     Optional<S3Credentials> credentials =
         credentialsDir.isPresent()
             ? Optional.of(S3Credentials.read(credentialsDir.get(), field))
@@ -237,6 +249,44 @@ final class S3Store implements AutoCloseable {
     }
   }
 
+  /** One object under a prefix: its key, size and when it was last written. */
+  record Listed(String key, long size, Instant lastModified) {}
+
+  /**
+   * Every object whose key starts with {@code prefix} in {@code bucket}, page by page; stops with
+   * an error past {@code maxObjects}, so a hostile prefix cannot fill the memory with names.
+   */
+  List<Listed> list(String bucket, String prefix, int maxObjects) throws FetchException {
+    URI where = URI.create("s3://" + bucket + "/" + prefix);
+    List<Listed> objects = new ArrayList<>();
+    try {
+      for (ListObjectsV2Response page :
+          client.listObjectsV2Paginator(
+              ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build())) {
+        for (S3Object object : page.contents()) {
+          if (objects.size() == maxObjects) {
+            throw new FetchException(
+                "more than "
+                    + maxObjects
+                    + " objects under "
+                    + where
+                    + ": check "
+                    + field
+                    + ".uri");
+          }
+          objects.add(new Listed(object.key(), object.size(), object.lastModified()));
+        }
+      }
+    } catch (S3Exception e) {
+      throw new FetchException(redact(explain(where, bucket, e, "list", "s3:ListBucket")), e);
+    } catch (SdkClientException e) {
+      throw new FetchException(redact(unreachable(e)), e);
+    } catch (SdkException e) {
+      throw new FetchException(redact("cannot list " + where + ": " + e.getMessage()), e);
+    }
+    return objects;
+  }
+
   /**
    * True when an optional object is taken for missing: S3 answers 404 NoSuchKey, or 403
    * AccessDenied to a reader that may not list the bucket (IAM's s3:GetObject without
@@ -294,7 +344,7 @@ final class S3Store implements AutoCloseable {
               + verb
               + " it; grant "
               + action
-              + " on the object";
+              + ("s3:ListBucket".equals(action) ? " on the bucket" : " on the object");
       case "InvalidAccessKeyId" ->
           "the store does not know the access key (InvalidAccessKeyId): check AWS_ACCESS_KEY_ID"
               + " in "

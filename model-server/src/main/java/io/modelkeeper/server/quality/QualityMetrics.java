@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.modelkeeper.contract.ServerMetrics;
+import io.modelkeeper.server.capture.CaptureUploader;
 import io.modelkeeper.server.capture.DatasetWriter;
 import io.modelkeeper.server.drift.DriftMonitor;
 import io.modelkeeper.server.drift.DriftReport;
@@ -162,6 +163,23 @@ public class QualityMetrics {
         capture,
         DatasetWriter::failedRows,
         "Labelled rows handed to dataset capture, by result");
+    CaptureUploader uploader = capture.uploader();
+    if (uploader != null) {
+      counter(
+          "modelkeeper.capture.uploads",
+          Tags.of("result", "uploaded"),
+          uploader,
+          CaptureUploader::uploadedFiles,
+          "Finished capture files sent to spec.dataset.uri, by result; a failed one stays for the"
+              + " next attempt");
+      counter(
+          "modelkeeper.capture.uploads",
+          Tags.of("result", "failed"),
+          uploader,
+          CaptureUploader::failedUploads,
+          "Finished capture files sent to spec.dataset.uri, by result; a failed one stays for the"
+              + " next attempt");
+    }
   }
 
   /** Registers the drift series once the reference is known (shipped, or captured). */

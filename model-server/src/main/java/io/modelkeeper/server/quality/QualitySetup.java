@@ -1,9 +1,13 @@
 package io.modelkeeper.server.quality;
 
+import io.modelkeeper.contract.DatasetBucket;
+import io.modelkeeper.server.capture.CaptureUploader;
 import io.modelkeeper.server.capture.DatasetWriter;
 import io.modelkeeper.server.drift.DriftMonitor;
 import io.modelkeeper.server.drift.FeatureReference;
 import io.modelkeeper.server.drift.ReferenceStatistics;
+import io.modelkeeper.server.fetch.DatasetUpload;
+import io.modelkeeper.server.fetch.FetchException;
 import io.modelkeeper.server.onnx.DataType;
 import io.modelkeeper.server.onnx.ModelSignature;
 import io.modelkeeper.server.onnx.TensorSpec;
@@ -17,11 +21,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** Builds the quality monitoring of a loaded model from the settings and the model's signature. */
 final class QualitySetup {
   static final String REFERENCE_FILE = "reference.json";
+
+  /** A failed upload is tried again after 5 s, then up to every 5 min; a quiet pass each minute. */
+  static final CaptureUploader.Timing UPLOAD_TIMING =
+      new CaptureUploader.Timing(
+          Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(1));
 
   /** The built monitoring, plus why drift is off when a reference could not be used. */
   record Built(ModelQuality quality, String driftProblem, String outputsRead) {}
@@ -84,7 +94,8 @@ final class QualitySetup {
                   settings.flushInterval(),
                   1000,
                   settings.queue()),
-              Clock.systemUTC());
+              Clock.systemUTC(),
+              uploader(Path.of(settings.dir().get()), System.getenv()));
     }
     ModelQuality quality =
         new ModelQuality(
@@ -97,6 +108,41 @@ final class QualitySetup {
             capture,
             Clock.systemUTC());
     return new Built(quality, driftProblem, reader.describe());
+  }
+
+  /**
+   * With spec.dataset.uri ({@link DatasetBucket#URI}), what moves finished capture files to the
+   * bucket; null when they stay where they are written. Settings that cannot be used leave the
+   * files here, every attempt failing with the reason (logged and counted), rather than turning
+   * quality monitoring off.
+   */
+  static CaptureUploader uploader(Path directory, Map<String, String> env) {
+    CaptureUploader.Store store;
+    try {
+      Optional<DatasetUpload> upload = DatasetUpload.fromEnv(env);
+      if (upload.isEmpty()) {
+        return null;
+      }
+      DatasetUpload bucket = upload.get();
+      store =
+          new CaptureUploader.Store() {
+            @Override
+            public void put(Path file) throws FetchException {
+              bucket.put(file);
+            }
+
+            @Override
+            public void close() {
+              bucket.close();
+            }
+          };
+    } catch (FetchException e) {
+      store =
+          file -> {
+            throw e;
+          };
+    }
+    return new CaptureUploader(directory, store, UPLOAD_TIMING);
   }
 
   private static DriftMonitor drift(

@@ -36,7 +36,7 @@ class S3ErrorsTest {
     return S3Store.open(env, secret, FetchLimits.defaults());
   }
 
-  private static S3Exception refusal(int status, String code, Map<String, List<String>> headers) {
+  static S3Exception refusal(int status, String code, Map<String, List<String>> headers) {
     return (S3Exception)
         S3Exception.builder()
             .statusCode(status)

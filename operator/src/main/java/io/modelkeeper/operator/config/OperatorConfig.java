@@ -40,6 +40,14 @@ public interface OperatorConfig {
   Duration labelledRowsInterval();
 
   /**
+   * With a ModelRetraining's spec.dataset.uri, how long a model pod keeps a capture file open
+   * before it finishes and uploads it: the longest a labelled row waits to reach the bucket.
+   */
+  @WithName("bucket-capture-file-age")
+  @WithDefault("5m")
+  Duration bucketCaptureFileAge();
+
+  /**
    * Prometheus used by ModelDeployments whose spec.monitoring.provider is prometheus and names no
    * URL.
    */

@@ -57,16 +57,34 @@ public final class PodReport {
         .orElse(containers.get(0).getName());
   }
 
-  /** The trainer container's termination message, if it terminated with one. */
+  /**
+   * The trainer container's termination message, if it terminated with one; else that of an init
+   * container that failed (a fetch of the dataset or a model), since then the trainer never ran.
+   */
   public static Optional<String> terminationMessage(Pod pod) {
-    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+    if (pod.getStatus() == null) {
       return Optional.empty();
     }
     String trainer = trainerContainer(pod);
-    return pod.getStatus().getContainerStatuses().stream()
-        .filter(s -> trainer.equals(s.getName()))
+    Optional<String> own =
+        Objects.requireNonNullElse(
+                pod.getStatus().getContainerStatuses(), List.<ContainerStatus>of())
+            .stream()
+            .filter(s -> trainer.equals(s.getName()))
+            .map(ContainerStatus::getState)
+            .filter(s -> s != null && s.getTerminated() != null)
+            .map(s -> s.getTerminated().getMessage())
+            .filter(m -> m != null && !m.isBlank())
+            .findFirst();
+    if (own.isPresent()) {
+      return own.map(String::strip);
+    }
+    return Objects.requireNonNullElse(
+            pod.getStatus().getInitContainerStatuses(), List.<ContainerStatus>of())
+        .stream()
         .map(ContainerStatus::getState)
         .filter(s -> s != null && s.getTerminated() != null)
+        .filter(s -> !Integer.valueOf(0).equals(s.getTerminated().getExitCode()))
         .map(s -> s.getTerminated().getMessage())
         .filter(m -> m != null && !m.isBlank())
         .findFirst()

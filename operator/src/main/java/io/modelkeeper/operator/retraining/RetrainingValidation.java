@@ -1,7 +1,10 @@
 package io.modelkeeper.operator.retraining;
 
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.modelkeeper.api.v1alpha1.Conditions;
+import io.modelkeeper.api.v1alpha1.DatasetSpec;
 import io.modelkeeper.api.v1alpha1.Durations;
+import io.modelkeeper.api.v1alpha1.FetchSpec;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.ModelRetraining;
 import io.modelkeeper.api.v1alpha1.ModelRetrainingSpec;
@@ -64,6 +67,7 @@ public final class RetrainingValidation {
                 + " characters, for example \"0.05\"");
       }
     }
+    problems.addAll(datasetProblems(spec.getDataset()));
     problems.addAll(outputProblems(spec.getOutput()));
     problems.addAll(TuningSpace.problems(spec.getTuning()));
     duration(problems, "spec.dataset.maxAge", spec.getDataset().getMaxAge());
@@ -73,6 +77,46 @@ public final class RetrainingValidation {
       return new Result(schedule, null, null);
     }
     return new Result(null, Conditions.REASON_INVALID_SPEC, String.join("; ", problems));
+  }
+
+  /** Exactly one of a claim and an s3:// prefix; the store's settings only with the latter. */
+  static List<String> datasetProblems(DatasetSpec dataset) {
+    List<String> problems = new ArrayList<>();
+    boolean claim = dataset.getClaimName() != null && !dataset.getClaimName().isBlank();
+    boolean uri = dataset.getUri() != null;
+    if (claim == uri) {
+      problems.add(
+          "spec.dataset: set exactly one of claimName and uri, for example {claimName:"
+              + " fraud-data} or {uri: s3://datasets/fraud/}");
+    }
+    if (uri && !dataset.getUri().matches(OutputSpec.URI_PATTERN)) {
+      problems.add(
+          "spec.dataset.uri '"
+              + dataset.getUri()
+              + "' must be an s3:// prefix ending with '/', for example s3://datasets/fraud/");
+    }
+    if (!uri && (dataset.getS3() != null || dataset.getCredentialsSecret() != null)) {
+      problems.add(
+          "spec.dataset.s3 and spec.dataset.credentialsSecret are for an s3:// spec.dataset.uri"
+              + " only");
+    }
+    if (uri && !validSize(dataset.getMaxDownloadSize())) {
+      problems.add(
+          "spec.dataset.maxDownloadSize '"
+              + dataset.getMaxDownloadSize()
+              + "' must be a positive quantity of bytes, for example 4Gi");
+    }
+    return problems;
+  }
+
+  private static boolean validSize(String size) {
+    try {
+      return size != null
+          && size.matches(FetchSpec.BYTES_PATTERN)
+          && new Quantity(size).getNumericalAmount().signum() > 0;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /** Exactly one of a claim and an s3:// prefix; the store's settings only with the latter. */

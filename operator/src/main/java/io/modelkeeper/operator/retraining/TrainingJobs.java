@@ -221,9 +221,7 @@ public final class TrainingJobs {
     List<Volume> volumes = pod.getVolumes();
     volumes.add(
         new VolumeBuilder().withName(CANDIDATE_VOLUME).withNewEmptyDir().endEmptyDir().build());
-    if (volumes.stream().noneMatch(v -> TMP_VOLUME.equals(v.getName()))) {
-      volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
-    }
+    addTmp(volumes);
     if (storage.credentialsSecret() != null) {
       volumes.add(outputCredentials(storage));
     }
@@ -320,11 +318,20 @@ public final class TrainingJobs {
     ModelRetrainingSpec spec = run.retraining().getSpec();
     List<Volume> volumes =
         new ArrayList<>(Objects.requireNonNullElse(podSpec.getVolumes(), List.of()));
-    volumes.add(
-        new VolumeBuilder()
-            .withName(DATASET_VOLUME)
-            .withNewPersistentVolumeClaim(spec.getDataset().getClaimName(), true)
-            .build());
+    List<Container> init = new ArrayList<>();
+    if (spec.getDataset().getUri() != null) {
+      // Downloaded from spec.dataset.uri before the pod's containers start.
+      volumes.add(DatasetFetch.volume(DATASET_VOLUME, spec.getDataset()));
+      volumes.addAll(DatasetFetch.credentials(spec.getDataset()));
+      addTmp(volumes);
+      init.add(DatasetFetch.container(run, DATASET_VOLUME, DATASET_MOUNT, TMP_VOLUME, config));
+    } else {
+      volumes.add(
+          new VolumeBuilder()
+              .withName(DATASET_VOLUME)
+              .withNewPersistentVolumeClaim(spec.getDataset().getClaimName(), true)
+              .build());
+    }
     volumes.add(
         spec.getOutput().getUri() != null
             // Written here, then uploaded to spec.output.uri by the trainer.
@@ -345,8 +352,7 @@ public final class TrainingJobs {
     if (base.needsFetch()) {
       volumes.add(
           new VolumeBuilder().withName(BASE_VOLUME).withNewEmptyDir().endEmptyDir().build());
-      volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
-      List<Container> init = new ArrayList<>();
+      addTmp(volumes);
       init.add(
           ModelServerDeployment.fetchContainer(
               FETCH_CONTAINER,
@@ -367,8 +373,6 @@ public final class TrainingJobs {
                 .endSecret()
                 .build());
       }
-      init.addAll(Objects.requireNonNullElse(podSpec.getInitContainers(), List.of()));
-      podSpec.setInitContainers(init);
     } else {
       volumes.add(
           new VolumeBuilder()
@@ -377,8 +381,19 @@ public final class TrainingJobs {
               .build());
     }
     mounts.add(mount(BASE_VOLUME, BASE_MOUNT, null, true));
+    if (!init.isEmpty()) {
+      init.addAll(Objects.requireNonNullElse(podSpec.getInitContainers(), List.of()));
+      podSpec.setInitContainers(init);
+    }
     podSpec.setVolumes(volumes);
     forEachContainer(podSpec, c -> withMounts(c, mounts));
+  }
+
+  /** The fetch containers' /tmp, once however many of them there are. */
+  private static void addTmp(List<Volume> volumes) {
+    if (volumes.stream().noneMatch(v -> TMP_VOLUME.equals(v.getName()))) {
+      volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
+    }
   }
 
   /** Where the serving model file is inside a training or evaluation pod. */

@@ -26,6 +26,7 @@ import io.modelkeeper.api.v1alpha1.FetchSpec;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 import io.modelkeeper.api.v1alpha1.MonitoringSpec;
 import io.modelkeeper.api.v1alpha1.ServingSpec;
+import io.modelkeeper.contract.DatasetBucket;
 import io.modelkeeper.operator.config.OperatorConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,6 +72,17 @@ public final class ModelServerDeployment {
   static final String DATASET_VOLUME = "dataset";
 
   static final String DATASET_DIR = "/var/lib/modelkeeper/dataset";
+
+  /** With spec.dataset.uri: the Secret of spec.dataset, for the server's capture uploads. */
+  static final String DATASET_CREDENTIALS_VOLUME = "dataset-credentials";
+
+  static final String DATASET_CREDENTIALS_DIR = "/var/run/modelkeeper/dataset-credentials";
+
+  /**
+   * With spec.dataset.uri: room for finished capture files that wait for the store (64M each by
+   * default), so an unreachable store fills this rather than the node.
+   */
+  static final String CAPTURE_VOLUME_SIZE = "1Gi";
 
   /**
    * How long a terminating pod keeps serving before it is sent SIGTERM, so that Services and
@@ -237,16 +249,7 @@ public final class ModelServerDeployment {
     }
     List<VolumeMount> mounts =
         new ArrayList<>(List.of(mount(volume, dir, false), mount(tmpVolume, "/tmp", false)));
-    ModelStorage storage = model.storage();
-    if (storage.s3Endpoint() != null) {
-      env.add(env(S3_ENDPOINT_ENV, storage.s3Endpoint()));
-    }
-    if (storage.s3Region() != null) {
-      env.add(env(S3_REGION_ENV, storage.s3Region()));
-    }
-    if (storage.s3PathStyle()) {
-      env.add(env(S3_PATH_STYLE_ENV, "true"));
-    }
+    env.addAll(storeEnv(model.storage()));
     if (model.credentialsSecret() != null) {
       String credentialsDir = "/var/run/modelkeeper/" + credentialsVolume;
       env.add(env("MODELKEEPER_MODEL_CREDENTIALS_DIR", credentialsDir));
@@ -260,14 +263,33 @@ public final class ModelServerDeployment {
         // The fetcher's last stderr line ("fetch failed: ...") becomes the termination
         // message, which the operator copies into the Ready condition.
         .withTerminationMessagePolicy("FallbackToLogsOnError")
-        .withResources(
-            new ResourceRequirementsBuilder()
-                .addToRequests("cpu", new Quantity("100m"))
-                .addToRequests("memory", new Quantity(fetchMemory(fetch, DEFAULT_FETCH_REQUEST)))
-                .addToLimits("memory", new Quantity(fetchMemory(fetch, DEFAULT_FETCH_LIMIT)))
-                .build())
+        .withResources(fetchResources(fetch))
         .withSecurityContext(restrictedContainer())
         .withVolumeMounts(mounts)
+        .build();
+  }
+
+  /** The store settings of an s3:// source, as the fetcher reads them. */
+  public static List<EnvVar> storeEnv(ModelStorage storage) {
+    List<EnvVar> env = new ArrayList<>();
+    if (storage.s3Endpoint() != null) {
+      env.add(env(S3_ENDPOINT_ENV, storage.s3Endpoint()));
+    }
+    if (storage.s3Region() != null) {
+      env.add(env(S3_REGION_ENV, storage.s3Region()));
+    }
+    if (storage.s3PathStyle()) {
+      env.add(env(S3_PATH_STYLE_ENV, "true"));
+    }
+    return env;
+  }
+
+  /** What a fetch container asks for: spec.serving.fetch.memory, or the defaults. */
+  public static ResourceRequirements fetchResources(FetchSpec fetch) {
+    return new ResourceRequirementsBuilder()
+        .addToRequests("cpu", new Quantity("100m"))
+        .addToRequests("memory", new Quantity(fetchMemory(fetch, DEFAULT_FETCH_REQUEST)))
+        .addToLimits("memory", new Quantity(fetchMemory(fetch, DEFAULT_FETCH_LIMIT)))
         .build();
   }
 
@@ -335,6 +357,22 @@ public final class ModelServerDeployment {
     if (capture != null) {
       env.add(env("MODELKEEPER_CAPTURE_DIR", DATASET_DIR + "/" + capture.directoryInClaim()));
       mounts.add(mount(DATASET_VOLUME, DATASET_DIR, false));
+      if (capture.inBucket()) {
+        // The one container that serves and holds store credentials: it uploads its own finished
+        // capture files, as no other container of the pod sees them in time.
+        env.add(env(DatasetBucket.URI, capture.uri()));
+        // Rows reach the bucket only in finished files: finish them often enough to train on.
+        env.add(
+            env(
+                "MODELKEEPER_CAPTURE_MAX_FILE_AGE",
+                config.bucketCaptureFileAge().toMillis() + "ms"));
+        env.addAll(storeEnv(capture.storage()));
+        env.add(env(S3_FIELD_ENV, "spec.dataset"));
+        if (capture.storage().credentialsSecret() != null) {
+          env.add(env(DatasetBucket.CREDENTIALS_DIR, DATASET_CREDENTIALS_DIR));
+          mounts.add(mount(DATASET_CREDENTIALS_VOLUME, DATASET_CREDENTIALS_DIR, true));
+        }
+      }
     }
     return new ContainerBuilder()
         .withName(SERVER_CONTAINER)
@@ -433,7 +471,26 @@ public final class ModelServerDeployment {
               .build());
     }
     volumes.addAll(access.volumes());
-    if (capture != null) {
+    if (capture != null && capture.inBucket()) {
+      // Finished files wait here only until they are uploaded.
+      volumes.add(
+          new VolumeBuilder()
+              .withName(DATASET_VOLUME)
+              .withNewEmptyDir()
+              .withSizeLimit(new Quantity(CAPTURE_VOLUME_SIZE))
+              .endEmptyDir()
+              .build());
+      if (capture.storage().credentialsSecret() != null) {
+        volumes.add(
+            new VolumeBuilder()
+                .withName(DATASET_CREDENTIALS_VOLUME)
+                .withNewSecret()
+                .withSecretName(capture.storage().credentialsSecret())
+                .withDefaultMode(CREDENTIALS_FILE_MODE)
+                .endSecret()
+                .build());
+      }
+    } else if (capture != null) {
       volumes.add(
           new VolumeBuilder()
               .withName(DATASET_VOLUME)

@@ -1,5 +1,6 @@
 package io.modelkeeper.operator.workload;
 
+import io.modelkeeper.api.v1alpha1.DatasetSpec;
 import io.modelkeeper.api.v1alpha1.ModelSpec;
 import io.modelkeeper.api.v1alpha1.OutputSpec;
 import io.modelkeeper.api.v1alpha1.S3Spec;
@@ -33,6 +34,11 @@ public record ModelStorage(
   /** What a ModelRetraining's spec.output says: how its s3:// candidates are reached. */
   public static ModelStorage of(OutputSpec output) {
     return of(output.getCredentialsSecret(), output.getS3());
+  }
+
+  /** What a ModelRetraining's spec.dataset says: how its s3:// capture prefix is reached. */
+  public static ModelStorage of(DatasetSpec dataset) {
+    return of(dataset.getCredentialsSecret(), dataset.getS3());
   }
 
   private static ModelStorage of(String credentialsSecret, S3Spec s3) {

@@ -67,6 +67,11 @@ class LeaderElectionTest {
       }
 
       @Override
+      public Duration bucketCaptureFileAge() {
+        return defaults.bucketCaptureFileAge();
+      }
+
+      @Override
       public Optional<String> prometheusUrl() {
         return defaults.prometheusUrl();
       }

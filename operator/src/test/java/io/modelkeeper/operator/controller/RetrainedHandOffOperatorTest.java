@@ -118,6 +118,45 @@ class RetrainedHandOffOperatorTest {
   }
 
   @Test
+  void withTheDatasetInABucketTheServingPodsUploadTheirCaptureFiles() {
+    serveVersionOne("bucket");
+    create(
+        TestRetrainings.retraining(
+            "bucket",
+            "bucket",
+            spec -> {
+              spec.getDataset().setClaimName(null);
+              spec.getDataset().setUri("s3://datasets/capture/");
+              spec.getDataset().setCredentialsSecret("dataset-keys");
+            }));
+    String stableName = TestModels.deploymentName("bucket", "1");
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              PodSpec pod =
+                  cluster().deployment(stableName).get().getSpec().getTemplate().getSpec();
+              assertThat(pod.getContainers().get(0).getEnv())
+                  .anyMatch(
+                      e ->
+                          e.getName().equals("MODELKEEPER_DATASET_URI")
+                              && e.getValue().equals("s3://datasets/capture/bucket/"))
+                  .anyMatch(
+                      e ->
+                          e.getName().equals("MODELKEEPER_CAPTURE_DIR")
+                              && e.getValue().endsWith("/dataset/bucket"));
+              assertThat(pod.getVolumes())
+                  .as("no claim: an emptyDir, and the dataset's Secret for the uploads")
+                  .noneMatch(v -> v.getPersistentVolumeClaim() != null)
+                  .anyMatch(
+                      v ->
+                          v.getSecret() != null
+                              && v.getSecret().getSecretName().equals("dataset-keys"));
+            });
+  }
+
+  @Test
   void aCandidateWaitingForApprovalIsNotRolledOut() {
     serveVersionOne("wait");
     metrics.set("wait", "1", FakeMetricsSource.serving(1000, 10, 0.05));

@@ -116,6 +116,30 @@ class InvalidRetrainingTest {
             "modelDeploymentRef: {name: fraud}\ndataset: {claimName: d}\n"
                 + "output: {claimName: m, credentialsSecret: keys}",
             "output.s3 and output.credentialsSecret are for an s3:// output.uri only"),
+        Arguments.of(
+            "a dataset with both a claim and a bucket",
+            "modelDeploymentRef: {name: fraud}\noutput: {claimName: m}\n"
+                + "dataset: {claimName: d, uri: 's3://datasets/fraud/'}",
+            "set exactly one of dataset.claimName and dataset.uri"),
+        Arguments.of(
+            "a dataset with neither",
+            "modelDeploymentRef: {name: fraud}\noutput: {claimName: m}\ndataset: {minRows: 10}",
+            "set exactly one of dataset.claimName and dataset.uri"),
+        Arguments.of(
+            "a dataset uri that is not an s3 prefix",
+            "modelDeploymentRef: {name: fraud}\noutput: {claimName: m}\n"
+                + "dataset: {uri: 's3://datasets/fraud'}",
+            "$.spec.dataset.uri: does not match"),
+        Arguments.of(
+            "a dataset Secret for a claim",
+            "modelDeploymentRef: {name: fraud}\noutput: {claimName: m}\n"
+                + "dataset: {claimName: d, credentialsSecret: keys}",
+            "dataset.s3 and dataset.credentialsSecret are for an s3:// dataset.uri only"),
+        Arguments.of(
+            "a download size that is not a quantity",
+            "modelDeploymentRef: {name: fraud}\noutput: {claimName: m}\n"
+                + "dataset: {uri: 's3://datasets/fraud/', maxDownloadSize: lots}",
+            "$.spec.dataset.maxDownloadSize: does not match"),
         Arguments.of("mode", REQUIRED + "training: {mode: partial}", "$.spec.training.mode"),
         Arguments.of("rollout", REQUIRED + "rollout: sometimes", "$.spec.rollout"),
         Arguments.of(
@@ -179,6 +203,25 @@ class InvalidRetrainingTest {
                       uri: s3://models/fraud/retrained/
                       credentialsSecret: retrained-writer
                       s3: {endpoint: "https://minio.storage.svc:9000", pathStyle: true}
+                    """)))
+        .isEmpty();
+  }
+
+  @Test
+  void aDatasetInABucketIsValid() {
+    assertThat(
+            RETRAINING.validate(
+                retraining(
+                    "fraud",
+                    """
+                    modelDeploymentRef: {name: fraud}
+                    dataset:
+                      uri: s3://datasets/fraud/capture/
+                      credentialsSecret: dataset-keys
+                      s3: {endpoint: "https://minio.storage.svc:9000", pathStyle: true}
+                      maxDownloadSize: 8Gi
+                      maxAge: 14d
+                    output: {uri: s3://models/fraud/retrained/}
                     """)))
         .isEmpty();
   }

@@ -362,6 +362,52 @@ class RetrainingOperatorTest {
   }
 
   @Test
+  void aRunReadingItsDatasetFromABucketFetchesItFirstAndAFailedFetchNamesSpecDataset() {
+    setUp(
+        "data",
+        spec -> {
+          spec.getDataset().setClaimName(null);
+          spec.getDataset().setUri("s3://datasets/capture/");
+          spec.getDataset().setCredentialsSecret("dataset-keys");
+          io.modelkeeper.api.v1alpha1.S3Spec s3 = new io.modelkeeper.api.v1alpha1.S3Spec();
+          s3.setEndpoint("http://minio.storage:9000");
+          s3.setPathStyle(true);
+          spec.getDataset().setS3(s3);
+        });
+    create(TestRetrainings.run("data-now", "data"));
+
+    PodSpec pod = awaitJob("data-now-train").getSpec().getTemplate().getSpec();
+    Container fetch = pod.getInitContainers().get(0);
+    assertThat(fetch.getName()).isEqualTo(DatasetFetch.CONTAINER);
+    assertThat(env(fetch))
+        .containsEntry("MODELKEEPER_DATASET_URI", "s3://datasets/capture/data/")
+        .containsEntry(TrainingContract.DATASET_DIR, "/var/lib/modelkeeper/dataset/data")
+        .containsEntry(
+            "MODELKEEPER_DATASET_CREDENTIALS_DIR",
+            "/var/run/modelkeeper/modelkeeper-dataset-credentials");
+    assertThat(env(pod.getContainers().get(0)))
+        .containsEntry(TrainingContract.DATASET_DIR, "/var/lib/modelkeeper/dataset/data")
+        .doesNotContainKey("MODELKEEPER_DATASET_CREDENTIALS_DIR");
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getName().equals("modelkeeper-dataset"))
+        .singleElement()
+        .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+
+    jobs()
+        .failInit(
+            "data-now-train",
+            DatasetFetch.CONTAINER,
+            "fetch failed: bucket 'datasets' does not exist at http://minio.storage:9000"
+                + " (NoSuchBucket): check spec.dataset.uri and spec.dataset.s3");
+
+    awaitPhase("data-now", RunPhase.Failed);
+    assertThat(jobs().runNamed("data-now").getStatus().getMessage())
+        .startsWith("TrainingFailed")
+        .contains("the pod said: fetch failed: bucket 'datasets' does not exist")
+        .contains("check spec.dataset.uri and spec.dataset.s3");
+  }
+
+  @Test
   void anOutputWithBothAClaimAndAUriIsRefusedNamingTheField() {
     setUp("both", spec -> spec.getOutput().setUri("s3://models/both/"));
     await()

@@ -102,6 +102,11 @@ public final class TestModels {
       }
 
       @Override
+      public java.time.Duration bucketCaptureFileAge() {
+        return java.time.Duration.ofMinutes(5);
+      }
+
+      @Override
       public java.util.Optional<String> prometheusUrl() {
         return java.util.Optional.ofNullable(prometheusUrl);
       }

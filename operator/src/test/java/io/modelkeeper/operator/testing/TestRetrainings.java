@@ -105,6 +105,52 @@ public final class TestRetrainings {
     condition(jobName, "Failed", reason, "Job has reached the specified backoff limit");
   }
 
+  /**
+   * The Job failed because an init container of its pod failed with {@code message}, its trainer
+   * never started.
+   */
+  public void failInit(String jobName, String initContainer, String message) {
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(jobName + "-init-x" + System.nanoTime() % 100000)
+            .withNamespace(TestModels.NAMESPACE)
+            .withLabels(Map.of(RunNames.JOB, jobName))
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("trainer")
+            .withImage("trainer")
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Failed")
+            .withInitContainerStatuses(
+                new ContainerStatusBuilder()
+                    .withName(initContainer)
+                    .withNewState()
+                    .withNewTerminated()
+                    .withExitCode(1)
+                    .withMessage(message)
+                    .endTerminated()
+                    .endState()
+                    .build())
+            .withContainerStatuses(
+                new ContainerStatusBuilder()
+                    .withName("trainer")
+                    .withNewState()
+                    .withNewWaiting()
+                    .withReason("PodInitializing")
+                    .endWaiting()
+                    .endState()
+                    .build())
+            .endStatus()
+            .build();
+    client.resource(pod).create();
+    condition(
+        jobName, "Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+  }
+
   /** A running pod of the Job named {@code podName}, whose log the test serves. */
   public void running(String jobName, String podName) {
     Pod pod =
