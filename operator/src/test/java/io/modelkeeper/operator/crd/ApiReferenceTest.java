@@ -42,6 +42,16 @@ class ApiReferenceTest {
     }
   }
 
+  @Test
+  void everySectionAppearsOnce() throws IOException {
+    // A merge that keeps both sides of the page doubles whole sections, whose copies then drift.
+    List<String> headings =
+        Files.readAllLines(Path.of("..", "docs", "api-reference.md")).stream()
+            .filter(line -> line.startsWith("#"))
+            .toList();
+    assertThat(headings).hasSizeGreaterThan(5).doesNotHaveDuplicates();
+  }
+
   private static void collect(JsonNode schema, String path, List<String> fields) {
     JsonNode properties = schema.path("properties");
     for (Iterator<String> names = properties.fieldNames(); names.hasNext(); ) {
