@@ -90,7 +90,8 @@ import java.util.function.Function;
 @ControllerConfiguration(
     name = ModelDeploymentReconciler.NAME,
     generationAwareEventProcessing = false,
-    informer = @Informer(onUpdateFilter = SpecOrMetadataChange.class))
+    informer =
+        @Informer(onUpdateFilter = SpecOrMetadataChange.class, itemStore = CompactStore.class))
 public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
   public static final String NAME = "modeldeployment";
