@@ -38,6 +38,7 @@ import io.modelkeeper.operator.observe.DeploymentChange;
 import io.modelkeeper.operator.observe.ObservedWorkloads;
 import io.modelkeeper.operator.observe.PodDiagnosis;
 import io.modelkeeper.operator.observe.PodEvents;
+import io.modelkeeper.operator.observe.PodsWithoutSpec;
 import io.modelkeeper.operator.observe.WorkloadProblem;
 import io.modelkeeper.operator.retraining.RetrainedModel;
 import io.modelkeeper.operator.rollout.CanaryRollout;
@@ -174,7 +175,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             InformerEventSourceConfiguration.from(Pod.class, ModelDeployment.class)
                 .withName("pods")
                 .withLabelSelector(WorkloadLabels.MANAGED_SELECTOR)
-                .withItemStore(new CompactStore<>())
+                .withItemStore(new PodsWithoutSpec())
                 .withSecondaryToPrimaryMapper(
                     (Pod pod) -> {
                       String owner = pod.getMetadata().getLabels().get(WorkloadLabels.DEPLOYMENT);

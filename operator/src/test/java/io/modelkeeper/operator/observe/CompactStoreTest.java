@@ -47,6 +47,52 @@ class CompactStoreTest {
   }
 
   @Test
+  void aModelPodIsKeptWithoutItsSpec() {
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("fraud-1-abc")
+            .withNamespace("ml")
+            .addToLabels("modelkeeper.io/deployment", "fraud")
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("model-server")
+            .addNewEnv()
+            .withName("MODELKEEPER_MODEL_URI")
+            .withValue("s3://models/fraud.onnx")
+            .endEnv()
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Running")
+            .withPodIP("10.0.0.7")
+            .addNewContainerStatus()
+            .withName("model-server")
+            .withReady(true)
+            .withRestartCount(2)
+            .endContainerStatus()
+            .endStatus()
+            .build();
+    PodsWithoutSpec store = new PodsWithoutSpec();
+
+    store.put(store.getKey(pod), pod);
+
+    Pod cached = store.get("ml/fraud-1-abc");
+    assertThat(cached.getSpec()).isNull();
+    assertThat(cached.getMetadata().getLabels())
+        .containsEntry("modelkeeper.io/deployment", "fraud");
+    assertThat(cached.getStatus().getPodIP()).isEqualTo("10.0.0.7");
+    assertThat(cached.getStatus().getContainerStatuses())
+        .singleElement()
+        .satisfies(
+            status -> {
+              assertThat(status.getReady()).isTrue();
+              assertThat(status.getRestartCount()).isEqualTo(2);
+            });
+  }
+
+  @Test
   void aCompactedDeploymentSaysWhatTheServerSent() {
     String sent = JSON.asJson(deployment("fraud"));
     Deployment compacted = JSON.unmarshal(sent, Deployment.class);
@@ -80,6 +126,8 @@ class CompactStoreTest {
         .isSameAs(second.getSpec().getPorts().get(0).getProtocol());
     assertThat(first.getMetadata().getLabels().get("app.kubernetes.io/managed-by"))
         .isSameAs(second.getMetadata().getLabels().get("app.kubernetes.io/managed-by"));
+    assertThat(first.getMetadata().getLabels().keySet().iterator().next())
+        .isSameAs(second.getMetadata().getLabels().keySet().iterator().next());
   }
 
   @Test
