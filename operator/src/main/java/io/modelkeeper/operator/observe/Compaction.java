@@ -1,6 +1,7 @@
 package io.modelkeeper.operator.observe;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.CustomResource;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -18,12 +19,14 @@ import java.util.Map;
  * an empty list equals any other empty list. Only for objects that no one changes, as in an
  * informer cache: a cached object is read, and a changed copy of it is what gets written.
  *
- * <p>A custom resource's own classes are left as they are (its spec is the user's, with its own
- * defaults); its metadata is compacted.
+ * <p>A custom resource's metadata and status are compacted; its spec, the user's, is left as it is.
  */
 final class Compaction {
 
   private static final String MODEL_PACKAGE = "io.fabric8.kubernetes.api.model";
+
+  /** The project's own resource types: their status objects are compacted too. */
+  private static final String API_PACKAGE = "io.modelkeeper.api";
 
   /** The instance fields of each model class and its model superclasses, made accessible once. */
   private static final ClassValue<List<Field>> FIELDS =
@@ -48,12 +51,15 @@ final class Compaction {
 
   private Compaction() {}
 
-  /** Compacts a model object, or only the metadata of a custom resource. */
+  /** Compacts a model object, or the metadata and status of a custom resource. */
   static void compact(HasMetadata object) {
-    if (isModel(object.getClass())) {
+    if (object instanceof CustomResource<?, ?> resource) {
+      if (resource.getMetadata() != null) {
+        compactFields(resource.getMetadata());
+      }
+      compacted(resource.getStatus());
+    } else if (isModel(object.getClass())) {
       compactFields(object);
-    } else if (object.getMetadata() != null) {
-      compactFields(object.getMetadata());
     }
   }
 
@@ -81,7 +87,7 @@ final class Compaction {
     if (value instanceof Map<?, ?> map) {
       return compactedMap(map);
     }
-    if (value != null && isModel(value.getClass())) {
+    if (value != null && !(value instanceof Enum<?>) && isModel(value.getClass())) {
       compactFields(value);
     }
     return value;
@@ -121,6 +127,7 @@ final class Compaction {
   }
 
   private static boolean isModel(Class<?> type) {
-    return type.getPackageName().startsWith(MODEL_PACKAGE);
+    String name = type.getPackageName();
+    return name.startsWith(MODEL_PACKAGE) || name.startsWith(API_PACKAGE);
   }
 }

@@ -131,12 +131,14 @@ class CompactStoreTest {
   }
 
   @Test
-  void aCustomResourceKeepsItsSpecAsItIs() {
+  void aCustomResourceKeepsItsSpecAsItIsAndItsStatusCompact() {
     String sent =
         """
         {"apiVersion":"modelkeeper.io/v1alpha1","kind":"ModelDeployment",
          "metadata":{"name":"fraud","namespace":"ml","labels":{"team":"risk"}},
-         "spec":{"model":{"version":"1","uri":"s3://models/fraud.onnx"},"typo":"kept"}}
+         "spec":{"model":{"version":"1","uri":"s3://models/fraud.onnx"},"typo":"kept"},
+         "status":{"phase":"Ready","conditions":[{"type":"Ready","status":"True",
+           "reason":"Available","lastTransitionTime":"2026-12-03T10:00:00Z"}]}}
         """;
     ModelDeployment compacted = JSON.unmarshal(sent, ModelDeployment.class);
     CompactStore<ModelDeployment> store = new CompactStore<>();
@@ -148,6 +150,9 @@ class CompactStoreTest {
     assertThat(compacted.getSpec().unknownFields()).containsEntry("typo", "kept");
     assertThat(compacted.getMetadata().getAnnotations()).isEmpty();
     assertThat(compacted.getMetadata().getLabels().get("team")).isSameAs("risk");
+    assertThat(compacted.getStatus().getConditions().get(0).getReason()).isSameAs("Available");
+    assertThat(compacted.getStatus().getConditions().get(0).getAdditionalProperties())
+        .isSameAs(compacted.getMetadata().getAdditionalProperties());
   }
 
   private static Deployment deployment(String name) {
