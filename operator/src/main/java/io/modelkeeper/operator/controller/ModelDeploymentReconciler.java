@@ -3,6 +3,7 @@ package io.modelkeeper.operator.controller;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -32,11 +33,12 @@ import io.modelkeeper.operator.console.ConsoleCaches;
 import io.modelkeeper.operator.metricsource.MetricsSource;
 import io.modelkeeper.operator.metricsource.prometheus.PrometheusUrls;
 import io.modelkeeper.operator.monitoring.ServingFigures;
+import io.modelkeeper.operator.observe.CompactStore;
 import io.modelkeeper.operator.observe.DeploymentChange;
 import io.modelkeeper.operator.observe.ObservedWorkloads;
 import io.modelkeeper.operator.observe.PodDiagnosis;
 import io.modelkeeper.operator.observe.PodEvents;
-import io.modelkeeper.operator.observe.WithoutManagedFields;
+import io.modelkeeper.operator.observe.PodsWithoutSpec;
 import io.modelkeeper.operator.observe.WorkloadProblem;
 import io.modelkeeper.operator.retraining.RetrainedModel;
 import io.modelkeeper.operator.rollout.CanaryRollout;
@@ -75,18 +77,31 @@ import java.util.function.Function;
  */
 @Workflow(
     dependents = {
-      @Dependent(name = "service", type = ModelServiceDependent.class),
-      @Dependent(name = "pods-service", type = ModelPodsServiceDependent.class)
+      @Dependent(
+          name = "service",
+          type = ModelServiceDependent.class,
+          useEventSourceWithName = ModelDeploymentReconciler.SERVICES),
+      @Dependent(
+          name = "pods-service",
+          type = ModelPodsServiceDependent.class,
+          useEventSourceWithName = ModelDeploymentReconciler.SERVICES)
     })
 // Not generation-aware: the promote and abort annotations change no generation and must act at
 // once, not at the next analysis check or reconcile interval. Status writes alone still start none.
 @ControllerConfiguration(
     name = ModelDeploymentReconciler.NAME,
     generationAwareEventProcessing = false,
-    informer = @Informer(onUpdateFilter = SpecOrMetadataChange.class))
+    informer =
+        @Informer(onUpdateFilter = SpecOrMetadataChange.class, itemStore = CompactStore.class))
 public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
   public static final String NAME = "modeldeployment";
+
+  /**
+   * The one Service informer of both Service dependents: each would otherwise cache both Services
+   * of every ModelDeployment, as they carry the same labels.
+   */
+  static final String SERVICES = "services";
 
   private final OperatorConfig config;
   private final VersionedDeployments deployments;
@@ -134,7 +149,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             InformerEventSourceConfiguration.from(Deployment.class, ModelDeployment.class)
                 .withName("deployments")
                 .withLabelSelector(WorkloadLabels.MANAGED_SELECTOR)
-                .withItemStore(new WithoutManagedFields<>())
+                .withItemStore(new CompactStore<>())
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelDeployment.class))
                 .withOnAddFilter(metrics::childEvent)
                 // Status churn that changes no readiness is no reason to reconcile.
@@ -144,13 +159,23 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                 .withOnDeleteFilter((deployment, unknown) -> metrics.childEvent(deployment))
                 .build(),
             context);
+    // Each dependent finds its own Service in it by name (the name its desired() gives).
+    var serviceSource =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Service.class, ModelDeployment.class)
+                .withName(SERVICES)
+                .withLabelSelector(WorkloadLabels.MANAGED_SELECTOR)
+                .withItemStore(new CompactStore<>())
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelDeployment.class))
+                .build(),
+            context);
     // Pods belong to ReplicaSets, not to the ModelDeployment, so they are found by label.
     var podSource =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Pod.class, ModelDeployment.class)
                 .withName("pods")
                 .withLabelSelector(WorkloadLabels.MANAGED_SELECTOR)
-                .withItemStore(new WithoutManagedFields<>())
+                .withItemStore(new PodsWithoutSpec())
                 .withSecondaryToPrimaryMapper(
                     (Pod pod) -> {
                       String owner = pod.getMetadata().getLabels().get(WorkloadLabels.DEPLOYMENT);
@@ -168,7 +193,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(ModelRetraining.class, ModelDeployment.class)
                 .withName("retrainings")
-                .withItemStore(new WithoutManagedFields<>())
+                .withItemStore(new CompactStore<>())
                 .withSecondaryToPrimaryMapper(
                     (ModelRetraining retraining) ->
                         retraining.getSpec() == null
@@ -180,7 +205,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                                     retraining.getMetadata().getNamespace())))
                 .build(),
             context);
-    return List.of(deploymentSource, podSource, retrainingSource);
+    return List.of(deploymentSource, serviceSource, podSource, retrainingSource);
   }
 
   @Override

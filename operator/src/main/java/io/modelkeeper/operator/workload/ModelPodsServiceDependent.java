@@ -1,14 +1,11 @@
 package io.modelkeeper.operator.workload;
 
 import io.fabric8.kubernetes.api.model.Service;
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 
 /** Keeps the model's headless Service as {@link ModelPodsService#desired} says. */
-@KubernetesDependent(informer = @Informer(labelSelector = WorkloadLabels.MANAGED_SELECTOR))
 public class ModelPodsServiceDependent
     extends CRUDKubernetesDependentResource<Service, ModelDeployment> {
 

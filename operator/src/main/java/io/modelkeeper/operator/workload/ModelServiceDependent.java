@@ -1,14 +1,11 @@
 package io.modelkeeper.operator.workload;
 
 import io.fabric8.kubernetes.api.model.Service;
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.modelkeeper.api.v1alpha1.ModelDeployment;
 
 /** Keeps the model's Service as {@link ModelService#desired} says, putting back manual edits. */
-@KubernetesDependent(informer = @Informer(labelSelector = WorkloadLabels.MANAGED_SELECTOR))
 public class ModelServiceDependent
     extends CRUDKubernetesDependentResource<Service, ModelDeployment> {
 

@@ -20,6 +20,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -162,6 +163,31 @@ class ModelDeploymentOperatorTest {
                             .getSpec()
                             .getSelector())
                     .containsEntry(WorkloadLabels.DEPLOYMENT, "fraud"));
+  }
+
+  @Test
+  void bothServicesAreKeptFromTheOneServiceInformer() {
+    cluster.models().resource(TestModels.model("loans", "1")).create();
+    var services = client.services().inNamespace(TestModels.NAMESPACE);
+    await().atMost(WAIT).until(() -> services.withName("loans-pods").get(), s -> s != null);
+
+    for (String name : List.of("loans", "loans-pods")) {
+      services
+          .withName(name)
+          .edit(
+              service -> {
+                service.getSpec().getSelector().put(WorkloadLabels.DEPLOYMENT, "someone-else");
+                return service;
+              });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(services.withName(name).get().getSpec().getSelector())
+                      .containsEntry(WorkloadLabels.DEPLOYMENT, "loans"));
+    }
+    assertThat(services.withName("loans-pods").get().getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(services.withName("loans").get().getSpec().getClusterIP()).isNotEqualTo("None");
   }
 
   @Test
