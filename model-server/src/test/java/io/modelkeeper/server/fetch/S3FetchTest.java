@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,15 +22,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
 
 /**
  * The fetch mode against a real S3-compatible server (s3rver, which checks signatures): a model and
@@ -59,20 +51,7 @@ class S3FetchTest {
     server = S3rver.start(shared.resolve("s3rver"), "models");
     System.out.printf(
         "S3FetchTest: s3rver up in %d ms%n", (System.nanoTime() - started) / 1_000_000);
-    client =
-        S3Client.builder()
-            .httpClientBuilder(UrlConnectionHttpClient.builder())
-            .endpointOverride(URI.create(server.endpoint()))
-            .region(Region.US_EAST_1)
-            .forcePathStyle(true)
-            // s3rver stores an aws-chunked body as it comes: send plain bodies.
-            .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
-            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(S3rver.ACCESS_KEY_ID, S3rver.SECRET_ACCESS_KEY)))
-            .build();
+    client = server.client();
     put("fraud/1/model.onnx", MODEL);
     put("fraud/1/reference.json", REFERENCE);
     put("fraud/2/model.onnx", MODEL);
